@@ -1,0 +1,200 @@
+"""Load a catalogue directory: parse, validate, cross-check references and bounds, and look things up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from solver.documents import CatalogueFile, Qualification, Unit
+from solver.errors import CatalogueError, LookupFailure, Problem
+from solver.located_yaml import LocatedDocument, PathKey, read_yaml
+from solver.rules import Context, EquivalenceRule, MandatoryRule, SumRule, weight
+from solver.validation import validate
+
+
+def bundled_catalogue() -> Path:
+    """The catalogue shipped with Pathways (installed as package data, or the source tree's)."""
+    try:
+        root = resources.files("solver.bundled_catalogue")
+        if root.is_dir() and any(p.name.endswith(".yaml") for p in root.iterdir()):
+            return Path(str(root))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "catalogue"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every unit (by code) and qualification of a catalogue, validated and cross-checked."""
+
+    units: dict[str, Unit]
+    qualifications: tuple[Qualification, ...]
+    root: str
+
+    def qualification(self, ref: str) -> Qualification:
+        """Find a qualification by short id or accreditation number (case-insensitive)."""
+        wanted = ref.strip().lower()
+        for q in self.qualifications:
+            if wanted in (q.id.lower(), q.accreditation.lower()):
+                return q
+        known = ", ".join(f"{q.id} ({q.accreditation})" for q in self.qualifications)
+        raise LookupFailure(f"no qualification '{ref}' in {self.root}; known: {known}")
+
+    def units_of(self, q: Qualification) -> dict[str, Unit]:
+        return {code: self.units[code] for code in q.unit_codes()}
+
+    def equivalences(self, q: Qualification) -> list[EquivalenceRule]:
+        return [r for r in q.rules if isinstance(r, EquivalenceRule)]
+
+    def credited(self, q: Qualification, achieved: frozenset[str]) -> frozenset[str]:
+        """Achieved units plus the units of `q` that declared equivalences credit from them."""
+        extra = {r.counts_as for r in self.equivalences(q) if r.unit in achieved}
+        return frozenset(achieved | extra)
+
+    def context(self, q: Qualification, registered: dt.date | None = None,
+                achieved: frozenset[str] = frozenset()) -> Context:
+        return Context(
+            units=self.units_of(q),
+            groups={g.id: g.units for g in q.groups},
+            group_names={g.id: g.name for g in q.groups},
+            registered=registered,
+            achieved=self.credited(q, frozenset(achieved)),
+        )
+
+
+def _with_rule_ids(q: Qualification) -> Qualification:
+    rules = tuple(r if r.id else r.model_copy(update={"id": f"{r.kind}-{i + 1}"}) for i, r in enumerate(q.rules))
+    return q.model_copy(update={"rules": rules})
+
+
+def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units: dict[str, Unit]) -> list[Problem]:
+    """References, bounds and rules that can never hold, within one qualification."""
+    at = ("qualifications", qi)
+    problems: list[Problem] = []
+    group_ids: set[str] = set()
+    for gi, group in enumerate(q.groups):
+        if group.id in group_ids:
+            problems.append(doc.problem(at + ("groups", gi, "id"), f"duplicate group id '{group.id}'"))
+        group_ids.add(group.id)
+        seen: set[str] = set()
+        for ui, code in enumerate(group.units):
+            if code not in units:
+                problems.append(doc.problem(at + ("groups", gi, "units", ui),
+                                            f"unit '{code}' is not defined in the catalogue"))
+            if code in seen:
+                problems.append(doc.problem(at + ("groups", gi, "units", ui), f"unit '{code}' is listed twice"))
+            seen.add(code)
+    own = set(q.unit_codes())
+    figures = q.figures.credits
+    if figures and figures.min > figures.max:
+        problems.append(doc.problem(at + ("figures", "credits"),
+                                    f"expected min <= max, got min {figures.min} > max {figures.max}"))
+    rule_ids: set[str] = set()
+    for ri, rule in enumerate(q.rules):
+        path: PathKey = at + ("rules", ri)
+        if rule.id in rule_ids:
+            problems.append(doc.problem(path + ("id",), f"duplicate rule id '{rule.id}'"))
+        rule_ids.add(rule.id or "")
+        problems += _check_rule(rule, path, doc, q, own, group_ids, units)
+    return problems
+
+
+def _check_rule(rule, path: PathKey, doc: LocatedDocument, q: Qualification, own: set[str],
+                group_ids: set[str], units: dict[str, Unit]) -> list[Problem]:
+    problems: list[Problem] = []
+    refs = rule.references()
+    if isinstance(rule, SumRule):
+        refs = {"units": rule.where.codes, "groups": rule.where.groups}
+    for key, field in (("units", "codes" if isinstance(rule, SumRule) else "units"), ("groups", "groups")):
+        for i, ref in enumerate(refs[key]):
+            known = own if key == "units" else group_ids
+            if ref not in known:
+                where = path + (("where",) if isinstance(rule, SumRule) else ()) + (field, i)
+                what = "unit" if key == "units" else "group"
+                problems.append(doc.problem(where, f"{what} '{ref}' is not part of qualification '{q.id}'"))
+    if isinstance(rule, EquivalenceRule):
+        if rule.counts_as not in own:
+            problems.append(doc.problem(path + ("counts_as",), f"unit '{rule.counts_as}' is not part of '{q.id}'"))
+        if rule.unit not in units:
+            problems.append(doc.problem(path + ("unit",), f"unit '{rule.unit}' is not defined in the catalogue"))
+    if getattr(rule, "kind", "") == "replacement" and rule.old == rule.new:
+        problems.append(doc.problem(path + ("new",), "expected a different unit from 'old'"))
+    if isinstance(rule, SumRule) and not problems:
+        problems += _check_bounds(rule, path, doc, q, units)
+    return problems
+
+
+def _check_bounds(rule: SumRule, path: PathKey, doc: LocatedDocument, q: Qualification,
+                  units: dict[str, Unit]) -> list[Problem]:
+    if rule.min is None and rule.max is None:
+        return [doc.problem(path, "expected 'min' or 'max' (or both)")]
+    if rule.min is not None and rule.max is not None and rule.min > rule.max:
+        return [doc.problem(path + ("min",), f"expected min <= max, got min {rule.min} > max {rule.max}")]
+    ctx = Context(units={c: units[c] for c in q.unit_codes() if c in units},
+                  groups={g.id: g.units for g in q.groups}, group_names={g.id: g.name for g in q.groups})
+    selected = rule.where.select(ctx)
+    reachable = sum(weight(ctx.units[c], rule.sum) for c in selected)
+    if rule.min is not None and rule.min > reachable:
+        return [doc.problem(path + ("min",), f"rule can never hold: min {rule.min} {rule.sum} but all "
+                                             f"{len(selected)} selected units give only {reachable}")]
+    forced = {c for r in q.rules if isinstance(r, MandatoryRule) for c in r.codes(ctx)}
+    floor = sum(weight(ctx.units[c], rule.sum) for c in selected if c in forced)
+    if rule.max is not None and rule.max < floor:
+        return [doc.problem(path + ("max",), f"rule can never hold: max {rule.max} {rule.sum} but the "
+                                             f"mandatory units alone give {floor}")]
+    return []
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Load every `*.yaml` file under `path` (default: the bundled catalogue) or one file.
+
+    Raises CatalogueError listing every problem, each with file, line, column and path.
+    """
+    root = Path(path) if path is not None else bundled_catalogue()
+    if root.is_file():
+        files = [root]
+    elif root.is_dir():
+        files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
+    else:
+        raise CatalogueError([Problem(str(root), 1, 1, "", "expected a catalogue file or directory; not found")])
+    if not files:
+        raise CatalogueError([Problem(str(root), 1, 1, "", "expected at least one .yaml file in the directory")])
+    problems: list[Problem] = []
+    parsed: list[tuple[LocatedDocument, CatalogueFile]] = []
+    for file in files:
+        doc, found = read_yaml(file)
+        if doc is not None and not found:
+            model, found = validate(CatalogueFile, doc)
+            if model is not None:
+                parsed.append((doc, model))
+        problems += found
+    units: dict[str, Unit] = {}
+    where: dict[str, str] = {}
+    for doc, model in parsed:
+        for i, unit in enumerate(model.units):
+            if unit.code in units:
+                problems.append(doc.problem(("units", i, "code"),
+                                            f"duplicate unit code '{unit.code}' (first defined at {where[unit.code]})"))
+                continue
+            line, column = doc.locate(("units", i, "code"))
+            units[unit.code], where[unit.code] = unit, f"{doc.file}:{line}"
+    qualifications: list[Qualification] = []
+    names: dict[str, str] = {}
+    for doc, model in parsed:
+        for qi, q in enumerate(model.qualifications):
+            for key in ("id", "accreditation"):
+                value = getattr(q, key).lower()
+                if value in names:
+                    problems.append(doc.problem(("qualifications", qi, key),
+                                                f"duplicate qualification {key} '{getattr(q, key)}' "
+                                                f"(first at {names[value]})"))
+                line, _ = doc.locate(("qualifications", qi, key))
+                names.setdefault(value, f"{doc.file}:{line}")
+            q = _with_rule_ids(q)
+            problems += _check_qualification(q, qi, doc, units)
+            qualifications.append(q)
+    if problems:
+        raise CatalogueError(problems)
+    return Catalogue(units=units, qualifications=tuple(qualifications), root=str(root))

@@ -1,0 +1,43 @@
+"""Options and output helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+CatalogueOption = Annotated[Path | None, typer.Option("--catalogue", help="Catalogue directory or file "
+                                                      "(default: the bundled catalogue).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+RegisteredOption = Annotated[str | None, typer.Option("--registered", help="Registration date, YYYY-MM-DD "
+                                                      "(default: a new learner, after every cut-off).")]
+
+
+def parse_date(text: str | None, what: str = "--registered") -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {text!r}", param_hint=what) from None
+
+
+def parse_codes(values: list[str] | str | None) -> tuple[str, ...]:
+    """Unit codes given as repeated options, comma- or space-separated."""
+    if not values:
+        return ()
+    items = [values] if isinstance(values, str) else values
+    return tuple(c for item in items for c in item.replace(",", " ").split() if c)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str))
+
+
+def console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=max(100, Console().width))

@@ -1,0 +1,167 @@
+"""The one module that talks to OR-Tools: compile requirements to CP-SAT, solve, find cores, enumerate."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from ortools.sat.python import cp_model
+
+from solver.learner import Requirement
+from solver.rules import Linear
+
+Tier = tuple[tuple[str, int], ...]
+
+# Measured on seed-sized models (see benchmarks/): one worker is fastest and makes runs deterministic.
+SOLVE_PARAMS = {"num_workers": 1, "random_seed": 7, "linearization_level": 2}
+# Enumeration with linearization off is an order of magnitude faster (no LP at each node).
+ENUMERATE_PARAMS = {"num_workers": 1, "random_seed": 7, "linearization_level": 0,
+                    "enumerate_all_solutions": True, "cp_model_presolve": False}
+
+STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
+          cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What CP-SAT said: status, the units chosen (if any) and the objective and bound it reached."""
+
+    status: str
+    pathway: frozenset[str] | None
+    objective: int | None = None
+    bound: float | None = None
+    seconds: float = 0.0
+
+
+def tier_weights(tiers: Sequence[Tier]) -> list[int]:
+    """Weights that make a weighted sum of tiers lexicographic: each tier outweighs all below it."""
+    weights = [1] * len(tiers)
+    for i in range(len(tiers) - 2, -1, -1):
+        spread = sum(abs(c) for _, c in tiers[i + 1])
+        weights[i] = weights[i + 1] * (spread + 1)
+    return weights
+
+
+class CompiledModel:
+    """A CP-SAT model of requirements: one Boolean per unit, one enforcement literal per requirement.
+
+    Built once and reused: each query works on a cheap clone, so learners and queries never leak into
+    each other.
+    """
+
+    def __init__(self, variables: Sequence[str], requirements: Iterable[Requirement]):
+        self.model = cp_model.CpModel()
+        self.variables = tuple(variables)
+        self.take = {v: self.model.new_bool_var(f"take[{v}]") for v in self.variables}
+        self.enabled: dict[str, cp_model.IntVar] = {}
+        for req in requirements:
+            literal = self.model.new_bool_var(f"on[{req.id}]")
+            self.enabled[req.id] = literal
+            for lin in req.linears:
+                self._post(lin, literal)
+
+    def expression(self, terms: Iterable[tuple[str, int]]) -> cp_model.LinearExprT:
+        return sum(coef * self.take[var] for var, coef in terms if coef)
+
+    def _post(self, lin: Linear, literal: cp_model.IntVar | None, model: cp_model.CpModel | None = None) -> None:
+        model = model or self.model
+        expr = self.expression(lin.terms)
+        for bound_ok, constraint in ((lin.lo is not None, lambda: expr >= lin.lo),
+                                     (lin.hi is not None, lambda: expr <= lin.hi)):
+            if not bound_ok:
+                continue
+            if isinstance(expr, int):  # no terms: the bound holds or it does not
+                if not constraint():
+                    ct = model.add_bool_or([literal.Not()]) if literal is not None else model.add_bool_or([])
+                continue
+            ct = model.add(constraint())
+            if literal is not None:
+                ct.only_enforce_if(literal)
+
+    def _clone(self, extra: Iterable[Linear], nogoods: Iterable[frozenset[str]]
+               ) -> tuple[cp_model.CpModel, dict[str, cp_model.IntVar]]:
+        """A copy of the model with request-specific constraints added, and its unit variables."""
+        model = self.model.clone()
+        take = {v: model.get_bool_var_from_proto_index(x.index) for v, x in self.take.items()}
+        for lin in extra:
+            expr = sum(c * take[v] for v, c in lin.terms if c)
+            if lin.lo is not None:
+                model.add(expr >= lin.lo)
+            if lin.hi is not None:
+                model.add(expr <= lin.hi)
+        for chosen in nogoods:
+            # Exclude exactly this pathway: at least one variable must differ from it.
+            model.add_bool_or([take[v].Not() if v in chosen else take[v] for v in self.variables])
+        return model, take
+
+    def _switch(self, model: cp_model.CpModel, on: Iterable[str] | None = None, off: Iterable[str] = ()) -> None:
+        """Fix enforcement literals: those in `off` false, those in `on` (default: all others) true."""
+        off = set(off)
+        for rid, lit in self.enabled.items():
+            if rid in off or (on is not None and rid not in on):
+                model.add_bool_and([model.get_bool_var_from_proto_index(lit.index).Not()])
+            elif on is None:
+                model.add_bool_and([model.get_bool_var_from_proto_index(lit.index)])
+
+    @staticmethod
+    def _solver(params: dict, time_limit: float | None) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        for key, value in params.items():
+            setattr(solver.parameters, key, value)
+        if time_limit is not None:
+            solver.parameters.max_time_in_seconds = time_limit
+        return solver
+
+    def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
+              nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
+              params: dict | None = None) -> Solution:
+        """Optimise the lexicographic `tiers` (or just find a pathway) with the requirements as given."""
+        model, take = self._clone(extra, nogoods)
+        self._switch(model, off=disabled)
+        if tiers:
+            weights = tier_weights(tiers)
+            model.minimize(sum(w * coef * take[v] for w, tier in zip(weights, tiers) for v, coef in tier if coef))
+        solver = self._solver(params or SOLVE_PARAMS, time_limit)
+        started = time.perf_counter()
+        code = solver.solve(model)
+        seconds = time.perf_counter() - started
+        status = STATUS.get(code, "UNKNOWN")
+        if status in ("OPTIMAL", "FEASIBLE"):
+            chosen = frozenset(v for v, x in take.items() if solver.boolean_value(x))
+            objective = int(solver.objective_value) if tiers else None
+            bound = solver.best_objective_bound if tiers else None
+            return Solution(status, chosen, objective, bound, seconds)
+        return Solution(status, None, seconds=seconds)
+
+    def core(self, ids: Sequence[str], extra: Iterable[Linear] = ()) -> list[str] | None:
+        """If the requirements `ids` together are infeasible, a subset that already is; else None."""
+        model, _ = self._clone(extra, ())
+        self._switch(model, on=set(ids))  # the rest off; `ids` left free for the assumptions
+        index_of = {self.enabled[rid].index: rid for rid in ids}
+        model.add_assumptions([model.get_bool_var_from_proto_index(self.enabled[rid].index) for rid in ids])
+        solver = self._solver({"num_workers": 1, "random_seed": 7}, None)
+        if solver.solve(model) != cp_model.INFEASIBLE:
+            return None
+        return [index_of[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index_of]
+
+    def feasible(self, ids: Iterable[str]) -> bool:
+        """Whether the requirements `ids` (and no others) can all hold at once."""
+        off = set(self.enabled) - set(ids)
+        return self.solve(disabled=off).status in ("OPTIMAL", "FEASIBLE")
+
+    def enumerate(self, on_pathway: Callable[[frozenset[str]], bool], disabled: Iterable[str] = (),
+                  extra: Iterable[Linear] = (), time_limit: float | None = None) -> str:
+        """Call `on_pathway` for every valid pathway until it returns False; return the final status."""
+        model, take_by_unit = self._clone(extra, ())
+        self._switch(model, off=disabled)
+        take = list(take_by_unit.items())
+
+        class Collector(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                chosen = frozenset(v for v, x in take if self.boolean_value(x))
+                if not on_pathway(chosen):
+                    self.stop_search()
+
+        solver = self._solver(ENUMERATE_PARAMS, time_limit)
+        return STATUS.get(solver.solve(model, Collector()), "UNKNOWN")

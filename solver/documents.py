@@ -1,0 +1,91 @@
+"""Validated, immutable models of catalogue documents: units, groups, figures, qualifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from solver.rules import Code, Count, Rule
+
+Level = Annotated[int, Field(strict=True, ge=0, le=8)]
+Text = Annotated[str, Field(strict=True, min_length=1)]
+Hours = Annotated[float, Field(ge=0)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Unit(Frozen):
+    """A unit as the awarding body publishes it; defined once, referenced by code."""
+
+    code: Code
+    title: Text
+    level: Level
+    credits: Count
+    glh: Count
+    tags: tuple[Code, ...] = ()
+    available_from: dt.date | None = None
+    available_until: dt.date | None = None
+
+    def available_on(self, day: dt.date | None) -> bool:
+        if day is None:  # a new learner: whatever is available now, i.e. not withdrawn
+            return self.available_until is None
+        if self.available_from is not None and day < self.available_from:
+            return False
+        return self.available_until is None or day <= self.available_until
+
+
+class Group(Frozen):
+    """A named group of units within a qualification (e.g. Group 1, optional Group B)."""
+
+    id: Text
+    name: Text
+    units: tuple[Code, ...]
+
+
+class CreditRange(Frozen):
+    min: Count
+    max: Count
+
+
+class Figures(Frozen):
+    """The figures a specification publishes; held against what the rules imply by the audit."""
+
+    credits: CreditRange | None = None
+    glh: Count | None = None
+    average_glh: Hours | None = None
+    tqt: Count | None = None
+    induction_hours: Hours | None = None
+    tutorial_hours: Hours | None = None
+    duration: Text | None = None
+    operational_start: dt.date | None = None
+
+
+class Qualification(Frozen):
+    """A qualification: its identity, groups of units, rules of combination and published figures."""
+
+    id: Text
+    accreditation: Text
+    title: Text
+    level: Level
+    awarding_body: Text
+    groups: tuple[Group, ...]
+    rules: tuple[Rule, ...] = ()
+    figures: Figures = Figures()
+
+    def unit_codes(self) -> list[str]:
+        return list(dict.fromkeys(c for g in self.groups for c in g.units))
+
+    def group_of(self, code: str) -> Group | None:
+        return next((g for g in self.groups if code in g.units), None)
+
+
+class CatalogueFile(Frozen):
+    """One YAML file of the catalogue: usually one awarding-body specification."""
+
+    source: Text | None = None
+    units: tuple[Unit, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()

@@ -1,0 +1,51 @@
+"""Errors that Pathways raises for bad input, each problem located in its file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input document, and where it is."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """A document (catalogue or scenario) that cannot be used; lists every problem found."""
+
+    kind = "input"
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [f"invalid {self.kind} ({len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}):"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class CatalogueError(InputError):
+    """A catalogue file that is malformed or whose rules cannot make sense."""
+
+    kind = "catalogue"
+
+
+class ScenarioError(InputError):
+    """A learner or what-if scenario file that is malformed or refers to unknown things."""
+
+    kind = "scenario"
+
+
+class LookupFailure(Exception):
+    """A request naming something the catalogue does not have (a qualification or unit)."""

@@ -1,0 +1,28 @@
+"""Writing output files atomically, so an interrupted run never leaves a half-written file in place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+
+@contextmanager
+def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[str]]:
+    """Write to a temporary file beside `path` and move it into place only when the block succeeds."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
+            yield stream
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    with atomic_writer(path) as stream:
+        stream.write(text)

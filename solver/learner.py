@@ -1,0 +1,85 @@
+"""A learner's situation and requests, and the constraints those requests add to a qualification."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from solver.rules import Code, Context, Linear, Verdict
+
+Objective = Literal["min-glh", "best-fit", "min-units", "max-reuse"]
+OBJECTIVES: tuple[str, ...] = ("min-glh", "best-fit", "min-units", "max-reuse")
+
+
+class Learner(BaseModel):
+    """Who the learner is and what they ask for: shared by the CLI, scenarios and cohort rows."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "learner"
+    registered: dt.date | None = None
+    achieved: tuple[Code, ...] = ()
+    include: tuple[Code, ...] = ()
+    exclude: tuple[Code, ...] = ()
+    max_glh: Annotated[int, Field(strict=True, ge=0)] | None = None
+    goals: dict[str, Annotated[int, Field(strict=True, ge=1)]] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One named constraint of a request (a rule of the qualification or a learner's ask)."""
+
+    id: str
+    origin: Literal["rule", "learner"]
+    description: str
+    linears: tuple[Linear, ...]
+    bound: tuple[str, int] | None = None  # ("max", 20) where one number states it, for relaxations
+    terms: tuple[tuple[str, int], ...] = field(default=())  # the sum the bound is on
+
+
+def new_glh_terms(ctx: Context) -> tuple[tuple[str, int], ...]:
+    """GLH a learner would still study for each unit: achieved (or credited) units cost nothing."""
+    return tuple((c, 0 if c in ctx.achieved else u.glh) for c, u in ctx.units.items())
+
+
+def learner_requirements(learner: Learner, ctx: Context) -> list[Requirement]:
+    out = []
+    for code in learner.include:
+        out.append(Requirement(f"include:{code}", "learner", f"You asked to include {code}",
+                               (Linear(((code, 1),), 1, None),)))
+    for code in learner.exclude:
+        out.append(Requirement(f"exclude:{code}", "learner", f"You asked to exclude {code}",
+                               (Linear(((code, 1),), None, 0),)))
+    if learner.max_glh is not None:
+        terms = new_glh_terms(ctx)
+        out.append(Requirement("max-glh", "learner", f"Your budget is at most {learner.max_glh} new GLH",
+                               (Linear(terms, None, learner.max_glh),), ("max", learner.max_glh), terms))
+    return out
+
+
+def evaluate_requirement(req: Requirement, pathway: frozenset[str]) -> Verdict:
+    """Plain-Python check of a learner constraint (rules evaluate themselves)."""
+    ok = all(_holds(lin, pathway) for lin in req.linears)
+    got = sum(coef for var, coef in req.terms if var in pathway) if req.terms else None
+    sentence = req.description + ("" if got is None else f"; this pathway needs {got}")
+    return Verdict(req.id, ok, req.description, "" if got is None else str(got), sentence)
+
+
+def _holds(lin: Linear, chosen: frozenset[str]) -> bool:
+    total = sum(coef for var, coef in lin.terms if var in chosen)
+    return (lin.lo is None or total >= lin.lo) and (lin.hi is None or total <= lin.hi)
+
+
+def goal_scores(learner: Learner, ctx: Context) -> dict[str, tuple[int, list[str]]]:
+    """Each unit's fit to the learner's goals: goals match a tag exactly or a word of the title."""
+    scores: dict[str, tuple[int, list[str]]] = {}
+    for code, unit in ctx.units.items():
+        tags = {t.lower() for t in unit.tags}
+        title = unit.title.lower()
+        matched = [g for g in learner.goals if g.lower() in tags or g.lower() in title]
+        if matched:
+            scores[code] = (sum(learner.goals[g] for g in matched), matched)
+    return scores

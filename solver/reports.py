@@ -1,0 +1,50 @@
+"""pandas views of the catalogue (results have their own `to_frame`/`to_dict`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from solver.catalogue import Catalogue
+
+
+def units_frame(catalogue: Catalogue) -> pd.DataFrame:
+    """One row per unit per qualification and group."""
+    rows = []
+    for q in catalogue.qualifications:
+        for g in q.groups:
+            for code in g.units:
+                u = catalogue.units[code]
+                rows.append({"qualification": q.id, "accreditation": q.accreditation, "group": g.id,
+                             "group_name": g.name, "code": code, "title": u.title, "level": u.level,
+                             "credits": u.credits, "glh": u.glh, "tags": ", ".join(u.tags)})
+    return pd.DataFrame(rows, columns=["qualification", "accreditation", "group", "group_name", "code", "title",
+                                       "level", "credits", "glh", "tags"])
+
+
+def qualifications_frame(catalogue: Catalogue) -> pd.DataFrame:
+    """One row per qualification with its published figures."""
+    rows = []
+    for q in catalogue.qualifications:
+        f = q.figures
+        rows.append({"id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
+                     "awarding_body": q.awarding_body, "units": len(q.unit_codes()), "groups": len(q.groups),
+                     "rules": len(q.rules), "min_credits": f.credits.min if f.credits else None,
+                     "max_credits": f.credits.max if f.credits else None, "glh": f.glh,
+                     "average_glh": f.average_glh, "tqt": f.tqt, "induction_hours": f.induction_hours,
+                     "tutorial_hours": f.tutorial_hours, "duration": f.duration,
+                     "operational_start": f.operational_start})
+    return pd.DataFrame(rows)
+
+
+def qualification_summary(catalogue: Catalogue, q) -> dict:
+    """JSON-ready description of one qualification: figures, groups with units, rules in English."""
+    ctx = catalogue.context(q)
+    return {
+        "id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
+        "awarding_body": q.awarding_body,
+        "figures": q.figures.model_dump(mode="json", exclude_none=True),
+        "groups": [{"id": g.id, "name": g.name,
+                    "units": [catalogue.units[c].model_dump(mode="json", exclude_none=True) for c in g.units]}
+                   for g in q.groups],
+        "rules": [{"id": r.id, "kind": r.kind, "description": r.describe(ctx)} for r in q.rules],
+    }
