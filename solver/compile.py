@@ -50,10 +50,14 @@ class CompiledModel:
     each other.
     """
 
-    def __init__(self, variables: Sequence[str], requirements: Iterable[Requirement]):
+    def __init__(self, variables: Sequence[str], requirements: Iterable[Requirement],
+                 credits: dict[str, int] | None = None, fixed: Iterable[Linear] = ()):
+        self.credits = credits or {}  # for reporting relaxations in the learner's terms
         self.model = cp_model.CpModel()
         self.variables = tuple(variables)
         self.take = {v: self.model.new_bool_var(f"take[{v}]") for v in self.variables}
+        for lin in fixed:  # structure that is never switched off (e.g. links between variables)
+            self._post(lin, None)
         self.enabled: dict[str, cp_model.IntVar] = {}
         for req in requirements:
             literal = self.model.new_bool_var(f"on[{req.id}]")

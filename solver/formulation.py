@@ -27,6 +27,9 @@ class Formulation:
     def variables(self) -> tuple[str, ...]:
         return tuple(self.context.units)
 
+    def credits(self) -> dict[str, int]:
+        return {c: u.credits for c, u in self.context.units.items()}
+
     def rule(self, requirement_id: str) -> RuleBase | None:
         return next((r for r in self.qualification.rules if f"rule:{r.id}" == requirement_id), None)
 

@@ -1,1 +1,144 @@
-"""placeholder: filled in by its issue."""
+"""`pathways check` and `pathways recommend`: the adviser's questions for one learner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from solver.cli import app
+from solver.cli.common import (CatalogueOption, JsonOption, RegisteredOption, console, parse_codes, parse_date,
+                               print_json)
+
+AchievedOption = Annotated[list[str] | None, typer.Option("--achieved", help="Units already achieved "
+                                                          "(comma-separated or repeated).")]
+
+
+def _goals(values: list[str] | None) -> dict[str, int]:
+    """`--goal coaching=3 --goal customers` -> {'coaching': 3, 'customers': 1}."""
+    goals: dict[str, int] = {}
+    for value in values or []:
+        name, _, weight = value.partition("=")
+        try:
+            goals[name.strip()] = int(weight) if weight else 1
+        except ValueError:
+            raise typer.BadParameter(f"expected NAME or NAME=WEIGHT, got {value!r}", param_hint="--goal") from None
+        if goals[name.strip()] < 1:
+            raise typer.BadParameter(f"expected a weight of at least 1, got {value!r}", param_hint="--goal")
+    return goals
+
+
+@app.command("check")
+def check_command(qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
+                  units: Annotated[list[str], typer.Argument(help="Unit codes claimed.")],
+                  registered: RegisteredOption = None, achieved: AchievedOption = None,
+                  catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
+    """Check a unit set against every rule, with what each needs, what it has and how to fix it.
+
+    Exits 0 when valid, 1 when not.
+    """
+    from solver.catalogue import load_catalogue
+    from solver.check import check
+    from solver.learner import Learner
+
+    cat = load_catalogue(catalogue)
+    learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved))
+    result = check(cat, qualification, parse_codes(units), learner)
+    if as_json:
+        print_json(result.to_dict())
+        raise typer.Exit(0 if result.valid else 1)
+    from rich.table import Table
+
+    out = console()
+    table = Table(title=f"{result.qualification}: {len(result.units)} units, {result.credits} credits, "
+                        f"{result.glh} GLH ({result.new_glh} new)")
+    for col in ("rule", "requires", "has", "holds", "in words"):
+        table.add_column(col)
+    for v in result.verdicts:
+        table.add_row(v.id, v.required, v.actual, "yes" if v.holds else "NO", v.sentence)
+    out.print(table)
+    out.print("[bold green]Valid.[/]" if result.valid else "[bold red]Not valid.[/] To fix: " + "; ".join(result.fixes))
+    raise typer.Exit(0 if result.valid else 1)
+
+
+@app.command("recommend")
+def recommend_command(
+        targets: Annotated[list[str], typer.Argument(help="A learner scenario YAML file, or one or more "
+                                                   "qualifications (several: a progression plan).")],
+        achieved: AchievedOption = None, registered: RegisteredOption = None,
+        objective: Annotated[str, typer.Option(help="min-glh, best-fit, min-units or max-reuse.")] = "min-glh",
+        max_glh: Annotated[int | None, typer.Option("--max-glh", min=0, help="Budget of new GLH.")] = None,
+        include: Annotated[list[str] | None, typer.Option(help="Units that must be in the pathway.")] = None,
+        exclude: Annotated[list[str] | None, typer.Option(help="Units that must not be.")] = None,
+        goal: Annotated[list[str] | None, typer.Option(help="Goal tag or title keyword, NAME[=WEIGHT] "
+                                                       "(repeatable), for best-fit.")] = None,
+        alternatives: Annotated[int, typer.Option(min=0, max=50, help="Also show K next-best pathways.")] = 0,
+        time_limit: Annotated[float, typer.Option(help="Seconds before returning the best found "
+                                                  "(then FEASIBLE, not OPTIMAL).")] = 10.0,
+        catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
+    """Recommend the best pathway for a learner, or explain why none exists. Exits 1 when there is none."""
+    from solver.catalogue import load_catalogue
+    from solver.learner import OBJECTIVES, Learner
+
+    if objective not in OBJECTIVES:
+        raise typer.BadParameter(f"expected one of {', '.join(OBJECTIVES)}", param_hint="--objective")
+    if len(targets) == 1 and targets[0].endswith((".yaml", ".yml")):
+        from solver.scenario import load_scenario, run_scenario, scenario_catalogue
+
+        scenario, base = load_scenario(targets[0])
+        cat = scenario_catalogue(scenario, base, load_catalogue(catalogue) if catalogue else None)
+        result = run_scenario(scenario, cat)
+    else:
+        cat = load_catalogue(catalogue)
+        learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved),
+                          include=parse_codes(include), exclude=parse_codes(exclude), max_glh=max_glh,
+                          goals=_goals(goal))
+        if len(targets) > 1:
+            from solver.progression import plan_progression
+
+            result = plan_progression(cat, targets, learner, time_limit)
+        else:
+            from solver.recommend import recommend
+
+            result = recommend(cat, targets[0], learner, objective, alternatives, time_limit)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _show(result)
+    raise typer.Exit(0 if result.status in ("OPTIMAL", "FEASIBLE") else 1)
+
+
+def _show(result) -> None:
+    from rich.table import Table
+
+    out = console()
+    data = result.to_dict()
+    if data["status"] not in ("OPTIMAL", "FEASIBLE"):
+        out.print(f"[bold red]{data['status']}[/]: no pathway.")
+        if result.explanation is not None:
+            for sentence in result.explanation.sentences():
+                out.print(sentence)
+        return
+    if "targets" in data:
+        out.print(f"[bold]{data['status']}[/]: study {len(data['units'])} units, {data['new_glh']} new GLH")
+        for t in data["targets"]:
+            out.print(f"  {t['qualification']}: {', '.join(t['units'])} ({t['credits']} credits, {t['glh']} GLH)")
+        return
+    note = "" if data["status"] == "OPTIMAL" else " (time limit reached: best found, not proven optimal)"
+    table = Table(title=f"{data['qualification']} for {data['learner']}: {data['objective']}, "
+                        f"{data['status']}{note}")
+    for col in ("unit", "title", "group", "credits", "GLH", "new GLH", "why"):
+        table.add_column(col, justify="right" if col in ("credits", "GLH", "new GLH") else "left")
+    for u in data["detail"]:
+        table.add_row(u["code"], u["title"], u["group"], str(u["credits"]), str(u["glh"]), str(u["new_glh"]),
+                      "; ".join(u["reasons"]))
+    table.add_row("total", "", "", str(data["credits"]), str(data["glh"]), str(data["new_glh"]), "", style="bold")
+    out.print(table)
+    extra = [f"{name.replace('_', ' ')} {data[name]:g} h" for name in ("induction_hours", "tutorial_hours")
+             if data.get(name) is not None]
+    if extra:
+        out.print("Plus the qualification's " + " and ".join(extra) + ".")
+    for i, alt in enumerate(data["alternatives"], 1):
+        out.print(f"Alternative {i}: {', '.join(alt['units'])}: {alt['credits']} credits, {alt['glh']} GLH, "
+                  f"{alt['new_glh']} new GLH")

@@ -1,0 +1,63 @@
+"""`check`: does a unit set satisfy a qualification? Rule by rule, with numbers and fixes, no solver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from solver.catalogue import Catalogue
+from solver.documents import Qualification
+from solver.formulation import formulate
+from solver.learner import Learner
+from solver.rules import Verdict
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one unit set: valid or not, and every rule with what it needs and what it got."""
+
+    qualification: str
+    units: tuple[str, ...]
+    verdicts: tuple[Verdict, ...]
+    credits: int
+    glh: int
+    new_glh: int
+
+    @property
+    def valid(self) -> bool:
+        return all(v.holds for v in self.verdicts)
+
+    @property
+    def fixes(self) -> list[str]:
+        return [v.fix for v in self.verdicts if v.fix]
+
+    def to_dict(self) -> dict:
+        return {"qualification": self.qualification, "valid": self.valid, "units": list(self.units),
+                "credits": self.credits, "glh": self.glh, "new_glh": self.new_glh,
+                "rules": [{"id": v.id, "holds": v.holds, "required": v.required, "actual": v.actual,
+                           "description": v.sentence, "fix": v.fix} for v in self.verdicts],
+                "fixes": self.fixes}
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict()["rules"])
+
+
+def check(catalogue: Catalogue, qualification: str | Qualification, units: list[str] | tuple[str, ...],
+          learner: Learner = Learner()) -> CheckResult:
+    """Evaluate `units` against every rule of `qualification` for this learner (registration, achievements)."""
+    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    f = formulate(catalogue, q, Learner(registered=learner.registered, achieved=learner.achieved))
+    own = f.context.units
+    chosen = tuple(dict.fromkeys(units))
+    foreign = [c for c in chosen if c not in own]
+    verdicts = [Verdict(f"unit:{c}", False, "a unit of this qualification", "not part of it",
+                        f"{c} is not a unit of {q.accreditation}"
+                        + ("" if c in catalogue.units else " (nor of any qualification in the catalogue)"),
+                        f"remove {c}") for c in foreign]
+    pathway = frozenset(c for c in chosen if c in own)
+    verdicts += [v for v in f.evaluate(pathway) if v.id != "availability" or not v.holds]
+    return CheckResult(
+        qualification=q.accreditation, units=chosen, verdicts=tuple(verdicts),
+        credits=sum(own[c].credits for c in pathway), glh=sum(own[c].glh for c in pathway),
+        new_glh=sum(own[c].glh for c in pathway if c not in f.context.achieved))

@@ -1,0 +1,106 @@
+"""Several target qualifications at once: the units that achieve all of them with the lowest new GLH."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from solver.catalogue import Catalogue
+from solver.compile import CompiledModel
+from solver.documents import Qualification
+from solver.explain import Explanation, explain
+from solver.formulation import Formulation, formulate
+from solver.learner import Learner, Requirement
+from solver.recommend import PathwayInvalid
+from solver.rules import EquivalenceRule, Linear
+
+
+@dataclass(frozen=True)
+class TargetPathway:
+    qualification: str
+    units: tuple[str, ...]
+    credits: int
+    glh: int
+
+
+@dataclass(frozen=True)
+class ProgressionPlan:
+    """Units to study once and claim toward each target wherever the rules allow."""
+
+    status: str
+    targets: tuple[TargetPathway, ...]
+    studied: tuple[str, ...]
+    new_glh: int | None
+    explanation: Explanation | None = None
+
+    def to_dict(self) -> dict:
+        out = {"status": self.status, "units": list(self.studied), "new_glh": self.new_glh,
+               "targets": [{"qualification": t.qualification, "units": list(t.units), "credits": t.credits,
+                            "glh": t.glh} for t in self.targets]}
+        if self.explanation is not None:
+            out.update(self.explanation.to_dict())
+        return out
+
+
+def _claim(q: Qualification, code: str) -> str:
+    return f"{q.id}|{code}"
+
+
+def _renamed(req: Requirement, q: Qualification) -> Requirement:
+    rename = lambda terms: tuple((_claim(q, v), c) for v, c in terms)  # noqa: E731
+    return replace(req, id=f"{q.id}:{req.id}", description=f"{q.accreditation}: {req.description}",
+                   linears=tuple(Linear(rename(lin.terms), lin.lo, lin.hi) for lin in req.linears),
+                   terms=rename(req.terms))
+
+
+def plan_progression(catalogue: Catalogue, targets: list[str | Qualification], learner: Learner = Learner(),
+                     time_limit: float | None = 10.0) -> ProgressionPlan:
+    """Lowest total new GLH over all targets; a unit studied once counts toward every target that allows it."""
+    quals = [catalogue.qualification(t) if isinstance(t, str) else t for t in targets]
+    situation = Learner(name=learner.name, registered=learner.registered, achieved=learner.achieved)
+    forms: list[Formulation] = [formulate(catalogue, q, situation) for q in quals]
+    sources = {r.unit for q in quals for r in q.rules if isinstance(r, EquivalenceRule)}
+    study = list(dict.fromkeys([c for q in quals for c in q.unit_codes()] + sorted(sources)))
+    achieved = set(learner.achieved)
+    links: list[Linear] = []
+    requirements: list[Requirement] = []
+    for q, f in zip(quals, forms):
+        counts_as = {}
+        for r in q.rules:
+            if isinstance(r, EquivalenceRule):
+                counts_as.setdefault(r.counts_as, []).append(r.unit)
+        for code in f.variables:
+            # Claiming a unit needs it studied (or achieved), or a declared equivalent studied instead.
+            terms = ((_claim(q, code), 1), (code, -1), *((x, -1) for x in counts_as.get(code, [])))
+            links.append(Linear(terms, None, 0))
+        requirements += [_renamed(r, q) for r in f.requirements]
+    new_glh = tuple((c, 0 if c in achieved else catalogue.units[c].glh) for c in study)
+    for code in learner.include:
+        requirements.append(Requirement(f"include:{code}", "learner", f"You asked to include {code}",
+                                        (Linear(((code, 1),), 1, None),)))
+    for code in learner.exclude:
+        requirements.append(Requirement(f"exclude:{code}", "learner", f"You asked to exclude {code}",
+                                        (Linear(((code, 1),), None, 0),)))
+    if learner.max_glh is not None:
+        requirements.append(Requirement("max-glh", "learner", f"Your budget is at most {learner.max_glh} new GLH",
+                                        (Linear(new_glh, None, learner.max_glh),), ("max", learner.max_glh),
+                                        new_glh))
+    claims = [_claim(q, c) for q, f in zip(quals, forms) for c in f.variables]
+    credits = {c: catalogue.units[c].credits for c in study}
+    model = CompiledModel(study + claims, requirements, credits, links)
+    # Lowest new GLH, then fewest units studied, then each studied unit counted wherever rules allow.
+    tiers = [new_glh, tuple((c, 1) for c in study), tuple((v, -1) for v in claims)]
+    solution = model.solve(tiers, time_limit=time_limit)
+    if solution.pathway is None:
+        why = explain(model, tuple(requirements)) if solution.status == "INFEASIBLE" else None
+        return ProgressionPlan(solution.status, (), (), None, why)
+    studied = tuple(c for c in study if c in solution.pathway)
+    out = []
+    for q, f in zip(quals, forms):
+        claimed = frozenset(c for c in f.variables if _claim(q, c) in solution.pathway)
+        if not f.valid(claimed):
+            raise PathwayInvalid(f"solver pathway for {q.accreditation} fails its rules: {sorted(claimed)}")
+        units = tuple(c for c in f.variables if c in claimed)
+        out.append(TargetPathway(q.accreditation, units, sum(catalogue.units[c].credits for c in units),
+                                 sum(catalogue.units[c].glh for c in units)))
+    total = sum(g for c, g in new_glh if c in solution.pathway)
+    return ProgressionPlan(solution.status, tuple(out), studied, total)

@@ -1,0 +1,198 @@
+"""`recommend`: the best pathway for a learner under an objective, with distinct alternatives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from solver.catalogue import Catalogue
+from solver.compile import CompiledModel, Solution
+from solver.documents import Qualification
+from solver.errors import LookupFailure
+from solver.explain import Explanation, explain
+from solver.formulation import Formulation, formulate, objective_tiers, tier_values
+from solver.learner import OBJECTIVES, Learner, goal_scores
+from solver.rules import MandatoryRule, amount
+
+TIER_NAMES = {"min-glh": ("new_glh", "units"), "min-units": ("new_units", "new_glh"),
+              "max-reuse": ("reused", "new_glh", "units"), "best-fit": ("goal_score", "new_glh", "units")}
+
+
+class PathwayInvalid(RuntimeError):
+    """The solver returned a pathway the plain-Python evaluator rejects: a bug, never shown as a result."""
+
+
+@dataclass(frozen=True)
+class PlannedUnit:
+    code: str
+    title: str
+    group: str
+    credits: int
+    glh: int
+    new_glh: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """One valid pathway with its totals and the value of each objective tier."""
+
+    units: tuple[PlannedUnit, ...]
+    objective: dict[str, int]
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(u.code for u in self.units)
+
+    @property
+    def credits(self) -> int:
+        return sum(u.credits for u in self.units)
+
+    @property
+    def glh(self) -> int:
+        return sum(u.glh for u in self.units)
+
+    @property
+    def new_glh(self) -> int:
+        return sum(u.new_glh for u in self.units)
+
+    def to_dict(self) -> dict:
+        return {"units": [u.code for u in self.units], "credits": self.credits, "glh": self.glh,
+                "new_glh": self.new_glh, "objective_values": self.objective,
+                "detail": [{"code": u.code, "title": u.title, "group": u.group, "credits": u.credits, "glh": u.glh,
+                            "new_glh": u.new_glh, "reasons": list(u.reasons)} for u in self.units]}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The answer to a recommend request; status is CP-SAT's, never upgraded."""
+
+    qualification: str
+    objective: str
+    status: str
+    pathway: Pathway | None
+    alternatives: tuple[Pathway, ...] = ()
+    explanation: Explanation | None = None
+    induction_hours: float | None = None
+    tutorial_hours: float | None = None
+    learner: str = "learner"
+
+    @property
+    def new_glh(self) -> int | None:
+        return self.pathway.new_glh if self.pathway else None
+
+    @property
+    def codes(self) -> frozenset[str] | None:
+        return self.pathway.codes if self.pathway else None
+
+    def to_dict(self) -> dict:
+        out: dict = {"qualification": self.qualification, "learner": self.learner, "objective": self.objective,
+                     "status": self.status}
+        if self.pathway is not None:
+            out.update(self.pathway.to_dict())
+            out["induction_hours"], out["tutorial_hours"] = self.induction_hours, self.tutorial_hours
+            out["alternatives"] = [a.to_dict() for a in self.alternatives]
+        else:
+            out.update({"units": [], "credits": None, "glh": None, "new_glh": None, "alternatives": []})
+        if self.explanation is not None:
+            out.update(self.explanation.to_dict())
+        return out
+
+
+def _reasons(f: Formulation, code: str, objective: str) -> tuple[str, ...]:
+    ctx, learner = f.context, f.learner
+    reasons = []
+    mandatory = {c for r in f.qualification.rules if isinstance(r, MandatoryRule) for c in r.codes(ctx)}
+    if code in mandatory:
+        reasons.append("mandatory")
+    if code in learner.achieved:
+        reasons.append("already achieved")
+    elif code in ctx.achieved:
+        sources = [r.unit for r in f.qualification.rules
+                   if getattr(r, "kind", "") == "equivalence" and r.counts_as == code and r.unit in learner.achieved]
+        reasons.append(f"credited from achieved {', '.join(sources)}")
+    if code in learner.include:
+        reasons.append("you asked for it")
+    matched = goal_scores(learner, ctx).get(code)
+    if matched:
+        reasons.append(f"matches goal {', '.join(matched[1])}")
+    if not reasons:
+        unit = ctx.units[code]
+        credits = amount(unit.credits, "credits")
+        reasons.append(f"fewest units: {credits}" if objective == "min-units"
+                       else f"cheapest credits: {credits} for {unit.glh} GLH")
+    return tuple(reasons)
+
+
+def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> Pathway:
+    """Turn a verified unit set into a Pathway, units in catalogue order."""
+    if not f.valid(chosen):
+        broken = [v.sentence for v in f.evaluate(chosen) if not v.holds]
+        raise PathwayInvalid(f"solver pathway {sorted(chosen)} fails: {'; '.join(broken)}")
+    ctx = f.context
+    units = tuple(
+        PlannedUnit(code, ctx.units[code].title, (f.qualification.group_of(code) or f.qualification.groups[0]).name,
+                    ctx.units[code].credits, ctx.units[code].glh, 0 if code in ctx.achieved else ctx.units[code].glh,
+                    _reasons(f, code, objective))
+        for code in ctx.units if code in chosen)
+    values = tier_values(objective_tiers(f, objective), chosen)
+    names = TIER_NAMES[objective]
+    signs = {"reused": -1, "goal_score": -1}  # minimised as negatives; shown as the natural number
+    return Pathway(units, {n: signs.get(n, 1) * v for n, v in zip(names, values)})
+
+
+def compile_formulation(f: Formulation) -> CompiledModel:
+    return CompiledModel(f.variables, f.requirements, f.credits())
+
+
+@dataclass
+class Planner:
+    """Recommends for many learners of one qualification, compiling each rule regime once and reusing it."""
+
+    catalogue: Catalogue
+    qualification: Qualification
+    time_limit: float | None = 10.0
+    _models: dict = field(default_factory=dict)
+
+    def model_for(self, f: Formulation) -> CompiledModel:
+        # Rules depend on the learner only through their regime (registration cut-offs, achieved old units),
+        # so learners in the same regime share one compiled model; their own asks go in per solve.
+        key = tuple(r for r in f.requirements if r.origin == "rule")
+        if key not in self._models:
+            self._models[key] = CompiledModel(f.variables, key, f.credits())
+        return self._models[key]
+
+    def recommend(self, learner: Learner, objective: str = "min-glh", alternatives: int = 0) -> Recommendation:
+        if objective not in OBJECTIVES:
+            raise LookupFailure(f"unknown objective '{objective}'; expected one of {', '.join(OBJECTIVES)}")
+        q = self.qualification
+        f = formulate(self.catalogue, q, learner)
+        model = self.model_for(f)
+        asks = [lin for r in f.requirements if r.origin == "learner" for lin in r.linears]
+        tiers = objective_tiers(f, objective)
+        found: list[Solution] = []
+        solution = model.solve(tiers, extra=asks, time_limit=self.time_limit)
+        figures = {"induction_hours": q.figures.induction_hours, "tutorial_hours": q.figures.tutorial_hours}
+        if solution.pathway is None:
+            explanation = None
+            if solution.status == "INFEASIBLE":
+                explanation = explain(compile_formulation(f), f.requirements)
+            return Recommendation(q.accreditation, objective, solution.status, None, (), explanation,
+                                  learner=learner.name, **figures)
+        found.append(solution)
+        while len(found) <= alternatives:
+            nxt = model.solve(tiers, extra=asks, nogoods=[s.pathway for s in found], time_limit=self.time_limit)
+            if nxt.pathway is None:
+                break
+            found.append(nxt)
+        best, *rest = [describe_pathway(f, s.pathway, objective) for s in found]
+        # An alternative found before the time limit is only as good as its own status says.
+        status = "OPTIMAL" if all(s.status == "OPTIMAL" for s in found[:1]) else found[0].status
+        return Recommendation(q.accreditation, objective, status, best, tuple(rest), None,
+                              learner=learner.name, **figures)
+
+
+def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
+              objective: str = "min-glh", alternatives: int = 0, time_limit: float | None = 10.0) -> Recommendation:
+    """The best pathway toward `qualification` for `learner` (see Planner for many learners)."""
+    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    return Planner(catalogue, q, time_limit).recommend(learner, objective, alternatives)
