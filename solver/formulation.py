@@ -102,7 +102,7 @@ def objective_tiers(f: Formulation, objective: str) -> list[Tier]:
     if objective == "min-glh":
         return [new_glh, units]
     if objective == "min-units":
-        return [new_units, new_glh]
+        return [new_units, new_glh, units]
     if objective == "max-reuse":
         return [tuple((c, -1 if c in ctx.achieved else 0) for c in ctx.units), new_glh, units]
     if objective == "best-fit":

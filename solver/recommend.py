@@ -13,7 +13,7 @@ from solver.formulation import Formulation, formulate, objective_tiers, tier_val
 from solver.learner import OBJECTIVES, Learner, goal_scores
 from solver.rules import MandatoryRule, amount
 
-TIER_NAMES = {"min-glh": ("new_glh", "units"), "min-units": ("new_units", "new_glh"),
+TIER_NAMES = {"min-glh": ("new_glh", "units"), "min-units": ("new_units", "new_glh", "units"),
               "max-reuse": ("reused", "new_glh", "units"), "best-fit": ("goal_score", "new_glh", "units")}
 
 

@@ -1,0 +1,92 @@
+"""Hypothesis strategies: small random catalogues (every rule kind) and learners, loaded through YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import combinations
+
+import yaml
+from hypothesis import strategies as st
+
+from solver.catalogue import Catalogue, load_catalogue
+from solver.errors import CatalogueError
+from solver.formulation import Formulation
+from solver.learner import Learner
+
+CUTOFF = dt.date(2020, 7, 1)
+
+
+@st.composite
+def catalogue_documents(draw, max_units: int = 10) -> dict:
+    n = draw(st.integers(1, max_units))
+    codes = [f"U{i:02d}" for i in range(n)]
+    units = [{"code": c, "title": f"Unit {c}", "level": draw(st.integers(1, 4)), "credits": draw(st.integers(0, 4)),
+              "glh": draw(st.integers(0, 9)), "tags": draw(st.lists(st.sampled_from(["a", "b"]), unique=True))}
+             for c in codes]
+    n_groups = draw(st.integers(1, min(3, n)))
+    group_of = [i % n_groups if i < n_groups else draw(st.integers(0, n_groups - 1)) for i in range(n)]
+    groups = [{"id": f"G{g}", "name": f"Group {g}", "units": [c for c, k in zip(codes, group_of) if k == g]}
+              for g in range(n_groups)]
+    rules = []
+    for i in range(draw(st.integers(0, 4))):
+        metric = draw(st.sampled_from(["credits", "units", "glh"]))
+        where = draw(st.sampled_from([{}, {"groups": [f"G{draw(st.integers(0, n_groups - 1))}"]},
+                                      {"min_level": draw(st.integers(1, 4))}, {"level": draw(st.integers(1, 4))},
+                                      {"tags": ["a"]}, {"max_level": 2}]))
+        cap = sum(1 if metric == "units" else u[metric] for u in units)
+        low = draw(st.none() | st.integers(0, max(0, cap // 2)))
+        high = draw(st.none() | st.integers(low or 0, cap + 1))
+        if low is None and high is None:
+            high = cap
+        rule = {"id": f"sum{i}", "kind": "sum", "sum": metric, "where": where}
+        rule.update({k: v for k, v in (("min", low), ("max", high)) if v is not None})
+        rules.append(rule)
+    pairs = list(combinations(codes, 2))
+    if pairs and draw(st.booleans()):
+        rules.append({"id": "barred", "kind": "barred", "units": list(draw(st.sampled_from(pairs)))})
+    if pairs and draw(st.booleans()):
+        old, new = draw(st.sampled_from(pairs))
+        rules.append({"id": "replace", "kind": "replacement", "old": old, "new": new, "from": CUTOFF})
+    if draw(st.booleans()):
+        rules.append({"id": "must", "kind": "mandatory", "units": [draw(st.sampled_from(codes))]})
+    qualification = {"id": "q", "accreditation": "Q/1", "title": "Random", "level": 2, "awarding_body": "Test",
+                     "groups": groups, "rules": rules}
+    return {"units": units, "qualifications": [qualification]}
+
+
+def load(document: dict, tmp_dir) -> Catalogue | None:
+    """Load a generated document through the real YAML path; None if it is (rightly) rejected."""
+    path = tmp_dir / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    try:
+        return load_catalogue(path)
+    except CatalogueError:
+        return None
+
+
+@st.composite
+def learners(draw, codes: list[str]) -> Learner:
+    pick = st.lists(st.sampled_from(codes), unique=True, max_size=3) if codes else st.just([])
+    return Learner(
+        registered=draw(st.sampled_from([None, dt.date(2019, 1, 1), CUTOFF, dt.date(2022, 1, 1)])),
+        achieved=tuple(draw(pick)), include=tuple(draw(st.lists(st.sampled_from(codes), max_size=1, unique=True))),
+        exclude=tuple(draw(st.lists(st.sampled_from(codes), max_size=1, unique=True))),
+        max_glh=draw(st.none() | st.integers(0, 30)),
+        goals=draw(st.sampled_from([{}, {"a": 2}, {"b": 1, "a": 1}])))
+
+
+def subsets(codes: list[str]):
+    for mask in range(1 << len(codes)):
+        yield frozenset(c for i, c in enumerate(codes) if mask >> i & 1)
+
+
+def holds(f: Formulation, pathway: frozenset[str], ids: set[str] | None = None) -> bool:
+    """Brute-force evaluation straight from the linear forms (independent of the rule classes)."""
+    for req in f.requirements:
+        if ids is not None and req.id not in ids:
+            continue
+        for lin in req.linears:
+            total = sum(c for v, c in lin.terms if v in pathway)
+            if (lin.lo is not None and total < lin.lo) or (lin.hi is not None and total > lin.hi):
+                return False
+    return True

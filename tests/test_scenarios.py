@@ -1,0 +1,44 @@
+"""Every learner scenario file's `expected:` block holds (what-if files are tested with the what-if)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from solver.errors import ScenarioError
+from solver.scenario import load_scenario, mismatches, run_scenario, scenario_catalogue
+
+SCENARIOS = sorted(p for p in (Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")
+                   if not p.name.startswith("whatif"))
+
+
+def test_there_are_enough_scenarios():
+    assert len(SCENARIOS) >= 10
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_scenario_expected_block_holds(path, catalogue):
+    scenario, base = load_scenario(path)
+    assert scenario.expected is not None, "every scenario states its expected answer"
+    result = run_scenario(scenario, scenario_catalogue(scenario, base, catalogue))
+    assert mismatches(scenario.expected, result) == []
+
+
+def test_mismatches_catch_a_wrong_answer(catalogue):
+    scenario, base = load_scenario(SCENARIOS[0])
+    result = run_scenario(scenario, scenario_catalogue(scenario, base, catalogue))
+    wrong = scenario.expected.model_copy(update={"new_glh": (result.new_glh or 0) + 1, "status": "INFEASIBLE"})
+    assert len(mismatches(wrong, result)) == 2
+
+
+def test_bad_scenario_is_located(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\ntargets: [600/5962/X]\nlearner:\n  registered: soon\n  hobbies: [golf]\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:4:15: learner.registered: expected a date (YYYY-MM-DD), got text 'soon'",
+        f"{path}:5:3: learner.hobbies: unknown key 'hobbies'; expected one of: name, registered, achieved, "
+        "include, exclude, max_glh, goals",
+    ]

@@ -1,0 +1,92 @@
+"""The solver held against brute force on small random catalogues with every rule kind."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from solver.check import check
+from solver.compile import CompiledModel
+from solver.explain import minimal_conflict
+from solver.formulation import formulate, objective_tiers, tier_values
+from solver.learner import OBJECTIVES
+from solver.recommend import compile_formulation, recommend
+from strategies import catalogue_documents, holds, learners, subsets
+
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _scenario(data):
+    document = data.draw(catalogue_documents())
+    with tempfile.TemporaryDirectory() as tmp:
+        from strategies import load
+
+        catalogue = load(document, Path(tmp))
+    if catalogue is None:
+        return None
+    q = catalogue.qualifications[0]
+    learner = data.draw(learners(q.unit_codes()))
+    return catalogue, q, learner
+
+
+@SETTINGS
+@given(st.data())
+def test_optimum_equals_brute_force(data):
+    drawn = _scenario(data)
+    if drawn is None:
+        return
+    catalogue, q, learner = drawn
+    objective = data.draw(st.sampled_from(OBJECTIVES))
+    f = formulate(catalogue, q, learner)
+    tiers = objective_tiers(f, objective)
+    valid = [p for p in subsets(list(f.variables)) if holds(f, p)]
+    result = recommend(catalogue, q, learner, objective)
+    if not valid:
+        assert result.status == "INFEASIBLE"
+        assert result.explanation is not None and result.explanation.conflict
+        return
+    assert result.status == "OPTIMAL"
+    assert f.valid(result.codes) and holds(f, result.codes)
+    assert tier_values(tiers, result.codes) == min(tier_values(tiers, p) for p in valid)
+
+
+@SETTINGS
+@given(st.data())
+def test_check_agrees_with_brute_force_and_solver(data):
+    drawn = _scenario(data)
+    if drawn is None:
+        return
+    catalogue, q, learner = drawn
+    f = formulate(catalogue, q, learner.model_copy(update={"include": (), "exclude": (), "max_glh": None}))
+    model = compile_formulation(f)
+    codes = list(f.variables)
+    for pathway in data.draw(st.lists(st.sampled_from(list(subsets(codes))), max_size=6)):
+        verdict = check(catalogue, q, sorted(pathway), learner).valid
+        fixed = [(((c, 1),), 1 if c in pathway else None, 0 if c not in pathway else None) for c in codes]
+        from solver.rules import Linear
+
+        feasible = model.solve(extra=[Linear(t, lo, hi) for t, lo, hi in fixed]).status == "OPTIMAL"
+        assert verdict == holds(f, pathway) == feasible
+
+
+@SETTINGS
+@given(st.data())
+def test_explained_conflict_is_minimal(data):
+    drawn = _scenario(data)
+    if drawn is None:
+        return
+    catalogue, q, learner = drawn
+    f = formulate(catalogue, q, learner)
+    model = CompiledModel(f.variables, f.requirements)
+    ids = [r.id for r in f.requirements]
+    conflict = minimal_conflict(model, ids)
+    everything = list(subsets(list(f.variables)))
+    if conflict is None:
+        assert any(holds(f, p) for p in everything)
+        return
+    assert not any(holds(f, p, set(conflict)) for p in everything)
+    for rid in conflict:
+        rest = set(conflict) - {rid}
+        assert any(holds(f, p, rest) for p in everything), f"{rid} is not needed in {conflict}"
