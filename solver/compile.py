@@ -76,8 +76,8 @@ class CompiledModel:
             if not bound_ok:
                 continue
             if isinstance(expr, int):  # no terms: the bound holds or it does not
-                if not constraint():
-                    ct = model.add_bool_or([literal.Not()]) if literal is not None else model.add_bool_or([])
+                if not constraint():  # an empty clause is false: the requirement can never hold
+                    model.add_bool_or([literal.Not()] if literal is not None else [])
                 continue
             ct = model.add(constraint())
             if literal is not None:

@@ -185,9 +185,8 @@ class Planner:
                 break
             found.append(nxt)
         best, *rest = [describe_pathway(f, s.pathway, objective) for s in found]
-        # An alternative found before the time limit is only as good as its own status says.
-        status = "OPTIMAL" if all(s.status == "OPTIMAL" for s in found[:1]) else found[0].status
-        return Recommendation(q.accreditation, objective, status, best, tuple(rest), None,
+        # The answer's status is the first solve's: FEASIBLE (time limit) is never reported as OPTIMAL.
+        return Recommendation(q.accreditation, objective, found[0].status, best, tuple(rest), None,
                               learner=learner.name, **figures)
 
 
