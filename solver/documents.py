@@ -5,13 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from solver.rules import Code, Count, Rule
 
 Level = Annotated[int, Field(strict=True, ge=0, le=8)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
-Hours = Annotated[float, Field(ge=0)]
+# Strict, finite: lax floats would take `true` or the text "13.5" as hours, and YAML spells out .inf and .nan.
+Hours = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+
+
+def _not_a_number(value: object) -> object:
+    # pydantic reads a number as seconds since 1970, so `operational_start: 0` would silently be 1970-01-01.
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 
 class Frozen(BaseModel):
@@ -27,8 +39,8 @@ class Unit(Frozen):
     credits: Count
     glh: Count
     tags: tuple[Code, ...] = ()
-    available_from: dt.date | None = None
-    available_until: dt.date | None = None
+    available_from: Date | None = None
+    available_until: Date | None = None
 
     def available_on(self, day: dt.date | None) -> bool:
         if day is None:  # a new learner: whatever is available now, i.e. not withdrawn
@@ -61,7 +73,7 @@ class Figures(Frozen):
     induction_hours: Hours | None = None
     tutorial_hours: Hours | None = None
     duration: Text | None = None
-    operational_start: dt.date | None = None
+    operational_start: Date | None = None
 
 
 class Qualification(Frozen):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,19 @@ from solver.errors import Problem
 PathKey = tuple[str | int, ...]
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
 def render_path(path: PathKey) -> str:
-    """`('qualifications', 0, 'rules', 1)` -> `qualifications[0].rules[1]`."""
+    """`('qualifications', 0, 'rules', 1)` -> `qualifications[0].rules[1]`; odd keys are quoted: `units['a b']`."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{part!r}]"  # a key with spaces, dots or line breaks stays readable on one line
     return out
 
 
@@ -29,6 +38,8 @@ class LocatedDocument:
     file: str
     data: Any
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # Where each mapping key itself stands: an unknown or duplicate key is reported there, not at its value.
+    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, path: PathKey) -> tuple[int, int]:
         """Position of the deepest node on `path` that exists in the document."""
@@ -37,8 +48,9 @@ class LocatedDocument:
                 return self.marks[path[:end]]
         return (1, 1)
 
-    def problem(self, path: PathKey, message: str) -> Problem:
-        line, column = self.locate(path)
+    def problem(self, path: PathKey, message: str, at_key: bool = False) -> Problem:
+        """A problem at `path`; with `at_key`, located at the mapping key rather than its value."""
+        line, column = self.key_marks[path] if at_key and path in self.key_marks else self.locate(path)
         return Problem(self.file, line, column, render_path(path), message)
 
 
@@ -46,69 +58,127 @@ class _Scalars(yaml.SafeLoader):
     """SafeLoader used only to turn scalar nodes into Python values."""
 
 
-def _scalar(loader: _Scalars, node: yaml.ScalarNode) -> Any:
-    return loader.construct_object(node, deep=True)
-
-
 class _NodeError(Exception):
     def __init__(self, path: PathKey, message: str):
         self.path, self.message = path, message
 
 
-def _convert(node: yaml.Node, path: PathKey, marks: dict, loader: _Scalars, depth: int = 0) -> Any:
-    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if depth > 50:
-        # Anchors can make a document refer to itself; no catalogue is this deep.
-        raise _NodeError(path, "expected a document nested at most 50 levels deep (no self-referencing anchors)")
-    if isinstance(node, yaml.MappingNode):
+MAX_DEPTH = 50
+MAX_NODES = 200_000  # a catalogue file has a few thousand; aliases of aliases can expand to billions
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Converter:
+    """Turns a composed node tree into plain Python, recording where every value and key stands."""
+
+    def __init__(self, loader: _Scalars):
+        self.loader = loader
+        self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.key_marks: dict[PathKey, tuple[int, int]] = {}
+        self.nodes = 0
+
+    def convert(self, node: yaml.Node, path: PathKey = ()) -> Any:
+        self.marks[path] = _position(node)
+        self.nodes += 1
+        if len(path) > MAX_DEPTH:
+            # Anchors can make a document refer to itself; no catalogue is this deep.
+            raise _NodeError(path, f"expected a document nested at most {MAX_DEPTH} levels deep "
+                                   "(no self-referencing anchors)")
+        if self.nodes > MAX_NODES:
+            raise _NodeError(path, f"expected a document of at most {MAX_NODES} values "
+                                   "(aliases expand it beyond that)")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
+                self.marks[path] = _position(key_node)
                 raise _NodeError(path, "expected plain keys (text), got a list or mapping as a key")
-            key = _scalar(loader, key_node)
-            if key == "<<" or key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.marks[path] = _position(key_node)
                 raise _NodeError(path, "expected plain keys, got a YAML merge key '<<'")
-            key = str(key)
+            key = self._scalar(key_node, path)
+            key = key.isoformat() if hasattr(key, "isoformat") else str(key)
+            self.key_marks[path + (key,)] = _position(key_node)
             if key in out:
-                marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                raise _NodeError(path + (key,), f"duplicate key '{key}'")
-            out[key] = _convert(value_node, path + (key,), marks, loader, depth + 1)
+                self.marks[path + (key,)] = _position(key_node)
+                raise _NodeError(path + (key,), f"duplicate key {key!r}")
+            out[key] = self.convert(value_node, path + (key,))
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), marks, loader, depth + 1) for i, item in enumerate(node.value)]
-    try:
-        value = _scalar(loader, node)
-    except (ValueError, TypeError, OverflowError, yaml.YAMLError) as err:
-        raise _NodeError(path, f"expected a valid value, got {node.value!r} ({err})") from None
-    if isinstance(value, dt.datetime):
-        return value  # kept as datetime so validation can say "expected a date"
-    if isinstance(value, bytes):
-        raise _NodeError(path, "expected text, got binary data")
-    return value
+
+    def _scalar(self, node: yaml.Node, path: PathKey) -> Any:
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError, yaml.YAMLError) as err:
+            # PyYAML's scalar constructors fail in many ways on explicit tags (`!!int` on nothing is an
+            # IndexError, `!!binary x` a binascii.Error); each is a bad value at this node.
+            self.marks[path] = _position(node)
+            what = "a date (YYYY-MM-DD)" if node.tag == "tag:yaml.org,2002:timestamp" else "a valid value"
+            # PyYAML's marked errors quote the source over several lines; the location is given already.
+            reason = err.problem if isinstance(err, yaml.MarkedYAMLError) and err.problem else str(err)
+            raise _NodeError(path, f"expected {what}, got {node.value!r} ({' '.join(reason.split())})") from None
+        if isinstance(value, bytes):
+            raise _NodeError(path, "expected text, got binary data")
+        # Dates and datetimes are kept as they are, so validation can say "expected a date".
+        return value
+
+
+def _syntax_problem(err: yaml.MarkedYAMLError, file: str) -> Problem:
+    """PyYAML's own wording, located at the problem and naming where the open construct began."""
+    mark = err.problem_mark or err.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = f"invalid YAML: {err.problem or err.context or 'malformed document'}"
+    if err.context and err.problem:
+        where = err.context_mark
+        if where is not None and where is not mark:
+            message += f" ({err.context} that starts at line {where.line + 1}, column {where.column + 1})"
+        else:
+            message += f" ({err.context})"
+    return Problem(file, line, column, "", message)
+
+
+def _reader_problem(err: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+    """A character YAML does not allow: PyYAML gives only an offset, so turn it into line and column."""
+    before = text[:max(err.position, 0)]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return Problem(file, line, column, "", f"invalid YAML: {err.reason} (character #x{err.character:04x})")
 
 
 def parse_yaml(text: str, file: str) -> tuple[LocatedDocument | None, list[Problem]]:
     """Parse one YAML document; return it with positions, or the problems that stop it."""
-    loader = _Scalars(text)
+    loader: _Scalars | None = None
+    converter: _Converter | None = None
     try:
+        # The reader checks every character as it is built, so even construction can raise.
+        loader = _Scalars(text)
+        converter = _Converter(loader)
         root = loader.get_single_node()
         if root is None:
             return LocatedDocument(file, None, {(): (1, 1)}), []
-        marks: dict[PathKey, tuple[int, int]] = {}
-        data = _convert(root, (), marks, loader)
-        return LocatedDocument(file, data, marks), []
+        data = converter.convert(root)
+        return LocatedDocument(file, data, converter.marks, converter.key_marks), []
     except _NodeError as err:
-        doc = LocatedDocument(file, None, marks)
+        marks, key_marks = (converter.marks, converter.key_marks) if converter else ({}, {})
+        doc = LocatedDocument(file, None, marks, key_marks)
         return None, [doc.problem(err.path, err.message)]
+    except yaml.reader.ReaderError as err:
+        return None, [_reader_problem(err, text, file)]
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(filter(None, [err.context, err.problem])) or "malformed YAML"
-        return None, [Problem(file, line, column, "", f"expected valid YAML: {what}")]
+        return None, [_syntax_problem(err, file)]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as err:
-        return None, [Problem(file, 1, 1, "", f"expected valid YAML: {err}")]
+        return None, [Problem(file, 1, 1, "", f"invalid YAML: {' '.join(str(err).split())}")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml(path: Path) -> tuple[LocatedDocument | None, list[Problem]]:
