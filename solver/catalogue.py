@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from solver.documents import CatalogueFile, Qualification, Unit
@@ -32,14 +31,16 @@ class FrozenDict(dict):
 
 
 def bundled_catalogue() -> Path:
-    """The catalogue shipped with Pathways (installed as package data, or the source tree's)."""
-    try:
-        root = resources.files("solver.bundled_catalogue")
-        if root.is_dir() and any(p.name.endswith(".yaml") for p in root.iterdir()):
-            return Path(str(root))
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "catalogue"
+    """The catalogue shipped with Pathways: installed beside the package, else the source tree's.
+
+    `solver.bundled_catalogue` is a data directory without `__init__.py`, so importlib.resources would
+    hand back a namespace MultiplexedPath; its location on disk is known, so it is looked up directly.
+    """
+    here = Path(__file__).resolve().parent
+    installed = here / "bundled_catalogue"
+    if installed.is_dir() and any(installed.glob("*.yaml")):
+        return installed
+    return here.parent / "catalogue"
 
 
 @dataclass(frozen=True)
