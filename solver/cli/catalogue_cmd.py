@@ -10,6 +10,29 @@ import typer
 from solver.cli import app
 from solver.cli.common import CatalogueOption, JsonOption, console, print_json
 
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _text(value: object) -> str:
+    """Catalogue text made safe for rich: a title such as "Coaching [advanced]" is not markup."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
+def _number(value: object) -> str:
+    """Hours are floats in the model; print 2.0 as the specification does, 2."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _range(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 catalogue_app = typer.Typer(help="List qualifications, or show one with its units and rules.",
                             invoke_without_command=True, no_args_is_help=False)
 app.add_typer(catalogue_app, name="catalogue")
@@ -18,7 +41,8 @@ app.add_typer(catalogue_app, name="catalogue")
 @catalogue_app.callback()
 def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """List the qualifications: id, accreditation number, title, level, credit range, units."""
-    ctx.obj = {"catalogue": catalogue}
+    # Options given before `show` (`pathways catalogue --json show X`) still apply to it.
+    ctx.obj = {"catalogue": catalogue, "json": as_json}
     if ctx.invoked_subcommand is not None:
         return
     from solver.catalogue import load_catalogue
@@ -32,13 +56,13 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
         return
     from rich.table import Table
 
-    table = Table(title=f"Qualifications in {cat.root}")
+    table = Table(title=f"Qualifications in {_text(cat.root)}")
     for col in ("id", "accreditation", "title", "level", "credits", "units"):
         table.add_column(col, justify="right" if col in ("level", "units") else "left")
     for r in rows:
-        credits = "-" if r["credits"] is None else (
-            str(r["credits"][0]) if r["credits"][0] == r["credits"][1] else f"{r['credits'][0]}-{r['credits'][1]}")
-        table.add_row(r["id"], r["accreditation"], r["title"], str(r["level"]), credits, str(r["units"]))
+        credits = "-" if r["credits"] is None else _range(*r["credits"])
+        table.add_row(_text(r["id"]), _text(r["accreditation"]), _text(r["title"]), str(r["level"]), credits,
+                      str(r["units"]))
     console().print(table)
 
 
@@ -49,31 +73,35 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     from solver.catalogue import load_catalogue
     from solver.reports import qualification_summary
 
-    cat = load_catalogue(catalogue or (ctx.obj or {}).get("catalogue"))
+    given = ctx.obj or {}
+    cat = load_catalogue(catalogue or given.get("catalogue"))
     q = cat.qualification(qualification)
     summary = qualification_summary(cat, q)
-    if as_json:
+    if as_json or given.get("json"):
         print_json(summary)
         return
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{q.title}[/bold]  {q.accreditation}  ({q.id}), level {q.level}, {q.awarding_body}")
-    shown = {k: (f"{v['min']}-{v['max']}" if isinstance(v, dict) else v) for k, v in summary["figures"].items()}
-    figures = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in shown.items())
-    out.print(f"Published figures: {figures}")
+    out.print(f"[bold]{_text(q.title)}[/bold]  {_text(q.accreditation)}  ({_text(q.id)}), level {q.level}, "
+              f"{_text(q.awarding_body)}", soft_wrap=True)
+    shown = {k: (_range(v["min"], v["max"]) if isinstance(v, dict) else _number(v)) for k, v in summary["figures"].items()}
+    figures = ", ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in shown.items())
+    out.print(f"Published figures: {figures}", soft_wrap=True)
     for g in summary["groups"]:
-        table = Table(title=f"{g['name']} ({g['id']}): {len(g['units'])} units")
+        table = Table(title=f"{_text(g['name'])} ({_text(g['id'])}): {_plural(len(g['units']), 'unit')}")
         for col in ("code", "title", "level", "credits", "glh", "tags"):
             table.add_column(col, justify="right" if col in ("level", "credits", "glh") else "left")
         for u in g["units"]:
-            table.add_row(u["code"], u["title"], str(u["level"]), str(u["credits"]), str(u["glh"]),
-                          ", ".join(u.get("tags", [])))
+            table.add_row(_text(u["code"]), _text(u["title"]), str(u["level"]), str(u["credits"]), str(u["glh"]),
+                          _text(", ".join(u.get("tags", []))))
         out.print(table)
-    out.print(f"{sum(len(g['units']) for g in summary['groups'])} units in {len(summary['groups'])} groups")
+    units = _plural(sum(len(g["units"]) for g in summary["groups"]), "unit")
+    out.print(f"{units} in {_plural(len(summary['groups']), 'group')}")
     out.print("[bold]Rules of combination[/bold]")
+    # One rule per line, never wrapped, so the sentences can be read, grepped and compared as they are.
     for r in summary["rules"]:
-        out.print(f"  {r['id']}: {r['description']}.")
+        out.print(f"  {_text(r['id'])}: {_text(r['description'])}.", soft_wrap=True)
 
 
 @app.command("schema")
@@ -81,7 +109,8 @@ def schema(output: Annotated[str | None, typer.Option("-o", "--output", help="Wr
     """Print the JSON Schema of catalogue files, for editors to validate and complete them."""
     from solver.documents import CatalogueFile
 
-    text = json.dumps(CatalogueFile.model_json_schema(by_alias=True), indent=2)
+    schema = {"$schema": JSON_SCHEMA_DIALECT, **CatalogueFile.model_json_schema(by_alias=True)}
+    text = json.dumps(schema, indent=2)
     if output is None:
         typer.echo(text)
         return
