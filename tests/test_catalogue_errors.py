@@ -226,6 +226,19 @@ EDITS = {
         "      - {id: core, kind: mandatory, groups: [G1]}\n      - {id: total, kind: sum, min: 3, max: 4}",
         ["cat.yaml:15:45: qualifications[0].rules[1].max: rule can never hold: max 4 credits but the "
          "mandatory units alone give 5"]),
+    "a sum rule with neither bound": (
+        "{id: total, kind: sum, min: 3, max: 5}", "{id: total, kind: sum, where: {level: 2}}",
+        ["cat.yaml:14:9: qualifications[0].rules[0]: expected 'min' or 'max' (or both)"]),
+    "a unit listed twice in a group": (
+        "units: [U1, U2]", "units: [U1, U2, U1]",
+        ["cat.yaml:12:49: qualifications[0].groups[0].units[2]: unit 'U1' is listed twice"]),
+    "a replacement of a unit by itself": (
+        "{id: total, kind: sum, min: 3, max: 5}", "{kind: replacement, old: U1, new: U1, from: 2020-07-01}",
+        ["cat.yaml:14:43: qualifications[0].rules[0].new: expected a different unit from 'old'"]),
+    "availability that ends before it starts": (
+        "tags: [a]}", "tags: [a], available_from: 2020-01-01, available_until: 2019-12-31}",
+        ["cat.yaml:2:114: units[0].available_until: expected available_until on or after available_from "
+         "(2020-01-01), got 2019-12-31"]),
 }
 
 
@@ -235,6 +248,15 @@ def test_cross_check_errors(tmp_path: Path, old: str, new: str, expected: list[s
     write(tmp_path, VALID.replace(old, new, 1))
     count = f"{len(expected)} problem{'s' if len(expected) != 1 else ''}"
     assert error_of(tmp_path) == "\n  ".join([f"invalid catalogue ({count}):", *expected])
+
+
+def test_duplicate_qualification_across_files(tmp_path: Path) -> None:
+    write(tmp_path, VALID, "a.yaml")
+    write(tmp_path, VALID.replace("U1", "V1").replace("U2", "V2").replace("id: q1", "id: q2"), "b.yaml")
+    assert error_of(tmp_path) == (
+        "invalid catalogue (1 problem):\n"
+        "  b.yaml:6:20: qualifications[0].accreditation: duplicate qualification accreditation '100/0000/1' "
+        "(first at a.yaml:6:20)")
 
 
 SEVERAL = {
