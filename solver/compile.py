@@ -169,3 +169,66 @@ class CompiledModel:
 
         solver = self._solver(ENUMERATE_PARAMS, time_limit)
         return STATUS.get(solver.solve(model, Collector()), "UNKNOWN")
+
+    def enumerate_masks(self, on_batch: Callable[[list[int]], bool], extra: Iterable[Linear] = (),
+                        minimal: Sequence[Linear] | None = None, time_limit: float | None = None,
+                        batch: int = 2048, sparse: bool = False) -> str:
+        """Stream valid pathways as bit masks over `self.variables` (bit i set: variable i taken), handed
+        over in batches to `on_batch` until it returns False; return the final status.
+
+        `minimal`, if given, lists the lower-bounded sums that define minimality: each taken unit must be critical,
+        i.e. dropping it would take some sum in `minimal` below its `lo`. All requirements are on.
+        Measured on the seeds: with linearization off CP-SAT lists dense solution sets about 8x faster, but
+        a sparse set (a tight GLH slice: 115 of 10^12) took 11 s against 0.02 s with
+        `linearization_level=2`; `sparse` picks the latter.
+        """
+        model, take = self._clone(extra, ())
+        self._switch(model)
+        xs = [take[v] for v in self.variables]
+        if minimal is not None:
+            self._post_minimality(model, take, minimal)
+        chunks = [sum((1 << i) * x for i, x in enumerate(xs[k:k + 62])) for k in range(0, len(xs), 62)]
+        pending: list[int] = []
+
+        class Collector(cp_model.CpSolverSolutionCallback):
+            stopped = False
+
+            def on_solution_callback(self) -> None:
+                if len(chunks) == 1:
+                    pending.append(self.value(chunks[0]))
+                else:
+                    pending.append(sum(self.value(c) << (62 * k) for k, c in enumerate(chunks)))
+                if len(pending) >= batch:
+                    keep = on_batch(pending[:])
+                    pending.clear()
+                    if not keep:
+                        self.stopped = True
+                        self.stop_search()
+
+        collector = Collector()
+        params = dict(ENUMERATE_PARAMS, cp_model_probing_level=0, symmetry_level=0)
+        if sparse:
+            params["linearization_level"] = 2
+        code = self._solver(params, time_limit).solve(model, collector)
+        if pending and not collector.stopped:
+            on_batch(pending[:])
+        return STATUS.get(code, "UNKNOWN")
+
+    @staticmethod
+    def _post_minimality(model: cp_model.CpModel, take: dict[str, cp_model.IntVar],
+                         minimal: Sequence[Linear]) -> None:
+        """Each taken unit must be critical: some sum has slack below the unit's weight in it."""
+        critical: dict[str, list[cp_model.IntVar]] = {v: [] for v in take}
+        for k, lin in enumerate(minimal):
+            if lin.lo is None:
+                continue
+            expr = sum(c * take[v] for v, c in lin.terms if c)
+            for w in sorted({c for _, c in lin.terms if c > 0}):
+                tight = model.new_bool_var(f"tight[{k},{w}]")
+                model.add(expr <= lin.lo + w - 1).only_enforce_if(tight)
+                model.add(expr >= lin.lo + w).only_enforce_if(tight.Not())  # fully determined: no repeats
+                for v, c in lin.terms:
+                    if c == w:
+                        critical[v].append(tight)
+        for v, x in take.items():
+            model.add_bool_or([x.Not(), *critical[v]])

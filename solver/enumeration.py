@@ -1,0 +1,303 @@
+"""List valid pathways, streamed as CP-SAT finds them, filtered, optionally minimal, ordered and capped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Literal
+
+from solver.catalogue import Catalogue
+from solver.counting import Problem, Unsupported, frontier_count, holds, is_minimal, problem_of
+from solver.documents import Qualification
+from solver.formulation import Formulation, formulate
+from solver.learner import Learner
+from solver.rules import Linear
+
+Order = Literal["glh", "credits", "units"]
+ORDERS: tuple[str, ...] = ("glh", "credits", "units")
+TIE_BREAKS = {"glh": ("glh", "credits", "units"), "credits": ("credits", "glh", "units"),
+              "units": ("units", "glh", "credits")}
+SORT_CAP = 2_000  # an ordered slice is listed in full and sorted once the exact count says it is this small
+SPARSE = 50_000  # at most this many solutions (exact count): search with the LP on (see CompiledModel)
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """One valid pathway: its units (catalogue order), credits, new GLH and credits per group."""
+
+    units: tuple[str, ...]
+    credits: int
+    glh: int
+    group_credits: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict:
+        return {"units": list(self.units), "credits": self.credits, "glh": self.glh,
+                "group_credits": dict(self.group_credits)}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep beyond the rules: GLH and credit bounds, and only minimal pathways if asked."""
+
+    min_glh: int | None = None
+    max_glh: int | None = None
+    min_credits: int | None = None
+    max_credits: int | None = None
+    minimal: bool = False
+
+    def linears(self, problem: Problem) -> list[Linear]:
+        out = []
+        glh = tuple(problem.glh.items())
+        credits = tuple(problem.credits.items())
+        if self.min_glh is not None or self.max_glh is not None:
+            out.append(Linear(glh, self.min_glh, self.max_glh))
+        if self.min_credits is not None or self.max_credits is not None:
+            out.append(Linear(credits, self.min_credits, self.max_credits))
+        return out
+
+
+class _Tables:
+    """Per-byte lookup tables that decode a bit mask over the variables into units and weighted sums."""
+
+    def __init__(self, variables: tuple[str, ...], weights: list[dict[str, int]]):
+        chunks = [variables[k:k + 8] for k in range(0, len(variables), 8)]
+        self.codes = [[tuple(v for j, v in enumerate(chunk) if b >> j & 1) for b in range(256)] for chunk in chunks]
+        self.sums = [[[sum(w.get(v, 0) for j, v in enumerate(chunk) if b >> j & 1) for b in range(256)]
+                      for chunk in chunks] for w in weights]
+
+    def units(self, mask: int) -> tuple[str, ...]:
+        out: tuple[str, ...] = ()
+        for table in self.codes:
+            out += table[mask & 255]
+            mask >>= 8
+        return out
+
+    def total(self, which: int, mask: int) -> int:
+        out = 0
+        for table in self.sums[which]:
+            out += table[mask & 255]
+            mask >>= 8
+        return out
+
+
+class Lister:
+    """Lists the pathways of one formulation with CP-SAT and turns its bit masks into checked `Pathway`s."""
+
+    def __init__(self, f: Formulation, filters: Filters):
+        self.f = f
+        self.filters = filters
+        self.extra = filters.linears(problem_of(f))
+        self.problem = problem_of(f, self.extra)
+        self.variables = f.variables
+        self.group_ids = [g.id for g in f.qualification.groups]
+        per_group = [{u: self.problem.credits[u] for u in g.units if u in self.problem.credits}
+                     for g in f.qualification.groups]
+        sums = [dict(self.problem.credits), dict(self.problem.glh), *per_group,
+                *(dict(con.weights) for con in self.problem.constraints)]
+        self.tables = _Tables(self.variables, sums)
+        self.first_check = 2 + len(per_group)
+
+    def metric(self, name: str) -> dict[str, int]:
+        if name == "glh":
+            return dict(self.problem.glh)
+        if name == "credits":
+            return dict(self.problem.credits)
+        return dict.fromkeys(self.variables, 1)
+
+    def pathway(self, mask: int) -> Pathway:
+        """Decode and re-check in plain Python every rule, learner constraint and filter, then describe."""
+        tables = self.tables
+        for k, con in enumerate(self.problem.constraints, start=self.first_check):
+            total = tables.total(k, mask)
+            if (con.lo is not None and total < con.lo) or (con.hi is not None and total > con.hi):
+                raise RuntimeError(f"CP-SAT returned a pathway the plain-Python check rejects: "
+                                   f"{list(tables.units(mask))}")
+        units = tables.units(mask)
+        if self.filters.minimal and not is_minimal(self.problem, frozenset(units)):
+            raise RuntimeError(f"CP-SAT returned a pathway that is not minimal: {list(units)}")
+        groups = tuple((g, tables.total(2 + i, mask)) for i, g in enumerate(self.group_ids))
+        return Pathway(units, tables.total(0, mask), tables.total(1, mask), groups)
+
+    def minimality(self) -> list[Linear] | None:
+        if not self.filters.minimal:
+            return None
+        return [lin for req in self.f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
+
+    def stream(self, extra: Iterable[Linear] = (), time_limit: float | None = None,
+               expected: int | None = None) -> Iterator[Pathway]:
+        """Every pathway meeting the rules, the filters and `extra`, in the order CP-SAT finds them.
+        `expected` (an exact count, if known) picks the search parameters: few solutions, sparse search."""
+        from solver.compile import CompiledModel
+
+        if expected is None:
+            try:
+                expected = self.count(extra)
+            except Unsupported:
+                expected = None
+        if expected == 0:
+            return
+        model = CompiledModel(self.variables, self.f.requirements)
+        extra = [*self.extra, *extra]
+        minimality = self.minimality()
+        sparse = expected is not None and expected <= SPARSE
+
+        def run(take: Callable[[list[int]], bool]) -> str:
+            return model.enumerate_masks(take, extra, minimality, time_limit, sparse=sparse)
+        yield from _drain(run, self.pathway)
+
+    def count(self, extra: Iterable[Linear] = ()) -> int:
+        problem = problem_of(self.f, [*self.extra, *extra])
+        return int(frontier_count(problem, minimal=self.filters.minimal).sum())
+
+    def distribution(self, metric: str, extra: Iterable[Linear] = ()) -> dict[int, int]:
+        problem = problem_of(self.f, [*self.extra, *extra])
+        counts = frontier_count(problem, track=self.metric(metric), minimal=self.filters.minimal)
+        return {k: int(v) for k, v in enumerate(counts.tolist()) if v}
+
+
+def _drain(run: Callable[[Callable[[list[int]], bool]], str], convert: Callable[[int], Pathway]
+           ) -> Iterator[Pathway]:
+    """Run a callback-driven search in a worker thread and yield its results here, as they come: CP-SAT
+    calls back from inside solve(), where a generator cannot yield. A consumer that stops early stops the
+    search at its next batch."""
+    import queue
+    import threading
+
+    handoff: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    done = object()
+    failure: list[BaseException] = []
+
+    def take(masks: list[int]) -> bool:
+        if stop.is_set():
+            return False
+        handoff.put(masks)
+        return not stop.is_set()
+
+    def worker() -> None:
+        try:
+            run(take)
+        except BaseException as err:  # handed to the consumer, raised there
+            failure.append(err)
+        finally:
+            handoff.put(done)
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is done:
+                break
+            for mask in item:
+                yield convert(mask)
+        if failure:
+            raise failure[0]
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a worker waiting to hand over a batch
+            try:
+                handoff.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
+
+
+def sort_key(lister: Lister, order: str) -> Callable[[Pathway], tuple]:
+    position = {v: i for i, v in enumerate(lister.variables)}
+    names = TIE_BREAKS[order]
+
+    def key(p: Pathway) -> tuple:
+        values = {"glh": p.glh, "credits": p.credits, "units": len(p.units)}
+        return (*(values[n] for n in names), tuple(position[u] for u in p.units))
+    return key
+
+
+def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iterator[Pathway]:
+    """Pathways in `order` (ties: the other two measures, then earlier catalogue units first), exactly.
+
+    The exact counts split the pathways into slices, by each measure's value and then unit by unit, until
+    a slice is small enough to list in full and sort; slices are visited in order, so the first pathways
+    come out without listing the rest.
+    """
+    key = sort_key(lister, order)
+    metrics = TIE_BREAKS[order]
+    try:
+        lister.count()
+    except Unsupported:  # no exact counts: list everything and sort
+        yield from sorted(lister.stream(time_limit=time_limit), key=key)
+        return
+
+    def visit(extra: list[Linear], depth: int, known: int | None = None) -> Iterator[Pathway]:
+        try:
+            size = lister.count(extra) if known is None else known
+        except Unsupported:  # this slice's counting state is too large: list it in full
+            size = 0 if known == 0 else SORT_CAP
+        if size == 0:
+            return
+        if size <= SORT_CAP or depth >= len(metrics) + len(lister.variables):
+            yield from sorted(lister.stream(extra, time_limit, size), key=key)
+            return
+        if depth < len(metrics):
+            weights = lister.metric(metrics[depth])
+            for value, n in sorted(lister.distribution(metrics[depth], extra).items()):
+                yield from visit([*extra, Linear(tuple(weights.items()), value, value)], depth + 1, n)
+            return
+        unit = lister.variables[depth - len(metrics)]
+        for bit in (1, 0):
+            yield from visit([*extra, Linear(((unit, 1),), bit, bit)], depth + 1)
+
+    yield from visit([], 0)
+
+
+def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: str | None = None,
+                          limit: int | None = None, time_limit: float | None = None) -> Iterator[Pathway]:
+    """Valid pathways of a formulation meeting `filters`, streamed; in `order` if given; at most `limit`."""
+    if order is not None and order not in ORDERS:
+        raise ValueError(f"unknown order '{order}'; expected one of {', '.join(ORDERS)}")
+    lister = Lister(f, filters)
+    source = ordered(lister, order, time_limit) if order else lister.stream(time_limit=time_limit)
+    for n, pathway in enumerate(source):
+        if limit is not None and n >= limit:
+            return
+        yield pathway
+
+
+def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),
+                       *, registered: dt.date | None = None, include: Iterable[str] = (),
+                       exclude: Iterable[str] = (), min_glh: int | None = None, max_glh: int | None = None,
+                       min_credits: int | None = None, max_credits: int | None = None, minimal: bool = False,
+                       order: str | None = None, limit: int | None = None,
+                       time_limit: float | None = None) -> Iterator[Pathway]:
+    """Valid pathways for a learner (default: a new one), streamed as found; see `Filters` and `ordered`.
+
+    `registered`, `include` and `exclude` adjust the learner; GLH means new GLH (total GLH when nothing is
+    achieved). Every pathway is re-checked in plain Python before it is yielded.
+    """
+    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    update: dict = {}
+    if registered is not None:
+        update["registered"] = registered
+    if include:
+        update["include"] = (*learner.include, *include)
+    if exclude:
+        update["exclude"] = (*learner.exclude, *exclude)
+    f = formulate(catalogue, q, learner.model_copy(update=update) if update else learner)
+    filters = Filters(min_glh, max_glh, min_credits, max_credits, minimal)
+    return enumerate_formulation(f, filters, order, limit, time_limit)
+
+
+def pathways_frame(pathways: Iterable[Pathway], groups: Iterable[str] | None = None):
+    """One row per pathway: units (space-separated), number of units, credits, credits per group, GLH."""
+    import pandas as pd
+
+    rows = []
+    group_ids = list(groups) if groups is not None else None
+    for p in pathways:
+        if group_ids is None:
+            group_ids = [g for g, _ in p.group_credits]
+        per_group = dict(p.group_credits)
+        rows.append({"units": " ".join(p.units), "n_units": len(p.units), "credits": p.credits,
+                     **{f"credits_{g}": per_group.get(g, 0) for g in group_ids}, "glh": p.glh})
+    columns = ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids or []], "glh"]
+    return pd.DataFrame(rows, columns=columns)
