@@ -1,1 +1,86 @@
-"""placeholder: filled in by its issue."""
+"""`pathways cohort`: recommendations for every learner of a CSV, written atomically to a CSV."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from solver.cli import app
+from solver.cli.common import CatalogueOption, console
+
+
+@app.command("cohort")
+def cohort_command(
+        learners: Annotated[Path, typer.Argument(help="CSV with columns learner, registered (YYYY-MM-DD), "
+                                                 "achieved (unit codes separated by spaces) and optionally "
+                                                 "objective, max_glh, include, exclude.")],
+        qualification: Annotated[str, typer.Option("--qualification", "-q",
+                                                   help="Accreditation number or id.")],
+        output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write: one row per learner row.")],
+        objective: Annotated[str, typer.Option(help="Default objective for rows without one: min-glh, "
+                                               "best-fit, min-units or max-reuse.")] = "min-glh",
+        workers: Annotated[int | None, typer.Option(min=1, help="Processes to solve in (default: one per "
+                                                    "core).")] = None,
+        dask: Annotated[str | None, typer.Option("--dask", metavar="ADDRESS",
+                                                 help="Solve on a Dask cluster at ADDRESS, or 'local' for a "
+                                                 "local cluster (needs the dask extra).")] = None,
+        catalogue: CatalogueOption = None) -> None:
+    """Recommend a pathway for every learner in a CSV.
+
+    The output has exactly one row per input row, in input order: learner, status, units, credits, glh,
+    new_glh, message. A row that cannot be read gets status ERROR and the reason; an impossible request gets
+    INFEASIBLE and why. The file is written only when complete. Exits 0 when it is written.
+    """
+    from solver.catalogue import load_catalogue
+    from solver.cohort import read_learners, recommend_cohort
+    from solver.files import atomic_writer
+    from solver.learner import OBJECTIVES
+
+    if objective not in OBJECTIVES:
+        raise typer.BadParameter(f"expected one of {', '.join(OBJECTIVES)}", param_hint="--objective")
+    folder = output.parent if str(output.parent) else Path(".")
+    if output.is_dir() or not folder.is_dir():
+        raise typer.BadParameter(f"cannot write {output}: expected a file in an existing folder",
+                                 param_hint="--output")
+    if dask is not None:
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise typer.BadParameter("Dask is not installed; install Pathways with the dask extra "
+                                     "(pip install 'pathways[dask]')", param_hint="--dask") from None
+    cat = load_catalogue(catalogue)
+    q = cat.qualification(qualification)
+    table = read_learners(learners)
+    jobs = workers or os.cpu_count() or 1
+    if sys.stderr.isatty():
+        frame = _with_progress_bar(lambda progress: recommend_cohort(cat, q, table, objective, jobs, progress,
+                                                                     dask))
+    else:
+        frame = recommend_cohort(cat, q, table, objective, jobs, None, dask)
+    with atomic_writer(output, newline="") as stream:
+        frame.to_csv(stream, index=False)
+    counts = frame["status"].value_counts()
+    summary = ", ".join(f"{counts[s]} {s}" for s in sorted(counts.index))
+    typer.echo(f"Wrote {len(frame)} rows to {output}: {summary}.")
+
+
+def _with_progress_bar(run):
+    """Run `run(progress)` under a progress bar on stderr; refreshed by our calls, so no drawing thread
+    runs while worker processes are started."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    out = console()
+    out.stderr = True
+    with Progress(TextColumn("learners"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=out, auto_refresh=False, transient=False) as bar:
+        task = bar.add_task("learners", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            bar.refresh()
+
+        return run(progress)
