@@ -1,0 +1,378 @@
+"""What a designer should know about a qualification: achievable ranges, published figures, dead and forced units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from solver.catalogue import Catalogue
+from solver.counting import CountResult, Unsupported, count_formulation, frontier_count, problem_of, unit_shares
+from solver.documents import Qualification
+from solver.formulation import Formulation, formulate, objective_tiers
+from solver.learner import Learner
+from solver.rules import EquivalenceRule, Linear, ReplacementRule
+
+TQT_PER_CREDIT = 10  # Ofqual: credit value = total qualification time / 10
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing worth a designer's attention, in one plain-English sentence, with the numbers behind it."""
+
+    qualification: str
+    regime: str
+    kind: str
+    sentence: str
+    numbers: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"qualification": self.qualification, "regime": self.regime, "kind": self.kind,
+                "sentence": self.sentence, "numbers": self.numbers}
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A registration window: learners registered in it are under the same rules (replacements, availability)."""
+
+    label: str
+    registered: dt.date | None
+
+
+@dataclass(frozen=True)
+class RegimeAudit:
+    """The achievable ranges, lowest-hours route, counts and unit shares for one qualification and regime."""
+
+    regime: Regime
+    status: str  # OPTIMAL when every range below is proven, INFEASIBLE when no pathway exists
+    min_credits: int | None
+    max_credits: int | None
+    min_glh: int | None
+    max_glh: int | None
+    lowest_glh_route: tuple[str, ...] | None
+    counts: CountResult
+    shares: dict[str, int]
+    average_glh: dict[str, float]  # candidate readings of a published average GLH, computed exactly
+
+    @property
+    def dead(self) -> list[str]:
+        return [u for u, n in self.shares.items() if n == 0]
+
+    @property
+    def forced(self) -> list[str]:
+        return [u for u, n in self.shares.items() if self.counts.count and n == self.counts.count]
+
+    def to_dict(self) -> dict:
+        count = self.counts.count
+        return {"regime": self.regime.label,
+                "registered": self.regime.registered.isoformat() if self.regime.registered else None,
+                "status": self.status, "credits": [self.min_credits, self.max_credits],
+                "glh": [self.min_glh, self.max_glh],
+                "lowest_glh_route": list(self.lowest_glh_route) if self.lowest_glh_route else None,
+                "count": count, "minimal": self.counts.minimal, "method": self.counts.method,
+                "dead": self.dead, "forced": self.forced,
+                "shares": {u: {"pathways": n, "share": (n / count if count else 0.0)} for u, n in self.shares.items()},
+                "average_glh_readings": self.average_glh}
+
+
+@dataclass(frozen=True)
+class QualificationAudit:
+    qualification: Qualification
+    regimes: tuple[RegimeAudit, ...]
+
+    def to_dict(self) -> dict:
+        q = self.qualification
+        return {"id": q.id, "accreditation": q.accreditation, "title": q.title,
+                "published": q.figures.model_dump(mode="json", exclude_none=True),
+                "regimes": [r.to_dict() for r in self.regimes]}
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """The audit of one qualification or a whole catalogue: per-regime facts and the findings they raise."""
+
+    qualifications: tuple[QualificationAudit, ...]
+    findings: tuple[Finding, ...]
+
+    def to_dict(self) -> dict:
+        return {"qualifications": [q.to_dict() for q in self.qualifications],
+                "findings": [f.to_dict() for f in self.findings]}
+
+    def findings_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([f.to_dict() | {"numbers": None} for f in self.findings],
+                            columns=["qualification", "regime", "kind", "sentence", "numbers"]).drop(columns="numbers")
+
+    def regimes_frame(self):
+        """One row per qualification and regime: achievable ranges against the published figures."""
+        import pandas as pd
+
+        rows = []
+        for qa in self.qualifications:
+            figures = qa.qualification.figures
+            for r in qa.regimes:
+                rows.append({"qualification": qa.qualification.id, "accreditation": qa.qualification.accreditation,
+                             "regime": r.regime.label, "min_credits": r.min_credits, "max_credits": r.max_credits,
+                             "published_credits": (f"{figures.credits.min}-{figures.credits.max}"
+                                                   if figures.credits else None),
+                             "min_glh": r.min_glh, "published_glh": figures.glh, "max_glh": r.max_glh,
+                             "average_glh": figures.average_glh, "tqt": figures.tqt, "pathways": r.counts.count,
+                             "minimal": r.counts.minimal, "dead": " ".join(r.dead), "forced": " ".join(r.forced)})
+        return pd.DataFrame(rows)
+
+    def shares_frame(self):
+        """One row per qualification, regime and unit: the exact number and share of pathways containing it."""
+        import pandas as pd
+
+        rows = []
+        for qa in self.qualifications:
+            for r in qa.regimes:
+                for unit, n in r.shares.items():
+                    rows.append({"qualification": qa.qualification.id, "regime": r.regime.label, "unit": unit,
+                                 "pathways": n, "share": n / r.counts.count if r.counts.count else 0.0})
+        return pd.DataFrame(rows, columns=["qualification", "regime", "unit", "pathways", "share"])
+
+
+# --- regimes ----------------------------------------------------------------------------------------
+
+def regimes(catalogue: Catalogue, q: Qualification) -> list[Regime]:
+    """Registration windows split at every replacement cut-off and unit availability date."""
+    cuts: set[dt.date] = {r.from_date for r in q.rules if isinstance(r, ReplacementRule)}
+    for code in q.unit_codes():
+        unit = catalogue.units[code]
+        if unit.available_from is not None:
+            cuts.add(unit.available_from)
+        if unit.available_until is not None:
+            cuts.add(unit.available_until + dt.timedelta(days=1))
+    if not cuts:
+        return [Regime("registered on any date", None)]
+    ordered = sorted(cuts)
+    out = [Regime(f"registered before {ordered[0].isoformat()}", ordered[0] - dt.timedelta(days=1))]
+    for i, day in enumerate(ordered):
+        end = f" to {(ordered[i + 1] - dt.timedelta(days=1)).isoformat()}" if i + 1 < len(ordered) else ""
+        out.append(Regime(f"registered from {day.isoformat()}{end}", day))
+    return out
+
+
+# --- per regime -------------------------------------------------------------------------------------
+
+def _optimum(model, terms: tuple[tuple[str, int], ...], sign: int) -> tuple[str, int | None]:
+    solution = model.solve(tiers=[tuple((c, sign * w) for c, w in terms)])
+    if solution.status != "OPTIMAL":
+        return solution.status, None
+    return solution.status, sign * int(solution.objective)
+
+
+def _mean(distribution: dict[int, int]) -> Fraction | None:
+    total = sum(distribution.values())
+    return Fraction(sum(k * v for k, v in distribution.items()), total) if total else None
+
+
+def _glh_distribution(f: Formulation, extra: list[Linear], minimal: bool) -> dict[int, int]:
+    problem = problem_of(f, extra)
+    counts = frontier_count(problem, track=problem.glh, minimal=minimal)
+    return {k: int(v) for k, v in enumerate(counts.tolist()) if v}
+
+
+def average_readings(f: Formulation, counts: CountResult) -> dict[str, float]:
+    """What a published "average GLH" could mean, each computed exactly from the rules."""
+    if not counts.count or counts.method != "dynamic-programming":
+        return {}
+    readings: dict[str, Fraction] = {"mean GLH over all valid pathways": _mean(counts.by_glh)}
+    try:
+        minimal = _glh_distribution(f, [], True)
+        low = min(counts.by_credits)
+        credit_terms = tuple((c, u.credits) for c, u in f.context.units.items())
+        at_min = _glh_distribution(f, [Linear(credit_terms, low, low)], False)
+    except Unsupported:
+        return {k: float(v) for k, v in readings.items() if v is not None}
+    readings["mean GLH over minimal pathways"] = _mean(minimal)
+    readings[f"mean GLH over minimum-credit ({low}) pathways"] = _mean(at_min)
+    readings[f"midpoint of lowest and highest GLH among minimum-credit ({low}) pathways"] = \
+        Fraction(min(at_min) + max(at_min), 2)
+    readings["midpoint of lowest and highest GLH over all pathways"] = \
+        Fraction(min(counts.by_glh) + max(counts.by_glh), 2)
+    return {k: round(float(v), 4) for k, v in readings.items() if v is not None}
+
+
+def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> RegimeAudit:
+    from solver.compile import CompiledModel
+
+    f = formulate(catalogue, q, Learner(registered=regime.registered))
+    model = CompiledModel(f.variables, f.requirements)
+    credits = tuple((c, u.credits) for c, u in f.context.units.items())
+    glh = tuple((c, u.glh) for c, u in f.context.units.items())
+    status, min_credits = _optimum(model, credits, 1)
+    _, max_credits = _optimum(model, credits, -1)
+    _, max_glh = _optimum(model, glh, -1)
+    route = model.solve(tiers=objective_tiers(f, "min-glh"))
+    if route.status not in ("OPTIMAL", "INFEASIBLE"):
+        raise RuntimeError(f"the lowest-hours route of {q.id} was not proven optimal: {route.status}")
+    lowest = tuple(c for c in f.variables if c in route.pathway) if route.pathway is not None else None
+    min_glh = sum(w for c, w in glh if c in lowest) if lowest is not None else None
+    if lowest is not None and not f.valid(frozenset(lowest)):
+        raise RuntimeError(f"CP-SAT's lowest-hours route fails the plain-Python check: {list(lowest)}")
+    counts = count_formulation(f)
+    if counts.method == "dynamic-programming" and counts.count and (
+            (min(counts.by_credits), max(counts.by_credits), min(counts.by_glh), max(counts.by_glh))
+            != (min_credits, max_credits, min_glh, max_glh)):
+        raise RuntimeError(f"CP-SAT and the exact count disagree on the ranges of {q.id} ({regime.label})")
+    return RegimeAudit(regime, status, min_credits, max_credits, min_glh, max_glh, lowest, counts,
+                       unit_shares(f), average_readings(f, counts))
+
+
+# --- findings ---------------------------------------------------------------------------------------
+
+def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    out = []
+    published = q.figures.glh
+    for i, r in enumerate(audits):
+        if r.min_glh is None:
+            continue
+        if published is None:
+            out.append(Finding(q.id, r.regime.label, "glh-not-published",
+                               f"{q.accreditation} publishes no GLH; the rules imply a lowest-hours route of "
+                               f"{r.min_glh} GLH ({' '.join(r.lowest_glh_route or ())}) for learners "
+                               f"{r.regime.label}.", {"lowest_glh": r.min_glh}))
+            continue
+        if published == r.min_glh:
+            continue
+        why = ""
+        earlier = next((a for a in audits[:i] if a.min_glh == published and a.lowest_glh_route), None)
+        if earlier is not None:
+            lost = [u for u in earlier.lowest_glh_route if r.shares.get(u, 0) == 0]
+            if lost:
+                why = (f"; the {published}-GLH route ({' '.join(earlier.lowest_glh_route)}) needs "
+                       f"{', '.join(lost)}, which learners {r.regime.label} cannot claim")
+        relation = "above" if r.min_glh > published else "below"
+        out.append(Finding(q.id, r.regime.label, "glh-mismatch",
+                           f"{q.accreditation} publishes {published} GLH but the lowest achievable for learners "
+                           f"{r.regime.label} is {r.min_glh} GLH ({r.min_glh - published:+d}, {relation} the "
+                           f"published figure; route: {' '.join(r.lowest_glh_route or ())}){why}.",
+                           {"published": published, "lowest": r.min_glh}))
+    return out
+
+
+def _credit_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    out = []
+    figures = q.figures
+    for r in audits:
+        if r.min_credits is None:
+            out.append(Finding(q.id, r.regime.label, "no-pathway",
+                               f"No valid pathway exists for learners {r.regime.label}: the rules contradict "
+                               f"each other.", {}))
+            continue
+        if figures.credits and (figures.credits.min, figures.credits.max) != (r.min_credits, r.max_credits):
+            out.append(Finding(q.id, r.regime.label, "credits-mismatch",
+                               f"{q.accreditation} publishes {figures.credits.min}-{figures.credits.max} credits but "
+                               f"valid pathways for learners {r.regime.label} range from {r.min_credits} to "
+                               f"{r.max_credits} credits.",
+                               {"published": [figures.credits.min, figures.credits.max],
+                                "achievable": [r.min_credits, r.max_credits]}))
+    if figures.tqt is not None and audits and audits[0].min_credits is not None:
+        implied = Fraction(figures.tqt, TQT_PER_CREDIT)
+        minimum = figures.credits.min if figures.credits else audits[0].min_credits
+        if implied != minimum:
+            out.append(Finding(q.id, "all", "tqt-mismatch",
+                               f"{q.accreditation} publishes a TQT of {figures.tqt} hours, a credit value of "
+                               f"{float(implied):g} (TQT / {TQT_PER_CREDIT}), but its minimum is {minimum} credits.",
+                               {"tqt": figures.tqt, "credit_value": float(implied), "min_credits": minimum}))
+    return out
+
+
+def _average_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    published = q.figures.average_glh
+    if published is None:
+        return []
+    out = []
+    for r in audits:
+        if not r.average_glh:
+            continue
+        matches = [name for name, value in r.average_glh.items() if abs(value - published) < 0.05]
+        readings = "; ".join(f"{name} {value:g}" for name, value in r.average_glh.items())
+        if matches:
+            out.append(Finding(q.id, r.regime.label, "average-glh-explained",
+                               f"{q.accreditation}'s published average of {published:g} GLH is reproduced for "
+                               f"learners {r.regime.label} by the {matches[0]}.",
+                               {"published": published, "readings": r.average_glh}))
+        else:
+            out.append(Finding(q.id, r.regime.label, "average-glh-mismatch",
+                               f"{q.accreditation}'s published average of {published:g} GLH matches no reading "
+                               f"of the rules for learners {r.regime.label}: {readings}.",
+                               {"published": published, "readings": r.average_glh}))
+    return out
+
+
+def _unit_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    out = []
+    mandatory = {c for r in q.rules if getattr(r, "kind", "") == "mandatory"
+                 for c in [*r.units, *(u for g in q.groups if g.id in r.groups for u in g.units)]}
+    for r in audits:
+        if not r.counts.count:
+            continue
+        if r.dead:
+            out.append(Finding(q.id, r.regime.label, "dead-units",
+                               f"{len(r.dead)} unit(s) of {q.accreditation} are in no valid pathway for learners "
+                               f"{r.regime.label}: {', '.join(r.dead)}.", {"units": r.dead}))
+        surprising = [u for u in r.forced if u not in mandatory]
+        if surprising:
+            out.append(Finding(q.id, r.regime.label, "forced-units",
+                               f"{', '.join(surprising)} {'is' if len(surprising) == 1 else 'are'} in every valid "
+                               f"pathway for learners {r.regime.label} without being declared mandatory.",
+                               {"units": surprising}))
+    return out
+
+
+def _normal_title(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+def suspected_equivalences(catalogue: Catalogue) -> list[Finding]:
+    """Units of different codes in different qualifications with the same title, level, credits and GLH,
+    not already declared equivalent: for a designer to confirm (declare) or reject."""
+    homes: dict[str, list[str]] = {}
+    for q in catalogue.qualifications:
+        for code in q.unit_codes():
+            homes.setdefault(code, []).append(q.accreditation)
+    declared = {frozenset((r.unit, r.counts_as)) for q in catalogue.qualifications for r in q.rules
+                if isinstance(r, EquivalenceRule)}
+    by_key: dict[tuple, list[str]] = {}
+    for code in homes:
+        u = catalogue.units[code]
+        by_key.setdefault((_normal_title(u.title), u.level, u.credits, u.glh), []).append(code)
+    out = []
+    for (_, level, credits, glh), codes in sorted(by_key.items()):
+        for i, a in enumerate(codes):
+            for b in codes[i + 1:]:
+                if set(homes[a]) == set(homes[b]) or frozenset((a, b)) in declared:
+                    continue
+                u = catalogue.units[a]
+                out.append(Finding(
+                    "catalogue", "all", "suspected-equivalence",
+                    f"{a} ({', '.join(homes[a])}) and {b} ({', '.join(homes[b])}) are both \"{u.title}\" at level "
+                    f"{level}, {credits} credits, {glh} GLH: confirm and declare an equivalence, or reject.",
+                    {"units": [a, b], "level": level, "credits": credits, "glh": glh}))
+    return out
+
+
+def audit(catalogue: Catalogue, qualification: Qualification | str | None = None) -> AuditReport:
+    """Audit one qualification (or all of them): per regime facts, and the findings they raise."""
+    if qualification is None:
+        chosen = list(catalogue.qualifications)
+    else:
+        chosen = [catalogue.qualification(qualification) if isinstance(qualification, str) else qualification]
+    audits: list[QualificationAudit] = []
+    findings: list[Finding] = []
+    for q in chosen:
+        per_regime = [audit_regime(catalogue, q, r) for r in regimes(catalogue, q)]
+        audits.append(QualificationAudit(q, tuple(per_regime)))
+        for check in (_credit_findings, _glh_findings, _average_findings, _unit_findings):
+            findings += check(q, per_regime)
+    if qualification is None:
+        findings += suspected_equivalences(catalogue)
+    else:
+        findings += [f for f in suspected_equivalences(catalogue)
+                     if any(c in chosen[0].unit_codes() for c in f.numbers["units"])]
+    return AuditReport(tuple(audits), tuple(findings))
