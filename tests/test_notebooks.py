@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = ["cohort_recommendations.ipynb", "explore_qualification.ipynb"]
+NOTEBOOKS = ["audit_and_whatif.ipynb", "cohort_recommendations.ipynb", "explore_qualification.ipynb"]
 
 
 def chart_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
