@@ -1,0 +1,84 @@
+"""The HiGHS peer: the same Formulation (linears and lexicographic tiers) solved as a MILP with highspy."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from solver.formulation import Formulation, Tier
+
+
+@dataclass(frozen=True)
+class MilpResult:
+    status: str
+    pathway: frozenset[str] | None
+    objective: int | None
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence what the HiGHS library writes straight to file descriptor 1 (its banner)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def lexicographic_weights(tiers: Sequence[Tier]) -> list[int]:
+    """The same weights as the compile layer: each tier outweighs everything below it."""
+    weights = [1] * len(tiers)
+    for i in range(len(tiers) - 2, -1, -1):
+        weights[i] = weights[i + 1] * (sum(abs(c) for _, c in tiers[i + 1]) + 1)
+    return weights
+
+
+def solve_milp(f: Formulation, tiers: Sequence[Tier], time_limit: float = 60.0) -> MilpResult:
+    """Minimise the weighted tiers over binary `take` variables subject to every requirement's linears,
+    to a proven optimum (relative gap 0)."""
+    import highspy
+
+    with _quiet():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 7)
+    index = {v: i for i, v in enumerate(f.variables)}
+    cost = [0.0] * len(index)
+    for weight, tier in zip(lexicographic_weights(tiers), tiers):
+        for var, coef in tier:
+            cost[index[var]] += weight * coef
+    inf = highspy.kHighsInf
+    n = len(index)
+    h.addCols(n, cost, [0.0] * n, [1.0] * n, 0, [], [], [])
+    h.changeColsIntegrality(n, list(range(n)), [highspy.HighsVarType.kInteger] * n)
+    for req in f.requirements:
+        for lin in req.linears:
+            coefs: dict[int, float] = {}
+            for var, coef in lin.terms:
+                coefs[index[var]] = coefs.get(index[var], 0.0) + coef
+            lo = -inf if lin.lo is None else float(lin.lo)
+            hi = inf if lin.hi is None else float(lin.hi)
+            if not coefs:
+                if lo > 0 or hi < 0:
+                    return MilpResult("INFEASIBLE", None, None)
+                continue
+            h.addRow(lo, hi, len(coefs), list(coefs), list(coefs.values()))
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return MilpResult("INFEASIBLE", None, None)
+    if status != highspy.HighsModelStatus.kOptimal:
+        return MilpResult(h.modelStatusToString(status), None, None)
+    values = h.getSolution().col_value
+    chosen = frozenset(v for v, i in index.items() if values[i] > 0.5)
+    return MilpResult("OPTIMAL", chosen, round(h.getInfo().objective_function_value))

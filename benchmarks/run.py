@@ -1,0 +1,86 @@
+"""Run every benchmark and print the table (medians, min, max, targets); `--json FILE` saves it too."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python benchmarks/run.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import cases  # noqa: E402
+from benchmarks.harness import Result, table  # noqa: E402
+
+SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup")
+
+
+def environment() -> dict:
+    from importlib.metadata import version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except Exception:
+            return None
+
+    return {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
+            "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+            "ortools": installed("ortools"), "highspy": installed("highspy"), "pandas": installed("pandas"),
+            "date": time.strftime("%Y-%m-%d %H:%M")}
+
+
+def run(sections: list[str], settings: cases.Settings) -> list[Result]:
+    from solver.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    results: list[Result] = []
+    for section in sections:
+        started = time.perf_counter()
+        if section == "single":
+            results += cases.single_recommend(cat, settings)
+        elif section == "cohort":
+            results += cases.cohort(cat, settings)
+        elif section == "count":
+            results += cases.count(cat, settings)
+        elif section == "enumerate":
+            results += cases.enumeration(cat, settings)
+        elif section == "large":
+            results += cases.large(settings)
+        elif section == "startup":
+            results += cases.startup(settings)
+        print(f"[{section}: {time.perf_counter() - started:.1f} s]", file=sys.stderr, flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--json", metavar="FILE", help="also write the results and environment as JSON")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per measurement (default 5)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    parser.add_argument("--quick", action="store_true", help="smaller inputs (2,000 learners, 3 runs)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for the cohort")
+    args = parser.parse_args(argv)
+    settings = cases.Settings(repeats=max(1, args.repeats), workers=max(1, args.workers))
+    if args.quick:
+        settings = replace(settings, repeats=min(settings.repeats, 3), cohort=2_000, baseline_learners=200,
+                           enumerate_limit=50_000, baseline_enumerate_limit=5_000, startup_runs=3)
+    env = environment()
+    print(f"Pathways benchmarks: Python {env['python']}, OR-Tools {env['ortools']}, HiGHS {env['highspy']}, "
+          f"{env['cpus']} CPUs, load average {', '.join(f'{x:.2f}' for x in env['load_average'] or [])}",
+          flush=True)
+    results = run(list(args.only or SECTIONS), settings)
+    print(table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"environment": env, "settings": asdict(settings),
+                                               "results": [r.to_dict() for r in results]}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
