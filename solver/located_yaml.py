@@ -105,8 +105,9 @@ class _Converter:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.marks[path] = _position(key_node)
                 raise _NodeError(path, "expected plain keys, got a YAML merge key '<<'")
+            # A key reads as the author wrote it: `on:` is 'on' and `1:` is '1', not True and 1.
             key = self._scalar(key_node, path)
-            key = key.isoformat() if hasattr(key, "isoformat") else str(key)
+            key = key if isinstance(key, str) else str(key_node.value)
             self.key_marks[path + (key,)] = _position(key_node)
             if key in out:
                 self.marks[path + (key,)] = _position(key_node)
