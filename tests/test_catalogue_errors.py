@@ -178,6 +178,11 @@ starts at line 2, column 55)"""),
         """, """\
         cat.yaml:2:1: invalid YAML: found character '\\t' that cannot start any token (while scanning for the \
 next token)"""),
+    "a key YAML would read as a boolean is named as written": ("""\
+        units: []
+        on: true
+        """, """\
+        cat.yaml:2:1: on: unknown key 'on'; expected one of: source, units, qualifications"""),
     "duplicate key": ("""\
         units:
           - code: U1
