@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -36,8 +37,11 @@ ERROR = "ERROR"  # the status of a row that could not be read; its message says 
 # tame; about 5x faster per solve than the compile layer's SOLVE_PARAMS on the seed Certificate. One worker
 # and a fixed seed keep results deterministic; a deterministic time limit (not a wall clock) keeps even a
 # limit-stopped answer the same on every run, so the output is byte-identical whatever the process count.
+# catch_sigint_signal off: otherwise CP-SAT resets Ctrl-C to the OS default after each solve, so an interrupt
+# would kill the process outright instead of raising KeyboardInterrupt.
 COHORT_PARAMS = {"num_workers": 1, "random_seed": 7, "linearization_level": 2, "cp_model_presolve": False,
-                 "cp_model_probing_level": 0, "symmetry_level": 0, "add_lp_constraints_lazily": False}
+                 "cp_model_probing_level": 0, "symmetry_level": 0, "add_lp_constraints_lazily": False,
+                 "catch_sigint_signal": False}
 
 Profile = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...], int | None, str]
 Outcome = tuple[str, str, int | None, int | None, int | None, str]  # status, units, credits, glh, new_glh, message
@@ -199,12 +203,21 @@ class ProfileSolver:
             note = "" if solution.status == "OPTIMAL" else "time limit reached: best found, not proven optimal"
             return solution.status, solution.pathway, note
         if solution.status == "INFEASIBLE":
+            handler = signal.getsignal(signal.SIGINT)
             explanation = explain(compile_formulation(f), f.requirements)
+            _restore_sigint(handler)
             return solution.status, None, " ".join(explanation.sentences()) if explanation else ""
         return solution.status, None, "time limit reached before any pathway was found"
 
     def solve_all(self, profiles: Iterable[Profile]) -> list[Outcome]:
         return [self.solve(p) for p in profiles]
+
+
+def _restore_sigint(handler: Any) -> None:
+    """Put back this process's Ctrl-C handler: the compile layer's parameters (used by `explain`) let CP-SAT
+    catch SIGINT, and it leaves the OS default behind, which would kill the process on Ctrl-C."""
+    if handler is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, handler)
 
 
 def _one_line(err: Exception) -> str:
@@ -219,6 +232,8 @@ _WORKER: ProfileSolver | None = None
 
 def _start_worker(catalogue: Catalogue, qualification: Qualification, time_limit: float | None) -> None:
     global _WORKER
+    # Ctrl-C reaches the whole process group: the parent stops the run; workers just finish their chunk.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = ProfileSolver(catalogue, qualification, time_limit)
 
 

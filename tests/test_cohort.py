@@ -210,3 +210,26 @@ def test_crash_while_writing_keeps_the_previous_file(catalogue, tmp_path, monkey
     assert result.exit_code != 0
     assert target.read_text() == "previous\n"
     assert sorted(os.listdir(tmp_path)) == ["learners.csv", "out.csv"]
+
+
+def test_ctrl_c_still_raises_keyboard_interrupt_after_an_explained_row():
+    """CP-SAT leaves SIGINT at the OS default after a solve that catches it (as explanations do); the cohort
+    puts Python's handler back, so Ctrl-C stays a KeyboardInterrupt and the CLI can clean up."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, pandas as pd\n"
+        "from solver.catalogue import load_catalogue\n"
+        "from solver.cohort import recommend_cohort\n"
+        "out = recommend_cohort(load_catalogue(), '600/5962/X', pd.DataFrame("
+        "[{'learner': 'a', 'registered': '', 'achieved': '', 'max_glh': '5'}]))\n"
+        "assert out.loc[0, 'status'] == 'INFEASIBLE'\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    signal.pause() if hasattr(signal, 'pause') else None\n"
+        "except KeyboardInterrupt:\n"
+        "    raise SystemExit(7)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 7, (done.returncode, done.stderr)
