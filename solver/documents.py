@@ -5,25 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field
 
-from solver.rules import Code, Count, Rule
+from solver.rules import Code, Count, Date, Rule, Tag
 
 Level = Annotated[int, Field(strict=True, ge=0, le=8)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
 # Strict, finite: lax floats would take `true` or the text "13.5" as hours, and YAML spells out .inf and .nan.
 Hours = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
-
-
-def _not_a_number(value: object) -> object:
-    # pydantic reads a number as seconds since 1970, so `operational_start: 0` would silently be 1970-01-01.
-    if isinstance(value, (int, float)):
-        raise PydanticCustomError("date_type", "Input should be a valid date")
-    return value
-
-
-Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
 
 
 class Frozen(BaseModel):
@@ -38,7 +27,7 @@ class Unit(Frozen):
     level: Level
     credits: Count
     glh: Count
-    tags: tuple[Code, ...] = ()
+    tags: tuple[Tag, ...] = ()
     available_from: Date | None = None
     available_until: Date | None = None
 

@@ -6,10 +6,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, Mapping, Protocol, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 Count = Annotated[int, Field(strict=True, ge=0)]
-Code = Annotated[str, Field(strict=True, min_length=1)]
+# Unit codes as awarding bodies print them (8000-250, 600/5962/X): no spaces or footnote marks.
+Code = Annotated[str, Field(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]*$")]
+Tag = Annotated[str, Field(strict=True, min_length=1)]
+
+
+def _not_a_number(value: object) -> object:
+    # pydantic reads a number as seconds since 1970, so `from: 0` would silently be 1970-01-01.
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
 Metric = Literal["credits", "units", "glh"]
 METRIC_WORDS = {"credits": ("credit", "credits"), "units": ("unit", "units"), "glh": ("GLH", "GLH")}
 
@@ -97,7 +110,7 @@ class Selector(BaseModel):
 
     groups: tuple[Code, ...] = ()
     codes: tuple[Code, ...] = ()
-    tags: tuple[Code, ...] = ()
+    tags: tuple[Tag, ...] = ()
     level: Annotated[int, Field(strict=True, ge=0, le=8)] | None = None
     min_level: Annotated[int, Field(strict=True, ge=0, le=8)] | None = None
     max_level: Annotated[int, Field(strict=True, ge=0, le=8)] | None = None
@@ -245,7 +258,7 @@ class ReplacementRule(RuleBase):
     kind: Literal["replacement"]
     old: Code
     new: Code
-    from_date: dt.date = Field(alias="from")
+    from_date: Date = Field(alias="from")
 
     def old_barred(self, ctx: Context) -> bool:
         """Whether this learner may not claim the old unit: registered from the cut-off and not achieved."""

@@ -118,6 +118,8 @@ def _message(error: dict) -> str:
         return f"expected a date (YYYY-MM-DD), got {_shown(value)}"
     if kind in ("string_type", "string_sub_type"):
         return f"expected text, got {_shown(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"expected a code of letters, digits and - / . _ (no spaces or marks), got {_shown(value)}"
     if kind == "string_too_short":
         return "expected non-empty text"
     if kind in ("bool_type", "bool_parsing"):

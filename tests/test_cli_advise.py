@@ -100,3 +100,16 @@ def test_every_returned_pathway_passes_the_evaluator(catalogue):
 
     for pathway in [result.pathway, *result.alternatives]:
         assert check(catalogue, "600/5962/X", sorted(pathway.codes)).valid
+
+
+def test_titles_with_brackets_are_printed_not_parsed_as_markup(tmp_path):
+    (tmp_path / "c.yaml").write_text(
+        "units:\n  - {code: A1, title: 'Coaching [advanced]', level: 2, credits: 2, glh: 5}\n"
+        "qualifications:\n  - {id: q, accreditation: Q/1, title: T, level: 2, awarding_body: B,\n"
+        "     groups: [{id: G, name: 'Group [core]', units: [A1]}],\n"
+        "     rules: [{id: total, kind: sum, sum: credits, min: 2}]}\n")
+    out = run("recommend", "q", "--catalogue", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "Coaching [advanced]" in out.stdout and "Group [core]" in out.stdout
+    checked = run("check", "q", "A1", "--catalogue", str(tmp_path))
+    assert checked.returncode == 0 and "Valid." in checked.stdout

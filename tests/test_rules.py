@@ -78,3 +78,20 @@ def test_unknown_unit_in_check_is_reported_not_raised(catalogue):
         "8603-300 is not a unit of 600/5928/X",
         "9999-999 is not a unit of 600/5928/X (nor of any qualification in the catalogue)",
     ]
+
+
+@pytest.mark.parametrize("rule, message", [
+    ("- {id: r, kind: replacement, old: A2, new: A3, from: 0}",
+     "qualifications[0].rules[0].from: expected a date (YYYY-MM-DD), got a whole number 0"),
+    ("- {id: r, kind: mandatory, units: ['A1 ^']}",
+     "qualifications[0].rules[0].units[0]: expected a code of letters, digits and - / . _ (no spaces or marks), "
+     "got text 'A1 ^'"),
+])
+def test_rule_fields_are_strict(tmp_path, rule, message):
+    from solver.errors import CatalogueError
+
+    path = tmp_path / "c.yaml"
+    path.write_text(UNITS + "          " + rule + "\n")
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(path)
+    assert [p.path + ": " + p.message for p in err.value.problems] == [message]

@@ -9,7 +9,7 @@ import typer
 
 from solver.cli import app
 from solver.cli.common import (CatalogueOption, JsonOption, RegisteredOption, console, parse_codes, parse_date,
-                               print_json)
+                               plain, print_json)
 
 AchievedOption = Annotated[list[str] | None, typer.Option("--achieved", help="Units already achieved "
                                                           "(comma-separated or repeated).")]
@@ -56,9 +56,11 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     for col in ("rule", "requires", "has", "holds", "in words"):
         table.add_column(col)
     for v in result.verdicts:
-        table.add_row(v.id, v.required, v.actual, "yes" if v.holds else "NO", v.sentence)
+        table.add_row(plain(v.id), plain(v.required), plain(v.actual), "yes" if v.holds else "NO",
+                      plain(v.sentence))
     out.print(table)
-    out.print("[bold green]Valid.[/]" if result.valid else "[bold red]Not valid.[/] To fix: " + "; ".join(result.fixes))
+    fixes = plain("; ".join(result.fixes))
+    out.print("[bold green]Valid.[/]" if result.valid else f"[bold red]Not valid.[/] To fix: {fixes}")
     raise typer.Exit(0 if result.valid else 1)
 
 
@@ -118,21 +120,22 @@ def _show(result) -> None:
         out.print(f"[bold red]{data['status']}[/]: no pathway.")
         if result.explanation is not None:
             for sentence in result.explanation.sentences():
-                out.print(sentence)
+                out.print(plain(sentence))
         return
     if "targets" in data:
         out.print(f"[bold]{data['status']}[/]: study {len(data['units'])} units, {data['new_glh']} new GLH")
         for t in data["targets"]:
-            out.print(f"  {t['qualification']}: {', '.join(t['units'])} ({t['credits']} credits, {t['glh']} GLH)")
+            units = ", ".join(t["units"])
+            out.print(plain(f"  {t['qualification']}: {units} ({t['credits']} credits, {t['glh']} GLH)"))
         return
     note = "" if data["status"] == "OPTIMAL" else " (time limit reached: best found, not proven optimal)"
-    table = Table(title=f"{data['qualification']} for {data['learner']}: {data['objective']}, "
-                        f"{data['status']}{note}")
+    table = Table(title=plain(f"{data['qualification']} for {data['learner']}: {data['objective']}, "
+                              f"{data['status']}{note}"))
     for col in ("unit", "title", "group", "credits", "GLH", "new GLH", "why"):
         table.add_column(col, justify="right" if col in ("credits", "GLH", "new GLH") else "left")
     for u in data["detail"]:
-        table.add_row(u["code"], u["title"], u["group"], str(u["credits"]), str(u["glh"]), str(u["new_glh"]),
-                      "; ".join(u["reasons"]))
+        table.add_row(plain(u["code"]), plain(u["title"]), plain(u["group"]), str(u["credits"]), str(u["glh"]),
+                      str(u["new_glh"]), plain("; ".join(u["reasons"])))
     table.add_row("total", "", "", str(data["credits"]), str(data["glh"]), str(data["new_glh"]), "", style="bold")
     out.print(table)
     extra = [f"{name.replace('_', ' ')} {data[name]:g} h" for name in ("induction_hours", "tutorial_hours")
@@ -140,5 +143,5 @@ def _show(result) -> None:
     if extra:
         out.print("Plus the qualification's " + " and ".join(extra) + ".")
     for i, alt in enumerate(data["alternatives"], 1):
-        out.print(f"Alternative {i}: {', '.join(alt['units'])}: {alt['credits']} credits, {alt['glh']} GLH, "
-                  f"{alt['new_glh']} new GLH")
+        out.print(plain(f"Alternative {i}: {', '.join(alt['units'])}: {alt['credits']} credits, {alt['glh']} GLH, "
+                        f"{alt['new_glh']} new GLH"))

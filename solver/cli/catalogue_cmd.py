@@ -8,16 +8,9 @@ from typing import Annotated
 import typer
 
 from solver.cli import app
-from solver.cli.common import CatalogueOption, JsonOption, console, print_json
+from solver.cli.common import CatalogueOption, JsonOption, console, plain, print_json
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-
-def _text(value: object) -> str:
-    """Catalogue text made safe for rich: a title such as "Coaching [advanced]" is not markup."""
-    from rich.markup import escape
-
-    return escape(str(value))
 
 
 def _number(value: object) -> str:
@@ -56,12 +49,12 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
         return
     from rich.table import Table
 
-    table = Table(title=f"Qualifications in {_text(cat.root)}")
+    table = Table(title=f"Qualifications in {plain(cat.root)}")
     for col in ("id", "accreditation", "title", "level", "credits", "units"):
         table.add_column(col, justify="right" if col in ("level", "units") else "left")
     for r in rows:
         credits = "-" if r["credits"] is None else _range(*r["credits"])
-        table.add_row(_text(r["id"]), _text(r["accreditation"]), _text(r["title"]), str(r["level"]), credits,
+        table.add_row(plain(r["id"]), plain(r["accreditation"]), plain(r["title"]), str(r["level"]), credits,
                       str(r["units"]))
     console().print(table)
 
@@ -83,25 +76,25 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{_text(q.title)}[/bold]  {_text(q.accreditation)}  ({_text(q.id)}), level {q.level}, "
-              f"{_text(q.awarding_body)}", soft_wrap=True)
+    out.print(f"[bold]{plain(q.title)}[/bold]  {plain(q.accreditation)}  ({plain(q.id)}), level {q.level}, "
+              f"{plain(q.awarding_body)}", soft_wrap=True)
     shown = {k: (_range(v["min"], v["max"]) if isinstance(v, dict) else _number(v)) for k, v in summary["figures"].items()}
-    figures = ", ".join(f"{k.replace('_', ' ')}: {_text(v)}" for k, v in shown.items())
+    figures = ", ".join(f"{k.replace('_', ' ')}: {plain(v)}" for k, v in shown.items())
     out.print(f"Published figures: {figures}", soft_wrap=True)
     for g in summary["groups"]:
-        table = Table(title=f"{_text(g['name'])} ({_text(g['id'])}): {_plural(len(g['units']), 'unit')}")
+        table = Table(title=f"{plain(g['name'])} ({plain(g['id'])}): {_plural(len(g['units']), 'unit')}")
         for col in ("code", "title", "level", "credits", "glh", "tags"):
             table.add_column(col, justify="right" if col in ("level", "credits", "glh") else "left")
         for u in g["units"]:
-            table.add_row(_text(u["code"]), _text(u["title"]), str(u["level"]), str(u["credits"]), str(u["glh"]),
-                          _text(", ".join(u.get("tags", []))))
+            table.add_row(plain(u["code"]), plain(u["title"]), str(u["level"]), str(u["credits"]), str(u["glh"]),
+                          plain(", ".join(u.get("tags", []))))
         out.print(table)
     units = _plural(sum(len(g["units"]) for g in summary["groups"]), "unit")
     out.print(f"{units} in {_plural(len(summary['groups']), 'group')}")
     out.print("[bold]Rules of combination[/bold]")
     # One rule per line, never wrapped, so the sentences can be read, grepped and compared as they are.
     for r in summary["rules"]:
-        out.print(f"  {_text(r['id'])}: {_text(r['description'])}.", soft_wrap=True)
+        out.print(f"  {plain(r['id'])}: {plain(r['description'])}.", soft_wrap=True)
 
 
 @app.command("schema")

@@ -37,6 +37,13 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, default=str))
 
 
+def plain(value: object) -> str:
+    """Catalogue text made safe for rich: a title such as "Coaching [advanced]" is not markup."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
 def console():
     from rich.console import Console
 
