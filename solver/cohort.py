@@ -43,6 +43,8 @@ COHORT_PARAMS = {"num_workers": 1, "random_seed": 7, "linearization_level": 2, "
                  "cp_model_probing_level": 0, "symmetry_level": 0, "add_lp_constraints_lazily": False,
                  "catch_sigint_signal": False}
 
+CACHE_LIMIT = 20_000  # solved formulations kept per process (profiles arrive grouped, so recent ones matter)
+
 Profile = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...], int | None, str]
 Outcome = tuple[str, str, int | None, int | None, int | None, str]  # status, units, credits, glh, new_glh, message
 Progress = Callable[[int, int], None]  # (rows done, rows in total)
@@ -182,6 +184,8 @@ class ProfileSolver:
         new_glh = new_glh_terms(f.context)
         key = (f.requirements, tuple(tiers), new_glh)
         if key not in self._solved:
+            if len(self._solved) >= CACHE_LIMIT:  # oldest first; a miss only costs a (deterministic) re-solve
+                del self._solved[next(iter(self._solved))]
             self._solved[key] = self._optimise(f, tiers)
         status, chosen, message = self._solved[key]
         if chosen is None:

@@ -233,3 +233,12 @@ def test_ctrl_c_still_raises_keyboard_interrupt_after_an_explained_row():
         "    raise SystemExit(7)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 7, (done.returncode, done.stderr)
+
+
+def test_a_full_cache_evicts_without_changing_answers(catalogue, monkeypatch):
+    import solver.cohort
+
+    frame = pd.DataFrame(cohort_rows(catalogue, 40, seed=4))
+    full = recommend_cohort(catalogue, CERT, frame).to_csv(index=False)
+    monkeypatch.setattr(solver.cohort, "CACHE_LIMIT", 2)
+    assert recommend_cohort(catalogue, CERT, frame).to_csv(index=False) == full
