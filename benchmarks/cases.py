@@ -12,9 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 import pandas as pd
 
@@ -24,6 +22,8 @@ from solver.catalogue import Catalogue, load_catalogue
 from solver.learner import Learner
 
 CERT, AWARD = "600/5962/X", "600/5928/X"
+# CP-SAT's own defaults on one worker: the baseline that shows what the compile layer's tuning buys.
+UNTUNED = {"num_workers": 1, "random_seed": 7, "catch_sigint_signal": False}
 SINGLE_LEARNER = Learner(name="bench", registered=dt.date(2021, 3, 1), achieved=("8000-250", "8000-252", "8000-300"))
 
 
@@ -40,7 +40,6 @@ class Settings:
 
 def single_recommend(cat: Catalogue, s: Settings) -> list[Result]:
     """One learner with a few achieved units on the seed Certificate: reused model vs a fresh one per call."""
-    from solver.cohort import COHORT_PARAMS
     from solver.formulation import formulate, objective_tiers
     from solver.recommend import Planner, recommend
 
@@ -55,36 +54,19 @@ def single_recommend(cat: Catalogue, s: Settings) -> list[Result]:
     out = [Result(name, "Pathways: Planner, one model reused", "ms", [x * 1e3 for x in reused], ("<=", 5.0),
                   f"new GLH {want.new_glh}, {len(want.pathway.units)} units, OPTIMAL"),
            Result(name, "baseline: recommend(), fresh model per call", "ms", [x * 1e3 for x in fresh])]
-    # The solve alone, with the compile layer's SOLVE_PARAMS and with the cohort's tuned parameters.
+    # The solve alone: the compile layer's tuned SOLVE_PARAMS against CP-SAT's defaults (one worker).
     f = formulate(cat, q, SINGLE_LEARNER)
     model = planner.model_for(f)
     tiers = objective_tiers(f, "min-glh")
     asks = [lin for r in f.requirements if r.origin == "learner" for lin in r.linears]
-    assert model.solve(tiers, extra=asks, params=COHORT_PARAMS).objective == model.solve(tiers, extra=asks).objective
-    default = seconds(lambda: model.solve(tiers, extra=asks), s.repeats, per_call)
-    tuned = seconds(lambda: model.solve(tiers, extra=asks, params=COHORT_PARAMS), s.repeats, per_call)
-    with solve_params(COHORT_PARAMS):  # what-if: the compile layer adopting the cohort's parameters
-        assert planner.recommend(SINGLE_LEARNER).new_glh == want.new_glh
-        proposed = seconds(lambda: planner.recommend(SINGLE_LEARNER), s.repeats, per_call)
-    out += [Result(name, "what-if: Planner with COHORT_PARAMS as SOLVE_PARAMS", "ms", [x * 1e3 for x in proposed],
-                   ("<=", 5.0), "a proposal for compile.py, measured by swapping the parameters in"),
-            Result(name, "solve only: SOLVE_PARAMS (compile.py)", "ms", [x * 1e3 for x in default]),
-            Result(name, "solve only: COHORT_PARAMS (cohort.py)", "ms", [x * 1e3 for x in tuned], None,
-                   "same optimum; presolve, probing and symmetry off, LP on")]
+    assert model.solve(tiers, extra=asks, params=UNTUNED).objective == model.solve(tiers, extra=asks).objective
+    tuned = seconds(lambda: model.solve(tiers, extra=asks), s.repeats, per_call)
+    untuned = seconds(lambda: model.solve(tiers, extra=asks, params=UNTUNED), s.repeats, per_call)
+    out += [Result(name, "solve only: SOLVE_PARAMS (compile.py)", "ms", [x * 1e3 for x in tuned], None,
+                   "presolve, probing and symmetry off, LP on"),
+            Result(name, "baseline: solve only, CP-SAT defaults (1 worker)", "ms", [x * 1e3 for x in untuned], None,
+                   "same optimum")]
     return out
-
-
-@contextmanager
-def solve_params(params: dict) -> Iterator[None]:
-    """Temporarily give the compile layer other default solve parameters (a what-if, for proposals)."""
-    import solver.compile
-
-    saved = solver.compile.SOLVE_PARAMS
-    solver.compile.SOLVE_PARAMS = params
-    try:
-        yield
-    finally:
-        solver.compile.SOLVE_PARAMS = saved
 
 
 def cpu_seconds() -> float:
@@ -229,7 +211,6 @@ def large(s: Settings) -> list[Result]:
     """Lowest-GLH recommend to a proven optimum on a synthetic 2,000-unit qualification vs HiGHS as a MILP."""
     from benchmarks.milp import solve_milp
     from benchmarks.synthetic import Shape, write_synthetic
-    from solver.cohort import COHORT_PARAMS
     from solver.formulation import formulate, objective_tiers, tier_values
     from solver.recommend import compile_formulation, recommend
 
@@ -250,25 +231,22 @@ def large(s: Settings) -> list[Result]:
     values = tier_values(tiers, ours.pathway.codes)
     assert values == tier_values(tiers, peer.pathway), "CP-SAT and HiGHS disagree on the optimum"
     model = compile_formulation(f)
-    tuned = model.solve(tiers, params=COHORT_PARAMS, time_limit=60)
-    assert tuned.status == "OPTIMAL" and tier_values(tiers, tuned.pathway) == values
+    untuned = model.solve(tiers, params=UNTUNED, time_limit=60)
+    assert untuned.status == "OPTIMAL" and tier_values(tiers, untuned.pathway) == values
     name = f"lowest GLH, synthetic {shape.units:,} units / {shape.groups} groups"
     repeats = max(1, s.repeats)
     ours_t = seconds(lambda: recommend(cat, q, time_limit=60), repeats)
     peer_t = seconds(lambda: solve_milp(f, tiers), repeats)
-    tuned_t = seconds(lambda: model.solve(tiers, params=COHORT_PARAMS, time_limit=60), repeats)
-    with solve_params(COHORT_PARAMS):
-        proposed = recommend(cat, q, time_limit=60)
-        assert proposed.status == "OPTIMAL" and tier_values(tiers, proposed.pathway.codes) == values
-        proposed_t = seconds(lambda: recommend(cat, q, time_limit=60), repeats)
+    solve_t = seconds(lambda: model.solve(tiers, time_limit=60), repeats)
+    untuned_t = seconds(lambda: model.solve(tiers, params=UNTUNED, time_limit=60), repeats)
     note = (f"proven optimum {values[0]} new GLH, {values[1]} units, {ours.pathway.credits} credits "
             f"(same for all); {shape.barred_pairs} barred pairs, {len(q.rules)} rules")
     best = Result(name, "Pathways: recommend() (formulate, compile, solve, check)", "s", ours_t, ("<=", 2.0), note)
     peer_r = Result(name, "peer: HiGHS MILP from the same Formulation (solve)", "s", peer_t, None,
                     "highspy, 1 thread, mip_rel_gap 0")
     return [best, peer_r,
-            Result(name, "what-if: recommend() with COHORT_PARAMS as SOLVE_PARAMS", "s", proposed_t, ("<=", 2.0)),
-            Result(name, "solve only, COHORT_PARAMS", "s", tuned_t),
+            Result(name, "solve only: SOLVE_PARAMS (compile.py)", "s", solve_t),
+            Result(name, "baseline: solve only, CP-SAT defaults (1 worker)", "s", untuned_t),
             Result(name, "load the 2,000-unit catalogue YAML", "s", loading, None, "located YAML and validation")]
 
 

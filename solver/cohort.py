@@ -22,6 +22,7 @@ from solver.errors import LookupFailure
 from solver.formulation import formulate, objective_tiers
 from solver.learner import OBJECTIVES, Learner, new_glh_terms
 from solver.recommend import PathwayInvalid, Planner, compile_formulation
+from solver.compile import SOLVE_PARAMS
 from solver.explain import explain
 
 if TYPE_CHECKING:
@@ -39,10 +40,6 @@ ERROR = "ERROR"  # the status of a row that could not be read; its message says 
 # limit-stopped answer the same on every run, so the output is byte-identical whatever the process count.
 # catch_sigint_signal off: otherwise CP-SAT resets Ctrl-C to the OS default after each solve, so an interrupt
 # would kill the process outright instead of raising KeyboardInterrupt.
-COHORT_PARAMS = {"num_workers": 1, "random_seed": 7, "linearization_level": 2, "cp_model_presolve": False,
-                 "cp_model_probing_level": 0, "symmetry_level": 0, "add_lp_constraints_lazily": False,
-                 "catch_sigint_signal": False}
-
 CACHE_LIMIT = 20_000  # solved formulations kept per process (profiles arrive grouped, so recent ones matter)
 
 Profile = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...], int | None, str]
@@ -164,7 +161,7 @@ class ProfileSolver:
     def __init__(self, catalogue: Catalogue, qualification: Qualification, time_limit: float | None = 10.0):
         self.catalogue = catalogue
         self.planner = Planner(catalogue, qualification, time_limit=None)
-        self.params = dict(COHORT_PARAMS)
+        self.params = dict(SOLVE_PARAMS)
         if time_limit is not None:
             self.params["max_deterministic_time"] = time_limit
         self._solved: dict[tuple, tuple[str, frozenset[str] | None, str]] = {}
@@ -207,21 +204,12 @@ class ProfileSolver:
             note = "" if solution.status == "OPTIMAL" else "time limit reached: best found, not proven optimal"
             return solution.status, solution.pathway, note
         if solution.status == "INFEASIBLE":
-            handler = signal.getsignal(signal.SIGINT)
             explanation = explain(compile_formulation(f), f.requirements)
-            _restore_sigint(handler)
             return solution.status, None, " ".join(explanation.sentences()) if explanation else ""
         return solution.status, None, "time limit reached before any pathway was found"
 
     def solve_all(self, profiles: Iterable[Profile]) -> list[Outcome]:
         return [self.solve(p) for p in profiles]
-
-
-def _restore_sigint(handler: Any) -> None:
-    """Put back this process's Ctrl-C handler: the compile layer's parameters (used by `explain`) let CP-SAT
-    catch SIGINT, and it leaves the OS default behind, which would kill the process on Ctrl-C."""
-    if handler is not None and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, handler)
 
 
 def _one_line(err: Exception) -> str:

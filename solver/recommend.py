@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from solver.catalogue import Catalogue
 from solver.compile import CompiledModel, Solution
@@ -98,29 +99,34 @@ class Recommendation:
         return out
 
 
-def _reasons(f: Formulation, code: str, objective: str) -> tuple[str, ...]:
+def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]:
+    """Why each unit is in a pathway; what all units share (mandatory set, goal matches) is computed once."""
     ctx, learner = f.context, f.learner
-    reasons = []
     mandatory = {c for r in f.qualification.rules if isinstance(r, MandatoryRule) for c in r.codes(ctx)}
-    if code in mandatory:
-        reasons.append("mandatory")
-    if code in learner.achieved:
-        reasons.append("already achieved")
-    elif code in ctx.achieved:
-        sources = [r.unit for r in f.qualification.rules
-                   if getattr(r, "kind", "") == "equivalence" and r.counts_as == code and r.unit in learner.achieved]
-        reasons.append(f"credited from achieved {', '.join(sources)}")
-    if code in learner.include:
-        reasons.append("you asked for it")
-    matched = goal_scores(learner, ctx).get(code)
-    if matched:
-        reasons.append(f"matches goal {', '.join(matched[1])}")
-    if not reasons:
-        unit = ctx.units[code]
-        credits = amount(unit.credits, "credits")
-        reasons.append(f"fewest units: {credits}" if objective == "min-units"
+    goals = goal_scores(learner, ctx)
+    credited_from = {r.counts_as: r.unit for r in f.qualification.rules
+                     if getattr(r, "kind", "") == "equivalence" and r.unit in learner.achieved}
+
+    def reasons(code: str) -> tuple[str, ...]:
+        out = []
+        if code in mandatory:
+            out.append("mandatory")
+        if code in learner.achieved:
+            out.append("already achieved")
+        elif code in ctx.achieved:
+            out.append(f"credited from achieved {credited_from.get(code, 'an equivalent unit')}")
+        if code in learner.include:
+            out.append("you asked for it")
+        if code in goals:
+            out.append(f"matches goal {', '.join(goals[code][1])}")
+        if not out:
+            unit = ctx.units[code]
+            credits = amount(unit.credits, "credits")
+            out.append(f"fewest units: {credits}" if objective == "min-units"
                        else f"cheapest credits: {credits} for {unit.glh} GLH")
-    return tuple(reasons)
+        return tuple(out)
+
+    return reasons
 
 
 def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> Pathway:
@@ -129,10 +135,11 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> 
         broken = [v.sentence for v in f.evaluate(chosen) if not v.holds]
         raise PathwayInvalid(f"solver pathway {sorted(chosen)} fails: {'; '.join(broken)}")
     ctx = f.context
+    why = _reasons(f, objective)
     units = tuple(
         PlannedUnit(code, ctx.units[code].title, (f.qualification.group_of(code) or f.qualification.groups[0]).name,
                     ctx.units[code].credits, ctx.units[code].glh, 0 if code in ctx.achieved else ctx.units[code].glh,
-                    _reasons(f, code, objective))
+                    why(code))
         for code in ctx.units if code in chosen)
     values = tier_values(objective_tiers(f, objective), chosen)
     names = TIER_NAMES[objective]

@@ -74,6 +74,8 @@ def test_every_row_matches_per_learner_recommend(catalogue):
             continue
         assert got["new_glh"] == want.new_glh, row
         units = tuple(got["units"].split())
+        # Same parameters and tie-breaking as `pathways recommend`: the same units, not just the same cost.
+        assert units == tuple(u.code for u in want.pathway.units), row
         verdict = check(catalogue, CERT, units, learner_of(row))
         assert verdict.valid and (verdict.credits, verdict.glh, verdict.new_glh) == (
             got["credits"], got["glh"], got["new_glh"])
