@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Literal
 
 from solver.catalogue import Catalogue
-from solver.counting import Problem, Unsupported, frontier_count, holds, is_minimal, problem_of
+import numpy as np
+
+from solver.counting import Constraint, Problem, Unsupported, _normalise, frontier_count, is_minimal, problem_of
 from solver.documents import Qualification
 from solver.formulation import Formulation, formulate
 from solver.learner import Learner
@@ -19,6 +21,7 @@ TIE_BREAKS = {"glh": ("glh", "credits", "units"), "credits": ("credits", "glh", 
               "units": ("units", "glh", "credits")}
 SORT_CAP = 2_000  # an ordered slice is listed in full and sorted once the exact count says it is this small
 SPARSE = 50_000  # at most this many solutions (exact count): search with the LP on (see CompiledModel)
+DENSITY = 1e-3  # the block search needs at least this share of pathways within the maximums to be valid
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,14 @@ class Lister:
         return [lin for req in self.f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
 
     def stream(self, extra: Iterable[Linear] = (), time_limit: float | None = None,
-               expected: int | None = None) -> Iterator[Pathway]:
-        """Every pathway meeting the rules, the filters and `extra`, in the order CP-SAT finds them.
-        `expected` (an exact count, if known) picks the search parameters: few solutions, sparse search."""
+               expected: int | None = None, blocks: bool = False) -> Iterator[Pathway]:
+        """Every pathway meeting the rules, the filters and `extra`, streamed as found.
+
+        With `blocks`, where the exact counter applies (non-negative weights), minimality is not asked and
+        the exact count says solutions are plentiful, a vectorised search over blocks of units lists them
+        (measured on the Award: about 6x CP-SAT's rate, whose per-solution callback dominates; but its
+        pruning is weak for tight minimums, so sparse sets go to CP-SAT). Otherwise CP-SAT lists them, with
+        `expected` (an exact count, if known) picking its parameters. Each pathway is re-checked."""
         from solver.compile import CompiledModel
 
         if expected is None:
@@ -135,6 +143,12 @@ class Lister:
             except Unsupported:
                 expected = None
         if expected == 0:
+            return
+        problem = problem_of(self.f, [*self.extra, *extra])
+        if blocks and not self.filters.minimal and len(self.variables) <= 62 and _dense(problem, expected):
+            for masks in block_masks(problem):
+                for mask in masks.tolist():
+                    yield self.pathway(mask)
             return
         model = CompiledModel(self.variables, self.f.requirements)
         extra = [*self.extra, *extra]
@@ -153,6 +167,90 @@ class Lister:
         problem = problem_of(self.f, [*self.extra, *extra])
         counts = frontier_count(problem, track=self.metric(metric), minimal=self.filters.minimal)
         return {k: int(v) for k, v in enumerate(counts.tolist()) if v}
+
+
+BLOCK = 12  # units per block: 4,096 subsets each
+CHUNK = 1 << 20  # partial pathways times block subsets examined at once
+
+
+def block_masks(problem: Problem) -> Iterator[np.ndarray]:
+    """Valid pathways as bit masks over `problem.variables`, in arrays, blocks of units at a time.
+
+    Each block's subsets carry their contribution to every constraint; partial pathways are extended block
+    by block, dropping any that exceed a maximum or can no longer reach a minimum with the units left.
+    Non-negative weights only (as the counter); at most 62 variables (masks are int64).
+    """
+    cons = _normalise(problem, minimal=False)
+    if cons is None:
+        return
+    n = len(problem.variables)
+    width = max(len(cons), 1)
+    weights = np.zeros((n, width), dtype=np.int64)
+    for j, con in enumerate(cons):
+        for i, v in enumerate(problem.variables):
+            weights[i, j] = con.weights.get(v, 0)
+    big = np.iinfo(np.int64).max // 4
+    lo = np.array([c.lo if c.lo is not None else -big for c in cons] or [-big], dtype=np.int64)
+    hi = np.array([c.hi if c.hi is not None else big for c in cons] or [big], dtype=np.int64)
+    starts = list(range(0, n, BLOCK))
+    sums = []
+    for start in starts:
+        k = min(BLOCK, n - start)
+        bits = (np.arange(1 << k)[:, None] >> np.arange(k)[None, :]) & 1
+        sums.append(bits @ weights[start:start + k])
+    after = [weights[start + BLOCK:].sum(axis=0) for start in starts]
+    pairs = [(j, k) for j, a in enumerate(cons) for k, b in enumerate(cons)
+             if j != k and a.lo is not None and b.hi is not None]
+    reach = [{(j, k): _knapsack(weights[start + BLOCK:, j], weights[start + BLOCK:, k], cons[k].hi)
+              for j, k in pairs} for start in starts]
+
+    def feasible(total: np.ndarray, level: int) -> np.ndarray:
+        ok = ((total <= hi) & (total + after[level] >= lo)).all(axis=-1)
+        for (j, k), best in reach[level].items():  # the minimum j is still reachable within maximum k
+            budget = np.clip(hi[k] - total[..., k], 0, len(best) - 1)
+            ok &= total[..., j] + best[budget] >= lo[j]
+        return ok
+
+    def extend(level: int, partial: np.ndarray, masks: np.ndarray) -> Iterator[np.ndarray]:
+        if level == len(starts):
+            yield masks
+            return
+        block, shift = sums[level], starts[level]
+        step = max(1, CHUNK // len(block))
+        for first in range(0, len(partial), step):
+            total = partial[first:first + step, None, :] + block[None, :, :]
+            rows, subsets = np.nonzero(feasible(total, level))
+            if len(rows):
+                yield from extend(level + 1, total[rows, subsets],
+                                  masks[first:first + step][rows] | (subsets.astype(np.int64) << shift))
+
+    yield from extend(0, np.zeros((1, width), dtype=np.int64), np.zeros(1, dtype=np.int64))
+
+
+def _dense(problem: Problem, expected: int | None) -> bool:
+    """Plentiful solutions, and a fair share of those within the maximums: the block search prunes by
+    maximums exactly but by minimums only approximately, so it wastes little work only then."""
+    if expected is None or expected <= SPARSE:
+        return False
+    ceiling = Problem(problem.variables, tuple(Constraint(c.weights, None, c.hi, c.minimality)
+                                               for c in problem.constraints))
+    try:
+        return expected >= DENSITY * int(frontier_count(ceiling).sum())
+    except Unsupported:
+        return False
+
+
+def _knapsack(gain: np.ndarray, cost: np.ndarray, capacity: int) -> np.ndarray:
+    """best[c]: the largest total `gain` of a subset whose total `cost` is at most c (0/1 knapsack)."""
+    best = np.zeros(capacity + 1, dtype=np.int64)
+    for g, c in zip(gain.tolist(), cost.tolist()):
+        if g <= 0:
+            continue
+        if c == 0:
+            best += g
+        elif c <= capacity:
+            best[c:] = np.maximum(best[c:], best[:-c] + g)
+    return best
 
 
 def _drain(run: Callable[[Callable[[list[int]], bool]], str], convert: Callable[[int], Pathway]
@@ -256,7 +354,7 @@ def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: s
     if order is not None and order not in ORDERS:
         raise ValueError(f"unknown order '{order}'; expected one of {', '.join(ORDERS)}")
     lister = Lister(f, filters)
-    source = ordered(lister, order, time_limit) if order else lister.stream(time_limit=time_limit)
+    source = ordered(lister, order, time_limit) if order else lister.stream(time_limit=time_limit, blocks=True)
     for n, pathway in enumerate(source):
         if limit is not None and n >= limit:
             return

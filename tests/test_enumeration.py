@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from explore_strategies import catalogue_specs, minimal_subsets, valid_subsets, write_catalogue
 from solver.catalogue import load_catalogue
 from solver.counting import count_pathways
-from solver.enumeration import (Filters, Lister, enumerate_formulation, enumerate_pathways, pathways_frame,
-                                sort_key)
+from solver.counting import problem_of
+from solver.enumeration import (Filters, Lister, block_masks, enumerate_formulation, enumerate_pathways,
+                                pathways_frame, sort_key)
 from solver.formulation import formulate
 from solver.learner import Learner
 
@@ -34,6 +35,16 @@ def test_award_stream_is_valid_distinct_and_capped(bundled):
     assert len({p.units for p in found}) == 3000
     assert all(f.valid(frozenset(p.units)) for p in found)
     assert all(3 <= p.credits <= 12 for p in found)
+
+
+def test_certificate_dense_stream_spans_blocks(bundled):
+    """48 units: four blocks; the stream is the vectorised search (dense), each pathway valid."""
+    q = bundled.qualification("600/5962/X")
+    f = formulate(bundled, q)
+    found = list(enumerate_pathways(bundled, q, limit=5000))
+    assert len({p.units for p in found}) == 5000
+    assert all(f.valid(frozenset(p.units)) for p in found)
+    assert any(set(p.units) & set(q.groups[1].units) for p in found)  # reached the last blocks
 
 
 def test_stopping_early_stops_the_search(bundled):
@@ -103,7 +114,7 @@ def test_unknown_order_is_refused(bundled):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(spec=catalogue_specs(max_units=9), data=st.data())
+@given(spec=catalogue_specs(max_units=12), data=st.data())
 def test_enumeration_matches_brute_force(spec, data):
     with tempfile.TemporaryDirectory() as tmp:
         cat = write_catalogue(spec, Path(tmp))
@@ -114,6 +125,8 @@ def test_enumeration_matches_brute_force(spec, data):
     assert sorted(p.units for p in listed) == sorted(tuple(c for c in f.variables if c in p) for p in valid)
     minimal = [p.units for p in enumerate_formulation(f, Filters(minimal=True))]
     assert sorted(minimal) == sorted(tuple(c for c in f.variables if c in p) for p in minimal_subsets(f, valid))
+    blocks = [m for masks in block_masks(problem_of(f)) for m in masks.tolist()]
+    assert sorted(blocks) == sorted(sum(1 << i for i, v in enumerate(f.variables) if v in p) for p in valid)
     order = data.draw(st.sampled_from(["glh", "credits", "units"]))
     limit = data.draw(st.integers(1, 12))
     key = sort_key(Lister(f, Filters()), order)
