@@ -1,1 +1,299 @@
-"""placeholder: filled in by its issue."""
+"""`pathways count`, `enumerate`, `audit` and `whatif`: the curriculum designer's questions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from solver.cli import app
+from solver.cli.common import (CatalogueOption, JsonOption, RegisteredOption, console, parse_codes, parse_date,
+                               print_json)
+
+IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
+                                                         "(comma-separated or repeated).")]
+ExcludeOption = Annotated[list[str] | None, typer.Option("--exclude", help="Units no pathway may claim.")]
+MinGlh = Annotated[int | None, typer.Option("--min-glh", min=0, help="Only pathways with at least N GLH.")]
+MaxGlh = Annotated[int | None, typer.Option("--max-glh", min=0, help="Only pathways with at most N GLH.")]
+MinCredits = Annotated[int | None, typer.Option("--min-credits", min=0, help="Only pathways with at least N credits.")]
+MaxCredits = Annotated[int | None, typer.Option("--max-credits", min=0, help="Only pathways with at most N credits.")]
+TABLE_ROWS = 50  # a table on the terminal shows this many pathways unless --limit says otherwise
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _setup(catalogue, qualification: str, registered, include, exclude):
+    from solver.catalogue import load_catalogue
+    from solver.learner import Learner
+
+    cat = load_catalogue(catalogue)
+    q = cat.qualification(qualification)
+    learner = Learner(registered=parse_date(registered), include=parse_codes(include), exclude=parse_codes(exclude))
+    return cat, q, learner
+
+
+@app.command("count")
+def count_command(qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
+                  registered: RegisteredOption = None, include: IncludeOption = None, exclude: ExcludeOption = None,
+                  min_glh: MinGlh = None, max_glh: MaxGlh = None, min_credits: MinCredits = None,
+                  max_credits: MaxCredits = None, catalogue: CatalogueOption = None,
+                  as_json: JsonOption = False) -> None:
+    """Count the valid pathways exactly (and the minimal ones), with their spread by credits and GLH."""
+    from solver.counting import count_formulation, problem_of
+    from solver.enumeration import Filters
+    from solver.formulation import formulate
+
+    cat, q, learner = _setup(catalogue, qualification, registered, include, exclude)
+    f = formulate(cat, q, learner)
+    result = count_formulation(f, Filters(min_glh, max_glh, min_credits, max_credits).linears(problem_of(f)))
+    if as_json:
+        print_json(result.to_dict())
+        return
+    from rich.table import Table
+
+    out = console()
+    how = ("exact, by dynamic programming" if result.method == "dynamic-programming"
+           else "by listing every pathway with CP-SAT" + ("" if result.complete else ", STOPPED at the time limit: "
+                                                          "lower bounds"))
+    out.print(f"[bold]{_escape(q.title)}[/bold]  {q.accreditation}  "
+              f"({'registered ' + str(learner.registered) if learner.registered else 'a new learner'})")
+    out.print(f"[bold]{result.count:,}[/bold] valid pathways, {result.minimal:,} of them minimal ({how}).")
+    if not result.count:
+        return
+    for title, dist, unit in (("by credits", result.by_credits, "credits"), ("by GLH", result.by_glh, "GLH")):
+        table = Table(title=f"Valid pathways {title}")
+        table.add_column(unit, justify="right")
+        table.add_column("pathways", justify="right")
+        table.add_column("share", justify="right")
+        for label, n in _bins(dist):
+            table.add_row(label, f"{n:,}", f"{n / result.count:.2%}")
+        out.print(table)
+
+
+def _bins(dist: dict[int, int], rows: int = 30) -> list[tuple[str, int]]:
+    """The distribution as table rows: one per value, or equal-width ranges when there are many values."""
+    if len(dist) <= rows:
+        return [(str(k), n) for k, n in dist.items()]
+    low, high = min(dist), max(dist)
+    width = -(-(high - low + 1) // rows)
+    out = []
+    for start in range(low, high + 1, width):
+        end = min(start + width - 1, high)
+        out.append((f"{start}-{end}", sum(n for k, n in dist.items() if start <= k <= end)))
+    return out
+
+
+def _row(p, group_ids: list[str]) -> list:
+    groups = dict(p.group_credits)
+    return [" ".join(p.units), len(p.units), p.credits, *(groups.get(g, 0) for g in group_ids), p.glh]
+
+
+@app.command("enumerate")
+def enumerate_command(
+        qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
+        registered: RegisteredOption = None, include: IncludeOption = None, exclude: ExcludeOption = None,
+        min_glh: MinGlh = None, max_glh: MaxGlh = None, min_credits: MinCredits = None,
+        max_credits: MaxCredits = None,
+        minimal: Annotated[bool, typer.Option("--minimal", help="Only minimal pathways (no unit can be dropped).")] = False,
+        order: Annotated[str | None, typer.Option("--order", help="glh, credits or units: really in that order "
+                                                  "(ties: the other two, then catalogue order).")] = None,
+        limit: Annotated[int | None, typer.Option("--limit", min=0, help="Stop after N pathways.")] = None,
+        csv_file: Annotated[Path | None, typer.Option("--csv", help="Write the pathways to this CSV file "
+                                                      "(complete rows only, even when interrupted).")] = None,
+        catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
+    """List valid pathways, streamed as found: one row per pathway (units, credits per group, GLH)."""
+    from solver.counting import Unsupported, frontier_count
+    from solver.enumeration import ORDERS, Filters, Lister, enumerate_formulation
+    from solver.formulation import formulate
+
+    if order is not None and order not in ORDERS:
+        raise typer.BadParameter(f"expected one of {', '.join(ORDERS)}, got {order!r}", param_hint="--order")
+    if csv_file is not None and as_json:
+        raise typer.BadParameter("choose one of --csv and --json", param_hint="--csv")
+    cat, q, learner = _setup(catalogue, qualification, registered, include, exclude)
+    f = formulate(cat, q, learner)
+    filters = Filters(min_glh, max_glh, min_credits, max_credits, minimal)
+    group_ids = [g.id for g in q.groups]
+    header = ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids], "glh"]
+    if csv_file is None and not as_json and limit is None:
+        limit = TABLE_ROWS
+    try:
+        lister = Lister(f, filters)
+        total = int(frontier_count(lister.problem, minimal=minimal).sum())
+    except Unsupported:
+        total = None
+    expected = min(total, limit) if total is not None and limit is not None else (total or limit)
+    stream = enumerate_formulation(f, filters, order, limit)
+    written, interrupted = 0, False
+    if csv_file is not None:
+        import csv
+
+        from solver.files import atomic_writer
+
+        with atomic_writer(csv_file, newline="") as handle, _progress(expected) as advance:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            try:
+                for p in stream:
+                    writer.writerow(_row(p, group_ids))
+                    written += 1
+                    advance()
+            except KeyboardInterrupt:  # keep the complete rows written so far
+                interrupted = True
+            finally:
+                stream.close()
+        end = "interrupted; " if interrupted else ""
+        print(f"{end}wrote {written:,} pathways to {csv_file}" + (f" (of {total:,})" if total is not None else ""),
+              file=sys.stderr)
+        if interrupted:
+            raise typer.Exit(130)
+        return
+    rows = []
+    try:
+        for p in stream:
+            rows.append(p)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        stream.close()
+    if as_json:
+        print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
+                    "order": order, "limit": limit, "total": total, "listed": len(rows),
+                    "complete": not interrupted and (total is None or len(rows) == total),
+                    "pathways": [p.to_dict() for p in rows]})
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{q.accreditation}: {len(rows):,} of {total:,} valid pathways"
+                      + (f", by {order}" if order else "") if total is not None else f"{q.accreditation}")
+        for col in ["#", *header]:
+            table.add_column(col, justify="left" if col == "units" else "right")
+        for i, p in enumerate(rows, start=1):
+            table.add_row(str(i), *map(str, _row(p, group_ids)))
+        console().print(table)
+    if interrupted:
+        raise typer.Exit(130)
+
+
+class _progress:
+    """A rich progress bar on stderr when it is a terminal (a no-op otherwise); yields an `advance()`."""
+
+    def __init__(self, total: int | None):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("pathways", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("enumerate", total=self.total)
+        count = [0]
+
+        def advance() -> None:
+            count[0] += 1
+            if count[0] % 1000 == 0:
+                self.bar.update(task, completed=count[0])
+        return advance
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command("audit")
+def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accreditation number or id "
+                                                                      "(default: every qualification).")] = None,
+                  shares: Annotated[bool, typer.Option("--shares", help="Also list each unit's share of "
+                                                       "valid pathways.")] = False,
+                  catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
+    """Audit the rules: achievable credits and GLH per registration regime against the published figures,
+    dead and forced units, unit shares and suspected equivalences, each finding in a sentence."""
+    from solver.audit import audit
+    from solver.catalogue import load_catalogue
+
+    cat = load_catalogue(catalogue)
+    report = audit(cat, qualification)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    from rich.table import Table
+
+    out = console()
+    for qa in report.qualifications:
+        q, figures = qa.qualification, qa.qualification.figures
+        table = Table(title=f"{_escape(q.title)} {q.accreditation}: published "
+                            f"{figures.credits.min if figures.credits else '-'}-"
+                            f"{figures.credits.max if figures.credits else '-'} credits, "
+                            f"GLH {figures.glh if figures.glh is not None else 'not published'}, "
+                            f"average GLH {figures.average_glh if figures.average_glh is not None else '-'}, "
+                            f"TQT {figures.tqt if figures.tqt is not None else '-'}")
+        for col in ("regime", "credits", "GLH", "lowest-hours route", "pathways", "minimal", "dead", "forced"):
+            table.add_column(col, justify="right" if col in ("pathways", "minimal") else "left")
+        for r in qa.regimes:
+            table.add_row(r.regime.label, f"{r.min_credits}-{r.max_credits}", f"{r.min_glh}-{r.max_glh}",
+                          " ".join(r.lowest_glh_route or ()) or "none", f"{r.counts.count:,}",
+                          f"{r.counts.minimal:,}", " ".join(r.dead) or "-", " ".join(r.forced) or "-")
+        out.print(table)
+        if shares:
+            for r in qa.regimes:
+                share_table = Table(title=f"Share of valid pathways containing each unit ({r.regime.label})")
+                for col in ("unit", "title", "pathways", "share"):
+                    share_table.add_column(col, justify="right" if col in ("pathways", "share") else "left")
+                for unit, n in r.shares.items():
+                    share = n / r.counts.count if r.counts.count else 0.0
+                    share_table.add_row(unit, _escape(cat.units[unit].title), f"{n:,}", f"{share:.2%}")
+                out.print(share_table)
+    out.print(f"[bold]Findings ({len(report.findings)})[/bold]")
+    for finding in report.findings:
+        out.print(f"  [{finding.kind}] {_escape(finding.sentence)}", soft_wrap=True)
+
+
+@app.command("whatif")
+def whatif_command(scenario: Annotated[Path, typer.Argument(help="A what-if scenario YAML file.")],
+                   catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
+    """Apply a what-if file's rule edits and compare before and after: counts, lowest GLH, dead and forced
+    units, and which learners' recommendations change. Exits 1 if the file's `expected:` block fails."""
+    from solver.catalogue import load_catalogue
+    from solver.whatif import run_whatif
+
+    result = run_whatif(scenario, load_catalogue(catalogue) if catalogue else None)
+    problems = result.mismatches()
+    if as_json:
+        print_json({**result.to_dict(), "mismatches": problems})
+        raise typer.Exit(1 if problems else 0)
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]{_escape(result.scenario.name)}[/bold]  {result.scenario.qualification}, judged for "
+              f"{result.before.regime.label}")
+    table = Table(title="Before and after")
+    for col in ("measure", "before", "after"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+    for row in result.to_frame().itertuples(index=False):
+        show = [f"{v:,}" if isinstance(v, int) else (str(v) if v not in ("", None) else "-")
+                for v in (row.before, row.after)]
+        table.add_row(row.measure, *show)
+    out.print(table)
+    if result.cohort:
+        cohort = Table(title="Cohort: lowest-GLH recommendation before and after")
+        for col in ("learner", "before", "after", "changed"):
+            cohort.add_column(col)
+        for c in result.cohort:
+            cohort.add_row(c.learner, f"{c.before_status} {c.before_new_glh} GLH: {' '.join(c.before_units or ())}",
+                           f"{c.after_status} {c.after_new_glh} GLH: {' '.join(c.after_units or ())}",
+                           "yes" if c.changed else ("same hours, other units" if c.units_differ else "no"))
+        out.print(cohort)
+    for problem in problems:
+        out.print(f"[red]expected mismatch:[/red] {_escape(problem)}")
+    raise typer.Exit(1 if problems else 0)
