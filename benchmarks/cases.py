@@ -41,7 +41,7 @@ class Settings:
 def single_recommend(cat: Catalogue, s: Settings) -> list[Result]:
     """One learner with a few achieved units on the seed Certificate: reused model vs a fresh one per call."""
     from solver.formulation import formulate, objective_tiers
-    from solver.recommend import Planner, recommend
+    from solver.recommendation import Planner, recommend
 
     q = cat.qualification(CERT)
     planner = Planner(cat, q)
@@ -80,7 +80,7 @@ def cpu_seconds() -> float:
 def cohort(cat: Catalogue, s: Settings) -> list[Result]:
     """Synthetic learners for the seed Certificate through recommend_cohort vs a plain rebuild-per-learner loop."""
     from solver.cohort import CohortPlan, recommend_cohort
-    from solver.recommend import recommend
+    from solver.recommendation import recommend
 
     q = cat.qualification(CERT)
     rows = synthetic_learners(cat, CERT, s.cohort)
@@ -212,7 +212,7 @@ def large(s: Settings) -> list[Result]:
     from benchmarks.milp import solve_milp
     from benchmarks.synthetic import Shape, write_synthetic
     from solver.formulation import formulate, objective_tiers, tier_values
-    from solver.recommend import compile_formulation, recommend
+    from solver.recommendation import compile_formulation, recommend
 
     shape = Shape()
     folder = tempfile.mkdtemp(prefix="pathways-bench-")

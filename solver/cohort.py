@@ -21,7 +21,7 @@ from solver.documents import Qualification
 from solver.errors import LookupFailure
 from solver.formulation import formulate, objective_tiers
 from solver.learner import OBJECTIVES, Learner, new_glh_terms
-from solver.recommend import PathwayInvalid, Planner, compile_formulation
+from solver.recommendation import PathwayInvalid, Planner, compile_formulation
 from solver.compile import SOLVE_PARAMS
 from solver.explain import explain
 

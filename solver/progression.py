@@ -10,7 +10,7 @@ from solver.documents import Qualification
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate
 from solver.learner import Learner, Requirement
-from solver.recommend import PathwayInvalid
+from solver.recommendation import PathwayInvalid
 from solver.rules import EquivalenceRule, Linear
 
 

@@ -12,7 +12,7 @@ from solver.errors import ScenarioError
 from solver.learner import Learner, Objective
 from solver.located_yaml import read_yaml
 from solver.progression import ProgressionPlan, plan_progression
-from solver.recommend import Recommendation, recommend
+from solver.recommendation import Recommendation, recommend
 from solver.validation import validate
 
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]

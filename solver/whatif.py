@@ -9,7 +9,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from solver.audit import Regime, RegimeAudit, audit_regime
+from solver.auditing import Regime, RegimeAudit, audit_regime
 from solver.catalogue import Catalogue, load_catalogue
 from solver.documents import Qualification, Unit
 from solver.errors import LookupFailure, Problem, ScenarioError
@@ -342,7 +342,7 @@ def compare(scenario: WhatIf, catalogue: Catalogue, q: Qualification) -> WhatIfR
 
 def _cohort_change(catalogue: Catalogue, q: Qualification, edited: Catalogue, q_after: Qualification,
                    learner: Learner) -> CohortChange:
-    from solver.recommend import recommend
+    from solver.recommendation import recommend
 
     old = recommend(catalogue, q, learner, "min-glh")
     new = recommend(edited, q_after, learner, "min-glh")

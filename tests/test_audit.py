@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from explore_strategies import catalogue_specs, valid_subsets, write_catalogue
-from solver.audit import audit, regimes
+from solver.auditing import audit, regimes
 from solver.catalogue import load_catalogue
 from solver.formulation import formulate
 from solver.learner import Learner

@@ -9,11 +9,11 @@ import random
 import pandas as pd
 import pytest
 
-from solver.check import check
+from solver.checking import check
 from solver.cohort import OUTPUT_COLUMNS, ProfileSolver, read_learners, recommend_cohort
 from solver.errors import LookupFailure
 from solver.learner import Learner
-from solver.recommend import recommend
+from solver.recommendation import recommend
 
 CERT = "600/5962/X"
 

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from solver.catalogue import load_catalogue
-from solver.check import check
+from solver.checking import check
 from solver.learner import Learner
-from solver.recommend import recommend
+from solver.recommendation import recommend
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -31,3 +31,12 @@ def test_quick_start_has_exactly_two_commands():
     commands = [line for line in block.splitlines() if line.strip()]
     assert len(commands) == 2
     assert commands[1] == "python -m pytest"
+
+
+def test_python_api_example_runs(monkeypatch):
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "import solver" in b)
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert namespace["result"].status == "OPTIMAL" and namespace["result"].new_glh == 18
+    assert len(namespace["units"]) == 81

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from solver.catalogue import load_catalogue
-from solver.check import check
+from solver.checking import check
 from solver.learner import Learner
 
 UNITS = textwrap.dedent("""

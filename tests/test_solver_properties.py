@@ -7,12 +7,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from solver.check import check
+from solver.checking import check
 from solver.compile import CompiledModel
 from solver.explain import minimal_conflict
 from solver.formulation import formulate, objective_tiers, tier_values
 from solver.learner import OBJECTIVES
-from solver.recommend import compile_formulation, recommend
+from solver.recommendation import compile_formulation, recommend
 from strategies import catalogue_documents, holds, learners, subsets
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

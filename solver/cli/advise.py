@@ -39,7 +39,7 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     Exits 0 when valid, 1 when not.
     """
     from solver.catalogue import load_catalogue
-    from solver.check import check
+    from solver.checking import check
     from solver.learner import Learner
 
     cat = load_catalogue(catalogue)
@@ -101,7 +101,7 @@ def recommend_command(
 
             result = plan_progression(cat, targets, learner, time_limit)
         else:
-            from solver.recommend import recommend
+            from solver.recommendation import recommend
 
             result = recommend(cat, targets[0], learner, objective, alternatives, time_limit)
     if as_json:

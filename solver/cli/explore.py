@@ -219,7 +219,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                   catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Audit the rules: achievable credits and GLH per registration regime against the published figures,
     dead and forced units, unit shares and suspected equivalences, each finding in a sentence."""
-    from solver.audit import audit
+    from solver.auditing import audit
     from solver.catalogue import load_catalogue
 
     cat = load_catalogue(catalogue)
