@@ -123,12 +123,12 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
         if rule.id in rule_ids:
             problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule.id!r}"))
         rule_ids.add(rule.id or "")
-        problems += _check_rule(rule, path, doc, q, own, group_ids, units, complete)
+        problems += _check_rule(rule, path, doc, q, own, group_ids, units, complete, all_units)
     return problems
 
 
 def _check_rule(rule, path: PathKey, doc: LocatedDocument, q: Qualification, own: set[str],
-                group_ids: set[str], units: dict[str, Unit], complete: bool) -> list[Problem]:
+                group_ids: set[str], units: dict[str, Unit], complete: bool, all_units: bool) -> list[Problem]:
     problems: list[Problem] = []
     refs = rule.references()
     if isinstance(rule, SumRule):

@@ -89,7 +89,7 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     extra = availability(ctx)
     if extra is not None:
         requirements.append(extra)
-    requirements += learner_requirements(learner, ctx)
+    requirements += learner_requirements(learner, new_glh_terms(ctx))
     return Formulation(q, ctx, learner, tuple(requirements))
 
 

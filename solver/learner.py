@@ -45,7 +45,8 @@ def new_glh_terms(ctx: Context) -> tuple[tuple[str, int], ...]:
     return tuple((c, 0 if c in ctx.achieved else u.glh) for c, u in ctx.units.items())
 
 
-def learner_requirements(learner: Learner, ctx: Context) -> list[Requirement]:
+def learner_requirements(learner: Learner, new_glh: tuple[tuple[str, int], ...]) -> list[Requirement]:
+    """The learner's asks as requirements: include, exclude, and a budget on `new_glh` (GLH per variable)."""
     out = []
     for code in learner.include:
         out.append(Requirement(f"include:{code}", "learner", f"You asked to include {code}",
@@ -54,9 +55,8 @@ def learner_requirements(learner: Learner, ctx: Context) -> list[Requirement]:
         out.append(Requirement(f"exclude:{code}", "learner", f"You asked to exclude {code}",
                                (Linear(((code, 1),), None, 0),)))
     if learner.max_glh is not None:
-        terms = new_glh_terms(ctx)
         out.append(Requirement("max-glh", "learner", f"Your budget is at most {learner.max_glh} new GLH",
-                               (Linear(terms, None, learner.max_glh),), ("max", learner.max_glh), terms))
+                               (Linear(new_glh, None, learner.max_glh),), ("max", learner.max_glh), new_glh))
     return out
 
 

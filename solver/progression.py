@@ -9,7 +9,7 @@ from solver.compile import CompiledModel
 from solver.documents import Qualification
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate
-from solver.learner import Learner, Requirement
+from solver.learner import Learner, Requirement, learner_requirements
 from solver.recommendation import PathwayInvalid
 from solver.rules import EquivalenceRule, Linear
 
@@ -74,16 +74,7 @@ def plan_progression(catalogue: Catalogue, targets: list[str | Qualification], l
             links.append(Linear(terms, None, 0))
         requirements += [_renamed(r, q) for r in f.requirements]
     new_glh = tuple((c, 0 if c in achieved else catalogue.units[c].glh) for c in study)
-    for code in learner.include:
-        requirements.append(Requirement(f"include:{code}", "learner", f"You asked to include {code}",
-                                        (Linear(((code, 1),), 1, None),)))
-    for code in learner.exclude:
-        requirements.append(Requirement(f"exclude:{code}", "learner", f"You asked to exclude {code}",
-                                        (Linear(((code, 1),), None, 0),)))
-    if learner.max_glh is not None:
-        requirements.append(Requirement("max-glh", "learner", f"Your budget is at most {learner.max_glh} new GLH",
-                                        (Linear(new_glh, None, learner.max_glh),), ("max", learner.max_glh),
-                                        new_glh))
+    requirements += learner_requirements(learner, new_glh)
     claims = [_claim(q, c) for q, f in zip(quals, forms) for c in f.variables]
     credits = {c: catalogue.units[c].credits for c in study}
     model = CompiledModel(study + claims, requirements, credits, links)

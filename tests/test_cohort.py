@@ -215,9 +215,8 @@ def test_crash_while_writing_keeps_the_previous_file(catalogue, tmp_path, monkey
 
 
 def test_ctrl_c_still_raises_keyboard_interrupt_after_an_explained_row():
-    """CP-SAT leaves SIGINT at the OS default after a solve that catches it (as explanations do); the cohort
-    puts Python's handler back, so Ctrl-C stays a KeyboardInterrupt and the CLI can clean up."""
-    import signal
+    """A CP-SAT solve that catches SIGINT leaves the OS default behind; the compile layer's parameters tell
+    it not to, so Ctrl-C stays a KeyboardInterrupt after any solve (explanations too) and the CLI can clean up."""
     import subprocess
     import sys
 

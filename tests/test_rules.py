@@ -95,3 +95,14 @@ def test_rule_fields_are_strict(tmp_path, rule, message):
     with pytest.raises(CatalogueError) as err:
         load_catalogue(path)
     assert [p.path + ": " + p.message for p in err.value.problems] == [message]
+
+
+def test_equivalence_from_an_undefined_unit_is_a_located_error(tmp_path):
+    from solver.errors import CatalogueError
+
+    path = tmp_path / "c.yaml"
+    path.write_text(UNITS + "          - {id: r, kind: equivalence, unit: Z9, counts_as: A1}\n")
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(path)
+    assert [p.path + ": " + p.message for p in err.value.problems] == [
+        "qualifications[0].rules[0].unit: unit 'Z9' is not defined in the catalogue"]
