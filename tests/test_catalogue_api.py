@@ -73,6 +73,9 @@ def test_built_wheel_carries_and_finds_the_catalogue(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for yaml_file in (REPO / "catalogue").glob("*.yaml"):
         assert f"solver/bundled_catalogue/{yaml_file.name}" in names
+    # Every module ships, subpackages too: a package missing from pyproject.toml loses the CLI.
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "solver").rglob("*.py")}
+    assert modules <= set(names), sorted(modules - set(names))
     subprocess.run([*pip, "install", "--no-deps", "--target", str(tmp_path / "site"), str(wheel)], check=True,
                    timeout=600)
     assert _run_installed(tmp_path / "site").splitlines()[-1] == "3 51"
