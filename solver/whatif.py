@@ -15,7 +15,7 @@ from solver.documents import Qualification, Unit
 from solver.errors import LookupFailure, Problem, ScenarioError
 from solver.learner import Learner
 from solver.located_yaml import LocatedDocument, read_yaml
-from solver.rules import BarredRule, Code, Count, MandatoryRule, ReplacementRule, Rule, SumRule
+from solver.rules import BarredRule, Code, Count, Date, MandatoryRule, ReplacementRule, Rule, SumRule
 from solver.validation import validate
 
 
@@ -37,7 +37,7 @@ class WithdrawUnit(Edit):
 
     kind: Literal["withdraw-unit"]
     unit: Code
-    from_date: dt.date | None = Field(default=None, alias="from")
+    from_date: Date | None = Field(default=None, alias="from")
 
 
 class AddUnit(Edit):
@@ -63,7 +63,7 @@ class MoveDate(Edit):
 
     kind: Literal["move-date"]
     rule: Code
-    from_date: dt.date = Field(alias="from")
+    from_date: Date = Field(alias="from")
 
 
 AnyEdit = Annotated[Union[SetBound, WithdrawUnit, AddUnit, AddRule, RemoveRule, MoveDate], Field(discriminator="kind")]
