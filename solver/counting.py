@@ -18,6 +18,7 @@ from solver.rules import Linear
 DP = "dynamic-programming"
 ENUMERATION = "enumeration"
 MAX_CELLS = 20_000_000  # the largest frontier (array cells) the dynamic programme may hold
+ENUMERATION_TIME = 60.0  # seconds a fallback count by enumeration may run unless told otherwise
 
 
 class Unsupported(Exception):
@@ -171,9 +172,16 @@ def _order(variables: Sequence[str], cons: list[_Con]) -> list[str]:
     return order
 
 
+def _spans(order: list[str], cons: list[_Con]) -> tuple[dict[int, int], dict[int, int]]:
+    """Where each constraint opens (its first unit in `order`) and closes (its last)."""
+    position = {v: k for k, v in enumerate(order)}
+    first = {i: min(position[v] for v in c.weights) for i, c in enumerate(cons)}
+    last = {i: max(position[v] for v in c.weights) for i, c in enumerate(cons)}
+    return first, last
+
+
 def _peak_cells(order: list[str], cons: list[_Con], track: int) -> int:
-    first = {i: min(order.index(v) for v in c.weights) for i, c in enumerate(cons)}
-    last = {i: max(order.index(v) for v in c.weights) for i, c in enumerate(cons)}
+    first, last = _spans(order, cons)
     peak = track
     for k in range(len(order)):
         cells = track
@@ -182,6 +190,16 @@ def _peak_cells(order: list[str], cons: list[_Con], track: int) -> int:
                 cells *= c.size * (c.guess or 1)
         peak = max(peak, cells)
     return peak
+
+
+def _track_ceiling(problem: Problem, track: Mapping[str, int]) -> int:
+    """The largest tracked total a valid pathway can have: the total, or less where a maximum bounds a
+    sum that weighs every unit at least as much as the tracked measure (states above it are dropped)."""
+    ceiling = sum(track.values())
+    for con in problem.constraints:
+        if con.hi is not None and all(con.weights.get(v, 0) >= t for v, t in track.items() if t):
+            ceiling = min(ceiling, max(con.hi, 0))
+    return ceiling
 
 
 def _shift(a: np.ndarray, axis: int, w: int, size: int, saturate: bool) -> np.ndarray:
@@ -203,7 +221,7 @@ def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, min
     tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out."""
     fixed = dict(fixed or {})
     track = {v: track.get(v, 0) for v in problem.variables} if track is not None else None
-    track_size = sum(track.values()) + 1 if track is not None else 1
+    track_size = _track_ceiling(problem, track) + 1 if track is not None else 1
     cons = _normalise(problem, minimal)
     dtype = np.int64 if len(problem.variables) <= 62 else object
     if cons is None:
@@ -211,8 +229,7 @@ def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, min
     order = _order(problem.variables, cons)
     if _peak_cells(order, cons, track_size) > MAX_CELLS:
         raise Unsupported("the dynamic programme's state would be too large")
-    first = {i: min(order.index(v) for v in c.weights) for i, c in enumerate(cons)}
-    last = {i: max(order.index(v) for v in c.weights) for i, c in enumerate(cons)}
+    first, last = _spans(order, cons)
     axes = [_Axis("track", -1, track_size)]
     state = np.zeros(track_size, dtype=dtype)
     state[0] = 1
@@ -293,7 +310,7 @@ class CountResult:
 
     `method` says how: "dynamic-programming" (exact, no enumeration) or "enumeration" (CP-SAT listed every
     pathway); `complete` is False only when an enumeration stopped at its time limit (counts are then lower
-    bounds). GLH is new GLH: the hours of the claimed units the learner has not already achieved.
+    bounds); `distributions` is False when a spread needed too large a state (its dict is left empty). GLH is new GLH: the hours of the claimed units the learner has not already achieved.
     """
 
     qualification: str
@@ -305,6 +322,7 @@ class CountResult:
     by_glh: dict[int, int]
     method: str
     complete: bool = True
+    distributions: bool = True  # False when a spread was too large to compute (its dict is then empty)
 
     def to_dict(self) -> dict:
         return {"qualification": self.qualification, "accreditation": self.accreditation,
@@ -312,7 +330,7 @@ class CountResult:
                 "count": self.count, "minimal": self.minimal,
                 "by_credits": {str(k): v for k, v in self.by_credits.items()},
                 "by_glh": {str(k): v for k, v in self.by_glh.items()},
-                "method": self.method, "complete": self.complete}
+                "method": self.method, "complete": self.complete, "distributions": self.distributions}
 
     def to_frame(self):
         """One row per GLH value and one per credit value: metric, value, pathways."""
@@ -333,13 +351,18 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
     problem = problem_of(f, extra)
     q, reg = f.qualification, f.context.registered
     try:
-        by_credits = _distribution(frontier_count(problem, track=problem.credits))
-        by_glh = _distribution(frontier_count(problem, track=problem.glh))
+        count = int(frontier_count(problem).sum())
         minimal = int(frontier_count(problem, minimal=True).sum())
-        count = sum(by_credits.values())
-        return CountResult(q.id, q.accreditation, reg, count, minimal, by_credits, by_glh, DP)
     except Unsupported:
-        return _count_by_enumeration(f, problem, extra, time_limit)
+        return _count_by_enumeration(f, problem, extra, ENUMERATION_TIME if time_limit is None else time_limit)
+    distributions = {}
+    for name, weights in (("credits", problem.credits), ("glh", problem.glh)):
+        try:
+            distributions[name] = _distribution(frontier_count(problem, track=weights))
+        except Unsupported:  # the count is exact; this spread would need too large a state
+            distributions[name] = {}
+    return CountResult(q.id, q.accreditation, reg, count, minimal, distributions["credits"],
+                       distributions["glh"], DP, distributions=all(distributions.values()) or not count)
 
 
 def _count_by_enumeration(f: Formulation, problem: Problem, extra: tuple[Linear, ...],
