@@ -17,6 +17,10 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[s
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
             yield stream
+        # mkstemp makes the file owner-only; give it the mode any new file would get here.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)

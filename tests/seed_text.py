@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# Copies of the specification texts in shared/seeds/ that the catalogue is transcribed from.
+SEEDS = Path(__file__).resolve().parent / "seeds"
 CODE = re.compile(r"^\s*(\d{4}-\d{3})\s*\^?\s*$")
 
 
