@@ -239,7 +239,9 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                             f"average GLH {figures.average_glh if figures.average_glh is not None else '-'}, "
                             f"TQT {figures.tqt if figures.tqt is not None else '-'}")
         for col in ("regime", "credits", "GLH", "lowest-hours route", "pathways", "minimal", "dead", "forced"):
-            table.add_column(col, justify="right" if col in ("pathways", "minimal") else "left")
+            numeric = col in ("pathways", "minimal", "credits", "GLH")
+            table.add_column(col, justify="right" if col in ("pathways", "minimal") else "left", no_wrap=numeric,
+                             min_width=18 if col == "regime" else None)
         for r in qa.regimes:
             table.add_row(r.regime.label, f"{r.min_credits}-{r.max_credits}", f"{r.min_glh}-{r.max_glh}",
                           " ".join(r.lowest_glh_route or ()) or "none", f"{r.counts.count:,}",
