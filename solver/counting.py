@@ -18,6 +18,7 @@ from solver.rules import Linear
 DP = "dynamic-programming"
 ENUMERATION = "enumeration"
 MAX_CELLS = 20_000_000  # the largest frontier (array cells) the dynamic programme may hold
+MINIMAL_BY_LISTING = 100_000  # valid pathways few enough to test for minimality one by one
 ENUMERATION_TIME = 60.0  # seconds a fallback count by enumeration may run unless told otherwise
 
 
@@ -350,11 +351,22 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
     extra = tuple(extra)
     problem = problem_of(f, extra)
     q, reg = f.qualification, f.context.registered
+    limit = ENUMERATION_TIME if time_limit is None else time_limit
     try:
         count = int(frontier_count(problem).sum())
-        minimal = int(frontier_count(problem, minimal=True).sum())
     except Unsupported:
-        return _count_by_enumeration(f, problem, extra, ENUMERATION_TIME if time_limit is None else time_limit)
+        return _count_by_enumeration(f, problem, extra, limit)
+    try:
+        minimal = int(frontier_count(problem, minimal=True).sum()) if count else 0
+    except Unsupported:
+        # Minimality adds a slack axis per lower bound, so its state can outgrow the count's. Few pathways
+        # are listed and tested one by one instead; many keep the exact count from a full enumeration.
+        if count > MINIMAL_BY_LISTING:
+            return _count_by_enumeration(f, problem, extra, limit)
+        listed = _count_by_enumeration(f, problem, extra, limit)
+        if not listed.complete or listed.count != count:
+            return listed
+        minimal = listed.minimal
     distributions = {}
     for name, weights in (("credits", problem.credits), ("glh", problem.glh)):
         try:

@@ -157,3 +157,30 @@ def test_filtered_minimal_counts_match_brute_force_and_enumeration(spec, data):
     assert listed.method == ENUMERATION
     assert (listed.count, listed.minimal, listed.by_credits, listed.by_glh) == (
         result.count, result.minimal, result.by_credits, result.by_glh)
+
+
+def test_minimal_count_survives_a_state_too_large_for_its_slack_axes(tmp_path):
+    """Found by hypothesis: five lower/upper bounds over every unit overflow the minimality DP; the exact
+    count must not be given up for it (here no pathway is valid, so none is minimal)."""
+    import datetime as dt
+
+    units = [(1, 1, 3), (1, 6, 3), (1, 12, 3), (1, 1, 2), (1, 1, 3), (1, 8, 3), (1, 11, 3), (1, 2, 3), (3, 3, 3)]
+    spec = {"units": [{"code": f"U0{i}", "title": f"Unit {i}", "level": lv, "credits": c, "glh": g}
+                      for i, (c, g, lv) in enumerate(units)],
+            "qualifications": [{"id": "q", "accreditation": "000/0000/0", "title": "R", "level": 2,
+                                "awarding_body": "T",
+                                "groups": [{"id": "G1", "name": "Group 1", "units": [f"U0{i}" for i in range(9)]}],
+                                "rules": [{"id": "a", "kind": "sum", "sum": "units", "max": 1},
+                                          {"id": "b", "kind": "sum", "sum": "glh", "where": {"level": 3}, "max": 43},
+                                          {"id": "c", "kind": "sum", "sum": "credits", "min": 4},
+                                          {"id": "d", "kind": "sum", "sum": "glh", "min": 7},
+                                          {"id": "e", "kind": "mandatory", "units": ["U00"]},
+                                          {"id": "r", "kind": "replacement", "old": "U00", "new": "U01",
+                                           "from": dt.date(2020, 7, 1)}]}]}
+    cat = write_catalogue(spec, tmp_path)
+    f = formulate(cat, cat.qualifications[0], Learner(registered=dt.date(2019, 1, 1), achieved=("U01",),
+                                                        max_glh=4))
+    result = count_formulation(f)
+    assert (result.method, result.count, result.minimal) == (DP, 0, 0)
+    relaxed = formulate(cat, cat.qualifications[0], Learner(registered=dt.date(2019, 1, 1)))
+    assert count_formulation(relaxed).method == DP
