@@ -9,21 +9,22 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from solver.catalogue import Catalogue
+from solver.compile import SOLVE_PARAMS
 from solver.documents import Qualification
 from solver.errors import LookupFailure
+from solver.explain import explain
 from solver.formulation import formulate, objective_tiers
 from solver.learner import OBJECTIVES, Learner, new_glh_terms
 from solver.recommendation import PathwayInvalid, Planner, compile_formulation
-from solver.compile import SOLVE_PARAMS
-from solver.explain import explain
 
 if TYPE_CHECKING:
     import pandas as pd

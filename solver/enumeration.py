@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Literal
+from typing import Literal
 
-from solver.catalogue import Catalogue
 import numpy as np
 
+from solver.catalogue import Catalogue
 from solver.counting import Constraint, Problem, Unsupported, _normalise, frontier_count, is_minimal, problem_of
 from solver.documents import Qualification
 from solver.formulation import Formulation, formulate

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
 from solver.errors import LookupFailure
-from solver.learner import (Learner, Requirement, evaluate_requirement, goal_scores, learner_requirements,
-                            new_glh_terms)
+from solver.learner import Learner, Requirement, evaluate_requirement, goal_scores, learner_requirements, new_glh_terms
 from solver.rules import Context, Linear, RuleBase, SumRule, Verdict
 
 Tier = tuple[tuple[str, int], ...]  # minimise sum(coef * take[var])

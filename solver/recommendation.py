@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from solver.catalogue import Catalogue
 from solver.compile import CompiledModel, Solution

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, Mapping, Protocol, Union
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -313,7 +314,7 @@ class EquivalenceRule(RuleBase):
 
 
 Rule = Annotated[
-    Union[SumRule, MandatoryRule, BarredRule, ReplacementRule, EquivalenceRule],
+    SumRule | MandatoryRule | BarredRule | ReplacementRule | EquivalenceRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,7 +66,7 @@ class MoveDate(Edit):
     from_date: Date = Field(alias="from")
 
 
-AnyEdit = Annotated[Union[SetBound, WithdrawUnit, AddUnit, AddRule, RemoveRule, MoveDate], Field(discriminator="kind")]
+AnyEdit = Annotated[SetBound | WithdrawUnit | AddUnit | AddRule | RemoveRule | MoveDate, Field(discriminator="kind")]
 
 
 class Side(BaseModel):

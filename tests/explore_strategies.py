@@ -7,7 +7,8 @@ import itertools
 from pathlib import Path
 
 import yaml
-from hypothesis import reject, strategies as st
+from hypothesis import reject
+from hypothesis import strategies as st
 
 from solver.catalogue import Catalogue, load_catalogue
 from solver.errors import CatalogueError

@@ -7,9 +7,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from explore_strategies import catalogue_specs, valid_subsets, write_catalogue
 from hypothesis import HealthCheck, given, settings
 
-from explore_strategies import catalogue_specs, valid_subsets, write_catalogue
 from solver.auditing import audit, regimes
 from solver.catalogue import load_catalogue
 from solver.formulation import formulate

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from solver.recommendation import recommend
 from solver.learner import Learner
+from solver.recommendation import recommend
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -8,12 +8,21 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from explore_strategies import catalogue_specs, minimal_subsets, valid_subsets, write_catalogue
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from solver.catalogue import load_catalogue
-from solver.counting import (DP, ENUMERATION, Unsupported, count_formulation, count_pathways, frontier_count,
-                             problem_of, unit_shares)
+from solver.counting import (
+    DP,
+    ENUMERATION,
+    Unsupported,
+    count_formulation,
+    count_pathways,
+    frontier_count,
+    problem_of,
+    unit_shares,
+)
 from solver.formulation import formulate
 from solver.learner import Learner
 from solver.rules import Linear

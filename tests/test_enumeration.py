@@ -8,14 +8,21 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from explore_strategies import catalogue_specs, minimal_subsets, valid_subsets, write_catalogue
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from solver.catalogue import load_catalogue
-from solver.counting import count_pathways
-from solver.counting import problem_of
-from solver.enumeration import (Filters, Lister, block_masks, enumerate_formulation, enumerate_pathways,
-                                pathways_frame, sort_key)
+from solver.counting import count_pathways, problem_of
+from solver.enumeration import (
+    Filters,
+    Lister,
+    block_masks,
+    enumerate_formulation,
+    enumerate_pathways,
+    pathways_frame,
+    sort_key,
+)
 from solver.formulation import formulate
 from solver.learner import Learner
 

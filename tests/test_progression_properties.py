@@ -5,12 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import CUTOFF, catalogue_documents, load, subsets
 
 from solver.formulation import formulate
 from solver.learner import Learner
 from solver.progression import plan_progression
-from strategies import CUTOFF, catalogue_documents, load, subsets
 
 
 @st.composite

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-
 from seed_text import SEEDS, seed_rows, unit_rows
+
 from solver.rules import MandatoryRule, ReplacementRule, SumRule
 
 L3, AWARD, CERT = "600/5788/9", "600/5928/X", "600/5962/X"

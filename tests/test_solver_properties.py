@@ -5,7 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import catalogue_documents, holds, learners, subsets
 
 from solver.checking import check
 from solver.compile import CompiledModel
@@ -13,7 +15,6 @@ from solver.explain import minimal_conflict
 from solver.formulation import formulate, objective_tiers, tier_values
 from solver.learner import OBJECTIVES
 from solver.recommendation import compile_formulation, recommend
-from strategies import catalogue_documents, holds, learners, subsets
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -7,8 +7,16 @@ from typing import Annotated
 import typer
 
 from solver.cli import app
-from solver.cli.common import (CatalogueOption, JsonOption, RegisteredOption, console, parse_codes, parse_date,
-                               plain, print_json)
+from solver.cli.common import (
+    CatalogueOption,
+    JsonOption,
+    RegisteredOption,
+    console,
+    parse_codes,
+    parse_date,
+    plain,
+    print_json,
+)
 
 AchievedOption = Annotated[list[str] | None, typer.Option("--achieved", help="Units already achieved "
                                                           "(comma-separated or repeated).")]

@@ -9,8 +9,15 @@ from typing import Annotated
 import typer
 
 from solver.cli import app
-from solver.cli.common import (CatalogueOption, JsonOption, RegisteredOption, console, parse_codes, parse_date,
-                               print_json)
+from solver.cli.common import (
+    CatalogueOption,
+    JsonOption,
+    RegisteredOption,
+    console,
+    parse_codes,
+    parse_date,
+    print_json,
+)
 
 IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
                                                          "(comma-separated or repeated).")]
