@@ -24,7 +24,7 @@ from solver.errors import LookupFailure
 from solver.explain import explain
 from solver.formulation import formulate, objective_tiers
 from solver.learner import OBJECTIVES, Learner, new_glh_terms
-from solver.recommendation import PathwayInvalid, Planner, compile_formulation
+from solver.recommendation import Planner, compile_formulation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -188,9 +188,7 @@ class ProfileSolver:
         status, chosen, message = self._solved[key]
         if chosen is None:
             return (status, "", None, None, None, message)
-        if not f.valid(chosen):  # the independent plain-Python check, for every learner
-            broken = [v.sentence for v in f.evaluate(chosen) if not v.holds]
-            raise PathwayInvalid(f"solver pathway {sorted(chosen)} fails: {'; '.join(broken)}")
+        f.verify(chosen)  # the independent plain-Python check, for every learner
         units = f.context.units
         codes = [c for c in units if c in chosen]
         cost = dict(new_glh)

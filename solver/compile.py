@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.learner import Requirement
-from solver.rules import Linear
+from solver.linear import Linear
+from solver.status import Status
 
 Tier = tuple[tuple[str, int], ...]
 
@@ -24,15 +25,16 @@ CORE_PARAMS = {"num_workers": 1, "random_seed": 7, "catch_sigint_signal": False}
 ENUMERATE_PARAMS = {"num_workers": 1, "random_seed": 7, "linearization_level": 0,
                     "enumerate_all_solutions": True, "cp_model_presolve": False, "catch_sigint_signal": False}
 
-STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
-          cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
+STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
+          cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN,
+          cp_model.MODEL_INVALID: Status.MODEL_INVALID}
 
 
 @dataclass(frozen=True)
 class Solution:
     """What CP-SAT said: status, the units chosen (if any) and the objective and bound it reached."""
 
-    status: str
+    status: Status
     pathway: frozenset[str] | None
     objective: int | None = None
     bound: float | None = None
@@ -135,8 +137,8 @@ class CompiledModel:
         started = time.perf_counter()
         code = solver.solve(model)
         seconds = time.perf_counter() - started
-        status = STATUS.get(code, "UNKNOWN")
-        if status in ("OPTIMAL", "FEASIBLE"):
+        status = STATUS.get(code, Status.UNKNOWN)
+        if status.found:
             chosen = frozenset(v for v, x in take.items() if solver.boolean_value(x))
             objective = int(solver.objective_value) if tiers else None
             bound = solver.best_objective_bound if tiers else None
@@ -173,7 +175,7 @@ class CompiledModel:
                     self.stop_search()
 
         solver = self._solver(ENUMERATE_PARAMS, time_limit)
-        return STATUS.get(solver.solve(model, Collector()), "UNKNOWN")
+        return STATUS.get(solver.solve(model, Collector()), Status.UNKNOWN)
 
     def enumerate_masks(self, on_batch: Callable[[list[int]], bool], extra: Iterable[Linear] = (),
                         minimal: Sequence[Linear] | None = None, time_limit: float | None = None,
@@ -217,7 +219,7 @@ class CompiledModel:
         code = self._solver(params, time_limit).solve(model, collector)
         if pending and not collector.stopped:
             on_batch(pending[:])
-        return STATUS.get(code, "UNKNOWN")
+        return STATUS.get(code, Status.UNKNOWN)
 
     @staticmethod
     def _post_minimality(model: cp_model.CpModel, take: dict[str, cp_model.IntVar],

@@ -49,3 +49,7 @@ class ScenarioError(InputError):
 
 class LookupFailure(Exception):
     """A request naming something the catalogue does not have (a qualification or unit)."""
+
+
+class PathwayInvalid(RuntimeError):
+    """The solver returned a pathway the plain-Python evaluator rejects: a bug, never shown as a result."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
-from solver.errors import LookupFailure
+from solver.errors import LookupFailure, PathwayInvalid
 from solver.learner import Learner, Requirement, evaluate_requirement, goal_scores, learner_requirements, new_glh_terms
 from solver.rules import Context, Linear, RuleBase, SumRule, Verdict
 
@@ -45,6 +45,13 @@ class Formulation:
 
     def valid(self, pathway: frozenset[str]) -> bool:
         return set(pathway) <= set(self.variables) and all(v.holds for v in self.evaluate(pathway))
+
+    def verify(self, pathway: frozenset[str], what: str = "solver pathway") -> frozenset[str]:
+        """The independent check of every pathway a solver returns: PathwayInvalid (a bug) if it fails."""
+        if not self.valid(pathway):
+            broken = [v.sentence for v in self.evaluate(pathway) if not v.holds]
+            raise PathwayInvalid(f"{what} {sorted(pathway)} fails: {'; '.join(broken) or 'not units of it'}")
+        return pathway
 
     def without(self, ids: set[str]) -> Formulation:
         keep = tuple(r for r in self.requirements if r.id not in ids)

@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from solver.rules import Code, Context, Linear, Verdict
+from solver.errors import LookupFailure
+from solver.linear import Linear, total
+from solver.rules import Code, Context, Verdict
 
-Objective = Literal["min-glh", "best-fit", "min-units", "max-reuse"]
-OBJECTIVES: tuple[str, ...] = ("min-glh", "best-fit", "min-units", "max-reuse")
+
+class Objective(StrEnum):
+    """What `recommend` optimises, first tier first; a str, so CLI options and YAML read it as written."""
+
+    MIN_GLH = "min-glh"
+    BEST_FIT = "best-fit"
+    MIN_UNITS = "min-units"
+    MAX_REUSE = "max-reuse"
+
+
+OBJECTIVES: tuple[str, ...] = tuple(o.value for o in Objective)
+
+
+def objective_named(name: str) -> Objective:
+    """The objective called `name`, or a LookupFailure that lists the known ones."""
+    try:
+        return Objective(name)
+    except ValueError:
+        raise LookupFailure(f"unknown objective {name!r}; expected one of {', '.join(OBJECTIVES)}") from None
 
 
 class Learner(BaseModel):
@@ -62,15 +82,10 @@ def learner_requirements(learner: Learner, new_glh: tuple[tuple[str, int], ...])
 
 def evaluate_requirement(req: Requirement, pathway: frozenset[str]) -> Verdict:
     """Plain-Python check of a learner constraint (rules evaluate themselves)."""
-    ok = all(_holds(lin, pathway) for lin in req.linears)
-    got = sum(coef for var, coef in req.terms if var in pathway) if req.terms else None
+    ok = all(lin.holds(pathway) for lin in req.linears)
+    got = total(req.terms, pathway) if req.terms else None
     sentence = req.description + ("" if got is None else f"; this pathway needs {got}")
     return Verdict(req.id, ok, req.description, "" if got is None else str(got), sentence)
-
-
-def _holds(lin: Linear, chosen: frozenset[str]) -> bool:
-    total = sum(coef for var, coef in lin.terms if var in chosen)
-    return (lin.lo is None or total >= lin.lo) and (lin.hi is None or total <= lin.hi)
 
 
 def goal_scores(learner: Learner, ctx: Context) -> dict[str, tuple[int, list[str]]]:

@@ -10,7 +10,6 @@ from solver.documents import Qualification
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate
 from solver.learner import Learner, Requirement, learner_requirements
-from solver.recommendation import PathwayInvalid
 from solver.rules import EquivalenceRule, Linear
 
 
@@ -88,8 +87,7 @@ def plan_progression(catalogue: Catalogue, targets: list[str | Qualification], l
     out = []
     for q, f in zip(quals, forms):
         claimed = frozenset(c for c in f.variables if _claim(q, c) in solution.pathway)
-        if not f.valid(claimed):
-            raise PathwayInvalid(f"solver pathway for {q.accreditation} fails its rules: {sorted(claimed)}")
+        f.verify(claimed, f"solver pathway for {q.accreditation}")
         units = tuple(c for c in f.variables if c in claimed)
         out.append(TargetPathway(q.accreditation, units, sum(catalogue.units[c].credits for c in units),
                                  sum(catalogue.units[c].glh for c in units)))

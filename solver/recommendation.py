@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from solver.catalogue import Catalogue
 from solver.compile import CompiledModel, Solution
 from solver.documents import Qualification
-from solver.errors import LookupFailure
+from solver.errors import LookupFailure, PathwayInvalid  # noqa: F401  (PathwayInvalid: re-exported)
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate, objective_tiers, tier_values
 from solver.learner import OBJECTIVES, Learner, goal_scores
@@ -16,10 +16,6 @@ from solver.rules import MandatoryRule, amount
 
 TIER_NAMES = {"min-glh": ("new_glh", "units"), "min-units": ("new_units", "new_glh", "units"),
               "max-reuse": ("reused", "new_glh", "units"), "best-fit": ("goal_score", "new_glh", "units")}
-
-
-class PathwayInvalid(RuntimeError):
-    """The solver returned a pathway the plain-Python evaluator rejects: a bug, never shown as a result."""
 
 
 @dataclass(frozen=True)
@@ -131,9 +127,7 @@ def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]
 
 def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> Pathway:
     """Turn a verified unit set into a Pathway, units in catalogue order."""
-    if not f.valid(chosen):
-        broken = [v.sentence for v in f.evaluate(chosen) if not v.holds]
-        raise PathwayInvalid(f"solver pathway {sorted(chosen)} fails: {'; '.join(broken)}")
+    f.verify(chosen)
     ctx = f.context
     why = _reasons(f, objective)
     units = tuple(

@@ -10,6 +10,8 @@ from typing import Annotated, Literal, Protocol
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from solver.linear import Linear, total
+
 Count = Annotated[int, Field(strict=True, ge=0)]
 # Unit codes as awarding bodies print them (8000-250, 600/5962/X): no spaces or footnote marks.
 Code = Annotated[str, Field(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]*$")]
@@ -35,15 +37,6 @@ class UnitFacts(Protocol):
     credits: int
     glh: int
     tags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Linear:
-    """`lo <= sum(coef * take[var]) <= hi`, the one constraint shape every rule reduces to."""
-
-    terms: tuple[tuple[str, int], ...]
-    lo: int | None = None
-    hi: int | None = None
 
 
 @dataclass(frozen=True)
@@ -186,7 +179,7 @@ class SumRule(RuleBase):
         return text[0].upper() + text[1:]
 
     def total(self, pathway: frozenset[str], ctx: Context) -> int:
-        return sum(w for c, w in self.terms(ctx) if c in pathway)
+        return total(self.terms(ctx), pathway)
 
     def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
         got = self.total(pathway, ctx)

@@ -45,7 +45,7 @@ class Scenario(BaseModel):
     catalogue: str | None = None  # relative to the scenario file; default: the bundled catalogue
     targets: Annotated[tuple[str, ...], Field(min_length=1)]
     learner: Learner = Learner()
-    objective: Objective = "min-glh"
+    objective: Objective = Objective.MIN_GLH
     alternatives: Annotated[int, Field(strict=True, ge=0, le=50)] = 0
     expected: Expected | None = None
 
