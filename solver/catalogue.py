@@ -9,7 +9,7 @@ from pathlib import Path
 from solver.documents import CatalogueFile, Qualification, Unit
 from solver.errors import CatalogueError, LookupFailure, Problem
 from solver.located_yaml import LocatedDocument, PathKey, read_yaml
-from solver.rules import Context, EquivalenceRule, MandatoryRule, SumRule, weight
+from solver.rules import Context, Scope
 from solver.validation import validate
 
 
@@ -51,8 +51,10 @@ class Catalogue:
     qualifications: tuple[Qualification, ...]
     root: str
 
-    def qualification(self, ref: str) -> Qualification:
-        """Find a qualification by short id or accreditation number (case-insensitive)."""
+    def qualification(self, ref: str | Qualification) -> Qualification:
+        """Find a qualification by short id or accreditation number (case-insensitive); a model is itself."""
+        if isinstance(ref, Qualification):
+            return ref
         wanted = ref.strip().lower()
         for q in self.qualifications:
             if wanted in (q.id.lower(), q.accreditation.lower()):
@@ -63,13 +65,17 @@ class Catalogue:
     def units_of(self, q: Qualification) -> dict[str, Unit]:
         return {code: self.units[code] for code in q.unit_codes()}
 
-    def equivalences(self, q: Qualification) -> list[EquivalenceRule]:
-        return [r for r in q.rules if isinstance(r, EquivalenceRule)]
+    def credited_from(self, q: Qualification, achieved: frozenset[str]) -> dict[str, str]:
+        """Units of `q` that declared equivalences credit from achieved units: credited unit -> achieved unit."""
+        out: dict[str, str] = {}
+        for rule in q.rules:
+            for unit, source in rule.credits(achieved).items():
+                out.setdefault(unit, source)
+        return out
 
     def credited(self, q: Qualification, achieved: frozenset[str]) -> frozenset[str]:
         """Achieved units plus the units of `q` that declared equivalences credit from them."""
-        extra = {r.counts_as for r in self.equivalences(q) if r.unit in achieved}
-        return frozenset(achieved | extra)
+        return frozenset(achieved | set(self.credited_from(q, achieved)))
 
     def context(self, q: Qualification, registered: dt.date | None = None,
                 achieved: frozenset[str] = frozenset()) -> Context:
@@ -109,77 +115,31 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
             if code in seen:
                 problems.append(doc.problem(at + ("groups", gi, "units", ui), f"unit {code!r} is listed twice"))
             seen.add(code)
-    own = set(q.unit_codes())
-    # A rule's bounds are only judged against complete groups; otherwise the real problem (an undefined
-    # unit) would drag spurious "rule can never hold" problems behind it.
-    complete = not problems and all_units
     figures = q.figures.credits
     if figures and figures.min > figures.max:
         problems.append(doc.problem(at + ("figures", "credits"),
                                     f"expected min <= max, got min {figures.min} > max {figures.max}"))
     rule_ids: set[str] = set()
+    scope = _scope(q, units, group_ids, all_units)
     for ri, rule in enumerate(q.rules):
         path: PathKey = at + ("rules", ri)
         if rule.id in rule_ids:
             problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule.id!r}"))
         rule_ids.add(rule.id or "")
-        problems += _check_rule(rule, path, doc, q, own, group_ids, units, complete, all_units)
+        problems += [doc.problem(path + where, message.replace("the qualification", f"qualification {q.id!r}"))
+                     for where, message in rule.problems(scope)]
     return problems
 
 
-def _check_rule(rule, path: PathKey, doc: LocatedDocument, q: Qualification, own: set[str],
-                group_ids: set[str], units: dict[str, Unit], complete: bool, all_units: bool) -> list[Problem]:
-    problems: list[Problem] = []
-    refs = rule.references()
-    if isinstance(rule, SumRule):
-        refs = {"units": rule.where.codes, "groups": rule.where.groups}
-    for key, field in (("units", "codes" if isinstance(rule, SumRule) else "units"), ("groups", "groups")):
-        for i, ref in enumerate(refs[key]):
-            known = own if key == "units" else group_ids
-            if ref not in known:
-                where = path + (("where",) if isinstance(rule, SumRule) else ()) + (field, i)
-                what = "unit" if key == "units" else "group"
-                problems.append(doc.problem(where, f"{what} {ref!r} is not part of qualification {q.id!r}"))
-    if isinstance(rule, EquivalenceRule):
-        if rule.counts_as not in own:
-            problems.append(doc.problem(path + ("counts_as",), f"unit {rule.counts_as!r} is not part of {q.id!r}"))
-        if rule.unit not in units and all_units:
-            problems.append(doc.problem(path + ("unit",), f"unit {rule.unit!r} is not defined in the catalogue"))
-    if getattr(rule, "kind", "") == "replacement" and rule.old == rule.new:
-        problems.append(doc.problem(path + ("new",), "expected a different unit from 'old'"))
-    if isinstance(rule, SumRule):
-        bounds = _check_min_max(rule, path, doc)
-        # Whether the bounds can be met is only asked of a rule whose units are all known and sane.
-        if not problems and not bounds and complete:
-            bounds = _check_reachable(rule, path, doc, q, units)
-        problems += bounds
-    return problems
-
-
-def _check_min_max(rule: SumRule, path: PathKey, doc: LocatedDocument) -> list[Problem]:
-    if rule.min is None and rule.max is None:
-        return [doc.problem(path, "expected 'min' or 'max' (or both)")]
-    if rule.min is not None and rule.max is not None and rule.min > rule.max:
-        return [doc.problem(path + ("min",), f"expected min <= max, got min {rule.min} > max {rule.max}")]
-    return []
-
-
-def _check_reachable(rule: SumRule, path: PathKey, doc: LocatedDocument, q: Qualification,
-                     units: dict[str, Unit]) -> list[Problem]:
-    """A rule that can never hold: more than all its units give, or less than the mandatory ones give."""
-    ctx = Context(units={c: units[c] for c in q.unit_codes() if c in units},
-                  groups={g.id: g.units for g in q.groups}, group_names={g.id: g.name for g in q.groups})
-    selected = rule.where.select(ctx)
-    reachable = sum(weight(ctx.units[c], rule.sum) for c in selected)
-    if rule.min is not None and rule.min > reachable:
-        return [doc.problem(path + ("min",), f"rule can never hold: min {rule.min} {rule.sum} but all "
-                                             f"{len(selected)} selected units give only {reachable}")]
-    forced = {c for r in q.rules if isinstance(r, MandatoryRule) for c in r.codes(ctx)}
-    floor = sum(weight(ctx.units[c], rule.sum) for c in selected if c in forced)
-    if rule.max is not None and rule.max < floor:
-        return [doc.problem(path + ("max",), f"rule can never hold: max {rule.max} {rule.sum} but the "
-                                             f"mandatory units alone give {floor}")]
-    return []
+def _scope(q: Qualification, units: dict[str, Unit], group_ids: set[str], all_units: bool) -> Scope:
+    """What the rules of `q` are validated against; bounds are judged only when every unit of `q` is known."""
+    own = q.unit_codes()
+    known = all_units and all(c in units for c in own)
+    ctx = Context(units={c: units[c] for c in own if c in units}, groups={g.id: g.units for g in q.groups},
+                  group_names={g.id: g.name for g in q.groups})
+    forced = frozenset(c for r in q.rules for c in r.forced(ctx))
+    return Scope(frozenset(own), frozenset(group_ids), frozenset(units) if all_units else None,
+                 ctx if known else None, forced)
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:

@@ -46,7 +46,7 @@ class CheckResult:
 def check(catalogue: Catalogue, qualification: str | Qualification, units: list[str] | tuple[str, ...],
           learner: Learner = Learner()) -> CheckResult:
     """Evaluate `units` against every rule of `qualification` for this learner (registration, achievements)."""
-    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    q = catalogue.qualification(qualification)
     f = formulate(catalogue, q, Learner(registered=learner.registered, achieved=learner.achieved))
     own = f.context.units
     chosen = tuple(dict.fromkeys(units))

@@ -372,7 +372,7 @@ def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, l
     The result is the same, byte for byte, for any number of workers or a Dask cluster (`dask_address`,
     or "local" for a local cluster). `time_limit` is CP-SAT's deterministic time per solve.
     """
-    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    q = catalogue.qualification(qualification)
     plan = CohortPlan.of(learners, objective)
     tally = _Tally(plan, progress)
     if dask_address is not None:

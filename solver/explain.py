@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from solver.compile import CompiledModel
-from solver.learner import Requirement
-
-METRIC_NAMES = {"max-glh": "new GLH"}
+from solver.learner import Ask, Origin, Requirement
+from solver.linear import Linear, total
+from solver.rules import Bound, Side
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Relaxation:
     id: str
     sentence: str
     value: int | None = None
+    side: Side | None = None  # which bound moves, for a relaxed number
 
     def to_dict(self) -> dict:
         return {"id": self.id, "value": self.value, "description": self.sentence}
@@ -57,38 +58,52 @@ def minimal_conflict(model: CompiledModel, ids: list[str]) -> list[str] | None:
 
 
 def _credits(model: CompiledModel, pathway: frozenset[str]) -> str:
-    total = sum(model.credits.get(c, 0) for c in pathway)
-    return f"{total} credit{'s' if total != 1 else ''}"
+    n = sum(model.credits.get(c, 0) for c in pathway)
+    return f"{n} credit{'s' if n != 1 else ''}"
 
 
-def _relax(model: CompiledModel, req: Requirement, everything: list[str]) -> Relaxation | None:
-    """The single number for `req` that makes the whole request possible, or dropping it if that does."""
-    others = set(model.enabled) - {req.id}
-    if req.bound is not None and req.terms:
-        kind, limit = req.bound
-        sign = 1 if kind == "max" else -1
-        best = model.solve(tiers=[tuple((v, sign * c) for v, c in req.terms)], disabled={req.id})
-        if best.status != "OPTIMAL" or best.pathway is None:
-            return None
-        value = sum(c for v, c in req.terms if v in best.pathway)
-        what = METRIC_NAMES.get(req.id, "total")
-        if req.id == "max-glh":
-            sentence = (f"The lowest new GLH that meets every other requirement is {value} "
-                        f"({_credits(model, best.pathway)}); your budget is {limit}.")
-        elif kind == "max":
-            sentence = (f"{req.description}: the lowest {what} possible with every other requirement is {value}, "
-                        f"so raising the maximum to {value} would make it possible.")
-        else:
-            sentence = (f"{req.description}: the highest {what} possible with every other requirement is {value}, "
-                        f"so lowering the minimum to {value} would make it possible.")
-        return Relaxation(req.id, sentence, value)
-    if model.feasible(others & set(everything)):
-        kind, _, code = req.id.partition(":")
-        sentence = {"include": f"Leaving out {code} would make it possible.",
-                    "exclude": f"Allowing {code} would make it possible."}.get(
-            kind, f"Without the requirement '{_lower(req.description)}' it would be possible.")
-        return Relaxation(req.id, sentence)
-    return None
+def _moved(model: CompiledModel, req: Requirement, bound: Bound) -> Relaxation | None:
+    """The value `bound` would need for the whole request to be possible, every other bound kept.
+
+    A maximum is raised to the lowest sum the rest allows, a minimum lowered to the highest; the rule's
+    other bound stays, so the answer never trades one side of a window for the other.
+    """
+    others = [b for b in req.bounds if b is not bound]
+    kept = [Linear(b.terms, b.value, None) if b.side is Side.MIN else Linear(b.terms, None, b.value) for b in others]
+    sign = 1 if bound.side is Side.MAX else -1
+    best = model.solve(tiers=[tuple((v, sign * c) for v, c in bound.terms)], disabled={req.id}, extra=kept)
+    if best.status != "OPTIMAL" or best.pathway is None:
+        return None
+    value = total(bound.terms, best.pathway)
+    if (bound.side is Side.MAX and value <= bound.value) or (bound.side is Side.MIN and value >= bound.value):
+        return None  # this bound is not what stands in the way
+    if req.kind is Ask.BUDGET:
+        sentence = (f"The lowest {bound.metric} that meets every other requirement is {value} "
+                    f"({_credits(model, best.pathway)}); your budget is {bound.value}.")
+    elif bound.side is Side.MAX:
+        sentence = (f"{req.description}: the lowest {bound.metric} possible with every other requirement is "
+                    f"{value}, so raising the maximum from {bound.value} to {value} would make it possible.")
+    else:
+        sentence = (f"{req.description}: the highest {bound.metric} possible with every other requirement is "
+                    f"{value}, so lowering the minimum from {bound.value} to {value} would make it possible.")
+    return Relaxation(req.id, sentence, value, bound.side)
+
+
+def _dropped(model: CompiledModel, req: Requirement, everything: list[str]) -> Relaxation | None:
+    """Dropping the whole requirement, if that alone makes the request possible."""
+    if not model.feasible((set(model.enabled) - {req.id}) & set(everything)):
+        return None
+    sentence = {Ask.INCLUDE: f"Leaving out {req.unit} would make it possible.",
+                Ask.EXCLUDE: f"Allowing {req.unit} would make it possible."}.get(
+        req.kind, f"Without the requirement '{_lower(req.description)}' it would be possible.")
+    return Relaxation(req.id, sentence)
+
+
+def _relaxations(model: CompiledModel, req: Requirement, everything: list[str]) -> list[Relaxation]:
+    if req.bounds:
+        return [x for b in req.bounds if (x := _moved(model, req, b)) is not None]
+    dropped = _dropped(model, req, everything)
+    return [dropped] if dropped is not None else []
 
 
 def explain(model: CompiledModel, requirements: tuple[Requirement, ...]) -> Explanation | None:
@@ -101,7 +116,7 @@ def explain(model: CompiledModel, requirements: tuple[Requirement, ...]) -> Expl
     conflict = tuple(by_id[rid] for rid in conflict_ids)
     # A learner can change their own asks, not the qualification's rules: offer rule relaxations (for
     # designers) only when no learner-side change is enough.
-    relaxations = [x for r in conflict if r.origin == "learner" if (x := _relax(model, r, ids)) is not None]
+    relaxations = [x for r in conflict if r.origin is Origin.LEARNER for x in _relaxations(model, r, ids)]
     if not relaxations:
-        relaxations = [x for r in conflict if r.origin == "rule" if (x := _relax(model, r, ids)) is not None]
+        relaxations = [x for r in conflict if r.origin is Origin.RULE for x in _relaxations(model, r, ids)]
     return Explanation(conflict, tuple(relaxations))

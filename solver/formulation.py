@@ -7,8 +7,17 @@ from dataclasses import dataclass
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
 from solver.errors import LookupFailure, PathwayInvalid
-from solver.learner import Learner, Requirement, evaluate_requirement, goal_scores, learner_requirements, new_glh_terms
-from solver.rules import Context, Linear, RuleBase, SumRule, Verdict
+from solver.learner import (
+    Ask,
+    Learner,
+    Requirement,
+    evaluate_requirement,
+    goal_scores,
+    learner_requirements,
+    new_glh_terms,
+)
+from solver.linear import Linear, total
+from solver.rules import Context, Verdict
 
 Tier = tuple[tuple[str, int], ...]  # minimise sum(coef * take[var])
 
@@ -29,19 +38,10 @@ class Formulation:
     def credits(self) -> dict[str, int]:
         return {c: u.credits for c, u in self.context.units.items()}
 
-    def rule(self, requirement_id: str) -> RuleBase | None:
-        return next((r for r in self.qualification.rules if f"rule:{r.id}" == requirement_id), None)
-
     def evaluate(self, pathway: frozenset[str]) -> list[Verdict]:
         """Plain-Python verdict of every requirement on a pathway: the independent check."""
-        verdicts = []
-        for req in self.requirements:
-            rule = self.rule(req.id)
-            if rule is not None:
-                verdicts.append(rule.evaluate(pathway, self.context))
-            else:
-                verdicts.append(evaluate_requirement(req, pathway))
-        return verdicts
+        return [req.rule.evaluate(pathway, self.context) if req.rule is not None
+                else evaluate_requirement(req, pathway) for req in self.requirements]
 
     def valid(self, pathway: frozenset[str]) -> bool:
         return set(pathway) <= set(self.variables) and all(v.holds for v in self.evaluate(pathway))
@@ -65,7 +65,8 @@ def availability(ctx: Context) -> Requirement | None:
     if not unavailable:
         return None
     when = ctx.registered.isoformat() if ctx.registered else "today"
-    return Requirement("availability", "rule", f"Units {', '.join(unavailable)} are not available on {when}",
+    return Requirement("availability", Ask.AVAILABILITY,
+                       f"Units {', '.join(unavailable)} are not available on {when}",
                        tuple(Linear(((c, 1),), None, 0) for c in unavailable))
 
 
@@ -84,14 +85,8 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     """Build the request: the qualification's rules (with the learner's context) and the learner's asks."""
     check_learner(catalogue, q, learner)
     ctx = catalogue.context(q, learner.registered, frozenset(learner.achieved))
-    requirements: list[Requirement] = []
-    for rule in q.rules:
-        bound = None
-        if isinstance(rule, SumRule):
-            bound = ("min", rule.min) if rule.min is not None else ("max", rule.max)
-        terms = rule.terms(ctx) if isinstance(rule, SumRule) else ()
-        requirements.append(Requirement(f"rule:{rule.id}", "rule", rule.describe(ctx),
-                                        tuple(rule.linears(ctx)), bound, terms))
+    requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.describe(ctx), tuple(rule.linears(ctx)),
+                                rule=rule, bounds=rule.bounds(ctx)) for rule in q.rules]
     extra = availability(ctx)
     if extra is not None:
         requirements.append(extra)
@@ -118,4 +113,4 @@ def objective_tiers(f: Formulation, objective: str) -> list[Tier]:
 
 
 def tier_values(tiers: list[Tier], pathway: frozenset[str]) -> tuple[int, ...]:
-    return tuple(sum(coef for var, coef in tier if var in pathway) for tier in tiers)
+    return tuple(total(tier, pathway) for tier in tiers)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.errors import LookupFailure
-from solver.linear import Linear, total
-from solver.rules import Code, Context, Verdict
+from solver.linear import Linear, Terms, total
+from solver.rules import Bound, Code, Context, Date, RuleBase, Side, Verdict
 
 
 class Objective(StrEnum):
@@ -40,7 +39,7 @@ class Learner(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = "learner"
-    registered: dt.date | None = None
+    registered: Date | None = None  # never a number: `registered: 0` is not 1970-01-01
     achieved: tuple[Code, ...] = ()
     include: tuple[Code, ...] = ()
     exclude: tuple[Code, ...] = ()
@@ -48,42 +47,69 @@ class Learner(BaseModel):
     goals: dict[str, Annotated[int, Field(strict=True, ge=1)]] = Field(default_factory=dict)
 
 
+class Ask(StrEnum):
+    """What a requirement is, so nothing has to parse it back out of its id."""
+
+    RULE = "rule"  # a rule of the qualification
+    AVAILABILITY = "availability"  # units not claimable on the registration date
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+    BUDGET = "budget"  # at most so many new GLH
+
+    @property
+    def origin(self) -> Origin:
+        return Origin.RULE if self in (Ask.RULE, Ask.AVAILABILITY) else Origin.LEARNER
+
+
+class Origin(StrEnum):
+    """Who can change a requirement: the awarding body (its rules) or the learner (their asks)."""
+
+    RULE = "rule"
+    LEARNER = "learner"
+
+
 @dataclass(frozen=True)
 class Requirement:
-    """One named constraint of a request (a rule of the qualification or a learner's ask)."""
+    """One named constraint of a request: a rule of the qualification (pointing at it) or a learner's ask."""
 
     id: str
-    origin: Literal["rule", "learner"]
+    kind: Ask
     description: str
     linears: tuple[Linear, ...]
-    bound: tuple[str, int] | None = None  # ("max", 20) where one number states it, for relaxations
-    terms: tuple[tuple[str, int], ...] = field(default=())  # the sum the bound is on
+    rule: RuleBase | None = None  # the rule it states, for kind RULE
+    unit: str | None = None  # the unit an include or exclude names
+    bounds: tuple[Bound, ...] = ()  # the numbers that could be relaxed, one at a time
+
+    @property
+    def origin(self) -> Origin:
+        return self.kind.origin
 
 
-def new_glh_terms(ctx: Context) -> tuple[tuple[str, int], ...]:
+def new_glh_terms(ctx: Context) -> Terms:
     """GLH a learner would still study for each unit: achieved (or credited) units cost nothing."""
     return tuple((c, 0 if c in ctx.achieved else u.glh) for c, u in ctx.units.items())
 
 
-def learner_requirements(learner: Learner, new_glh: tuple[tuple[str, int], ...]) -> list[Requirement]:
+def learner_requirements(learner: Learner, new_glh: Terms) -> list[Requirement]:
     """The learner's asks as requirements: include, exclude, and a budget on `new_glh` (GLH per variable)."""
     out = []
     for code in learner.include:
-        out.append(Requirement(f"include:{code}", "learner", f"You asked to include {code}",
-                               (Linear(((code, 1),), 1, None),)))
+        out.append(Requirement(f"include:{code}", Ask.INCLUDE, f"You asked to include {code}",
+                               (Linear(((code, 1),), 1, None),), unit=code))
     for code in learner.exclude:
-        out.append(Requirement(f"exclude:{code}", "learner", f"You asked to exclude {code}",
-                               (Linear(((code, 1),), None, 0),)))
+        out.append(Requirement(f"exclude:{code}", Ask.EXCLUDE, f"You asked to exclude {code}",
+                               (Linear(((code, 1),), None, 0),), unit=code))
     if learner.max_glh is not None:
-        out.append(Requirement("max-glh", "learner", f"Your budget is at most {learner.max_glh} new GLH",
-                               (Linear(new_glh, None, learner.max_glh),), ("max", learner.max_glh), new_glh))
+        out.append(Requirement("max-glh", Ask.BUDGET, f"Your budget is at most {learner.max_glh} new GLH",
+                               (Linear(new_glh, None, learner.max_glh),),
+                               bounds=(Bound(Side.MAX, learner.max_glh, new_glh, "new GLH"),)))
     return out
 
 
 def evaluate_requirement(req: Requirement, pathway: frozenset[str]) -> Verdict:
     """Plain-Python check of a learner constraint (rules evaluate themselves)."""
     ok = all(lin.holds(pathway) for lin in req.linears)
-    got = total(req.terms, pathway) if req.terms else None
+    got = total(req.bounds[0].terms, pathway) if req.bounds else None
     sentence = req.description + ("" if got is None else f"; this pathway needs {got}")
     return Verdict(req.id, ok, req.description, "" if got is None else str(got), sentence)
 

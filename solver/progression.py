@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from solver.catalogue import Catalogue
@@ -48,13 +49,13 @@ def _renamed(req: Requirement, q: Qualification) -> Requirement:
     rename = lambda terms: tuple((_claim(q, v), c) for v, c in terms)  # noqa: E731
     return replace(req, id=f"{q.id}:{req.id}", description=f"{q.accreditation}: {req.description}",
                    linears=tuple(Linear(rename(lin.terms), lin.lo, lin.hi) for lin in req.linears),
-                   terms=rename(req.terms))
+                   bounds=tuple(replace(b, terms=rename(b.terms)) for b in req.bounds))
 
 
-def plan_progression(catalogue: Catalogue, targets: list[str | Qualification], learner: Learner = Learner(),
+def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification], learner: Learner = Learner(),
                      time_limit: float | None = 10.0) -> ProgressionPlan:
     """Lowest total new GLH over all targets; a unit studied once counts toward every target that allows it."""
-    quals = [catalogue.qualification(t) if isinstance(t, str) else t for t in targets]
+    quals = [catalogue.qualification(t) for t in targets]
     situation = Learner(name=learner.name, registered=learner.registered, achieved=learner.achieved)
     forms: list[Formulation] = [formulate(catalogue, q, situation) for q in quals]
     sources = {r.unit for q in quals for r in q.rules if isinstance(r, EquivalenceRule)}

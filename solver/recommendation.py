@@ -194,5 +194,5 @@ class Planner:
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
               objective: str = "min-glh", alternatives: int = 0, time_limit: float | None = 10.0) -> Recommendation:
     """The best pathway toward `qualification` for `learner` (see Planner for many learners)."""
-    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    q = catalogue.qualification(qualification)
     return Planner(catalogue, q, time_limit).recommend(learner, objective, alternatives)

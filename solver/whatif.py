@@ -15,7 +15,7 @@ from solver.documents import Qualification, Unit
 from solver.errors import LookupFailure, Problem, ScenarioError
 from solver.learner import Learner
 from solver.located_yaml import LocatedDocument, read_yaml
-from solver.rules import BarredRule, Code, Count, Date, MandatoryRule, ReplacementRule, Rule, SumRule
+from solver.rules import Code, Count, Date, Rule
 from solver.validation import validate
 
 
@@ -98,7 +98,7 @@ class WhatIf(BaseModel):
     description: str | None = None
     catalogue: str | None = None  # relative to the scenario file; default: the bundled catalogue
     qualification: Code
-    registered: dt.date | None = None  # default: a new learner, after every cut-off
+    registered: Date | None = None  # default: a new learner, after every cut-off
     edits: Annotated[tuple[AnyEdit, ...], Field(min_length=1)]
     cohort: tuple[Learner, ...] = ()
     expected: Expected | None = None
@@ -166,7 +166,8 @@ def _rule(q: Qualification, rule_id: str, kind: str | None = None):
 
 
 def _replace_rule(q: Qualification, old, new) -> Qualification:
-    return q.model_copy(update={"rules": tuple(new if r is old else r for r in q.rules if not (r is old and new is None))})
+    rules = tuple(new if r is old else r for r in q.rules if not (r is old and new is None))
+    return q.model_copy(update={"rules": rules})
 
 
 def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualification, dict[str, Unit]]:
@@ -185,14 +186,13 @@ def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualificatio
         return _replace_rule(q, _rule(q, edit.rule), None), units
     if isinstance(edit, MoveDate):
         rule = _rule(q, edit.rule, "replacement")
-        return _replace_rule(q, rule, rule.model_copy(update={"from_date": edit.from_date})), units
+        return _replace_rule(q, rule, rule.moved_to(edit.from_date)), units
     if isinstance(edit, AddRule):
-        rule = edit.rule if edit.rule.id else edit.rule.model_copy(update={"id": f"{edit.rule.kind}-added-{len(q.rules) + 1}"})
+        rule = edit.rule.with_id(f"{edit.rule.kind}-added-{len(q.rules) + 1}")
         if any(r.id == rule.id for r in q.rules):
             raise _BadEdit("rule", f"a rule '{rule.id}' already exists in {q.accreditation}")
-        own = set(q.unit_codes())
-        refs = rule.references() if not isinstance(rule, SumRule) else {"units": rule.where.codes, "groups": rule.where.groups}
-        missing = [c for c in refs["units"] if c not in own] + [g for g in refs["groups"] if g not in {x.id for x in q.groups}]
+        known = {"unit": set(q.unit_codes()), "group": {g.id for g in q.groups}}
+        missing = [ref for _, what, ref in rule.references() if ref not in known[what]]
         if missing:
             raise _BadEdit("rule", f"the rule names {', '.join(missing)}, not part of {q.accreditation}")
         return q.model_copy(update={"rules": (*q.rules, rule)}), units
@@ -225,25 +225,10 @@ def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualificatio
 
 
 def _drop_unit(q: Qualification, code: str) -> Qualification:
-    """The qualification without `code`: out of its groups and of every rule naming it."""
+    """The qualification without `code`: out of its groups, and every rule as it reads without the unit."""
     groups = tuple(g.model_copy(update={"units": tuple(c for c in g.units if c != code)}) for g in q.groups)
-    rules = []
-    for r in q.rules:
-        if isinstance(r, MandatoryRule) and code in r.units:
-            r = r.model_copy(update={"units": tuple(c for c in r.units if c != code)})
-        elif isinstance(r, BarredRule) and code in r.units:
-            rest = tuple(c for c in r.units if c != code)
-            r = r.model_copy(update={"units": rest}) if len(rest) >= 2 else None
-        elif isinstance(r, ReplacementRule) and code in (r.old, r.new):
-            r = None
-        elif getattr(r, "kind", "") == "equivalence" and r.counts_as == code:
-            r = None
-        elif isinstance(r, SumRule) and code in r.where.codes:
-            r = r.model_copy(update={"where": r.where.model_copy(
-                update={"codes": tuple(c for c in r.where.codes if c != code)})})
-        if r is not None:
-            rules.append(r)
-    return q.model_copy(update={"groups": groups, "rules": tuple(rules)})
+    rules = tuple(r for r in (rule.without_unit(code) for rule in q.rules) if r is not None)
+    return q.model_copy(update={"groups": groups, "rules": rules})
 
 
 # --- comparison ---------------------------------------------------------------------------------------
@@ -304,8 +289,10 @@ class WhatIfResult:
         before, after = _side(self.before), _side(self.after)
         rows = []
         for key in ("count", "minimal", "lowest_glh", "credits", "glh", "dead", "forced"):
-            show = (lambda v: " ".join(v) if isinstance(v, list) and key in ("dead", "forced")
-                    else ("-".join(map(str, v)) if isinstance(v, list) else v))
+            def show(v, key=key):
+                if isinstance(v, list):
+                    return " ".join(v) if key in ("dead", "forced") else "-".join(map(str, v))
+                return v
             rows.append({"measure": key, "before": show(before[key]), "after": show(after[key])})
         return pd.DataFrame(rows, columns=["measure", "before", "after"])
 

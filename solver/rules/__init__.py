@@ -1,0 +1,44 @@
+"""Rule kinds: each states its constraints, evaluates a pathway, describes, validates and edits itself.
+
+A new kind is one class in one module of this package plus a member of `Rule` below.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from solver.linear import Linear
+from solver.rules.base import (
+                               Bound,
+                               Code,
+                               Context,
+                               Count,
+                               Date,
+                               LevelNumber,
+                               Metric,
+                               RuleBase,
+                               Scope,
+                               Side,
+                               Tag,
+                               UnitFacts,
+                               Verdict,
+                               amount,
+                               listing,
+                               units_word,
+)
+from solver.rules.dated import ReplacementRule
+from solver.rules.equivalence import EquivalenceRule
+from solver.rules.structure import BarredRule, MandatoryRule
+from solver.rules.sums import Selector, SumRule, weight
+
+Rule = Annotated[
+    SumRule | MandatoryRule | BarredRule | ReplacementRule | EquivalenceRule,
+    Field(discriminator="kind"),
+]
+RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence")
+
+__all__ = ["RULE_KINDS", "BarredRule", "Bound", "Code", "Context", "Count", "Date", "EquivalenceRule", "LevelNumber",
+           "Linear", "MandatoryRule", "Metric", "ReplacementRule", "Rule", "RuleBase", "Scope", "Selector", "Side",
+           "SumRule", "Tag", "UnitFacts", "Verdict", "amount", "listing", "units_word", "weight"]

@@ -1,0 +1,177 @@
+"""What every rule kind shares: field types, the context it is judged in, verdicts, and the rule protocol."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Literal, Protocol
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from solver.linear import Linear, Terms
+
+Count = Annotated[int, Field(strict=True, ge=0)]
+# Unit codes as awarding bodies print them (8000-250, 600/5962/X): no spaces or footnote marks.
+Code = Annotated[str, Field(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]*$")]
+Tag = Annotated[str, Field(strict=True, min_length=1)]
+LevelNumber = Annotated[int, Field(strict=True, ge=0, le=8)]
+
+
+def _not_a_number(value: object) -> object:
+    # pydantic reads a number as seconds since 1970, so `from: 0` would silently be 1970-01-01.
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+# The one date type of every document (catalogues, scenarios, what-if files): YYYY-MM-DD, never a number.
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+Metric = Literal["credits", "units", "glh"]
+METRIC_WORDS = {"credits": ("credit", "credits"), "units": ("unit", "units"), "glh": ("GLH", "GLH")}
+Where = tuple[str | int, ...]  # a path inside the rule's own YAML mapping, e.g. ('where', 'groups', 0)
+
+
+class UnitFacts(Protocol):
+    code: str
+    title: str
+    level: int
+    credits: int
+    glh: int
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule needs: the qualification's units and groups, and the learner's situation."""
+
+    units: Mapping[str, UnitFacts]  # every unit of the qualification, in catalogue order
+    groups: Mapping[str, tuple[str, ...]]  # group id -> unit codes
+    group_names: Mapping[str, str]
+    registered: dt.date | None = None  # None: a new learner, after every cut-off
+    achieved: frozenset[str] = field(default_factory=frozenset)
+
+    def registered_from(self, cutoff: dt.date) -> bool:
+        return self.registered is None or self.registered >= cutoff
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one rule (or learner constraint) fares on one pathway."""
+
+    id: str
+    holds: bool
+    required: str
+    actual: str
+    sentence: str
+    fix: str | None = None
+
+
+class Side(StrEnum):
+    MIN = "min"
+    MAX = "max"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One number of a rule that a designer (or learner) could relax: a minimum or maximum on a sum."""
+
+    side: Side
+    value: int
+    terms: Terms  # the sum it bounds
+    metric: str  # what the sum counts, in words: "credits", "units", "GLH", "new GLH"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What validation judges a rule against: the qualification's units and groups, and the catalogue's.
+
+    `defined` is None when a file of the catalogue failed to load (its units are unknown, so "not defined"
+    would be said of units that are merely in the broken file); `context` is None when some unit a rule
+    could select is unknown, so whether its bounds can be met cannot be judged.
+    """
+
+    own: frozenset[str]
+    groups: frozenset[str]
+    defined: frozenset[str] | None
+    context: Context | None
+    forced: frozenset[str]  # units some rule makes mandatory
+
+
+def listing(items: list[str], joiner: str = "and") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+
+
+def amount(n: int, metric: Metric | str) -> str:
+    one, many = METRIC_WORDS.get(metric, (metric, metric))
+    return f"{n} {one if n == 1 else many}"
+
+
+def units_word(n: int) -> str:
+    return f"{n} unit{'' if n == 1 else 's'}"
+
+
+class RuleBase(BaseModel):
+    """A rule kind: states its constraints, evaluates a pathway, describes, validates and edits itself."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    id: Annotated[str, Field(strict=True, min_length=1)] | None = None
+    note: str | None = None  # the awarding body's wording, kept for reference
+
+    def linears(self, ctx: Context) -> list[Linear]:
+        return []
+
+    def describe(self, ctx: Context) -> str:
+        raise NotImplementedError
+
+    def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
+        raise NotImplementedError
+
+    def references(self) -> list[tuple[Where, Literal["unit", "group"], str]]:
+        """Every unit code and group id the rule names, with where it names it."""
+        return []
+
+    def problems(self, scope: Scope) -> list[tuple[Where, str]]:
+        """What is wrong with the rule within its qualification: unknown references, then its own checks."""
+        out: list[tuple[Where, str]] = []
+        for where, what, ref in self.references():
+            known = scope.own if what == "unit" else scope.groups
+            if ref not in known:
+                out.append((where, f"{what} {ref!r} is not part of the qualification"))
+        # The kind's own checks are independent of its references, but whether its bounds can be met is
+        # only judged once every unit it names is known.
+        return out + self.own_problems(dataclasses.replace(scope, context=None) if out else scope)
+
+    def own_problems(self, scope: Scope) -> list[tuple[Where, str]]:
+        """Checks of the kind itself (bounds that can never hold, a unit replacing itself), references known."""
+        return []
+
+    def bounds(self, ctx: Context) -> tuple[Bound, ...]:
+        """The numbers of the rule that could be relaxed, each on its own."""
+        return ()
+
+    def forced(self, ctx: Context) -> frozenset[str]:
+        """Units every pathway must claim because of this rule."""
+        return frozenset()
+
+    def cutoffs(self) -> tuple[dt.date, ...]:
+        """Registration dates at which the rule treats learners differently."""
+        return ()
+
+    def credits(self, achieved: frozenset[str]) -> dict[str, str]:
+        """Units of the qualification credited from achieved units (credited unit -> achieved unit)."""
+        return {}
+
+    def without_unit(self, code: str) -> RuleBase | None:
+        """The rule once `code` is withdrawn from the qualification; None when nothing of it is left."""
+        return self
+
+    def with_id(self, rule_id: str) -> RuleBase:
+        return self if self.id else self.model_copy(update={"id": rule_id})
