@@ -65,17 +65,9 @@ class Catalogue:
     def units_of(self, q: Qualification) -> dict[str, Unit]:
         return {code: self.units[code] for code in q.unit_codes()}
 
-    def credited_from(self, q: Qualification, achieved: frozenset[str]) -> dict[str, str]:
-        """Units of `q` that declared equivalences credit from achieved units: credited unit -> achieved unit."""
-        out: dict[str, str] = {}
-        for rule in q.rules:
-            for unit, source in rule.credits(achieved).items():
-                out.setdefault(unit, source)
-        return out
-
     def credited(self, q: Qualification, achieved: frozenset[str]) -> frozenset[str]:
         """Achieved units plus the units of `q` that declared equivalences credit from them."""
-        return frozenset(achieved | set(self.credited_from(q, achieved)))
+        return frozenset(achieved | set(credited_from(q, achieved)))
 
     def context(self, q: Qualification, registered: dt.date | None = None,
                 achieved: frozenset[str] = frozenset()) -> Context:
@@ -86,6 +78,15 @@ class Catalogue:
             registered=registered,
             achieved=self.credited(q, frozenset(achieved)),
         )
+
+
+def credited_from(q: Qualification, achieved: frozenset[str]) -> dict[str, str]:
+    """Units of `q` that its rules credit from achieved units: credited unit -> the achieved unit."""
+    out: dict[str, str] = {}
+    for rule in q.rules:
+        for unit, source in rule.credits(achieved).items():
+            out.setdefault(unit, source)
+    return out
 
 
 def _with_rule_ids(q: Qualification) -> Qualification:

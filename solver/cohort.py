@@ -2,235 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import multiprocessing
 import os
-import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from solver.catalogue import Catalogue
-from solver.compile import SOLVE_PARAMS
+from solver.cohort_rows import Profile, RowError, cell_text, check_columns, read_learners, read_profile
+from solver.cohort_solving import Outcome, ProfileSolver, failed, solve_chunk, start_worker
 from solver.documents import Qualification
-from solver.errors import LookupFailure
-from solver.explain import explain
-from solver.formulation import formulate, objective_tiers
-from solver.learner import OBJECTIVES, Learner, new_glh_terms
-from solver.recommendation import Planner, compile_formulation
+from solver.learner import Objective, objective_named
 
 if TYPE_CHECKING:
     import pandas as pd
 
-REQUIRED_COLUMNS = ("learner", "registered", "achieved")
-OPTIONAL_COLUMNS = ("objective", "max_glh", "include", "exclude")
+__all__ = ["OUTPUT_COLUMNS", "CohortPlan", "ProfileSolver", "read_learners", "recommend_cohort"]
+
 OUTPUT_COLUMNS = ("learner", "status", "units", "credits", "glh", "new_glh", "message")
-ERROR = "ERROR"  # the status of a row that could not be read; its message says why
-
-# Measured on seed-sized models (benchmarks/run.py): presolve, probing and symmetry detection cost more than
-# they save on a few dozen Booleans, while the LP relaxation (linearization_level=2) keeps the worst cases
-# tame; about 5x faster per solve than the compile layer's SOLVE_PARAMS on the seed Certificate. One worker
-# and a fixed seed keep results deterministic; a deterministic time limit (not a wall clock) keeps even a
-# limit-stopped answer the same on every run, so the output is byte-identical whatever the process count.
-# catch_sigint_signal off: otherwise CP-SAT resets Ctrl-C to the OS default after each solve, so an interrupt
-# would kill the process outright instead of raising KeyboardInterrupt.
-CACHE_LIMIT = 20_000  # solved formulations kept per process (profiles arrive grouped, so recent ones matter)
-
-Profile = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...], int | None, str]
-Outcome = tuple[str, str, int | None, int | None, int | None, str]  # status, units, credits, glh, new_glh, message
 Progress = Callable[[int, int], None]  # (rows done, rows in total)
-
-
-class RowError(ValueError):
-    """A cohort row that cannot be read: reported on its own row, never stopping the run."""
-
-
-# --- reading rows -----------------------------------------------------------------------------------
-
-def _text(value: Any) -> str:
-    """A cell as text: missing cells (None, NaN, NA) read as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return ""
-    except ImportError:  # pragma: no cover - pandas is a core dependency
-        pass
-    return str(value).strip()
-
-
-def _codes(value: Any) -> tuple[str, ...]:
-    """Unit codes separated by spaces (commas are accepted too), sorted and without repeats."""
-    return tuple(sorted(set(_text(value).replace(",", " ").split())))
-
-
-def _date(value: Any) -> str | None:
-    text = _text(value)
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise RowError(f"registered: expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _budget(value: Any) -> int | None:
-    if isinstance(value, bool):
-        raise RowError(f"max_glh: expected a whole number of hours, got {value!r}")
-    if isinstance(value, int):
-        number = value
-    else:
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            number = int(text)
-        except ValueError:
-            try:
-                as_float = float(text)
-            except ValueError:
-                raise RowError(f"max_glh: expected a whole number of hours, got {text!r}") from None
-            if not as_float.is_integer():
-                raise RowError(f"max_glh: expected a whole number of hours, got {text!r}") from None
-            number = int(as_float)
-    if number < 0:
-        raise RowError(f"max_glh: expected 0 or more hours, got {number}")
-    return number
-
-
-def _objective(value: Any, default: str) -> str:
-    name = _text(value) or default
-    if name not in OBJECTIVES:
-        raise RowError(f"objective: unknown objective {name!r}; expected one of {', '.join(OBJECTIVES)}")
-    return name
-
-
-def read_profile(row: dict[str, Any], objective: str) -> Profile:
-    """The solver-relevant part of a row, normalised so that equal requests give equal profiles."""
-    return (_date(row.get("registered")), _codes(row.get("achieved")), _codes(row.get("include")),
-            _codes(row.get("exclude")), _budget(row.get("max_glh")), _objective(row.get("objective"), objective))
-
-
-def read_learners(path: str | Path) -> pd.DataFrame:
-    """A learner CSV as text cells (empty, never NaN); a file that cannot be read raises LookupFailure."""
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LookupFailure(f"cannot read {path}: no such file") from None
-    except IsADirectoryError:
-        raise LookupFailure(f"cannot read {path}: it is a directory") from None
-    except PermissionError:
-        raise LookupFailure(f"cannot read {path}: permission denied") from None
-    except pd.errors.EmptyDataError:
-        raise LookupFailure(f"cannot read {path}: the file is empty; expected a header row "
-                            f"{','.join(REQUIRED_COLUMNS)}") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as err:
-        raise LookupFailure(f"cannot read {path} as CSV: {' '.join(str(err).split())}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    check_columns(frame)
-    return frame
-
-
-def check_columns(learners: pd.DataFrame) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in learners.columns]
-    if missing:
-        raise LookupFailure(f"the learner table has no column {', '.join(repr(c) for c in missing)}; "
-                            f"expected {', '.join(REQUIRED_COLUMNS)} (and optionally {', '.join(OPTIONAL_COLUMNS)})")
-
-
-# --- solving profiles -------------------------------------------------------------------------------
-
-class ProfileSolver:
-    """Solves cohort profiles for one qualification: one Planner (one model per rule regime) per process,
-    and a cache keyed by the formulation, so requests that differ only in ways the rules ignore (a
-    registration date on the same side of every cut-off, achieved units of other qualifications) are
-    solved once."""
-
-    def __init__(self, catalogue: Catalogue, qualification: Qualification, time_limit: float | None = 10.0):
-        self.catalogue = catalogue
-        self.planner = Planner(catalogue, qualification, time_limit=None)
-        self.params = dict(SOLVE_PARAMS)
-        if time_limit is not None:
-            self.params["max_deterministic_time"] = time_limit
-        self._solved: dict[tuple, tuple[str, frozenset[str] | None, str]] = {}
-
-    def solve(self, profile: Profile) -> Outcome:
-        try:
-            return self._solve(profile)
-        except (LookupFailure, ValidationError, RowError) as err:
-            return (ERROR, "", None, None, None, _one_line(err))
-
-    def _solve(self, profile: Profile) -> Outcome:
-        registered, achieved, include, exclude, max_glh, objective = profile
-        learner = Learner(registered=dt.date.fromisoformat(registered) if registered else None,
-                          achieved=achieved, include=include, exclude=exclude, max_glh=max_glh)
-        f = formulate(self.catalogue, self.planner.qualification, learner)
-        tiers = objective_tiers(f, objective)
-        new_glh = new_glh_terms(f.context)
-        key = (f.requirements, tuple(tiers), new_glh)
-        if key not in self._solved:
-            if len(self._solved) >= CACHE_LIMIT:  # oldest first; a miss only costs a (deterministic) re-solve
-                del self._solved[next(iter(self._solved))]
-            self._solved[key] = self._optimise(f, tiers)
-        status, chosen, message = self._solved[key]
-        if chosen is None:
-            return (status, "", None, None, None, message)
-        f.verify(chosen)  # the independent plain-Python check, for every learner
-        units = f.context.units
-        codes = [c for c in units if c in chosen]
-        cost = dict(new_glh)
-        return (status, " ".join(codes), sum(units[c].credits for c in codes), sum(units[c].glh for c in codes),
-                sum(cost[c] for c in codes), message)
-
-    def _optimise(self, f, tiers) -> tuple[str, frozenset[str] | None, str]:
-        model = self.planner.model_for(f)
-        asks = [lin for r in f.requirements if r.origin == "learner" for lin in r.linears]
-        solution = model.solve(tiers, extra=asks, params=self.params)
-        if solution.pathway is not None:
-            note = "" if solution.status == "OPTIMAL" else "time limit reached: best found, not proven optimal"
-            return solution.status, solution.pathway, note
-        if solution.status == "INFEASIBLE":
-            explanation = explain(compile_formulation(f), f.requirements)
-            return solution.status, None, " ".join(explanation.sentences()) if explanation else ""
-        return solution.status, None, "time limit reached before any pathway was found"
-
-    def solve_all(self, profiles: Iterable[Profile]) -> list[Outcome]:
-        return [self.solve(p) for p in profiles]
-
-
-def _one_line(err: Exception) -> str:
-    if isinstance(err, ValidationError):
-        return "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in err.errors())
-    return " ".join(str(err).split())
-
-
-# Worker processes build their solver once (in the pool initializer) and keep it for every chunk.
-_WORKER: ProfileSolver | None = None
-
-
-def _start_worker(catalogue: Catalogue, qualification: Qualification, time_limit: float | None) -> None:
-    global _WORKER
-    # Ctrl-C reaches the whole process group: the parent stops the run; workers just finish their chunk.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = ProfileSolver(catalogue, qualification, time_limit)
-
-
-def _solve_chunk(profiles: list[Profile]) -> list[Outcome]:
-    assert _WORKER is not None, "worker not started"
-    return _WORKER.solve_all(profiles)
 
 
 # --- the cohort -------------------------------------------------------------------------------------
@@ -245,16 +39,17 @@ class CohortPlan:
     weights: list[int] = field(default_factory=list)  # rows per profile, for progress
 
     @classmethod
-    def of(cls, learners: pd.DataFrame, objective: str) -> CohortPlan:
+    def of(cls, learners: pd.DataFrame, objective: str | Objective) -> CohortPlan:
         check_columns(learners)
-        if objective not in OBJECTIVES:
-            raise LookupFailure(f"unknown objective '{objective}'; expected one of {', '.join(OBJECTIVES)}")
+        default = objective_named(objective)
         index: dict[Profile, int] = {}
-        names, slots, weights = [], [], []
+        names: list[str] = []
+        slots: list[int | str] = []
+        weights: list[int] = []
         for row in learners.to_dict("records"):
-            names.append(_text(row.get("learner")))
+            names.append(cell_text(row.get("learner")))
             try:
-                profile = read_profile(row, objective)
+                profile = read_profile(row, default)
             except RowError as err:
                 slots.append(str(err))
                 continue
@@ -272,8 +67,9 @@ class CohortPlan:
         often share a formulation (same side of every cut-off), which a worker then solves once.
         """
         def date_last(i: int) -> tuple:
-            registered, achieved, include, exclude, max_glh, objective = self.profiles[i]
-            return achieved, include, exclude, -1 if max_glh is None else max_glh, objective, registered or ""
+            p = self.profiles[i]
+            return (p.achieved, p.include, p.exclude, -1 if p.max_glh is None else p.max_glh, p.objective,
+                    p.registered.isoformat() if p.registered else "")
 
         order = sorted(range(len(self.profiles)), key=date_last)
         size = max(1, min(200, math.ceil(len(order) / max(1, workers * 8))))
@@ -284,10 +80,7 @@ class CohortPlan:
 
         rows = []
         for name, slot in zip(self.names, self.slots):
-            if isinstance(slot, str):
-                rows.append((name, ERROR, "", None, None, None, slot))
-            else:
-                rows.append((name, *outcomes[slot]))
+            rows.append((name, *(failed(slot) if isinstance(slot, str) else outcomes[slot])))
         out = pd.DataFrame.from_records(rows, columns=list(OUTPUT_COLUMNS))
         for column in ("credits", "glh", "new_glh"):
             out[column] = out[column].astype("Int64")
@@ -303,7 +96,7 @@ class _Tally:
         self.done = sum(1 for s in plan.slots if isinstance(s, str))
         self.report()
 
-    def add(self, chunk: list[int]) -> None:
+    def add(self, chunk: Sequence[int]) -> None:
         self.done += sum(self.plan.weights[i] for i in chunk)
         self.report()
 
@@ -344,8 +137,8 @@ def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, worke
             tally.add(chunk)
         return outcomes  # type: ignore[return-value]
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_pool_context(),
-                             initializer=_start_worker, initargs=(catalogue, q, time_limit)) as pool:
-        pending = {pool.submit(_solve_chunk, [plan.profiles[i] for i in chunk]): chunk for chunk in chunks}
+                             initializer=start_worker, initargs=(catalogue, q, time_limit)) as pool:
+        pending = {pool.submit(solve_chunk, [plan.profiles[i] for i in chunk]): chunk for chunk in chunks}
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -362,7 +155,7 @@ def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, worke
 
 
 def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, learners: pd.DataFrame,
-                     objective: str = "min-glh", workers: int = 1, progress: Progress | None = None,
+                     objective: str | Objective = Objective.MIN_GLH, workers: int = 1, progress: Progress | None = None,
                      dask_address: str | None = None, time_limit: float | None = 10.0) -> pd.DataFrame:
     """Recommend a pathway for every learner row: one output row per input row, in input order.
 
@@ -378,7 +171,7 @@ def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, l
     if dask_address is not None:
         from solver.cohort_dask import solve_on_dask
 
-        outcomes = solve_on_dask(plan, catalogue, q, dask_address, time_limit, tally)
+        outcomes = solve_on_dask(plan.profiles, plan.chunks, catalogue, q, dask_address, time_limit, tally.add)
     else:
         outcomes = _solve_local(plan, catalogue, q, max(1, workers), time_limit, tally)
     return plan.frame(outcomes)

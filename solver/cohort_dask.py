@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 from solver.catalogue import Catalogue
+from solver.cohort_rows import Profile
+from solver.cohort_solving import Outcome, ProfileSolver
 from solver.documents import Qualification
 from solver.errors import LookupFailure
-
-if TYPE_CHECKING:
-    from solver.cohort import CohortPlan, Outcome, Profile, ProfileSolver, _Tally
 
 # Solvers built on this worker, by (run token, thread): each run builds its solver once per worker thread.
 _SOLVERS: dict[tuple[str, int], ProfileSolver] = {}
@@ -21,8 +20,6 @@ _KEEP = 8  # solvers of this many recent runs stay cached on a long-lived worker
 
 def solve_chunk(setup: tuple[str, Catalogue, Qualification, float | None], profiles: list[Profile]) -> list[Outcome]:
     """Runs on a Dask worker: solve a chunk with this worker thread's solver for the run."""
-    from solver.cohort import ProfileSolver
-
     token, catalogue, qualification, time_limit = setup
     key = (token, threading.get_ident())
     solver = _SOLVERS.get(key)
@@ -47,26 +44,28 @@ def _client(address: str):
         raise LookupFailure(f"cannot reach the Dask scheduler at {address!r}: {err}") from None
 
 
-def solve_on_dask(plan: CohortPlan, catalogue: Catalogue, qualification: Qualification, address: str,
-                  time_limit: float | None, tally: _Tally) -> list[Outcome]:
-    """Solve the plan's profiles on a cluster (`address`, or "local" for a LocalCluster on this machine)."""
+def solve_on_dask(profiles: Sequence[Profile], chunking: Callable[[int], list[list[int]]], catalogue: Catalogue,
+                  qualification: Qualification, address: str, time_limit: float | None,
+                  on_chunk: Callable[[list[int]], None]) -> list[Outcome]:
+    """Solve `profiles` on a cluster (`address`, or "local" for a LocalCluster on this machine), in the chunks
+    `chunking(threads)` gives, calling `on_chunk` as each chunk finishes."""
     from dask.distributed import as_completed
 
     client, cluster = _client(address)
     try:
         threads = max(1, sum(client.nthreads().values()))
         [setup] = client.scatter([(uuid.uuid4().hex, catalogue, qualification, time_limit)], broadcast=True)
-        outcomes: list[Outcome | None] = [None] * len(plan.profiles)
+        outcomes: list[Outcome | None] = [None] * len(profiles)
         futures = {}
-        for chunk in plan.chunks(threads):
-            future = client.submit(solve_chunk, setup, [plan.profiles[i] for i in chunk], pure=False)
+        for chunk in chunking(threads):
+            future = client.submit(solve_chunk, setup, [profiles[i] for i in chunk], pure=False)
             futures[future] = chunk
         try:
             for future in as_completed(futures):
                 chunk = futures[future]
                 for i, outcome in zip(chunk, future.result()):
                     outcomes[i] = outcome
-                tally.add(chunk)
+                on_chunk(chunk)
         except BaseException:
             client.cancel(list(futures))
             raise

@@ -121,7 +121,9 @@ class CompiledModel:
         for key, value in params.items():
             setattr(solver.parameters, key, value)
         if time_limit is not None:
-            solver.parameters.max_time_in_seconds = time_limit
+            # Deterministic time (CP-SAT's work measure, roughly seconds) rather than the wall clock, so a
+            # search stopped by its limit stops at the same point and gives the same answer on every run.
+            solver.parameters.max_deterministic_time = time_limit
         return solver
 
     def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),

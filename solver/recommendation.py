@@ -6,13 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from solver.catalogue import Catalogue
+from solver.catalogue import credited_from as catalogue_credits
 from solver.compile import CompiledModel, Solution
 from solver.documents import Qualification
-from solver.errors import LookupFailure, PathwayInvalid  # noqa: F401  (PathwayInvalid: re-exported)
+from solver.errors import PathwayInvalid  # noqa: F401  (re-exported: it is raised here)
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate, objective_tiers, tier_values
-from solver.learner import OBJECTIVES, Learner, goal_scores
-from solver.rules import MandatoryRule, amount
+from solver.learner import Learner, Objective, Origin, goal_scores, objective_named
+from solver.rules import amount
+from solver.status import Status
 
 TIER_NAMES = {"min-glh": ("new_glh", "units"), "min-units": ("new_units", "new_glh", "units"),
               "max-reuse": ("reused", "new_glh", "units"), "best-fit": ("goal_score", "new_glh", "units")}
@@ -98,10 +100,9 @@ class Recommendation:
 def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]:
     """Why each unit is in a pathway; what all units share (mandatory set, goal matches) is computed once."""
     ctx, learner = f.context, f.learner
-    mandatory = {c for r in f.qualification.rules if isinstance(r, MandatoryRule) for c in r.codes(ctx)}
+    mandatory = {c for r in f.qualification.rules for c in r.forced(ctx)}
     goals = goal_scores(learner, ctx)
-    credited_from = {r.counts_as: r.unit for r in f.qualification.rules
-                     if getattr(r, "kind", "") == "equivalence" and r.unit in learner.achieved}
+    credited_from = catalogue_credits(f.qualification, frozenset(learner.achieved))
 
     def reasons(code: str) -> tuple[str, ...]:
         out = []
@@ -157,38 +158,41 @@ class Planner:
     def model_for(self, f: Formulation) -> CompiledModel:
         # Rules depend on the learner only through their regime (registration cut-offs, achieved old units),
         # so learners in the same regime share one compiled model; their own asks go in per solve.
-        key = tuple(r for r in f.requirements if r.origin == "rule")
+        key = tuple(r for r in f.requirements if r.origin is Origin.RULE)
         if key not in self._models:
             self._models[key] = CompiledModel(f.variables, key, f.credits())
         return self._models[key]
 
-    def recommend(self, learner: Learner, objective: str = "min-glh", alternatives: int = 0) -> Recommendation:
-        if objective not in OBJECTIVES:
-            raise LookupFailure(f"unknown objective '{objective}'; expected one of {', '.join(OBJECTIVES)}")
+    def recommend(self, learner: Learner, objective: str = Objective.MIN_GLH, alternatives: int = 0) -> Recommendation:
+        return self.recommend_formulation(formulate(self.catalogue, self.qualification, learner), objective,
+                                          alternatives)
+
+    def recommend_formulation(self, f: Formulation, objective: str = Objective.MIN_GLH,
+                              alternatives: int = 0) -> Recommendation:
+        """The best pathway of a formulated request, and up to `alternatives` next-best distinct ones."""
+        goal = objective_named(objective)
         q = self.qualification
-        f = formulate(self.catalogue, q, learner)
         model = self.model_for(f)
-        asks = [lin for r in f.requirements if r.origin == "learner" for lin in r.linears]
-        tiers = objective_tiers(f, objective)
-        found: list[Solution] = []
-        solution = model.solve(tiers, extra=asks, time_limit=self.time_limit)
+        asks = [lin for r in f.requirements if r.origin is Origin.LEARNER for lin in r.linears]
+        tiers = objective_tiers(f, goal)
         figures = {"induction_hours": q.figures.induction_hours, "tutorial_hours": q.figures.tutorial_hours}
-        if solution.pathway is None:
-            explanation = None
-            if solution.status == "INFEASIBLE":
-                explanation = explain(compile_formulation(f), f.requirements)
-            return Recommendation(q.accreditation, objective, solution.status, None, (), explanation,
-                                  learner=learner.name, **figures)
-        found.append(solution)
+        found: list[Solution] = []
         while len(found) <= alternatives:
-            nxt = model.solve(tiers, extra=asks, nogoods=[s.pathway for s in found], time_limit=self.time_limit)
-            if nxt.pathway is None:
+            solution = model.solve(tiers, extra=asks, nogoods=[s.pathway for s in found if s.pathway],
+                                   time_limit=self.time_limit)
+            if solution.pathway is None:
                 break
-            found.append(nxt)
-        best, *rest = [describe_pathway(f, s.pathway, objective) for s in found]
-        # The answer's status is the first solve's: FEASIBLE (time limit) is never reported as OPTIMAL.
-        return Recommendation(q.accreditation, objective, found[0].status, best, tuple(rest), None,
-                              learner=learner.name, **figures)
+            found.append(solution)
+        if not found:
+            explanation = None
+            if solution.status is Status.INFEASIBLE:
+                explanation = explain(compile_formulation(f), f.requirements)
+            return Recommendation(q.accreditation, goal, solution.status, None, (), explanation,
+                                  learner=f.learner.name, **figures)
+        best, *rest = [describe_pathway(f, s.pathway, goal) for s in found if s.pathway is not None]
+        # The answer's status is the first solve's: FEASIBLE (a limit hit) is never reported as OPTIMAL.
+        return Recommendation(q.accreditation, goal, found[0].status, best, tuple(rest), None,
+                              learner=f.learner.name, **figures)
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),

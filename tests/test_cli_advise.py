@@ -85,7 +85,7 @@ def test_check_valid_and_invalid_exit_codes():
     (("recommend", "600/9999/X"), "no qualification '600/9999/X'"),
     (("recommend", "600/5962/X", "--achieved", "1234-567"), "achieved unit '1234-567' is not in the catalogue"),
     (("recommend", "600/5962/X", "--objective", "fastest"), "expected one of min-glh"),
-    (("check", "600/5962/X", "8000-250", "--registered", "2021-02-30"), "expected a date YYYY-MM-DD"),
+    (("check", "600/5962/X", "8000-250", "--registered", "2021-02-30"), "expected a date (YYYY-MM-DD)"),
 ])
 def test_bad_requests_exit_2_without_traceback(args, message):
     out = run(*args)

@@ -91,7 +91,7 @@ def test_broken_rows_keep_their_place_with_a_message(catalogue):
     assert by_name.loc[good[0]["learner"], "status"] == "OPTIMAL"
     messages = {
         "unknown-unit": "achieved unit '9999-999' is not in the catalogue",
-        "bad-date": "registered: expected a date YYYY-MM-DD, got '2021-02-30'",
+        "bad-date": "registered: expected a date (YYYY-MM-DD), got '2021-02-30'",
         "bad-budget": "max_glh: expected a whole number of hours, got 'lots'",
         "negative-budget": "max_glh: expected 0 or more hours, got -4",
         "bad-objective": "objective: unknown objective 'cheapest'; expected one of min-glh, best-fit, "
@@ -237,9 +237,9 @@ def test_ctrl_c_still_raises_keyboard_interrupt_after_an_explained_row():
 
 
 def test_a_full_cache_evicts_without_changing_answers(catalogue, monkeypatch):
-    import solver.cohort
+    import solver.cohort_solving
 
     frame = pd.DataFrame(cohort_rows(catalogue, 40, seed=4))
     full = recommend_cohort(catalogue, CERT, frame).to_csv(index=False)
-    monkeypatch.setattr(solver.cohort, "CACHE_LIMIT", 2)
+    monkeypatch.setattr(solver.cohort_solving, "CACHE_LIMIT", 2)
     assert recommend_cohort(catalogue, CERT, frame).to_csv(index=False) == full

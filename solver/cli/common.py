@@ -19,10 +19,12 @@ RegisteredOption = Annotated[str | None, typer.Option("--registered", help="Regi
 def parse_date(text: str | None, what: str = "--registered") -> dt.date | None:
     if text is None:
         return None
+    from solver.rules import parse_date as read_date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {text!r}", param_hint=what) from None
+        return read_date(text)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint=what) from None
 
 
 def parse_codes(values: list[str] | str | None) -> tuple[str, ...]:

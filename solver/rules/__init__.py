@@ -10,24 +10,8 @@ from typing import Annotated
 from pydantic import Field
 
 from solver.linear import Linear
-from solver.rules.base import (
-                               Bound,
-                               Code,
-                               Context,
-                               Count,
-                               Date,
-                               LevelNumber,
-                               Metric,
-                               RuleBase,
-                               Scope,
-                               Side,
-                               Tag,
-                               UnitFacts,
-                               Verdict,
-                               amount,
-                               listing,
-                               units_word,
-)
+from solver.rules.base import (Bound, Code, Context, Count, Date, LevelNumber, Metric, RuleBase, Scope, Side, Tag,
+                               UnitFacts, Verdict, amount, listing, parse_date, units_word)
 from solver.rules.dated import ReplacementRule
 from solver.rules.equivalence import EquivalenceRule
 from solver.rules.structure import BarredRule, MandatoryRule
@@ -41,4 +25,5 @@ RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence")
 
 __all__ = ["RULE_KINDS", "BarredRule", "Bound", "Code", "Context", "Count", "Date", "EquivalenceRule", "LevelNumber",
            "Linear", "MandatoryRule", "Metric", "ReplacementRule", "Rule", "RuleBase", "Scope", "Selector", "Side",
-           "SumRule", "Tag", "UnitFacts", "Verdict", "amount", "listing", "units_word", "weight"]
+           "SumRule", "Tag", "UnitFacts", "Verdict", "amount", "listing", "parse_date", "units_word",
+           "weight"]

@@ -21,15 +21,31 @@ Tag = Annotated[str, Field(strict=True, min_length=1)]
 LevelNumber = Annotated[int, Field(strict=True, ge=0, le=8)]
 
 
-def _not_a_number(value: object) -> object:
+DATE_EXPECTED = "expected a date (YYYY-MM-DD)"
+
+
+def parse_date(text: str) -> dt.date:
+    """The one reading of a date written as text (a CLI option, a CSV cell, a quoted YAML value)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{DATE_EXPECTED}, got {text!r}") from None
+
+
+def _date_input(value: object) -> object:
     # pydantic reads a number as seconds since 1970, so `from: 0` would silently be 1970-01-01.
     if isinstance(value, (int, float)):
         raise PydanticCustomError("date_type", "Input should be a valid date")
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except ValueError:
+            raise PydanticCustomError("date_parsing", "Input should be a valid date") from None
     return value
 
 
-# The one date type of every document (catalogues, scenarios, what-if files): YYYY-MM-DD, never a number.
-Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+# The one date type of every document (catalogues, scenarios, what-if files, cohort rows): never a number.
+Date = Annotated[dt.date, BeforeValidator(_date_input)]
 Metric = Literal["credits", "units", "glh"]
 METRIC_WORDS = {"credits": ("credit", "credits"), "units": ("unit", "units"), "glh": ("GLH", "GLH")}
 Where = tuple[str | int, ...]  # a path inside the rule's own YAML mapping, e.g. ('where', 'groups', 0)

@@ -1,0 +1,103 @@
+"""Solving cohort profiles for one qualification: one Planner per process and a cache of solved requests."""
+
+from __future__ import annotations
+
+import signal
+from typing import NamedTuple
+
+from pydantic import ValidationError
+
+from solver.catalogue import Catalogue
+from solver.cohort_rows import Profile, RowError
+from solver.documents import Qualification
+from solver.errors import LookupFailure
+from solver.formulation import formulate
+from solver.learner import Learner, new_glh_terms
+from solver.linear import total
+from solver.recommendation import Planner, Recommendation
+from solver.status import Status
+
+ERROR = "ERROR"  # the status of a row that could not be read; its message says why
+CACHE_LIMIT = 20_000  # solved requests kept per process (profiles arrive grouped, so recent ones matter)
+
+
+class Outcome(NamedTuple):
+    """One output row but the learner's name."""
+
+    status: str
+    units: str
+    credits: int | None
+    glh: int | None
+    new_glh: int | None
+    message: str
+
+
+def failed(message: str) -> Outcome:
+    return Outcome(ERROR, "", None, None, None, message)
+
+
+class ProfileSolver:
+    """Solves cohort profiles for one qualification with one Planner (one model per rule regime), caching by
+    the formulation, so requests that differ only in ways the rules ignore (a registration date on the same
+    side of every cut-off, achieved units of other qualifications) are solved once.
+
+    `time_limit` is CP-SAT's deterministic time per solve, so even a limit-stopped answer is the same on
+    every run and for any number of processes.
+    """
+
+    def __init__(self, catalogue: Catalogue, qualification: Qualification, time_limit: float | None = 10.0):
+        self.catalogue = catalogue
+        self.planner = Planner(catalogue, qualification, time_limit)
+        self._solved: dict[tuple, Recommendation] = {}
+
+    def solve(self, profile: Profile) -> Outcome:
+        try:
+            return self._solve(profile)
+        except (LookupFailure, ValidationError, RowError) as err:
+            return failed(" ".join(str(err).split()))
+
+    def _solve(self, profile: Profile) -> Outcome:
+        learner = Learner(registered=profile.registered, achieved=profile.achieved, include=profile.include,
+                          exclude=profile.exclude, max_glh=profile.max_glh)
+        f = formulate(self.catalogue, self.planner.qualification, learner)
+        new_glh = new_glh_terms(f.context)
+        key = (f.requirements, profile.objective, new_glh)
+        if key not in self._solved:
+            if len(self._solved) >= CACHE_LIMIT:  # oldest first; a miss only costs a (deterministic) re-solve
+                del self._solved[next(iter(self._solved))]
+            self._solved[key] = self.planner.recommend_formulation(f, profile.objective)
+        answer = self._solved[key]
+        if answer.pathway is None:
+            if answer.explanation is not None:
+                message = " ".join(answer.explanation.sentences())
+            elif answer.status is Status.INFEASIBLE:
+                message = ""
+            else:
+                message = "a limit was reached before any pathway was found"
+            return Outcome(answer.status, "", None, None, None, message)
+        chosen = f.verify(answer.pathway.codes)  # the independent plain-Python check, for every learner
+        units = f.context.units
+        codes = [c for c in units if c in chosen]
+        note = "" if answer.status is Status.OPTIMAL else "a limit was reached: best found, not proven optimal"
+        return Outcome(answer.status, " ".join(codes), sum(units[c].credits for c in codes),
+                       sum(units[c].glh for c in codes), total(new_glh, chosen), note)
+
+    def solve_all(self, profiles: list[Profile]) -> list[Outcome]:
+        return [self.solve(p) for p in profiles]
+
+
+# Worker processes build their solver once (in the pool initializer) and keep it for every chunk.
+_WORKER: ProfileSolver | None = None
+
+
+def start_worker(catalogue: Catalogue, qualification: Qualification, time_limit: float | None) -> None:
+    global _WORKER
+    # Ctrl-C reaches the whole process group: the parent stops the run; workers just finish their chunk.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = ProfileSolver(catalogue, qualification, time_limit)
+
+
+def solve_chunk(profiles: list[Profile]) -> list[Outcome]:
+    if _WORKER is None:
+        raise RuntimeError("solve_chunk called in a process whose worker was not started")
+    return _WORKER.solve_all(profiles)
