@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 from pathlib import Path
 
 from solver.documents import CatalogueFile, Qualification, Unit
@@ -12,6 +15,8 @@ from solver.located_yaml import LocatedDocument, PathKey, read_yaml
 from solver.rules import Context, Scope
 from solver.validation import validate
 
+M = TypeVar("M", bound=BaseModel)
+
 
 class FrozenDict(dict):
     """A dict that refuses changes after loading, so a shared catalogue cannot be altered by accident."""
@@ -19,8 +24,8 @@ class FrozenDict(dict):
     def _refuse(self, *args, **kwargs):
         raise TypeError("the catalogue is immutable; build a new one instead")
 
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
-    __ior__ = _refuse  # type: ignore[assignment]
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse
 
     def __reduce__(self):
         # Pickling (for worker processes) would otherwise call the refused __setitem__ when loading.
@@ -50,6 +55,11 @@ class Catalogue:
     units: FrozenDict  # code -> Unit, in catalogue order
     qualifications: tuple[Qualification, ...]
     root: str
+    # Where each unit ("unit", code) and rule ("rule", qualification id, rule id) is written: file:line:column.
+    sources: FrozenDict = field(default_factory=FrozenDict)
+
+    def source(self, *key: str) -> str | None:
+        return self.sources.get(tuple(key))
 
     def qualification(self, ref: str | Qualification) -> Qualification:
         """Find a qualification by short id or accreditation number (case-insensitive); a model is itself."""
@@ -158,44 +168,93 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     if not files:
         raise CatalogueError([Problem(str(root), 1, 1, "", "expected at least one .yaml file in the directory")])
     problems: list[Problem] = []
-    parsed: list[tuple[LocatedDocument, CatalogueFile]] = []
+    parsed: list[_Parsed] = []
     for file in files:
         doc, found = read_yaml(file)
-        if doc is not None and not found:
-            model, found = validate(CatalogueFile, doc)
-            if model is not None:
-                parsed.append((doc, model))
         problems += found
+        if doc is not None and not found:
+            part, found = _validated(doc)
+            parsed.append(part)
+            problems += found
+    complete = len(parsed) == len(files) and all(p.complete for p in parsed)
     units: dict[str, Unit] = {}
-    where: dict[str, str] = {}
-    for doc, model in parsed:
-        for i, unit in enumerate(model.units):
-            if unit.code in units:
+    sources: dict[tuple[str, ...], str] = {}
+    for part in parsed:
+        doc = part.doc
+        for i, unit in part.units:
+            where = ("unit", unit.code)
+            if where in sources:
                 problems.append(doc.problem(("units", i, "code"),
-                                            f"duplicate unit code {unit.code!r} (first defined at {where[unit.code]})"))
+                                            f"duplicate unit code {unit.code!r} (first defined at {sources[where]})"))
                 continue
             if unit.available_from and unit.available_until and unit.available_from > unit.available_until:
                 problems.append(doc.problem(("units", i, "available_until"),
                                             f"expected available_until on or after available_from "
                                             f"({unit.available_from.isoformat()}), got "
                                             f"{unit.available_until.isoformat()}"))
-            line, column = doc.locate(("units", i, "code"))
-            units[unit.code], where[unit.code] = unit, f"{doc.file}:{line}:{column}"
+            units[unit.code], sources[where] = unit, _at(doc, ("units", i, "code"))
     qualifications: list[Qualification] = []
     names: dict[str, str] = {}
-    for doc, model in parsed:
-        for qi, q in enumerate(model.qualifications):
-            for key in ("id", "accreditation"):
+    for part in parsed:
+        doc = part.doc
+        for qi, q in part.qualifications:
+            # An id equal to the qualification's own accreditation number names it once, not twice.
+            for key in dict.fromkeys(("id", "accreditation"), None):
                 value = getattr(q, key).lower()
-                if value in names:
+                if value in names and not (key == "accreditation" and q.id.lower() == value):
                     problems.append(doc.problem(("qualifications", qi, key),
                                                 f"duplicate qualification {key} {getattr(q, key)!r} "
                                                 f"(first at {names[value]})"))
-                line, column = doc.locate(("qualifications", qi, key))
-                names.setdefault(value, f"{doc.file}:{line}:{column}")
+                names.setdefault(value, _at(doc, ("qualifications", qi, key)))
             q = _with_rule_ids(q)
-            problems += _check_qualification(q, qi, doc, units, all_units=len(parsed) == len(files))
+            for ri, rule in enumerate(q.rules):
+                sources[("rule", q.id, rule.id or "")] = _at(doc, ("qualifications", qi, "rules", ri))
+            problems += _check_qualification(q, qi, doc, units, all_units=complete)
             qualifications.append(q)
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(units=FrozenDict(units), qualifications=tuple(qualifications), root=str(root))
+    return Catalogue(units=FrozenDict(units), qualifications=tuple(qualifications), root=str(root),
+                     sources=FrozenDict(sources))
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """What one file contributes: its units and qualifications that validated, each with its index."""
+
+    doc: LocatedDocument
+    units: list[tuple[int, Unit]]
+    qualifications: list[tuple[int, Qualification]]
+    complete: bool  # every unit of the file validated (else "not defined" is not said of missing units)
+
+
+def _validated(doc: LocatedDocument) -> tuple[_Parsed, list[Problem]]:
+    """Validate a file; when some of it is malformed, keep the units and qualifications that validate on
+    their own, so one bad value does not hide the cross-checks of everything else in one pass."""
+    model, problems = validate(CatalogueFile, doc)
+    if model is not None:
+        return _Parsed(doc, list(enumerate(model.units)), list(enumerate(model.qualifications)), True), []
+    data = doc.data if isinstance(doc.data, dict) else {}
+    units = _each(Unit, data.get("units"))
+    qualifications = _each(Qualification, data.get("qualifications"))
+    raw_units = data.get("units")
+    complete = isinstance(raw_units, list) and len(units) == len(raw_units) or raw_units is None
+    return _Parsed(doc, units, qualifications, complete), problems
+
+
+def _each(model: type[M], items: object) -> list[tuple[int, M]]:
+    if not isinstance(items, list):
+        return []
+    out = []
+    for i, item in enumerate(items):
+        try:
+            out.append((i, model.model_validate(item)))
+        except ValidationError:
+            pass  # already reported, located, by the whole file's validation
+    return out
+
+
+def _at(doc: LocatedDocument, path: PathKey) -> str:
+    """Where a node stands, named by the file's name (not its full path: the same catalogue gives the same
+    answers wherever it is installed)."""
+    line, column = doc.locate(path)
+    return f"{Path(doc.file).name}:{line}:{column}"

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
 from solver.formulation import formulate
-from solver.learner import Learner
+from solver.learner import Learner, new_glh_terms
+from solver.linear import total
 from solver.rules import Verdict
 
 
@@ -34,7 +35,7 @@ class CheckResult:
         return {"qualification": self.qualification, "valid": self.valid, "units": list(self.units),
                 "credits": self.credits, "glh": self.glh, "new_glh": self.new_glh,
                 "rules": [{"id": v.id, "holds": v.holds, "required": v.required, "actual": v.actual,
-                           "description": v.sentence, "fix": v.fix} for v in self.verdicts],
+                           "description": v.sentence, "fix": v.fix, "source": v.source} for v in self.verdicts],
                 "fixes": self.fixes}
 
     def to_frame(self):
@@ -60,4 +61,4 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
     return CheckResult(
         qualification=q.accreditation, units=chosen, verdicts=tuple(verdicts),
         credits=sum(own[c].credits for c in pathway), glh=sum(own[c].glh for c in pathway),
-        new_glh=sum(own[c].glh for c in pathway if c not in f.context.achieved))
+        new_glh=total(new_glh_terms(f.context), pathway))

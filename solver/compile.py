@@ -78,15 +78,14 @@ class CompiledModel:
     def _post(self, lin: Linear, literal: cp_model.IntVar | None, model: cp_model.CpModel | None = None) -> None:
         model = model or self.model
         expr = self.expression(lin.terms)
-        for bound_ok, constraint in ((lin.lo is not None, lambda: expr >= lin.lo),
-                                     (lin.hi is not None, lambda: expr <= lin.hi)):
-            if not bound_ok:
+        for lo, hi in ((lin.lo, None), (None, lin.hi)):
+            if lo is None and hi is None:
                 continue
             if isinstance(expr, int):  # no terms: the bound holds or it does not
-                if not constraint():  # an empty clause is false: the requirement can never hold
+                if not Linear((), lo, hi).admits(expr):  # an empty clause is false: it can never hold
                     model.add_bool_or([literal.Not()] if literal is not None else [])
                 continue
-            ct = model.add(constraint())
+            ct = model.add(expr >= lo) if lo is not None else model.add(expr <= hi)  # type: ignore[operator]
             if literal is not None:
                 ct.only_enforce_if(literal)
 

@@ -35,7 +35,8 @@ class Explanation:
         return [f"These cannot all hold together: {parts}.", *(r.sentence for r in self.relaxations)]
 
     def to_dict(self) -> dict:
-        return {"conflict": [{"id": r.id, "origin": r.origin, "description": r.description} for r in self.conflict],
+        return {"conflict": [{"id": r.id, "origin": r.origin, "description": r.description, "source": r.source}
+                             for r in self.conflict],
                 "relaxations": [r.to_dict() for r in self.relaxations]}
 
 

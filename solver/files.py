@@ -18,6 +18,9 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[s
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
             yield stream
+            stream.flush()
+            # On disk before the rename: a crash just after it must not leave an empty or partial file.
+            os.fsync(stream.fileno())
         # mkstemp makes the file owner-only; give it the mode any new file would get here.
         mask = os.umask(0)
         os.umask(mask)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
@@ -40,7 +40,7 @@ class Formulation:
 
     def evaluate(self, pathway: frozenset[str]) -> list[Verdict]:
         """Plain-Python verdict of every requirement on a pathway: the independent check."""
-        return [req.rule.evaluate(pathway, self.context) if req.rule is not None
+        return [replace(req.rule.evaluate(pathway, self.context), source=req.source) if req.rule is not None
                 else evaluate_requirement(req, pathway) for req in self.requirements]
 
     def valid(self, pathway: frozenset[str]) -> bool:
@@ -86,7 +86,8 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     check_learner(catalogue, q, learner)
     ctx = catalogue.context(q, learner.registered, frozenset(learner.achieved))
     requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.describe(ctx), tuple(rule.linears(ctx)),
-                                rule=rule, bounds=rule.bounds(ctx)) for rule in q.rules]
+                                rule=rule, bounds=rule.bounds(ctx),
+                                source=catalogue.source("rule", q.id, rule.id or "")) for rule in q.rules]
     extra = availability(ctx)
     if extra is not None:
         requirements.append(extra)

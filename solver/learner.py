@@ -79,6 +79,7 @@ class Requirement:
     rule: RuleBase | None = None  # the rule it states, for kind RULE
     unit: str | None = None  # the unit an include or exclude names
     bounds: tuple[Bound, ...] = ()  # the numbers that could be relaxed, one at a time
+    source: str | None = None  # where its rule is written (file:line:column)
 
     @property
     def origin(self) -> Origin:

@@ -11,7 +11,8 @@ from solver.documents import Qualification
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate
 from solver.learner import Learner, Requirement, learner_requirements
-from solver.rules import EquivalenceRule, Linear
+from solver.linear import Linear, total
+from solver.rules import EquivalenceRule
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
     links: list[Linear] = []
     requirements: list[Requirement] = []
     for q, f in zip(quals, forms):
-        counts_as = {}
+        counts_as: dict[str, list[str]] = {}
         for r in q.rules:
             if isinstance(r, EquivalenceRule):
                 counts_as.setdefault(r.counts_as, []).append(r.unit)
@@ -92,5 +93,5 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
         units = tuple(c for c in f.variables if c in claimed)
         out.append(TargetPathway(q.accreditation, units, sum(catalogue.units[c].credits for c in units),
                                  sum(catalogue.units[c].glh for c in units)))
-    total = sum(g for c, g in new_glh if c in solution.pathway)
-    return ProgressionPlan(solution.status, tuple(out), studied, total)
+    spent = total(new_glh, solution.pathway)
+    return ProgressionPlan(solution.status, tuple(out), studied, spent)

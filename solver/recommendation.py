@@ -12,7 +12,7 @@ from solver.documents import Qualification
 from solver.errors import PathwayInvalid  # noqa: F401  (re-exported: it is raised here)
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate, objective_tiers, tier_values
-from solver.learner import Learner, Objective, Origin, goal_scores, objective_named
+from solver.learner import Learner, Objective, Origin, goal_scores, new_glh_terms, objective_named
 from solver.rules import amount
 from solver.status import Status
 
@@ -131,10 +131,10 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> 
     f.verify(chosen)
     ctx = f.context
     why = _reasons(f, objective)
+    new_glh = dict(new_glh_terms(ctx))
     units = tuple(
         PlannedUnit(code, ctx.units[code].title, (f.qualification.group_of(code) or f.qualification.groups[0]).name,
-                    ctx.units[code].credits, ctx.units[code].glh, 0 if code in ctx.achieved else ctx.units[code].glh,
-                    why(code))
+                    ctx.units[code].credits, ctx.units[code].glh, new_glh[code], why(code))
         for code in ctx.units if code in chosen)
     values = tier_values(objective_tiers(f, objective), chosen)
     names = TIER_NAMES[objective]

@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ValidationError
@@ -102,7 +103,7 @@ def _unknown_key(key: str, holder: type[BaseModel] | None) -> str:
     return f"unknown key {key!r}{hint}; expected one of: {', '.join(allowed)}"
 
 
-def _message(error: dict) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {_shown(value)}"
@@ -142,7 +143,7 @@ def _message(error: dict) -> str:
     return "expected: " + msg[0].lower() + msg[1:]
 
 
-def _problem(model: type[BaseModel], doc: LocatedDocument, error: dict) -> Problem:
+def _problem(model: type[BaseModel], doc: LocatedDocument, error: Mapping[str, Any]) -> Problem:
     path, holder = resolve(model, error["loc"])
     if error["type"] == "missing" and path:
         # The field is absent, so the mapping that lacks it is where the author must look.

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.auditing import Regime, RegimeAudit, audit_regime
-from solver.catalogue import Catalogue, load_catalogue
+from solver.catalogue import Catalogue, FrozenDict, load_catalogue
 from solver.documents import Qualification, Unit
 from solver.errors import LookupFailure, Problem, ScenarioError
 from solver.learner import Learner
@@ -114,7 +114,7 @@ def load_whatif(path: str | Path, default: Catalogue | None = None) -> tuple[Wha
     scenario = None
     if doc is not None and not problems:
         scenario, problems = validate(WhatIf, doc)
-    if scenario is None:
+    if scenario is None or doc is None:
         raise ScenarioError(problems)
     if scenario.catalogue is not None:
         base = load_catalogue(file.resolve().parent / scenario.catalogue)
@@ -147,7 +147,7 @@ def apply_edits(catalogue: Catalogue, q: Qualification, edits: tuple, doc: Locat
     if problems:
         raise ScenarioError(problems)
     qualifications = tuple(q if old.id == q.id else old for old in catalogue.qualifications)
-    return dataclasses.replace(catalogue, units=units, qualifications=qualifications), q
+    return dataclasses.replace(catalogue, units=FrozenDict(units), qualifications=qualifications), q
 
 
 class _BadEdit(Exception):

@@ -76,24 +76,35 @@ def recommend_command(
         targets: Annotated[list[str], typer.Argument(help="A learner scenario YAML file, or one or more "
                                                    "qualifications (several: a progression plan).")],
         achieved: AchievedOption = None, registered: RegisteredOption = None,
-        objective: Annotated[str, typer.Option(help="min-glh, best-fit, min-units or max-reuse.")] = "min-glh",
+        objective: Annotated[str | None, typer.Option(help="min-glh (default), best-fit, min-units or "
+                                                      "max-reuse.")] = None,
         max_glh: Annotated[int | None, typer.Option("--max-glh", min=0, help="Budget of new GLH.")] = None,
         include: Annotated[list[str] | None, typer.Option(help="Units that must be in the pathway.")] = None,
         exclude: Annotated[list[str] | None, typer.Option(help="Units that must not be.")] = None,
         goal: Annotated[list[str] | None, typer.Option(help="Goal tag or title keyword, NAME[=WEIGHT] "
                                                        "(repeatable), for best-fit.")] = None,
         alternatives: Annotated[int, typer.Option(min=0, max=50, help="Also show K next-best pathways.")] = 0,
-        time_limit: Annotated[float, typer.Option(help="Seconds before returning the best found "
+        time_limit: Annotated[float, typer.Option(help="Deterministic seconds of search (CP-SAT's work measure, "
+                                                  "the same on every run) before returning the best found "
                                                   "(then FEASIBLE, not OPTIMAL).")] = 10.0,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Recommend the best pathway for a learner, or explain why none exists. Exits 1 when there is none."""
     from solver.catalogue import load_catalogue
     from solver.learner import OBJECTIVES, Learner
 
-    if objective not in OBJECTIVES:
+    if objective is not None and objective not in OBJECTIVES:
         raise typer.BadParameter(f"expected one of {', '.join(OBJECTIVES)}", param_hint="--objective")
     if len(targets) == 1 and targets[0].endswith((".yaml", ".yml")):
         from solver.scenario import load_scenario, run_scenario, scenario_catalogue
+
+        # A scenario file states the whole request; an option beside it would be silently overridden.
+        given = {"--achieved": achieved, "--registered": registered, "--objective": objective,
+                 "--max-glh": max_glh, "--include": include, "--exclude": exclude, "--goal": goal,
+                 "--alternatives": alternatives or None}
+        mixed = [name for name, value in given.items() if value is not None]
+        if mixed:
+            raise typer.BadParameter(f"{', '.join(mixed)} cannot be combined with a scenario file, which states "
+                                     f"the whole request; edit {targets[0]} instead", param_hint="TARGETS")
 
         scenario, base = load_scenario(targets[0])
         cat = scenario_catalogue(scenario, base, load_catalogue(catalogue) if catalogue else None)
@@ -110,7 +121,7 @@ def recommend_command(
         else:
             from solver.recommendation import recommend
 
-            result = recommend(cat, targets[0], learner, objective, alternatives, time_limit)
+            result = recommend(cat, targets[0], learner, objective or OBJECTIVES[0], alternatives, time_limit)
     if as_json:
         print_json(result.to_dict())
     else:

@@ -48,7 +48,7 @@ def cohort_command(
                                  param_hint="--output")
     if dask is not None:
         try:
-            import dask.distributed  # noqa: F401
+            from dask import distributed  # noqa: F401
         except ImportError:
             raise typer.BadParameter("Dask is not installed; install Pathways with the dask extra "
                                      "(pip install 'pathways[dask]')", param_hint="--dask") from None

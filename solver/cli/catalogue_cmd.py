@@ -53,7 +53,8 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
     for col in ("id", "accreditation", "title", "level", "credits", "units"):
         table.add_column(col, justify="right" if col in ("level", "units") else "left")
     for r in rows:
-        credits = "-" if r["credits"] is None else _range(*r["credits"])
+        span = r["credits"]
+        credits = "-" if not isinstance(span, list) else _range(span[0], span[1])
         table.add_row(plain(r["id"]), plain(r["accreditation"]), plain(r["title"]), str(r["level"]), credits,
                       str(r["units"]))
     console().print(table)
@@ -78,7 +79,8 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     out = console()
     out.print(f"[bold]{plain(q.title)}[/bold]  {plain(q.accreditation)}  ({plain(q.id)}), level {q.level}, "
               f"{plain(q.awarding_body)}", soft_wrap=True)
-    shown = {k: (_range(v["min"], v["max"]) if isinstance(v, dict) else _number(v)) for k, v in summary["figures"].items()}
+    shown = {k: (_range(v["min"], v["max"]) if isinstance(v, dict) else _number(v))
+             for k, v in summary["figures"].items()}
     figures = ", ".join(f"{k.replace('_', ' ')}: {plain(v)}" for k, v in shown.items())
     out.print(f"Published figures: {figures}", soft_wrap=True)
     for g in summary["groups"]:

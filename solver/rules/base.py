@@ -49,15 +49,26 @@ Date = Annotated[dt.date, BeforeValidator(_date_input)]
 Metric = Literal["credits", "units", "glh"]
 METRIC_WORDS = {"credits": ("credit", "credits"), "units": ("unit", "units"), "glh": ("GLH", "GLH")}
 Where = tuple[str | int, ...]  # a path inside the rule's own YAML mapping, e.g. ('where', 'groups', 0)
+Reference = tuple[Where, Literal["unit", "group"], str]  # where a rule names a unit or group, what, and which
 
 
 class UnitFacts(Protocol):
-    code: str
-    title: str
-    level: int
-    credits: int
-    glh: int
-    tags: tuple[str, ...]
+    """What rules read of a unit (solver.documents.Unit has it, read-only)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def credits(self) -> int: ...
+    @property
+    def glh(self) -> int: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+    def available_on(self, day: dt.date | None) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,7 @@ class Verdict:
     actual: str
     sentence: str
     fix: str | None = None
+    source: str | None = None  # where the rule is written (file:line:column), when it came from a file
 
 
 class Side(StrEnum):
@@ -150,7 +162,7 @@ class RuleBase(BaseModel):
     def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
         raise NotImplementedError
 
-    def references(self) -> list[tuple[Where, Literal["unit", "group"], str]]:
+    def references(self) -> list[Reference]:
         """Every unit code and group id the rule names, with where it names it."""
         return []
 

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from solver.linear import Linear
-from solver.rules.base import Code, Context, Date, RuleBase, Scope, Verdict, Where
+from solver.rules.base import Code, Context, Date, Reference, RuleBase, Scope, Verdict, Where
 
 
 class ReplacementRule(RuleBase):
@@ -47,7 +47,7 @@ class ReplacementRule(RuleBase):
         actual = ", ".join(c for c in (self.old, self.new) if c in pathway) or "neither"
         return Verdict(self.id or "", fix is None, f"{self.new} not {self.old}", actual, sentence, fix)
 
-    def references(self) -> list[tuple[Where, Literal["unit", "group"], str]]:
+    def references(self) -> list[Reference]:
         return [(("old",), "unit", self.old), (("new",), "unit", self.new)]
 
     def own_problems(self, scope: Scope) -> list[tuple[Where, str]]:

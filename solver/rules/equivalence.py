@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from solver.rules.base import Code, Context, RuleBase, Scope, Verdict, Where
+from solver.rules.base import Code, Context, Reference, RuleBase, Scope, Verdict, Where
 
 
 class EquivalenceRule(RuleBase):
@@ -23,7 +23,7 @@ class EquivalenceRule(RuleBase):
         return Verdict(self.id or "", True, "declared equivalence", "used" if used else "not used",
                        self.describe(ctx) + note)
 
-    def references(self) -> list[tuple[Where, Literal["unit", "group"], str]]:
+    def references(self) -> list[Reference]:
         return [(("counts_as",), "unit", self.counts_as)]
 
     def own_problems(self, scope: Scope) -> list[tuple[Where, str]]:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from solver.linear import Linear
-from solver.rules.base import Code, Context, RuleBase, Verdict, Where, listing, units_word
+from solver.rules.base import Code, Context, RuleBase, Reference, Verdict, listing, units_word
 
 
 class MandatoryRule(RuleBase):
@@ -37,9 +37,10 @@ class MandatoryRule(RuleBase):
         return Verdict(self.id or "", not missing, f"all of {len(codes)}", f"{len(codes) - len(missing)}",
                        sentence, fix)
 
-    def references(self) -> list[tuple[Where, Literal["unit", "group"], str]]:
-        return ([(("units", i), "unit", c) for i, c in enumerate(self.units)]
-                + [(("groups", i), "group", g) for i, g in enumerate(self.groups)])
+    def references(self) -> list[Reference]:
+        units: list[Reference] = [(("units", i), "unit", c) for i, c in enumerate(self.units)]
+        groups: list[Reference] = [(("groups", i), "group", g) for i, g in enumerate(self.groups)]
+        return units + groups
 
     def forced(self, ctx: Context) -> frozenset[str]:
         return frozenset(self.codes(ctx))
@@ -67,7 +68,7 @@ class BarredRule(RuleBase):
         fix = None if ok else f"remove {listing(present[1:])}"
         return Verdict(self.id or "", ok, "at most 1", str(len(present)), sentence, fix)
 
-    def references(self) -> list[tuple[Where, Literal["unit", "group"], str]]:
+    def references(self) -> list[Reference]:
         return [(("units", i), "unit", c) for i, c in enumerate(self.units)]
 
     def without_unit(self, code: str) -> BarredRule | None:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from solver.linear import Linear, Terms, total
 from solver.rules.base import (Bound, Code, Context, Count, LevelNumber, Metric, RuleBase, Scope, Side, Tag,
-                               UnitFacts, Verdict, Where, amount, listing)
+                               UnitFacts, Reference, Verdict, Where, amount, listing)
 
 
 class Selector(BaseModel):
@@ -107,9 +107,10 @@ class SumRule(RuleBase):
         sentence = f"{self.describe(ctx)}; these units have {got}"
         return Verdict(self.id or "", fix is None, self.stated_bounds(), str(got), sentence, fix)
 
-    def references(self) -> list[tuple[Where, Literal["unit", "group"], str]]:
-        return ([(("where", "codes", i), "unit", c) for i, c in enumerate(self.where.codes)]
-                + [(("where", "groups", i), "group", g) for i, g in enumerate(self.where.groups)])
+    def references(self) -> list[Reference]:
+        codes: list[Reference] = [(("where", "codes", i), "unit", c) for i, c in enumerate(self.where.codes)]
+        groups: list[Reference] = [(("where", "groups", i), "group", g) for i, g in enumerate(self.where.groups)]
+        return codes + groups
 
     def own_problems(self, scope: Scope) -> list[tuple[Where, str]]:
         if self.min is None and self.max is None:
