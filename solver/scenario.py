@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,9 +13,9 @@ from solver.learner import Learner, Objective
 from solver.located_yaml import read_yaml
 from solver.progression import ProgressionPlan, plan_progression
 from solver.recommendation import Recommendation, recommend
+from solver.status import Status
 from solver.validation import validate
 
-Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
 
 
 class Expected(BaseModel):

@@ -38,10 +38,9 @@ def cohort_command(
     from solver.catalogue import load_catalogue
     from solver.cohort import read_learners, recommend_cohort
     from solver.files import atomic_writer
-    from solver.learner import OBJECTIVES
+    from solver.learner import objective_named
 
-    if objective not in OBJECTIVES:
-        raise typer.BadParameter(f"expected one of {', '.join(OBJECTIVES)}", param_hint="--objective")
+    objective_named(objective)  # an unknown default objective is refused before any file is read
     folder = output.parent if str(output.parent) else Path(".")
     if output.is_dir() or not folder.is_dir():
         raise typer.BadParameter(f"cannot write {output}: expected a file in an existing folder",
