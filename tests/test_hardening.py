@@ -187,3 +187,12 @@ def test_atomic_writes_reach_the_disk_before_the_rename(tmp_path, monkeypatch):
     files.write_atomically(tmp_path / "out.txt", "done\n")
     assert events == ["fsync", "replace"]
     assert (tmp_path / "out.txt").read_text() == "done\n"
+
+
+def test_a_rule_that_can_never_hold_is_worded_in_the_singular_too(tmp_path):
+    text = WINDOW.replace("      - {id: window, kind: sum, min: 4, max: 5}\n",
+                          "      - {id: pair, kind: sum, sum: units, where: {codes: [A1]}, min: 2}\n")
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(write(tmp_path, "c.yaml", text))
+    assert str(err.value.problems[0]).endswith(
+        "rule can never hold: min 2 units but the one selected unit gives only 1")

@@ -123,11 +123,12 @@ class SumRule(RuleBase):
         selected = self.where.select(ctx)
         reachable = sum(weight(ctx.units[c], self.sum) for c in selected)
         if self.min is not None and self.min > reachable:
-            return [(("min",), f"rule can never hold: min {self.min} {self.sum} but all "
-                               f"{len(selected)} selected units give only {reachable}")]
+            given = "the one selected unit gives" if len(selected) == 1 else f"all {len(selected)} selected units give"
+            return [(("min",), f"rule can never hold: min {amount(self.min, self.sum)} but {given} only "
+                               f"{reachable}")]
         floor = sum(weight(ctx.units[c], self.sum) for c in selected if c in scope.forced)
         if self.max is not None and self.max < floor:
-            return [(("max",), f"rule can never hold: max {self.max} {self.sum} but the "
+            return [(("max",), f"rule can never hold: max {amount(self.max, self.sum)} but the "
                                f"mandatory units alone give {floor}")]
         return []
 
