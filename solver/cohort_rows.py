@@ -51,8 +51,14 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _codes(value: Any) -> tuple[str, ...]:
-    """Unit codes separated by spaces (commas are accepted too), sorted and without repeats."""
-    return tuple(sorted(set(cell_text(value).replace(",", " ").split())))
+    """Unit codes separated by spaces, or by commas or semicolons when the cell has them (then a space belongs
+    to a code, as in "SHC 31; SHC 32"); sorted and without repeats."""
+    text = cell_text(value)
+    if "," in text or ";" in text:
+        parts = [" ".join(p.split()) for p in text.replace(";", ",").split(",")]
+    else:
+        parts = text.split()
+    return tuple(sorted({p for p in parts if p}))
 
 
 def _hours(value: Any) -> int | None:

@@ -62,6 +62,7 @@ class _NodeError(Exception):
         self.path, self.message = path, message
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
 MAX_DEPTH = 50
 MAX_NODES = 200_000  # a catalogue file has a few thousand; aliases of aliases can expand to billions
 
@@ -97,20 +98,31 @@ class _Converter:
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        # Merge keys (`<<: *base`) first, so the mapping's own keys override what they bring in; of several
+        # merged mappings the earlier wins. Their values count against the same node limit as any alias.
         for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in reversed(sources):
+                    if not isinstance(source, yaml.MappingNode):
+                        self.marks[path] = _position(key_node)
+                        raise _NodeError(path, "expected a mapping (or a list of mappings) after the merge key '<<'")
+                    out.update(self._mapping(source, path))
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.marks[path] = _position(key_node)
                 raise _NodeError(path, "expected plain keys (text), got a list or mapping as a key")
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.marks[path] = _position(key_node)
-                raise _NodeError(path, "expected plain keys, got a YAML merge key '<<'")
             # A key reads as the author wrote it: `on:` is 'on' and `1:` is '1', not True and 1.
             key = self._scalar(key_node, path)
             key = key if isinstance(key, str) else str(key_node.value)
             self.key_marks[path + (key,)] = _position(key_node)
-            if key in out:
+            if key in seen:
                 self.marks[path + (key,)] = _position(key_node)
                 raise _NodeError(path + (key,), f"duplicate key {key!r}")
+            seen.add(key)
             out[key] = self.convert(value_node, path + (key,))
         return out
 

@@ -120,7 +120,8 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind in ("string_type", "string_sub_type"):
         return f"expected text, got {_shown(value)}"
     if kind == "string_pattern_mismatch":
-        return f"expected a code of letters, digits and - / . _ (no spaces or marks), got {_shown(value)}"
+        return (f"expected a code of letters, digits and - / . _ (single spaces inside, no footnote marks), "
+                f"got {_shown(value)}")
     if kind == "string_too_short":
         return "expected non-empty text"
     if kind in ("bool_type", "bool_parsing"):

@@ -84,8 +84,8 @@ def test_unknown_unit_in_check_is_reported_not_raised(catalogue):
     ("- {id: r, kind: replacement, old: A2, new: A3, from: 0}",
      "qualifications[0].rules[0].from: expected a date (YYYY-MM-DD), got a whole number 0"),
     ("- {id: r, kind: mandatory, units: ['A1 ^']}",
-     "qualifications[0].rules[0].units[0]: expected a code of letters, digits and - / . _ (no spaces or marks), "
-     "got text 'A1 ^'"),
+     "qualifications[0].rules[0].units[0]: expected a code of letters, digits and - / . _ (single spaces inside, "
+     "no footnote marks), got text 'A1 ^'"),
 ])
 def test_rule_fields_are_strict(tmp_path, rule, message):
     from solver.errors import CatalogueError

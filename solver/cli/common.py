@@ -28,11 +28,11 @@ def parse_date(text: str | None, what: str = "--registered") -> dt.date | None:
 
 
 def parse_codes(values: list[str] | str | None) -> tuple[str, ...]:
-    """Unit codes given as repeated options, comma- or space-separated."""
+    """Unit codes given as repeated options or comma-separated; a space belongs to the code ("SHC 31")."""
     if not values:
         return ()
     items = [values] if isinstance(values, str) else values
-    return tuple(c for item in items for c in item.replace(",", " ").split() if c)
+    return tuple(" ".join(c.split()) for item in items for c in item.split(",") if c.strip())
 
 
 def print_json(data: Any) -> None:

@@ -15,8 +15,9 @@ from pydantic_core import PydanticCustomError
 from solver.linear import Linear, Terms
 
 Count = Annotated[int, Field(strict=True, ge=0)]
-# Unit codes as awarding bodies print them (8000-250, 600/5962/X): no spaces or footnote marks.
-Code = Annotated[str, Field(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]*$")]
+# Unit codes as awarding bodies print them (8000-250, 600/5962/X, sector codes such as "SHC 31"): single
+# spaces inside, no footnote marks (a trailing ^ or * is a footnote, not part of the code).
+Code = Annotated[str, Field(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]*(?: [A-Za-z0-9/._-]+)*$")]
 Tag = Annotated[str, Field(strict=True, min_length=1)]
 LevelNumber = Annotated[int, Field(strict=True, ge=0, le=8)]
 
