@@ -12,7 +12,7 @@ from pathlib import Path
 from solver.documents import CatalogueFile, Qualification, Unit
 from solver.errors import CatalogueError, LookupFailure, Problem
 from solver.located_yaml import LocatedDocument, PathKey, read_yaml
-from solver.rules import Context, Scope
+from solver.rules import Context, RuleBase, Scope
 from solver.validation import validate
 
 M = TypeVar("M", bound=BaseModel)
@@ -100,8 +100,10 @@ def credited_from(q: Qualification, achieved: frozenset[str]) -> dict[str, str]:
 
 
 def _with_rule_ids(q: Qualification) -> Qualification:
-    rules = tuple(r if r.id else r.model_copy(update={"id": f"{r.kind}-{i + 1}"}) for i, r in enumerate(q.rules))
-    return q.model_copy(update={"rules": rules})
+    rules = tuple(r.with_id(f"{r.kind}-{i + 1}") for i, r in enumerate(q.rules))
+    pathways = tuple(p.model_copy(update={"rules": tuple(r.with_id(f"{p.id}-{r.kind}-{i + 1}")
+                                                         for i, r in enumerate(p.rules))}) for p in q.pathways)
+    return q.model_copy(update={"rules": rules, "pathways": pathways})
 
 
 def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units: dict[str, Unit],
@@ -132,8 +134,14 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
                                     f"expected min <= max, got min {figures.min} > max {figures.max}"))
     rule_ids: set[str] = set()
     scope = _scope(q, units, group_ids, all_units)
-    for ri, rule in enumerate(q.rules):
-        path: PathKey = at + ("rules", ri)
+    placed: list[tuple[PathKey, RuleBase]] = [(at + ("rules", ri), rule) for ri, rule in enumerate(q.rules)]
+    pathway_ids: set[str] = set()
+    for pi, pathway in enumerate(q.pathways):
+        if pathway.id in pathway_ids:
+            problems.append(doc.problem(at + ("pathways", pi, "id"), f"duplicate pathway id {pathway.id!r}"))
+        pathway_ids.add(pathway.id)
+        placed += [(at + ("pathways", pi, "rules", ri), rule) for ri, rule in enumerate(pathway.rules)]
+    for path, rule in placed:
         if rule.id in rule_ids:
             problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule.id!r}"))
         rule_ids.add(rule.id or "")
@@ -209,6 +217,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             q = _with_rule_ids(q)
             for ri, rule in enumerate(q.rules):
                 sources[("rule", q.id, rule.id or "")] = _at(doc, ("qualifications", qi, "rules", ri))
+            for pi, pathway in enumerate(q.pathways):
+                for ri, rule in enumerate(pathway.rules):
+                    sources[("rule", q.id, rule.id or "")] = _at(doc, ("qualifications", qi, "pathways", pi,
+                                                                       "rules", ri))
             problems += _check_qualification(q, qi, doc, units, all_units=complete)
             qualifications.append(q)
     if problems:

@@ -35,7 +35,8 @@ class CheckResult:
         return {"qualification": self.qualification, "valid": self.valid, "units": list(self.units),
                 "credits": self.credits, "glh": self.glh, "new_glh": self.new_glh,
                 "rules": [{"id": v.id, "holds": v.holds, "required": v.required, "actual": v.actual,
-                           "description": v.sentence, "fix": v.fix, "source": v.source} for v in self.verdicts],
+                           "description": v.sentence, "fix": v.fix, "note": v.note, "source": v.source}
+                          for v in self.verdicts],
                 "fixes": self.fixes}
 
     def to_frame(self):

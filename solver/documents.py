@@ -65,8 +65,21 @@ class Figures(Frozen):
     operational_start: Date | None = None
 
 
+class Specialisation(Frozen):
+    """A named pathway of a qualification (an endorsed title): its own rules on top of the qualification's."""
+
+    id: Text
+    title: Text
+    rules: tuple[Rule, ...] = ()
+    note: str | None = None  # the awarding body's wording
+
+
 class Qualification(Frozen):
-    """A qualification: its identity, groups of units, rules of combination and published figures."""
+    """A qualification: its identity, groups of units, rules of combination and published figures.
+
+    With `pathways`, a learner follows exactly one of them: a unit set is valid when it meets the rules of the
+    qualification and of one pathway.
+    """
 
     id: Text
     accreditation: Text
@@ -75,6 +88,7 @@ class Qualification(Frozen):
     awarding_body: Text
     groups: tuple[Group, ...]
     rules: tuple[Rule, ...] = ()
+    pathways: tuple[Specialisation, ...] = ()
     figures: Figures = Figures()
 
     def unit_codes(self) -> list[str]:

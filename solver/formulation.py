@@ -17,7 +17,7 @@ from solver.learner import (
     new_glh_terms,
 )
 from solver.linear import Linear, total
-from solver.rules import Context, Verdict
+from solver.rules import Context, RuleBase, Verdict
 
 Tier = tuple[tuple[str, int], ...]  # minimise sum(coef * take[var])
 
@@ -32,6 +32,11 @@ class Formulation:
     requirements: tuple[Requirement, ...]
 
     @property
+    def rules(self) -> list[RuleBase]:
+        """The rules in force for this learner (their version covers the registration date)."""
+        return [req.rule for req in self.requirements if req.rule is not None]
+
+    @property
     def variables(self) -> tuple[str, ...]:
         return tuple(self.context.units)
 
@@ -40,7 +45,8 @@ class Formulation:
 
     def evaluate(self, pathway: frozenset[str]) -> list[Verdict]:
         """Plain-Python verdict of every requirement on a pathway: the independent check."""
-        return [replace(req.rule.evaluate(pathway, self.context), source=req.source) if req.rule is not None
+        return [replace(req.rule.evaluate(pathway, self.context), source=req.source, note=req.rule.note)
+                if req.rule is not None
                 else evaluate_requirement(req, pathway) for req in self.requirements]
 
     def valid(self, pathway: frozenset[str]) -> bool:
@@ -85,9 +91,10 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     """Build the request: the qualification's rules (with the learner's context) and the learner's asks."""
     check_learner(catalogue, q, learner)
     ctx = catalogue.context(q, learner.registered, frozenset(learner.achieved))
-    requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.describe(ctx), tuple(rule.linears(ctx)),
+    requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.summary(ctx), tuple(rule.linears(ctx)),
                                 rule=rule, bounds=rule.bounds(ctx),
-                                source=catalogue.source("rule", q.id, rule.id or "")) for rule in q.rules]
+                                source=catalogue.source("rule", q.id, rule.id or ""))
+                    for rule in q.rules if rule.applies(ctx)]
     extra = availability(ctx)
     if extra is not None:
         requirements.append(extra)

@@ -100,7 +100,7 @@ class Recommendation:
 def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]:
     """Why each unit is in a pathway; what all units share (mandatory set, goal matches) is computed once."""
     ctx, learner = f.context, f.learner
-    mandatory = {c for r in f.qualification.rules for c in r.forced(ctx)}
+    mandatory = {c for r in f.rules for c in r.forced(ctx)}
     goals = goal_scores(learner, ctx)
     credited_from = catalogue_credits(f.qualification, frozenset(learner.achieved))
 

@@ -46,5 +46,12 @@ def qualification_summary(catalogue: Catalogue, q) -> dict:
         "groups": [{"id": g.id, "name": g.name,
                     "units": [catalogue.units[c].model_dump(mode="json", exclude_none=True) for c in g.units]}
                    for g in q.groups],
-        "rules": [{"id": r.id, "kind": r.kind, "description": r.describe(ctx)} for r in q.rules],
+        "rules": [_rule(catalogue, q, r, ctx) for r in q.rules],
+        "pathways": [{"id": p.id, "title": p.title, "note": p.note,
+                      "rules": [_rule(catalogue, q, r, ctx) for r in p.rules]} for p in q.pathways],
     }
+
+
+def _rule(catalogue: Catalogue, q, rule, ctx) -> dict:
+    return {"id": rule.id, "kind": rule.kind, "description": rule.summary(ctx), "note": rule.note,
+            "source": catalogue.source("rule", q.id, rule.id or "")}

@@ -83,13 +83,18 @@ def test_show_certificate_units_by_group_and_rules_in_english(catalogue) -> None
             assert len(re.findall(rf"│ {code} ", out)) == 1, code
             assert (out.index(f"│ {code} ") > group_2_at) == (group.id == "G2"), code
     rules = lines[lines.index("Rules of combination") + 1:]
+    # Each rule's sentence, then the awarding body's own wording of it.
     assert rules == [
         "  total-credits: At least 13 and at most 36 credits in total.",
+        '      as published: "A minimum of 13 credits from a choice of units from Groups 1 and 2 (maximum 36)."',
         "  group-2-cap: At most 6 credits from Group 2.",
+        '      as published: "A maximum of 6 credits is allowed from Group 2."',
         "  coaching-359-not-339: 8000-359 replaces 8000-339 for learners registered from 2020-07-01 (unless "
         "8000-339 is already achieved); the two are never both claimed.",
+        '      as published: "Any new learners registered from 1 July 2020 must complete and claim 359 not 339."',
         "  coaching-360-not-340: 8000-360 replaces 8000-340 for learners registered from 2020-07-01 (unless "
         "8000-340 is already achieved); the two are never both claimed.",
+        '      as published: "Any new learners registered from 1 July 2020 must complete and claim 360 not 340."',
     ]
 
 
@@ -97,13 +102,15 @@ def test_show_certificate_units_by_group_and_rules_in_english(catalogue) -> None
 def test_show_by_id_or_accreditation(ref: str) -> None:
     out = run("catalogue", "show", ref)
     assert "3 units in 1 group" in out.splitlines()
-    assert out.splitlines()[-2:] == ["  total-credits: At least 14 credits in total.",
-                                     "  group-1-mandatory: Mandatory: all units of Group 1 (3 units)."]
+    lines = out.splitlines()
+    assert [lines[-4], lines[-2]] == ["  total-credits: At least 14 credits in total.",
+                                      "  group-1-mandatory: Mandatory: all units of Group 1 (3 units)."]
 
 
 def test_show_json_structure(catalogue) -> None:
     data = json.loads(run("catalogue", "show", "600/5962/X", "--json"))
-    assert list(data) == ["id", "accreditation", "title", "level", "awarding_body", "figures", "groups", "rules"]
+    assert list(data) == ["id", "accreditation", "title", "level", "awarding_body", "figures", "groups", "rules",
+                          "pathways"]
     assert data["figures"] == {"credits": {"min": 13, "max": 36}, "glh": 28, "average_glh": 42.5, "tqt": 130,
                                "induction_hours": 1.0, "tutorial_hours": 2.0, "operational_start": "2012-09-01"}
     assert [(g["id"], g["name"], len(g["units"])) for g in data["groups"]] == [("G1", "Group 1", 30),

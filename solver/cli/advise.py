@@ -58,13 +58,16 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     from rich.table import Table
 
     out = console()
-    table = Table(title=f"{result.qualification}: {len(result.units)} units, {result.credits} credits, "
+    from solver.rules import units_word
+
+    table = Table(title=f"{result.qualification}: {units_word(len(result.units))}, {result.credits} credits, "
                         f"{result.glh} GLH ({result.new_glh} new)")
     for col in ("rule", "requires", "has", "holds", "in words"):
         table.add_column(col)
     for v in result.verdicts:
-        table.add_row(plain(v.id), plain(v.required), plain(v.actual), "yes" if v.holds else "NO",
-                      plain(v.sentence))
+        note = f'\n[dim]as published: "{plain(" ".join(v.note.split()))}"[/dim]' if v.note else ""
+        words = plain(v.sentence) + note
+        table.add_row(plain(v.id), plain(v.required), plain(v.actual), "yes" if v.holds else "NO", words)
     out.print(table)
     fixes = plain("; ".join(result.fixes))
     out.print("[bold green]Valid.[/]" if result.valid else f"[bold red]Not valid.[/] To fix: {fixes}")

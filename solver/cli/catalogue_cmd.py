@@ -94,9 +94,21 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     units = _plural(sum(len(g["units"]) for g in summary["groups"]), "unit")
     out.print(f"{units} in {_plural(len(summary['groups']), 'group')}")
     out.print("[bold]Rules of combination[/bold]")
+    _print_rules(out, summary["rules"])
+    if summary["pathways"]:
+        out.print("[bold]Pathways[/bold] (a learner follows exactly one; each adds its own rules)")
+        for p in summary["pathways"]:
+            out.print(f"  {plain(p['id'])}: {plain(p['title'])}", soft_wrap=True)
+            _print_rules(out, p["rules"], indent="    ")
+
+
+def _print_rules(out, rules: list[dict], indent: str = "  ") -> None:
     # One rule per line, never wrapped, so the sentences can be read, grepped and compared as they are.
-    for r in summary["rules"]:
-        out.print(f"  {plain(r['id'])}: {plain(r['description'])}.", soft_wrap=True)
+    for r in rules:
+        out.print(f"{indent}{plain(r['id'])}: {plain(r['description'])}.", soft_wrap=True)
+        if r["note"]:
+            out.print(f"{indent}    [italic]as published:[/italic] \"{plain(' '.join(r['note'].split()))}\"",
+                      soft_wrap=True)
 
 
 @app.command("schema")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from solver.linear import Linear, Terms
@@ -51,6 +52,17 @@ Metric = Literal["credits", "units", "glh"]
 METRIC_WORDS = {"credits": ("credit", "credits"), "units": ("unit", "units"), "glh": ("GLH", "GLH")}
 Where = tuple[str | int, ...]  # a path inside the rule's own YAML mapping, e.g. ('where', 'groups', 0)
 Reference = tuple[Where, Literal["unit", "group"], str]  # where a rule names a unit or group, what, and which
+
+
+class _FrozenMapping(dict):
+    """A mapping value of a frozen rule (its readings): hashable, so rules stay usable as cache keys."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(json.dumps(self, sort_keys=True, default=str))
+
+
+def _hashable(value: dict) -> dict:
+    return _FrozenMapping({k: _FrozenMapping(v) if isinstance(v, dict) else v for k, v in value.items()})
 
 
 class UnitFacts(Protocol):
@@ -97,6 +109,7 @@ class Verdict:
     sentence: str
     fix: str | None = None
     source: str | None = None  # where the rule is written (file:line:column), when it came from a file
+    note: str | None = None  # the awarding body's own wording of the rule
 
 
 class Side(StrEnum):
@@ -152,7 +165,55 @@ class RuleBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     id: Annotated[str, Field(strict=True, min_length=1)] | None = None
-    note: str | None = None  # the awarding body's wording, kept for reference
+    note: str | None = None  # the awarding body's wording, shown beside the rule's own sentence
+    # A version of the rules: the rule applies to learners registered from / until these dates.
+    registered_from: Date | None = None
+    registered_until: Date | None = None
+    # Alternative readings of ambiguous wording: the fields above state the reading named `reading`; each
+    # entry of `readings` names another and the fields it changes ({exactly: {max: 6}}).
+    reading: Annotated[str, Field(strict=True, min_length=1)] | None = None
+    readings: Annotated[dict[str, dict[str, Any]], AfterValidator(_hashable)] = Field(default_factory=lambda: _FrozenMapping())
+
+    def applies(self, ctx: Context) -> bool:
+        """Whether the rule is in force for this learner (its version covers their registration date)."""
+        if self.registered_from is not None and not ctx.registered_from(self.registered_from):
+            return False
+        if self.registered_until is not None:
+            return ctx.registered is not None and ctx.registered <= self.registered_until
+        return True
+
+    def summary(self, ctx: Context) -> str:
+        """The rule's sentence with when it applies and which reading it states, for listings and explanations."""
+        text = self.describe(ctx)
+        if self.version():
+            text += f", {self.version()}"
+        names = self.reading_names()
+        if names:
+            text += f" (read as {names[0]!r}; other readings: {', '.join(repr(n) for n in names[1:])})"
+        return text
+
+    def version(self) -> str:
+        """When the rule applies, in words, or '' when it always does."""
+        parts = []
+        if self.registered_from is not None:
+            parts.append(f"from {self.registered_from.isoformat()}")
+        if self.registered_until is not None:
+            parts.append(f"until {self.registered_until.isoformat()}")
+        return f"for learners registered {' '.join(parts)}" if parts else ""
+
+    def read_as(self, name: str) -> RuleBase:
+        """The rule under its reading `name` (itself if that is its stated reading or it has no such reading)."""
+        if name not in self.readings:
+            return self
+        fields = {**self.model_dump(by_alias=True, exclude={"readings", "reading"}, exclude_none=True),
+                  **self.readings[name]}
+        return type(self).model_validate({**fields, "reading": name})
+
+    def reading_names(self) -> list[str]:
+        """Every reading of the rule, its stated one first; empty when its wording admits one reading."""
+        if not self.readings:
+            return []
+        return [self.reading or "stated", *(n for n in self.readings if n != self.reading)]
 
     def linears(self, ctx: Context) -> list[Linear]:
         return []
@@ -176,7 +237,31 @@ class RuleBase(BaseModel):
                 out.append((where, f"{what} {ref!r} is not part of the qualification"))
         # The kind's own checks are independent of its references, but whether its bounds can be met is
         # only judged once every unit it names is known.
-        return out + self.own_problems(dataclasses.replace(scope, context=None) if out else scope)
+        out += self.own_problems(dataclasses.replace(scope, context=None) if out else scope)
+        if self.registered_from and self.registered_until and self.registered_until < self.registered_from:
+            out.append((("registered_until",), f"expected a date on or after registered_from "
+                                               f"({self.registered_from.isoformat()}), got "
+                                               f"{self.registered_until.isoformat()}"))
+        for name in self.readings:
+            out += self._reading_problems(name, scope)
+        return out
+
+    def _reading_problems(self, name: str, scope: Scope) -> list[tuple[Where, str]]:
+        """A reading changes fields of the same kind of rule, to values that make sense on their own."""
+        where: Where = ("readings", name)
+        changed = self.readings[name]
+        if not isinstance(changed, dict) or not changed:
+            return [(where, "expected a mapping of the fields this reading changes, e.g. {max: 6}")]
+        fixed = {"id", "kind", "readings", "reading", "note"} & set(changed)
+        if fixed:
+            return [(where, f"a reading cannot change {', '.join(sorted(fixed))}")]
+        try:
+            alternative = self.read_as(name)
+        except ValidationError as err:
+            first = err.errors(include_url=False)[0]
+            field = ".".join(str(x) for x in first["loc"])
+            return [(where + tuple(first["loc"]), f"reading {name!r}: {field}: {first['msg']}")]
+        return [(where + w, f"reading {name!r}: {m}") for w, m in alternative.own_problems(scope)]
 
     def own_problems(self, scope: Scope) -> list[tuple[Where, str]]:
         """Checks of the kind itself (bounds that can never hold, a unit replacing itself), references known."""
@@ -191,7 +276,13 @@ class RuleBase(BaseModel):
         return frozenset()
 
     def cutoffs(self) -> tuple[dt.date, ...]:
-        """Registration dates at which the rule treats learners differently."""
+        """Registration dates at which the rule treats learners differently: its version's, and its kind's."""
+        out = [d for d in (self.registered_from,) if d is not None]
+        if self.registered_until is not None:
+            out.append(self.registered_until + dt.timedelta(days=1))
+        return (*out, *self.kind_cutoffs())
+
+    def kind_cutoffs(self) -> tuple[dt.date, ...]:
         return ()
 
     def credits(self, achieved: frozenset[str]) -> dict[str, str]:

@@ -53,7 +53,7 @@ class ReplacementRule(RuleBase):
     def own_problems(self, scope: Scope) -> list[tuple[Where, str]]:
         return [(("new",), "expected a different unit from 'old'")] if self.old == self.new else []
 
-    def cutoffs(self) -> tuple[dt.date, ...]:
+    def kind_cutoffs(self) -> tuple[dt.date, ...]:
         return (self.from_date,)
 
     def without_unit(self, code: str) -> ReplacementRule | None:

@@ -1,0 +1,66 @@
+"""Alternative readings of ambiguous wording: which rules admit several, and a qualification read one way."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from solver.catalogue import Catalogue
+from solver.documents import Qualification
+from solver.errors import LookupFailure
+from solver.learner import Learner
+
+Choice = str | Mapping[str, str]  # one reading name for every rule that has it, or rule id -> reading name
+
+
+def ambiguous(q: Qualification) -> dict[str, list[str]]:
+    """Rule id -> its readings (the stated one first), for every rule whose wording admits several."""
+    return {rule.id or "": rule.reading_names() for rule in q.rules if rule.readings}
+
+
+def reading_names(q: Qualification) -> list[str]:
+    """Every reading name any rule of `q` declares, in the order they are first met."""
+    return list(dict.fromkeys(name for names in ambiguous(q).values() for name in names))
+
+
+def read_as(q: Qualification, choice: Choice) -> Qualification:
+    """`q` with its ambiguous rules read as chosen: a name applies to every rule that declares it, a mapping
+    names a reading per rule id. An unknown name or rule is a LookupFailure that lists the known ones."""
+    rules = ambiguous(q)
+    chosen = dict(choice) if isinstance(choice, Mapping) else {rid: choice for rid, names in rules.items()
+                                                               if choice in names}
+    if isinstance(choice, str) and not chosen:
+        known = ", ".join(reading_names(q)) or "none (no rule of it is ambiguous)"
+        raise LookupFailure(f"no rule of {q.id} has a reading {choice!r}; readings: {known}")
+    for rule_id, name in chosen.items():
+        if rule_id not in rules:
+            raise LookupFailure(f"rule {rule_id!r} of {q.id} has no alternative readings; ambiguous rules: "
+                                f"{', '.join(rules) or 'none'}")
+        if name not in rules[rule_id]:
+            raise LookupFailure(f"rule {rule_id!r} has no reading {name!r}; its readings: "
+                                f"{', '.join(rules[rule_id])}")
+    return q.model_copy(update={"rules": tuple(r.read_as(chosen[r.id]) if r.id in chosen else r for r in q.rules)})
+
+
+@dataclass(frozen=True)
+class ReadingComparison:
+    """One figure under each reading of a qualification, side by side."""
+
+    qualification: str
+    readings: dict[str, object]  # reading name -> the query's result under it
+
+    def to_dict(self) -> dict:
+        return {"qualification": self.qualification,
+                "readings": {name: getattr(r, "to_dict", lambda r=r: r)() for name, r in self.readings.items()}}
+
+
+def each_reading(catalogue: Catalogue, qualification: str | Qualification, query, learner: Learner = Learner()
+                 ) -> ReadingComparison:
+    """`query(catalogue, q, learner)` under every reading of `q` (its stated rules first, as 'stated')."""
+    q = catalogue.qualification(qualification)
+    out: dict[str, object] = {"stated": query(catalogue, q, learner)}
+    for name in reading_names(q):
+        read = read_as(q, name)
+        if read != q:  # a name that is some rule's stated reading reads the same as the stated rules
+            out[name] = query(catalogue, read, learner)
+    return ReadingComparison(q.accreditation, out)
