@@ -96,8 +96,8 @@ def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, gro
     for k in q["figures"]:
         prov[at + ("figures", k)] = facts.figures[k].where
     for problem in facts.problems:
-        key = next((k for k in FIGURE_ORDER if problem.value.startswith(k + ":")), None)
-        place: PathKey = at + ("figures", key) if key and key in q["figures"] else at
+        name = next((k for k in FIGURE_ORDER if problem.value.startswith(k + ":")), None)
+        place: PathKey = at + ("figures", name) if name and name in q["figures"] else at
         review.append(ReviewItem("figure", problem.value, problem.where, problem.text, place))
     clauses = combination.sentence_clauses(facts.sentences, groups)
     found = combination.readings(clauses, groups)
