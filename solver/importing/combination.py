@@ -42,8 +42,8 @@ def sentence_clauses(sentences: list[Fact], groups: list[dict]) -> list[tuple[Fa
 
 def resolve(label: str, groups: list[dict]) -> list[dict]:
     """The groups a printed reference names: "2" -> Group 2; "OPTIONAL" -> every optional group."""
-    exact = [g for g in groups if g["label"].upper() == label]
-    return exact or [g for g in groups if g["name"].upper().startswith(label + " ")]
+    exact = [g for g in groups if g["label"].upper() == label.upper()]
+    return exact or [g for g in groups if g["name"].upper().startswith(label.upper() + " ")]
 
 
 def readings(clauses: list[tuple[Fact, list[Clause] | None]], own: list[dict]) -> list[Reading]:
@@ -100,12 +100,22 @@ def contradictions(found: list[Reading]) -> list[Reading]:
         for b in sums:
             if a is not b and key(a) == key(b) and (a.rule or {}).get("min", 0) > (b.rule or {}).get("max", 10**9):
                 for r, other in ((a, b), (b, a)):
-                    r.problem = f"contradicts {other.text!r} ({other.source})"
+                    r.problem = f"reads as {_bounds(r.rule)}, but {other.source} reads as {_bounds(other.rule)}"
                     r.kind = "contradiction"
     for r in found:
         if r.kind == "contradiction":
             r.rule = None
     return found
+
+
+def _bounds(rule: dict | None) -> str:
+    """"2 or more units from optional": a sum rule's reading, to set two contradictory ones side by side."""
+    rule = rule or {}
+    low, high = rule.get("min"), rule.get("max")
+    span = f"exactly {low}" if low == high else f"{low} or more" if high is None else \
+        f"at most {high}" if low is None else f"{low} to {high}"
+    groups = rule.get("where", {}).get("groups")
+    return f"{span} {rule.get('sum')}" + (f" from {', '.join(groups)}" if groups else "")
 
 
 def replacements(blocks: tuple[Block, ...], code_of) -> list[Reading]:

@@ -28,7 +28,7 @@ UNIT = r"(?:(optional|mandatory) )?(credits?|units?|glh|guided learning hours)"
 LABELS = r"([a-z0-9]{1,2}(?:(?:,| and|, and| or|, or) (?!a (?:minimum|maximum|total))[a-z0-9]{1,2}\b)*)"
 TOKENS = [  # (name, pattern at the start of what is left)
     ("only_from", r"all (?:the )?units takenfrom (?:the )?groups? " + LABELS),
-    ("all", r"all (?:(\d+) )?(?:of )?(?:the )?(?:(optional|mandatory) )?(?:units?)?(?: listed)?"),
+    ("all", r"all(?: (\d+))?(?: of)?(?: the)?(?: (optional|mandatory))?(?: units?)?(?: listed)?"),
     ("min", r"(?:a minimum of|at least|minimum of|minimum|no fewer than|not less than) (\d+) " + UNIT),
     ("max", r"(?:a maximum of|at most|maximum of|maximum|no more than|not more than|up to) (\d+) " + UNIT),
     ("count", r"(?:exactly )?(\d+) " + UNIT),

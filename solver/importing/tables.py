@@ -9,7 +9,7 @@ from solver.importing.document import Block, Line
 
 # Column role -> heading patterns, tried on the lower-cased heading with footnote marks removed.
 COLUMNS = {
-    "code": r"unit (code|ref(erence)?( number| no\.?)?|number|no\.?)|ref|code|urn|unique reference number",
+    "code": r"unit( code| ref(erence)?( number| no\.?)?| number| no\.?)?|ref|code|urn|unique reference number",
     "title": r"(unit )?(title|name)",
     "level": r"(unit )?level",
     "credits": r"cv|credits?( value)?|unit credit value",
