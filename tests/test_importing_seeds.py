@@ -21,7 +21,8 @@ from solver.importing.draft import import_specification
 from solver.importing.tables import unit_tables
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
-PAIRS = {"000_9520fe2c4e7c693c.txt": "ilm-l3-leadership.yaml", "004_0499eb7c67826ca5.txt": "ilm-l2-leadership-team-skills.yaml"}
+PAIRS = {"000_9520fe2c4e7c693c.txt": "ilm-l3-leadership.yaml",
+         "004_0499eb7c67826ca5.txt": "ilm-l2-leadership-team-skills.yaml"}
 
 
 def comparable(catalogue) -> dict:
