@@ -125,3 +125,21 @@ def test_a_word_rendering_of_a_fixture_reads_the_same(tmp_path):
 def test_a_file_that_is_not_a_specification_is_refused():
     with pytest.raises(InputError, match="not a qualification specification"):
         import_specification(FIXTURES / "not-a-spec.txt")
+
+
+def test_rules_under_a_heading_and_a_row_broken_over_two_lines(tmp_path):
+    # harbour-l4-award.md: "Rules of combination" is a heading over three sentences; unit J/617/1234's title
+    # runs on into a second row with no code; the credit value is printed "12-20".
+    for path in (FIXTURES / "harbour-l4-award.md",
+                 write_pdf(list(read_document(FIXTURES / "harbour-l4-award.md").blocks), tmp_path / "h.pdf")):
+        draft = import_specification(path)
+        doc = draft.document
+        assert doc["units"][0] == {"code": "J/617/1234", "title": "Managing Operational Plans and Resources",
+                                   "level": 4, "credits": 6, "glh": 24}
+        assert len(doc["units"]) == 5
+        q = doc["qualifications"][0]
+        assert q["figures"] == {"credits": {"min": 12, "max": 20}, "glh": 60, "tqt": 150, "duration": "12 months"}
+        assert bare(q["rules"]) == [{"kind": "sum", "sum": "credits", "min": 12, "max": 20},
+                                    {"kind": "sum", "sum": "credits", "where": {"min_level": 4}, "min": 8},
+                                    {"kind": "sum", "sum": "credits", "where": {"groups": ["GB"]}, "max": 6}]
+        assert draft.review == []

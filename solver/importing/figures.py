@@ -51,17 +51,32 @@ class QualificationFacts:
 def key_values(blocks: tuple[Block, ...]) -> list[tuple[str, str, str, int]]:
     """(figure, value, where, block index) for every recognised key in 2-cell rows and "Key: value" lines."""
     found = []
+    under_rules = False  # inside the paragraphs below a "Rules of Combination" heading
     for index, block in enumerate(blocks):
         pairs = [(r.cells[0], r.cells[1], r.where) for r in block.rows if len(r.cells) == 2] \
             if isinstance(block, Table) else []
-        if isinstance(block, Line) and ":" in block.text:
-            key, _, value = block.text.partition(":")
-            pairs = [(key, value, block.where)]
+        if isinstance(block, Line):
+            key, colon, value = block.text.partition(":")
+            if figure_of(block.text) == "rules":
+                under_rules = True
+                continue
+            if under_rules and not (colon and figure_of(key)) and not _heading(block.text):
+                found.append(("rules", block.text, block.where, index))
+                continue
+            pairs = [(key, value, block.where)] if colon else []
+        under_rules = False
         for key, value, where in pairs:
             figure = figure_of(key)
             if figure and value.strip():
                 found.append((figure, value.strip(), where, index))
     return found
+
+
+def _heading(text: str) -> bool:
+    """A line that ends the paragraphs of rules: a group heading or a qualification title."""
+    from solver.importing.tables import group_of
+
+    return bool(TITLE.match(text)) or group_of(Line(text, "")) is not None
 
 
 def figure_of(key: str) -> str | None:

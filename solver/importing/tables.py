@@ -108,6 +108,8 @@ def unit_tables(blocks: tuple[Block, ...]) -> list[UnitTable]:
                 tables.append(UnitTable(inner[0], inner[1], filled[0], row.where, missing=tables[-1].missing))
             elif roles is not None and _looks_like_unit(row.cells, roles):
                 tables[-1].rows.append(_unit_row(row.cells, roles, row.where))
+            elif roles is not None and tables[-1].rows and filled and not _cell(row.cells, roles, "code"):
+                tables[-1].rows[-1] = _continued(tables[-1].rows[-1], row.cells, roles, row.where)
     return tables
 
 
@@ -119,6 +121,16 @@ def _cell(cells: tuple[str, ...], roles: dict[str, int], role: str) -> str:
 def _looks_like_unit(cells: tuple[str, ...], roles: dict[str, int]) -> bool:
     code, _ = split_code(_cell(cells, roles, "code"))
     return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9/._-]*", code)) and bool(_cell(cells, roles, "title"))
+
+
+def _continued(unit: UnitRow, cells: tuple[str, ...], roles: dict[str, int], where: str) -> UnitRow:
+    """A row broken over a line or page: the rest of its title, and any value the first part lacked."""
+    parts = {role: _cell(cells, roles, role) for role in ("title", "level", "credits", "glh")}
+    mine = {"title": unit.title, "level": unit.level, "credits": unit.credits, "glh": unit.glh}
+    joined = {role: (f"{mine[role]} {text}".strip() if role == "title" else mine[role] or text)
+              for role, text in parts.items()}
+    return UnitRow(unit.code, joined["title"], joined["level"], joined["credits"], joined["glh"],
+                   f"{unit.where} + {where}", unit.marks)
 
 
 def _unit_row(cells: tuple[str, ...], roles: dict[str, int], where: str) -> UnitRow:
