@@ -143,3 +143,14 @@ def test_rules_under_a_heading_and_a_row_broken_over_two_lines(tmp_path):
                                     {"kind": "sum", "sum": "credits", "where": {"min_level": 4}, "min": 8},
                                     {"kind": "sum", "sum": "credits", "where": {"groups": ["GB"]}, "max": 6}]
         assert draft.review == []
+
+
+def test_a_row_of_a_unit_table_that_is_not_a_unit_is_reported_not_dropped(tmp_path):
+    text = (FIXTURES / "safety-l1-award.md").read_text(encoding="utf-8") + "| Total | | | 18 | 55 |\n"
+    (tmp_path / "spec.md").write_text(text, encoding="utf-8")
+    draft = import_specification(tmp_path / "spec.md")
+    assert len(draft.document["units"]) == 3
+    unread = [r for r in draft.review if r.kind == "unparsed-row"]
+    assert [(r.text, r.source, r.path) for r in unread] == [
+        ("Total |  |  | 18 | 55", "line 15", ("qualifications", 0, "groups", 0))]
+    assert "# REVIEW: unparsed-row: a row of the unit table that is not a unit" in draft.to_yaml()

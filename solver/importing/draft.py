@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,20 @@ def build_draft(doc: Document) -> Draft:
     body = figures.awarding_body(doc.blocks)
     for qi, facts in enumerate(sections):
         _qualification(draft, qi, facts, read.groups, body, len(sections), doc)
+    draft.review = [_rehomed(item, read.groups, draft.document["qualifications"]) for item in draft.review]
     return draft
+
+
+def _rehomed(item: ReviewItem, groups: list[dict], qualifications: list[dict]) -> ReviewItem:
+    """A remark about a unit table, placed at that group in the first qualification that has it."""
+    if item.path[:1] != ("groups",):
+        return item
+    gid = groups[int(item.path[1])]["id"]
+    for qi, q in enumerate(qualifications):
+        for gi, g in enumerate(q["groups"]):
+            if g["id"] == gid:
+                return replace(item, path=("qualifications", qi, "groups", gi))
+    return replace(item, path=("qualifications",))
 
 
 def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, groups: list[dict], body,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from solver.importing.document import Block, Line
+from solver.importing.document import Block, Line, Row
 
 # Column role -> heading patterns, tried on the lower-cased heading with footnote marks removed.
 COLUMNS = {
@@ -42,6 +42,7 @@ class UnitTable:
     where: str
     rows: list[UnitRow] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # columns the table lacks
+    unread: list[Row] = field(default_factory=list)  # rows that are neither a unit nor the rest of one
 
 
 def heading_roles(cells: tuple[str, ...]) -> dict[str, int] | None:
@@ -110,6 +111,8 @@ def unit_tables(blocks: tuple[Block, ...]) -> list[UnitTable]:
                 tables[-1].rows.append(_unit_row(row.cells, roles, row.where))
             elif roles is not None and tables[-1].rows and filled and not _cell(row.cells, roles, "code"):
                 tables[-1].rows[-1] = _continued(tables[-1].rows[-1], row.cells, roles, row.where)
+            elif filled:
+                tables[-1].unread.append(row)
     return tables
 
 

@@ -44,6 +44,9 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
         if gid != group_id(table.label):
             out.review.append(ReviewItem("assumption", f"a second {table.name!r} heading; kept as group {gid!r}",
                                          table.where, table.heading, ("groups", gi)))
+        for skipped in table.unread:
+            out.review.append(ReviewItem("unparsed-row", "a row of the unit table that is not a unit; not imported",
+                                         skipped.where, " | ".join(skipped.cells), ("groups", gi)))
         for row in table.rows:
             unit = {"code": row.code, "title": row.title, "level": whole(row.level), "credits": whole(row.credits),
                     "glh": whole(row.glh)}
