@@ -154,3 +154,43 @@ def test_a_row_of_a_unit_table_that_is_not_a_unit_is_reported_not_dropped(tmp_pa
     assert [(r.text, r.source, r.path) for r in unread] == [
         ("Total |  |  | 18 | 55", "line 15", ("qualifications", 0, "groups", 0))]
     assert "# REVIEW: unparsed-row: a row of the unit table that is not a unit" in draft.to_yaml()
+
+
+def riverside_docx(path: Path) -> Path:
+    """A Word layout unlike ILM's: group headings as merged rows inside one unit table, a barred pair."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Level 3 Extended Certificate in Hospitality Supervision", 1)
+    details = document.add_table(rows=0, cols=2)
+    for key, value in [("Qualification Accreditation Number", "603/1111/2"), ("Awarding Body", "Riverside Board"),
+                       ("Credit Value", "24 credits"), ("Guided Learning Hours (GLH)", "96"),
+                       ("Rules of combination", "Learners must achieve all units in Group A and a minimum of 9 "
+                        "credits from Group B. Units B2 and B3 are barred combinations.")]:
+        cells = details.add_row().cells
+        cells[0].text, cells[1].text = key, value
+    units = document.add_table(rows=0, cols=5)
+    first = units.add_row().cells
+    first[0].merge(first[4]).text = "Group A – Mandatory"
+    for values in [("Ref", "Title", "Level", "CV", "GLH"), ("A1", "Food Safety Supervision", "3", "5", "20"),
+                   ("A2", "Leading Shifts", "3", "10", "40"), ("Group B", "", "", "", ""),
+                   ("B1", "Rota Planning", "3", "3", "12"), ("B2", "Bar Management", "3", "6", "24"),
+                   ("B3", "Cellar Management", "3", "6", "24")]:
+        for cell, value in zip(units.add_row().cells, values):
+            cell.text = value
+    document.save(str(path))
+    return path
+
+
+def test_group_headings_inside_a_word_table_and_a_barred_pair(tmp_path):
+    draft = import_specification(riverside_docx(tmp_path / "riverside.docx"))
+    q = draft.document["qualifications"][0]
+    assert [(g["id"], g["units"]) for g in q["groups"]] == [("GA", ["A1", "A2"]), ("GB", ["B1", "B2", "B3"])]
+    # "Group A – Mandatory" and "all units in Group A" are one rule.
+    assert bare(q["rules"]) == [{"kind": "mandatory", "groups": ["GA"]},
+                                {"kind": "sum", "sum": "credits", "where": {"groups": ["GB"]}, "min": 9},
+                                {"kind": "barred", "units": ["B2", "B3"]}]
+    assert draft.review == []
+    assert "# table 2, row 1" in draft.to_yaml()  # Group A's heading row
+    (tmp_path / "draft.yaml").write_text(draft.to_yaml(), encoding="utf-8")
+    assert load_catalogue(tmp_path / "draft.yaml").qualification("603/1111/2").title.startswith("Level 3 Extended")

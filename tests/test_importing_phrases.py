@@ -29,6 +29,9 @@ SUM = "sum"
      [Clause(SUM, "credits", min=13, groups=("1",)), Clause(SUM, "credits", max=6, groups=("2",))]),
     ("No more than 8 credits may be taken at level 2.", [Clause(SUM, "credits", max=8, level=2)]),
     ("A maximum of 9 credits can be taken from Group B.", [Clause(SUM, "credits", max=9, groups=("B",))]),
+    ("Units B2 and B3 are barred combinations.", [Clause("barred", codes=("b2", "b3"))]),
+    ("Learners must not take both 8000-339 and 8000-359.", [Clause("barred", codes=("8000-339", "8000-359"))]),
+    ("Units 339 and 359 cannot be taken together.", [Clause("barred", codes=("339", "359"))]),
 ])
 def test_sentences_the_grammar_reads(sentence, expected):
     assert parse_sentence(sentence) == expected
@@ -45,7 +48,7 @@ def test_a_heading_speaks_of_its_own_group():
     "Learners must choose one pathway.",
     "Refer to the overview of units table.",
     "A minimum of 13 credits unless the centre agrees otherwise.",
-    "Learners must not take both 8000-339 and 8000-359.",
+    "Learners must not take 8000-339 unless they have 8000-359.",
     "Learners may take up to 2 units of their choice.",
     "All 3 units.",  # all of which group?
 ])

@@ -33,9 +33,14 @@ def sentence_clauses(sentences: list[Fact], groups: list[dict]) -> list[tuple[Fa
         rest = g["heading"][len(g["name"]):].strip(" -–:") if g["heading"].lower().startswith(g["name"].lower()) \
             else ""
         words = rest.strip("() ")
+        # "Mandatory Units", "Mandatory Group A", "Group A - Compulsory": every unit under it must be taken.
+        mandatory = re.match(r"(mandatory|compulsory)\b", g["name"], re.IGNORECASE) or \
+            words.lower() in ("mandatory", "compulsory")
+        if words.lower() in ("mandatory", "compulsory", "optional"):
+            words = ""
         if words:
             out.append((Fact(words, g["where"], g["heading"]), parse_sentence(words, scope=(g["label"],))))
-        elif g["label"] == "Mandatory":  # "Mandatory Units" alone says every unit under it must be taken
+        elif mandatory:
             out.append((Fact("all", g["where"], g["heading"]), [Clause("mandatory", groups=(g["label"],))]))
     return out
 
@@ -65,6 +70,13 @@ def _reading(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
             return Reading(None, fact.where, fact.text, f"no group {label.title()!r} in this qualification")
         ids += [g["id"] for g in named]
     note = {"note": fact.text}
+    if clause.kind == "barred":
+        units = [c for g in own for c in g["units"]]
+        codes = [next((u for u in units if u.lower() == c or u.lower().endswith(("-" + c, "/" + c))), None)
+                 for c in clause.codes]
+        if None in codes:
+            return Reading(None, fact.where, fact.text, "names a unit not in this qualification", "mismatch")
+        return Reading({"kind": "barred", "units": codes} | note, fact.where, fact.text)
     if clause.kind == "only_from":
         return Reading(None, fact.where, fact.text, extra={"only_from": ids})
     if clause.kind == "mandatory":

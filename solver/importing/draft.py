@@ -167,6 +167,8 @@ def _rule_id(rule: dict) -> str:
         return f"replace-{rule['old']}"
     if rule["kind"] == "mandatory":
         return "mandatory-" + "-".join(rule["groups"]).lower()
+    if rule["kind"] == "barred":
+        return "barred-" + "-".join(rule["units"]).lower().replace("/", "-")
     where = rule.get("where", {})
     scope = "-".join(where.get("groups", [])).lower() or "total"
     level = "".join(f"-{k.replace('_', '-')}-{where[k]}" for k in ("level", "min_level", "max_level") if k in where)

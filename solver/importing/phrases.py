@@ -46,7 +46,7 @@ SKIP = re.compile(r"^(?:,|and|the|which|with|that)\b\s*|^,\s*")
 class Clause:
     """One requirement read from a sentence, with its group references as printed ("1", "A", "optional")."""
 
-    kind: str  # "sum", "mandatory" or "only_from"
+    kind: str  # "sum", "mandatory", "barred" or "only_from"
     metric: str = "credits"
     min: int | None = None
     max: int | None = None
@@ -78,9 +78,23 @@ def labels(text: str) -> tuple[str, ...]:
     return tuple(p.upper() for p in re.split(r",? and |,? or |, ", text) if p)
 
 
+CODE = r"(?:units? )?([a-z0-9][\w/.-]*)"
+BARRED = [re.compile(p) for p in (
+    CODE + r" and " + CODE + r" (?:are|form) (?:a )?barred(?: combinations?| pairs?)?",
+    r"(?:learners |candidates )?(?:cannot|can not|may not|must not|should not) (?:take|achieve|complete|combine|"
+    r"claim) (?:both )?" + CODE + r" and " + CODE + r"(?: together)?",
+    CODE + r" and " + CODE + r" (?:cannot|can not|may not|must not) (?:both )?be (?:taken|achieved|combined|claimed)"
+    r"(?: together)?",
+)]
+
+
 def parse_sentence(sentence: str, scope: tuple[str, ...] = ()) -> list[Clause] | None:
     """The clauses of one sentence, or None when any part of it is not understood. `scope` is the group a
     heading's own sentence speaks of ("Optional Units (one unit must be completed)")."""
+    plain = " ".join(sentence.lower().split()).strip(" .")
+    for pattern in BARRED:  # read before the fillers go: "must not take" is the whole point here
+        if m := pattern.fullmatch(plain):
+            return [Clause("barred", codes=(m.group(1), m.group(2)))]
     clauses: list[Clause] = []
     parts = r"\s*(?:\bplus\b|;|:|\bin addition\b|\balong with\b|,? and (?=" + BOUND_START + r"))\s*"
     for segment in re.split(parts, normalise(sentence)):

@@ -82,6 +82,7 @@ def unit_tables(blocks: tuple[Block, ...]) -> list[UnitTable]:
     tables: list[UnitTable] = []
     heading: tuple[str, str, str, str] | None = None  # name, label, printed heading, where
     roles: dict[str, int] | None = None
+    width = 0
     for block in blocks:
         if isinstance(block, Line):
             found = group_of(block)
@@ -89,13 +90,20 @@ def unit_tables(blocks: tuple[Block, ...]) -> list[UnitTable]:
                 heading = (found[0], found[1], block.text, block.where)
             continue
         rows = list(block.rows)
-        own = heading_roles(rows[0].cells) if rows else None
-        if own is not None:
-            rows = rows[1:]
-            roles = own
-        elif not (tables and roles and rows and len(rows[0].cells) == len(block.rows[0].cells)
-                  and _looks_like_unit(rows[0].cells, roles)):
+        # The heading row may sit under a group heading printed as the table's first row.
+        head = next((i for i, r in enumerate(rows[:3]) if heading_roles(r.cells)), None)
+        if head is not None:
+            for row in rows[:head]:
+                filled = [c for c in row.cells if c.strip()]
+                found = group_of(Line(filled[0], row.where)) if len(filled) == 1 else None
+                if found:
+                    heading = (found[0], found[1], filled[0], row.where)
+            roles, width = heading_roles(rows[head].cells), len(rows[head].cells)
+            rows = rows[head + 1:]
+        elif not (tables and roles and rows and len(rows[0].cells) == width and _looks_like_unit(rows[0].cells, roles)):
             continue  # not a unit table, nor the rest of the last one
+        if roles is None:
+            continue
         if heading is not None or not tables:
             name, label, printed, where = heading or ("Units", "1", "", block.where)
             tables.append(UnitTable(name, label, printed, where,
