@@ -51,7 +51,7 @@ def test_urn_codes_reference_number_columns_mandatory_complete_all_and_a_contrad
     assert review(draft) == [("missing-value", "units.3.glh"), ("contradiction", "qualifications.0.rules"),
                              ("contradiction", "qualifications.0.rules")]
     assert "2 or more units from optional" in draft.review[1].message
-    assert "exactly 1 units from optional" in draft.review[2].message
+    assert "exactly 1 unit from optional" in draft.review[2].message
     assert draft.review[2].text == "Optional Units (one unit must be completed)"
 
 
@@ -194,3 +194,22 @@ def test_group_headings_inside_a_word_table_and_a_barred_pair(tmp_path):
     assert "# table 2, row 1" in draft.to_yaml()  # Group A's heading row
     (tmp_path / "draft.yaml").write_text(draft.to_yaml(), encoding="utf-8")
     assert load_catalogue(tmp_path / "draft.yaml").qualification("603/1111/2").title.startswith("Level 3 Extended")
+
+
+def test_several_specifications_in_one_draft(tmp_path):
+    # Each file is read on its own (its groups, footnotes and figures), then units are shared by code and
+    # every place is named by its file.
+    paths = [FIXTURES / "northway-l3-diploma.md", FIXTURES / "safety-l1-award.md"]
+    draft = import_specification(paths)
+    doc = draft.document
+    assert [q["accreditation"] for q in doc["qualifications"]] == ["610/1234/5", "601/0001/2"]
+    assert len(doc["units"]) == 5 + 3
+    assert [(r.kind, r.path, r.source.split(":")[0]) for r in draft.review] == [
+        ("missing-value", ("units", 3, "glh"), "northway-l3-diploma.md"),
+        ("contradiction", ("qualifications", 0, "rules"), "northway-l3-diploma.md"),
+        ("contradiction", ("qualifications", 0, "rules"), "northway-l3-diploma.md"),
+        ("mismatch", ("qualifications", 1, "figures", "credits"), "safety-l1-award.md")]
+    assert draft.provenance[("units", 5)] == "safety-l1-award.md: line 12"
+    assert draft.provenance[("qualifications", 1, "accreditation")] == "safety-l1-award.md: line 3"
+    assert [q["groups"][0]["units"] for q in doc["qualifications"]] == [["A/650/6127", "H/505/0053"],
+                                                                       ["WS-101", "WS-102", "WS-103"]]

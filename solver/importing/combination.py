@@ -127,7 +127,9 @@ def _bounds(rule: dict | None) -> str:
     span = f"exactly {low}" if low == high else f"{low} or more" if high is None else \
         f"at most {high}" if low is None else f"{low} to {high}"
     groups = rule.get("where", {}).get("groups")
-    return f"{span} {rule.get('sum')}" + (f" from {', '.join(groups)}" if groups else "")
+    metric = str(rule.get("sum"))
+    word = metric.removesuffix("s") if (high if high is not None else low) == 1 else metric
+    return f"{span} {word}" + (f" from {', '.join(groups)}" if groups else "")
 
 
 def replacements(blocks: tuple[Block, ...], code_of) -> list[Reading]:

@@ -79,22 +79,6 @@ def read_document(path: str | Path) -> Document:
     raise not_importable(source, f"expected a .txt, .md, .docx or .pdf specification, got {suffix or 'no suffix'!r}")
 
 
-def read_documents(paths: list[str | Path]) -> Document:
-    """Several files read as one document, each place prefixed by its file's name."""
-    if len(paths) == 1:
-        return read_document(paths[0])
-    blocks: list[Block] = []
-    for path in paths:
-        name = Path(path).name
-        for block in read_document(path).blocks:
-            if isinstance(block, Line):
-                blocks.append(Line(block.text, f"{name}: {block.where}"))
-            else:
-                rows = tuple(Row(r.cells, f"{name}: {r.where}") for r in block.rows)
-                blocks.append(Table(rows, f"{name}: {block.where}"))
-    return Document(", ".join(str(p) for p in paths), tuple(blocks))
-
-
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.importing import combination, figures, tables, units
-from solver.importing.document import Document, not_importable, read_documents
+from solver.importing.document import Document, not_importable, read_document
 from solver.importing.review import ReviewItem
 from solver.located_yaml import PathKey
 
@@ -50,7 +50,12 @@ def import_specification(path: str | Path | list[str | Path]) -> Draft:
     if any(str(p).lower().endswith(".csv") for p in paths):
         raise not_importable(next(p for p in paths if str(p).lower().endswith(".csv")),
                              "import regulator CSVs on their own, not with specification documents")
-    return build_draft(read_documents(paths))
+    if len(paths) == 1:
+        return build_draft(read_document(paths[0]))
+    from solver.importing.merge import merge_drafts
+
+    # Each file is its own specification: groups and footnotes are read within it, then the drafts are joined.
+    return merge_drafts([build_draft(read_document(p)) for p in paths])
 
 
 def build_draft(doc: Document) -> Draft:
@@ -61,9 +66,8 @@ def build_draft(doc: Document) -> Draft:
         raise not_importable(doc.path, f"not a qualification specification: found {found} no unit table (a table "
                              "headed Unit Code or Ref, Unit Title, and Credit Value or CV)")
     read = units.read_units(found_tables)
-    names = ", ".join(Path(p).name for p in doc.path.split(", "))
-    draft = Draft({"source": f"{names} (imported by pathways import; review before use)",
-                   "units": read.units, "qualifications": []}, list(read.review), sources=tuple(doc.path.split(", ")))
+    draft = Draft({"source": f"{Path(doc.path).name} (imported by pathways import; review before use)",
+                   "units": read.units, "qualifications": []}, list(read.review), sources=(doc.path,))
     for i, code in enumerate(u["code"] for u in read.units):
         draft.provenance[("units", i)] = read.where[code]
     if not sections:
