@@ -76,3 +76,16 @@ def test_not_a_specification_exits_2_and_writes_nothing(tmp_path, monkeypatch, c
     code, _, err = run_main(monkeypatch, capsys, "import", str(FIXTURES / "unit-mapping.csv"), "-o", str(out))
     assert code == 2 and "expected a unit-data CSV" in err
     assert not out.exists()
+
+
+def test_damaged_word_files_and_a_missing_output_directory(tmp_path, monkeypatch, capsys):
+    import zipfile
+
+    empty_zip = tmp_path / "empty.docx"
+    with zipfile.ZipFile(empty_zip, "w") as archive:
+        archive.writestr("readme.txt", "not Word")
+    code, _, err = run_main(monkeypatch, capsys, "import", str(empty_zip), "-o", str(tmp_path / "d.yaml"))
+    assert code == 2 and "expected a Word .docx document" in err
+    code, _, err = run_main(monkeypatch, capsys, "import", str(SEEDS / "000_9520fe2c4e7c693c.txt"),
+                            "-o", str(tmp_path / "missing" / "d.yaml"))
+    assert code == 2 and "no directory" in err

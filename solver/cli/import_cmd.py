@@ -13,8 +13,8 @@ from solver.cli.common import JsonOption, console, plain, print_json
 
 @app.command("import")
 def import_command(files: Annotated[list[Path], typer.Argument(help="Specification files (.txt, .md, .docx, .pdf), "
-                                                               "read as one; or regulator CSVs (unit data and "
-                                                               "mapping).")],
+                                                               "each read on its own, into one draft; or regulator "
+                                                               "CSVs (unit data and mapping).")],
                    output: Annotated[Path, typer.Option("-o", "--output", help="Draft catalogue file to write.")],
                    check: Annotated[bool, typer.Option("--check", help="Load the draft and audit it at once.")]
                    = False,
@@ -23,6 +23,8 @@ def import_command(files: Annotated[list[Path], typer.Argument(help="Specificati
     from solver.files import write_atomically
     from solver.importing.draft import import_specification
 
+    if not output.parent.is_dir():
+        raise typer.BadParameter(f"no directory {str(output.parent)!r} to write into", param_hint="--output")
     draft = import_specification(list(files))
     write_atomically(output, draft.to_yaml())
     audit = _check(output) if check else None

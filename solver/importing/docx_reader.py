@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from solver.importing.document import Block, Line, Row, Table, clean, not_importable
@@ -14,9 +15,10 @@ def read_docx(path: Path) -> list[Block]:
         from docx.text.paragraph import Paragraph
     except ImportError:
         raise not_importable(path, "reading .docx needs python-docx: pip install 'pathways[import]'") from None
+    from docx.opc.exceptions import OpcError
     try:
         document = docx.Document(str(path))
-    except Exception as err:  # python-docx raises zipfile, KeyError and lxml errors for damaged files
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as err:  # not a zip; a zip without Word parts
         raise not_importable(path, f"expected a Word .docx document, could not open it ({err})") from None
     blocks: list[Block] = []
     paragraphs = tables = 0

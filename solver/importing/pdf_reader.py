@@ -10,16 +10,16 @@ from solver.importing.document import Block, Line, Row, Table, clean, not_import
 def read_pdf(path: Path) -> list[Block]:
     try:
         import pdfplumber
+        from pdfplumber.utils.exceptions import PdfminerException
     except ImportError:
         raise not_importable(path, "reading .pdf needs pdfplumber: pip install 'pathways[import]'") from None
-    try:
-        pdf = pdfplumber.open(str(path))
-    except Exception as err:  # pdfminer raises its own syntax errors for files that are not PDFs
-        raise not_importable(path, f"expected a PDF document, could not open it ({type(err).__name__})") from None
     blocks: list[Block] = []
-    with pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            blocks += _page_blocks(page, number)
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                blocks += _page_blocks(page, number)
+    except PdfminerException as err:  # pdfplumber wraps pdfminer's errors for damaged files and non-PDFs
+        raise not_importable(path, f"expected a PDF document, could not read it ({err})") from None
     return blocks
 
 
