@@ -89,3 +89,13 @@ def test_damaged_word_files_and_a_missing_output_directory(tmp_path, monkeypatch
     code, _, err = run_main(monkeypatch, capsys, "import", str(SEEDS / "000_9520fe2c4e7c693c.txt"),
                             "-o", str(tmp_path / "missing" / "d.yaml"))
     assert code == 2 and "no directory" in err
+
+
+def test_json_carries_the_draft_with_dates_as_text(tmp_path):
+    result = runner.invoke(app, ["import", str(FIXTURES / "northway-l3-diploma.md"), "-o", str(tmp_path / "d.yaml"),
+                                 "--json"])
+    data = json.loads(result.output)
+    q = data["document"]["qualifications"][0]
+    assert q["figures"]["operational_start"] == "2023-09-01"
+    assert [r["path"] for r in data["review"]] == ["units[3].glh", "qualifications[0].rules",
+                                                   "qualifications[0].rules"]

@@ -74,3 +74,17 @@ def test_dates_are_read_day_first():
     assert [parse_date(t).isoformat() for t in ("01/09/2012", "1 July 2020", "2nd March 2021", "2019-09-01")] == [
         "2012-09-01", "2020-07-01", "2021-03-02", "2019-09-01"]
     assert parse_date("31/02/2020") is None and parse_date("soon") is None
+
+
+def test_group_headings_and_awarding_bodies():
+    from solver.importing.document import Line
+    from solver.importing.figures import awarding_body
+    from solver.importing.tables import group_of
+
+    assert group_of(Line("Optional Group B", "")) == ("Optional Group B", "B", "")
+    assert group_of(Line("Mandatory Units (Complete All)", "")) == ("Mandatory Units", "Mandatory", " (Complete All)")
+    assert group_of(Line("Group 2 units are all at level 3.", "")) is None  # a sentence, not a heading
+    lines = (Line("Centres offering NVQ qualifications", "line 1"), Line("see the ILM website", "line 2"))
+    assert awarding_body(lines) == awarding_body(lines[1:])
+    assert awarding_body(lines[1:]).value == "ILM"
+    assert awarding_body(lines[:1]) is None

@@ -32,7 +32,7 @@ def import_command(files: Annotated[list[Path], typer.Argument(help="Specificati
     summary = {"output": str(output), "units": len(doc["units"]), "qualifications": len(doc["qualifications"]),
                "rules": sum(len(q["rules"]) for q in doc["qualifications"])}
     if as_json:
-        print_json(summary | {"review": [r.to_dict() for r in draft.review]} | ({"check": audit} if check else {}))
+        print_json(summary | draft.to_dict() | ({"check": audit} if check else {}))
         return
     out = console()
     out.print(f"Draft written to {plain(output)}: {summary['units']} units, {summary['qualifications']} "

@@ -51,8 +51,8 @@ def not_importable(path: str | Path, message: str) -> ImportFailure:
 
 
 def clean(text: str) -> str:
-    """One cell or line as plain text: Word bookmarks dropped, whitespace (and line breaks) collapsed."""
-    text = re.sub(r"\[bookmark: [^\]]*\]", "", text)
+    """One cell or line as plain text: Word bookmarks and Markdown bold dropped, whitespace collapsed."""
+    text = re.sub(r"\[bookmark: [^\]]*\]", "", text).replace("**", "").replace("__", "")
     return " ".join(text.split())
 
 

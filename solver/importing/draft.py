@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,7 +27,8 @@ class Draft:
     sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"document": self.document, "review": [r.to_dict() for r in self.review]}
+        """JSON-ready: the document (dates as YYYY-MM-DD) and the review items."""
+        return {"document": _plain(self.document), "review": [r.to_dict() for r in self.review]}
 
     def to_yaml(self) -> str:
         from solver.importing.writer import draft_yaml
@@ -37,6 +39,14 @@ class Draft:
         import pandas as pd
 
         return pd.DataFrame([r.to_dict() for r in self.review], columns=["kind", "message", "path", "source", "text"])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def import_specification(path: str | Path | list[str | Path]) -> Draft:

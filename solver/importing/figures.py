@@ -26,6 +26,9 @@ KEYS = {  # figure -> pattern on the lower-cased key, first match wins (average 
 }
 TITLE = re.compile(r"^.{0,60}\bLevel [1-8]\b.*\b(Award|Certificate|Diploma)\b[^.:]*$")
 ACCREDITATION = re.compile(r"\b\d{3}/\d{4}/[0-9A-Z]\b")
+# Kinds of qualification and frameworks, which a text also calls "... qualifications"; not awarding bodies.
+NOT_BODIES = {"NVQ", "SVQ", "VRQ", "VQ", "GCSE", "BTEC", "RQF", "QCF", "NQF", "SCQF", "CQFW", "EQF", "GLH", "TQT",
+              "UK", "EU"}
 MONTHS = {m: i for i, m in enumerate(("january february march april may june july august september october "
                                       "november december").split(), start=1)}
 
@@ -180,7 +183,8 @@ def awarding_body(blocks: tuple[Block, ...]) -> Fact | None | list[str]:
             [(c, r.where) for r in block.rows for c in r.cells]
         for text, where in texts:
             for m in re.finditer(r"\b([A-Z]{2,8})(?:['’]s)? (?:qualifications?|website|recommended)\b", text):
-                found.setdefault(m.group(1), Fact(m.group(1), where, m.group(0)))
+                if m.group(1) not in NOT_BODIES:
+                    found.setdefault(m.group(1), Fact(m.group(1), where, m.group(0)))
     if len(found) > 1:
         return sorted(found)
     return next(iter(found.values()), None)

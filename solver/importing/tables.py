@@ -67,8 +67,9 @@ def split_code(raw: str) -> tuple[str, str]:
 
 def group_of(line: Line) -> tuple[str, str, str] | None:
     """(name, label, rest of the heading) for a group heading line, else None."""
-    m = GROUP_HEADING.match(line.text.strip())
-    if not m:
+    text = line.text.strip()
+    m = GROUP_HEADING.match(text)
+    if not m or len(text) > 80 or text.endswith("."):  # a sentence about a group is not its heading
         return None
     if m.group("label"):
         label = m.group("label").upper()
