@@ -213,3 +213,15 @@ def test_several_specifications_in_one_draft(tmp_path):
     assert draft.provenance[("qualifications", 1, "accreditation")] == "safety-l1-award.md: line 3"
     assert [q["groups"][0]["units"] for q in doc["qualifications"]] == [["A/650/6127", "H/505/0053"],
                                                                        ["WS-101", "WS-102", "WS-103"]]
+
+
+def test_a_group_headings_words_apply_only_to_the_qualifications_holding_that_group(tmp_path):
+    seed = Path(__file__).resolve().parent / "seeds" / "004_0499eb7c67826ca5.txt"
+    text = seed.read_text(encoding="utf-8").replace("\nGroup 2\n", "\nGroup 2 (a minimum of TWO units)\n")
+    (tmp_path / "spec.txt").write_text(text, encoding="utf-8")
+    draft = import_specification(tmp_path / "spec.txt")
+    award, cert = draft.document["qualifications"]
+    assert [g["id"] for g in award["groups"]] == ["G1"]  # "All units must be taken from Group 1"
+    assert len(award["rules"]) == 1 and draft.review == []
+    assert bare(cert["rules"])[2] == {"kind": "sum", "sum": "units", "where": {"groups": ["G2"]}, "min": 2}
+    assert draft.provenance[("qualifications", 1, "rules", 2)] == "line 311"  # the heading's line

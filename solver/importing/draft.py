@@ -126,16 +126,17 @@ def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, gro
         name = next((k for k in FIGURE_ORDER if problem.value.startswith(k + ":")), None)
         place: PathKey = at + ("figures", name) if name and name in q["figures"] else at
         review.append(ReviewItem("figure", problem.value, problem.where, problem.text, place))
-    clauses = combination.sentence_clauses(facts.sentences, groups)
-    found = combination.readings(clauses, groups)
-    only = [r.extra["only_from"] for r in found if "only_from" in r.extra]
-    own = [g for g in groups if g["id"] in only[0]] if only else groups
-    named = any(c.groups for fact, cl in clauses if fact in facts.sentences for c in cl or [])
+    # "All units must be taken from Group 1" first decides the qualification's groups; then its sentences and
+    # its groups' headings are read against those groups, so "Groups 1 and 2" can mean all of them.
+    first = combination.readings(combination.sentence_clauses(facts.sentences, []), groups)
+    only = {gid for r in first for gid in r.extra.get("only_from", [])}
+    own = [g for g in groups if g["id"] in only] if only else groups
+    clauses = combination.sentence_clauses(facts.sentences, own)
+    found = combination.readings(clauses, own)
+    named = any(c.groups for _, cl in clauses[:len(facts.sentences)] for c in cl or [])
     if not only and not named and count > 1 and len(groups) > 1:
         review.append(ReviewItem("assumption", "the rules name no groups for this qualification; every group "
                                  "in the document is assumed", facts.accreditation.where, "", at + ("groups",)))
-    if only:  # read again against the qualification's own groups, so "Groups 1 and 2" can mean all of them
-        found = combination.readings(clauses, own)
     q["groups"] = [{k: g[k] for k in ("id", "name", "units")} for g in own]
     for gi, g in enumerate(own):
         prov[at + ("groups", gi)] = g["where"]
