@@ -225,3 +225,19 @@ def test_a_group_headings_words_apply_only_to_the_qualifications_holding_that_gr
     assert len(award["rules"]) == 1 and draft.review == []
     assert bare(cert["rules"])[2] == {"kind": "sum", "sum": "units", "where": {"groups": ["G2"]}, "min": 2}
     assert draft.provenance[("qualifications", 1, "rules", 2)] == "line 311"  # the heading's line
+
+
+def test_a_unit_table_heading_without_units_is_not_a_specification(tmp_path):
+    (tmp_path / "empty.md").write_text("| Unit Code | Unit Title | CV |\n|---|---|---|\n", encoding="utf-8")
+    with pytest.raises(InputError, match="with units in it"):
+        import_specification(tmp_path / "empty.md")
+
+
+def test_a_unit_listed_twice_in_one_table_with_different_values(tmp_path):
+    text = "| Unit Code | Unit Title | CV | Level | GLH |\n|---|---|---|---|---|\n| U1 | One | 2 | 1 | 5 |\n" \
+           "| U1 | One | 3 | 1 | 5 |\n"
+    (tmp_path / "twice.md").write_text(text, encoding="utf-8")
+    draft = import_specification(tmp_path / "twice.md")
+    assert draft.document["units"] == [{"code": "U1", "title": "One", "level": 1, "credits": 2, "glh": 5}]
+    assert [(r.kind, r.path, r.source) for r in draft.review if r.kind == "duplicate-unit"] == [
+        ("duplicate-unit", ("units", 0), "line 4")]

@@ -71,10 +71,10 @@ def import_specification(path: str | Path | list[str | Path]) -> Draft:
 def build_draft(doc: Document) -> Draft:
     found_tables = tables.unit_tables(doc.blocks)
     sections = figures.sections(doc.blocks)
-    if not found_tables:
+    if not any(t.rows for t in found_tables):
         found = "an accreditation number but" if sections else "no accreditation number and"
         raise not_importable(doc.path, f"not a qualification specification: found {found} no unit table (a table "
-                             "headed Unit Code or Ref, Unit Title, and Credit Value or CV)")
+                             "headed Unit Code or Ref, Unit Title, and Credit Value or CV, with units in it)")
     read = units.read_units(found_tables)
     draft = Draft({"source": f"{Path(doc.path).name} (imported by pathways import; review before use)",
                    "units": read.units, "qualifications": []}, list(read.review), sources=(doc.path,))

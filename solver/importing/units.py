@@ -50,9 +50,8 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
         for row in table.rows:
             unit = {"code": row.code, "title": row.title, "level": whole(row.level), "credits": whole(row.credits),
                     "glh": whole(row.glh)}
-            if row.code in members:
-                continue
-            members.append(row.code)
+            if row.code not in members:
+                members.append(row.code)
             if row.code in index:
                 first = out.units[index[row.code]]
                 if first != unit:
