@@ -19,6 +19,8 @@ _API = {
     "run_whatif": "solver.whatif", "load_whatif": "solver.whatif",
     "recommend_cohort": "solver.cohort",
     "units_frame": "solver.reports", "qualifications_frame": "solver.reports",
+    "import_specification": "solver.importing.draft",
+    "Draft": "solver.importing.draft",
     "CatalogueError": "solver.errors", "ScenarioError": "solver.errors", "InputError": "solver.errors",
     "LookupFailure": "solver.errors", "Problem": "solver.errors",
 }

@@ -1,0 +1,1 @@
+"""Importing specifications (text, Word, PDF) and regulator unit data into draft catalogue files."""

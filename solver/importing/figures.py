@@ -1,0 +1,190 @@
+"""A qualification's identity and published figures, read from its details table or "Key: value" lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from solver.importing.document import Block, Line, Table
+
+KEYS = {  # figure -> pattern on the lower-cased key, first match wins (average GLH before GLH)
+    "accreditation": r".*(accreditation|qualification (number|no)|\bqan\b|ofqual).*",
+    "title": r"qualification title|title",
+    "level": r"(qualification )?level",
+    "awarding_body": r"awarding (body|organisation)",
+    "operational_start": r".*operational start.*|start date",
+    "credits": r"(total )?credit value|credits|total credits",
+    "induction_hours": r"induction.*",
+    "tutorial_hours": r"tutorial.*",
+    "average_glh": r"average (guided learning hours|glh).*",
+    "glh": r"(total )?(guided learning hours|glh).*",
+    "tqt": r".*total qualification time.*|tqt",
+    "duration": r"duration",
+    "rules": r"rules of combination",
+}
+TITLE = re.compile(r"^.{0,60}\bLevel [1-8]\b.*\b(Award|Certificate|Diploma)\b[^.:]*$")
+ACCREDITATION = re.compile(r"\b\d{3}/\d{4}/[0-9A-Z]\b")
+# Kinds of qualification and frameworks, which a text also calls "... qualifications"; not awarding bodies.
+NOT_BODIES = {"NVQ", "SVQ", "VRQ", "VQ", "GCSE", "BTEC", "RQF", "QCF", "NQF", "SCQF", "CQFW", "EQF", "GLH", "TQT",
+              "UK", "EU"}
+MONTHS = {m: i for i, m in enumerate(("january february march april may june july august september october "
+                                      "november december").split(), start=1)}
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: Any
+    where: str
+    text: str  # what the specification printed
+
+
+@dataclass
+class QualificationFacts:
+    accreditation: Fact
+    title: Fact | None = None
+    level: Fact | None = None
+    awarding_body: Fact | None = None
+    figures: dict[str, Fact] = field(default_factory=dict)
+    sentences: list[Fact] = field(default_factory=list)  # the rules of combination, one sentence each
+    problems: list[Fact] = field(default_factory=list)  # value: what is wrong with `text`
+
+
+def key_values(blocks: tuple[Block, ...]) -> list[tuple[str, str, str, int]]:
+    """(figure, value, where, block index) for every recognised key in 2-cell rows and "Key: value" lines."""
+    found = []
+    under_rules = False  # inside the paragraphs below a "Rules of Combination" heading
+    for index, block in enumerate(blocks):
+        pairs = [(r.cells[0], r.cells[1], r.where) for r in block.rows if len(r.cells) == 2] \
+            if isinstance(block, Table) else []
+        if isinstance(block, Line):
+            key, colon, value = block.text.partition(":")
+            if figure_of(block.text) == "rules":
+                under_rules = True
+                continue
+            if under_rules and not (colon and figure_of(key)) and not _heading(block.text):
+                found.append(("rules", block.text, block.where, index))
+                continue
+            pairs = [(key, value, block.where)] if colon else []
+        under_rules = False
+        for key, value, where in pairs:
+            figure = figure_of(key)
+            if figure and value.strip():
+                found.append((figure, value.strip(), where, index))
+    return found
+
+
+def _heading(text: str) -> bool:
+    """A line that ends the paragraphs of rules: a group heading or a qualification title."""
+    from solver.importing.tables import group_of
+
+    return bool(TITLE.match(text)) or group_of(Line(text, "")) is not None
+
+
+def figure_of(key: str) -> str | None:
+    text = " ".join(key.lower().replace("*", "").split()).rstrip(": ")
+    return next((name for name, pattern in KEYS.items() if re.fullmatch(pattern, text)), None)
+
+
+def sections(blocks: tuple[Block, ...]) -> list[QualificationFacts]:
+    """One QualificationFacts per accreditation number found beside an accreditation key."""
+    pairs = key_values(blocks)
+    starts = [i for i, (figure, value, _, _) in enumerate(pairs) if figure == "accreditation"
+              and ACCREDITATION.search(value)]
+    out: list[QualificationFacts] = []
+    for n, first in enumerate(starts):
+        _, value, where, index = pairs[first]
+        facts = QualificationFacts(Fact(ACCREDITATION.search(value).group(0), where, value))  # type: ignore[union-attr]
+        previous = pairs[starts[n - 1]][3] if n else -1
+        titles = [b for b in blocks[previous + 1:index] if isinstance(b, Line) and TITLE.match(b.text)]
+        if titles:
+            facts.title = Fact(titles[-1].text, titles[-1].where, titles[-1].text)
+        end = starts[n + 1] if n + 1 < len(starts) else len(pairs)
+        for figure, text, at, _ in pairs[first + 1:end]:
+            _record(facts, figure, text, at)
+        if facts.level is None and facts.title is not None:
+            level = re.search(r"\bLevel ([1-8])\b", facts.title.value)
+            if level:
+                facts.level = Fact(int(level.group(1)), facts.title.where, facts.title.text)
+        out.append(facts)
+    return out
+
+
+def _record(facts: QualificationFacts, figure: str, text: str, where: str) -> None:
+    if figure == "rules":
+        facts.sentences += [Fact(s, where, s) for s in split_sentences(text)]
+    elif figure in ("title", "awarding_body"):
+        setattr(facts, figure, Fact(text, where, text))
+    elif figure == "level":
+        level = re.fullmatch(r"(?:level\s*)?([0-8])", text.strip(), re.IGNORECASE)
+        if level:
+            facts.level = Fact(int(level.group(1)), where, text)
+        else:
+            facts.problems.append(Fact(f"level not understood: {text!r}", where, text))
+    elif figure in facts.figures:
+        facts.problems.append(Fact(f"{figure} given twice: {facts.figures[figure].text!r} and {text!r}", where, text))
+    else:
+        value, problem = parse_figure(figure, text)
+        facts.figures[figure] = Fact(value, where, text)
+        if problem:
+            facts.problems.append(Fact(f"{figure}: {problem}", where, text))
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.;])\s+(?=[A-Z])", text) if s.strip()]
+
+
+def parse_figure(figure: str, text: str) -> tuple[Any, str | None]:
+    """(value, problem): a value of None with a problem when the text gives no number or date."""
+    low = text.lower()
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", low)]
+    if figure == "credits":
+        if len(numbers) == 1:
+            return {"min": int(numbers[0]), "max": int(numbers[0])}, None
+        if len(numbers) == 2 and re.search(r"min.*max|\d\s*(-|–|to)\s*\d", low):
+            return {"min": int(numbers[0]), "max": int(numbers[1])}, None
+        return None, "expected a credit value or range"
+    if figure == "operational_start":
+        day = parse_date(text)
+        return (day, None) if day else (None, "expected a date")
+    if figure == "duration":
+        span = re.search(r"\d+\s+(?:years?|months?|weeks?)", low)
+        return (span.group(0), None) if span else (text, None)
+    if len(numbers) != 1:
+        return None, "no figure published" if not numbers else "several figures given, expected one"
+    number = numbers[0]
+    if figure in ("glh", "tqt"):
+        return (int(number), None) if number.is_integer() else (None, "expected whole hours")
+    return (int(number) if number.is_integer() else number), None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """01/09/2012 (day first, as UK specifications print it), 1 September 2012, 2012-09-01."""
+    text = text.strip().lower()
+    try:
+        if m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+),? (\d{4})", text):
+            return dt.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1))) if m.group(2) in MONTHS else None
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return None
+
+
+def awarding_body(blocks: tuple[Block, ...]) -> Fact | None | list[str]:
+    """The one acronym the text names as owning its qualifications ("ILM qualifications", "the ILM website");
+    a list of candidates when several are named, None when none is."""
+    found: dict[str, Fact] = {}
+    for block in blocks:
+        texts = [(block.text, block.where)] if isinstance(block, Line) else \
+            [(c, r.where) for r in block.rows for c in r.cells]
+        for text, where in texts:
+            for m in re.finditer(r"\b([A-Z]{2,8})(?:['’]s)? (?:qualifications?|website|recommended)\b", text):
+                if m.group(1) not in NOT_BODIES:
+                    found.setdefault(m.group(1), Fact(m.group(1), where, m.group(0)))
+    if len(found) > 1:
+        return sorted(found)
+    return next(iter(found.values()), None)
