@@ -24,7 +24,8 @@ def cohort_rows(catalogue, n: int, seed: int = 5) -> list[dict[str, str]]:
     codes = catalogue.qualification(CERT).unit_codes()
     rows = []
     for i in range(n):
-        row = {"learner": f"L{i}", "registered": (dt.date(2018, 1, 1) + dt.timedelta(days=rng.randrange(1800))).isoformat(),
+        day = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randrange(1800))
+        row = {"learner": f"L{i}", "registered": day.isoformat(),
                "achieved": " ".join(rng.sample(codes, rng.randint(0, 4))), "objective": "", "max_glh": "",
                "include": "", "exclude": ""}
         roll = rng.random()

@@ -37,9 +37,11 @@ def test_notebook_runs_and_renders_its_charts(name, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
     # Raises CellExecutionError, with the cell and its traceback, on the first cell that fails.
-    NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(NOTEBOOK_DIR)}}).execute()
+    NotebookClient(nb, kernel_name="python3", timeout=120,
+                   resources={"metadata": {"path": str(NOTEBOOK_DIR)}}).execute()
     charts = chart_cells(nb)
     assert charts, f"{name} draws no chart"
     for cell in charts:
-        kinds = [set(out.get("data", {})) for out in cell.outputs if out.output_type in ("display_data", "execute_result")]
+        kinds = [set(out.get("data", {})) for out in cell.outputs
+                 if out.output_type in ("display_data", "execute_result")]
         assert any("image/png" in k for k in kinds), f"{name} cell {cell.id} drew no image/png: {cell.outputs}"

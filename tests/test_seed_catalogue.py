@@ -51,7 +51,7 @@ def test_seed_text_is_present_and_parsed() -> None:
 
 def test_every_unit_row_matches_the_seed_text(catalogue) -> None:
     """Code, title, level, credit value and GLH of every row, as printed (footnote marks and spaces aside)."""
-    for name, rows in seed_rows().items():
+    for rows in seed_rows().values():
         for code, title, level, credits, glh in rows:
             unit = catalogue.units[code]
             assert (unit.code, unit.title, unit.level, unit.credits, unit.glh) == (code, title, level, credits, glh)

@@ -172,7 +172,8 @@ class RuleBase(BaseModel):
     # Alternative readings of ambiguous wording: the fields above state the reading named `reading`; each
     # entry of `readings` names another and the fields it changes ({exactly: {max: 6}}).
     reading: Annotated[str, Field(strict=True, min_length=1)] | None = None
-    readings: Annotated[dict[str, dict[str, Any]], AfterValidator(_hashable)] = Field(default_factory=lambda: _FrozenMapping())
+    readings: Annotated[dict[str, dict[str, Any]], AfterValidator(_hashable)] = Field(
+        default_factory=lambda: _FrozenMapping())
 
     def applies(self, ctx: Context) -> bool:
         """Whether the rule is in force for this learner (its version covers their registration date)."""
