@@ -67,7 +67,7 @@ class Catalogue:
             return ref
         wanted = ref.strip().lower()
         for q in self.qualifications:
-            if wanted in (q.id.lower(), q.accreditation.lower()):
+            if wanted == q.id.lower() or wanted in (n.lower() for n in q.numbers()):
                 return q
         known = ", ".join(f"{q.id} ({q.accreditation})" for q in self.qualifications)
         raise LookupFailure(f"no qualification {ref!r} in {self.root}; known: {known}")
@@ -80,13 +80,14 @@ class Catalogue:
         return frozenset(achieved | set(credited_from(q, achieved)))
 
     def context(self, q: Qualification, registered: dt.date | None = None,
-                achieved: frozenset[str] = frozenset()) -> Context:
+                achieved: frozenset[str] = frozenset(), exempt: frozenset[str] = frozenset()) -> Context:
         return Context(
             units=self.units_of(q),
             groups={g.id: g.units for g in q.groups},
             group_names={g.id: g.name for g in q.groups},
             registered=registered,
             achieved=self.credited(q, frozenset(achieved)),
+            exempt=frozenset(exempt),
         )
 
 
@@ -129,7 +130,7 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
                 problems.append(doc.problem(at + ("groups", gi, "units", ui), f"unit {code!r} is listed twice"))
             seen.add(code)
     figures = q.figures.credits
-    if figures and figures.min > figures.max:
+    if figures and figures.max is not None and figures.min > figures.max:
         problems.append(doc.problem(at + ("figures", "credits"),
                                     f"expected min <= max, got min {figures.min} > max {figures.max}"))
     rule_ids: set[str] = set()
@@ -206,14 +207,21 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     for part in parsed:
         doc = part.doc
         for qi, q in part.qualifications:
-            # An id equal to the qualification's own accreditation number names it once, not twice.
-            for key in dict.fromkeys(("id", "accreditation"), None):
-                value = getattr(q, key).lower()
-                if value in names and not (key == "accreditation" and q.id.lower() == value):
-                    problems.append(doc.problem(("qualifications", qi, key),
-                                                f"duplicate qualification {key} {getattr(q, key)!r} "
-                                                f"(first at {names[value]})"))
-                names.setdefault(value, _at(doc, ("qualifications", qi, key)))
+            # Every name of a qualification finds it alone; an id equal to its own number names it once.
+            keys: list[tuple[PathKey, str, str]] = [(("id",), "id", q.id), (("accreditation",), "accreditation",
+                                                                              q.accreditation)]
+            keys += [(("offered_as", i, "accreditation"), "accreditation", o.accreditation)
+                     for i, o in enumerate(q.offered_as)]
+            own: set[str] = set()
+            for key, what, name in keys:
+                value = name.lower()
+                if value in own:  # the qualification naming itself twice is one name, not a duplicate
+                    continue
+                if value in names:
+                    problems.append(doc.problem(("qualifications", qi, *key),
+                                                f"duplicate qualification {what} {name!r} (first at {names[value]})"))
+                own.add(value)
+                names.setdefault(value, _at(doc, ("qualifications", qi, *key)))
             q = _with_rule_ids(q)
             for ri, rule in enumerate(q.rules):
                 sources[("rule", q.id, rule.id or "")] = _at(doc, ("qualifications", qi, "rules", ri))

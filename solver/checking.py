@@ -49,7 +49,8 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
           learner: Learner = Learner()) -> CheckResult:
     """Evaluate `units` against every rule of `qualification` for this learner (registration, achievements)."""
     q = catalogue.qualification(qualification)
-    f = formulate(catalogue, q, Learner(registered=learner.registered, achieved=learner.achieved))
+    situation = Learner(registered=learner.registered, achieved=learner.achieved, exempt=learner.exempt)
+    f = formulate(catalogue, q, situation)
     own = f.context.units
     chosen = tuple(dict.fromkeys(units))
     foreign = [c for c in chosen if c not in own]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REQUIRED_COLUMNS = ("learner", "registered", "achieved")
-OPTIONAL_COLUMNS = ("objective", "max_glh", "include", "exclude")
+OPTIONAL_COLUMNS = ("objective", "max_glh", "include", "exclude", "exempt")
 
 
 class RowError(ValueError):
@@ -51,13 +51,13 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _codes(value: Any) -> tuple[str, ...]:
-    """Unit codes separated by spaces, or by commas or semicolons when the cell has them (then a space belongs
-    to a code, as in "SHC 31; SHC 32"); sorted and without repeats."""
+    """Unit codes separated by spaces or commas; or by semicolons when the cell has one, and then a space
+    belongs to a code ("SHC 31; SHC 32", or "SHC 31;" alone). Sorted and without repeats."""
     text = cell_text(value)
-    if "," in text or ";" in text:
-        parts = [" ".join(p.split()) for p in text.replace(";", ",").split(",")]
+    if ";" in text:
+        parts = [" ".join(p.split()) for p in text.split(";")]
     else:
-        parts = text.split()
+        parts = text.replace(",", " ").split()
     return tuple(sorted({p for p in parts if p}))
 
 
@@ -97,6 +97,7 @@ class CohortRow(BaseModel):
     achieved: Annotated[tuple[str, ...], BeforeValidator(_codes)] = ()
     include: Annotated[tuple[str, ...], BeforeValidator(_codes)] = ()
     exclude: Annotated[tuple[str, ...], BeforeValidator(_codes)] = ()
+    exempt: Annotated[tuple[str, ...], BeforeValidator(_codes)] = ()
     max_glh: Annotated[int | None, BeforeValidator(_hours)] = None
     objective: Annotated[Objective | None, BeforeValidator(_objective)] = None
 
@@ -110,6 +111,7 @@ class Profile(NamedTuple):
     exclude: tuple[str, ...]
     max_glh: int | None
     objective: Objective
+    exempt: tuple[str, ...] = ()
 
 
 def read_profile(row: dict[str, Any], objective: Objective) -> Profile:
@@ -120,7 +122,7 @@ def read_profile(row: dict[str, Any], objective: Objective) -> Profile:
         first = err.errors(include_url=False)[0]
         raise RowError(f"{first['loc'][0]}: {first['msg']}") from None
     return Profile(cells.registered, cells.achieved, cells.include, cells.exclude, cells.max_glh,
-                   cells.objective or objective)
+                   cells.objective or objective, cells.exempt)
 
 
 def read_learners(path: str | Path) -> pd.DataFrame:

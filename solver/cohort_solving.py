@@ -58,7 +58,7 @@ class ProfileSolver:
 
     def _solve(self, profile: Profile) -> Outcome:
         learner = Learner(registered=profile.registered, achieved=profile.achieved, include=profile.include,
-                          exclude=profile.exclude, max_glh=profile.max_glh)
+                          exclude=profile.exclude, max_glh=profile.max_glh, exempt=profile.exempt)
         f = formulate(self.catalogue, self.planner.qualification, learner)
         new_glh = new_glh_terms(f.context)
         key = (f.requirements, profile.objective, new_glh)

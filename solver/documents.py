@@ -48,8 +48,17 @@ class Group(Frozen):
 
 
 class CreditRange(Frozen):
+    """A published credit value: a range, or only a minimum ("a minimum of 12 credits")."""
+
     min: Count
-    max: Count
+    max: Count | None = None
+
+
+class Offering(Frozen):
+    """Another accreditation number under which the same structure is offered (often by another body)."""
+
+    accreditation: Text
+    awarding_body: Text | None = None
 
 
 class Figures(Frozen):
@@ -90,6 +99,11 @@ class Qualification(Frozen):
     rules: tuple[Rule, ...] = ()
     pathways: tuple[Specialisation, ...] = ()
     figures: Figures = Figures()
+    offered_as: tuple[Offering, ...] = ()  # the same structure under other numbers, each findable
+
+    def numbers(self) -> list[str]:
+        """Every accreditation number of the qualification, its own first."""
+        return [self.accreditation, *(o.accreditation for o in self.offered_as)]
 
     def unit_codes(self) -> list[str]:
         return list(dict.fromkeys(c for g in self.groups for c in g.units))

@@ -81,16 +81,16 @@ def check_learner(catalogue: Catalogue, q: Qualification, learner: Learner) -> N
     for code in learner.achieved:
         if code not in catalogue.units:
             raise LookupFailure(f"achieved unit '{code}' is not in the catalogue")
-    for kind, codes in (("include", learner.include), ("exclude", learner.exclude)):
+    for what, codes in (("included", learner.include), ("excluded", learner.exclude), ("exempted", learner.exempt)):
         for code in codes:
             if code not in own:
-                raise LookupFailure(f"{kind}d unit '{code}' is not a unit of {q.accreditation} ({q.id})")
+                raise LookupFailure(f"{what} unit '{code}' is not a unit of {q.accreditation} ({q.id})")
 
 
 def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner()) -> Formulation:
     """Build the request: the qualification's rules (with the learner's context) and the learner's asks."""
     check_learner(catalogue, q, learner)
-    ctx = catalogue.context(q, learner.registered, frozenset(learner.achieved))
+    ctx = catalogue.context(q, learner.registered, frozenset(learner.achieved), frozenset(learner.exempt))
     requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.summary(ctx), tuple(rule.linears(ctx)),
                                 rule=rule, bounds=rule.bounds(ctx),
                                 source=catalogue.source("rule", q.id, rule.id or ""))

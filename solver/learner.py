@@ -41,6 +41,9 @@ class Learner(BaseModel):
     name: str = "learner"
     registered: Date | None = None  # never a number: `registered: 0` is not 1970-01-01
     achieved: tuple[Code, ...] = ()
+    # Recognition of prior learning: an exempt unit meets a mandatory rule but gives no credit (unlike an
+    # achieved unit, which is claimed and counts), so it is never claimed.
+    exempt: tuple[Code, ...] = ()
     include: tuple[Code, ...] = ()
     exclude: tuple[Code, ...] = ()
     max_glh: Annotated[int, Field(strict=True, ge=0)] | None = None
@@ -52,6 +55,7 @@ class Ask(StrEnum):
 
     RULE = "rule"  # a rule of the qualification
     AVAILABILITY = "availability"  # units not claimable on the registration date
+    EXEMPT = "exempt"
     INCLUDE = "include"
     EXCLUDE = "exclude"
     BUDGET = "budget"  # at most so many new GLH
@@ -94,6 +98,10 @@ def new_glh_terms(ctx: Context) -> Terms:
 def learner_requirements(learner: Learner, new_glh: Terms) -> list[Requirement]:
     """The learner's asks as requirements: include, exclude, and a budget on `new_glh` (GLH per variable)."""
     out = []
+    for code in learner.exempt:
+        out.append(Requirement(f"exempt:{code}", Ask.EXEMPT,
+                               f"You are exempt from {code} (prior learning): it meets a mandatory rule but gives "
+                               f"no credit, so it cannot also be claimed", (Linear(((code, 1),), None, 0),), unit=code))
     for code in learner.include:
         out.append(Requirement(f"include:{code}", Ask.INCLUDE, f"You asked to include {code}",
                                (Linear(((code, 1),), 1, None),), unit=code))

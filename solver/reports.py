@@ -27,7 +27,8 @@ def qualifications_frame(catalogue: Catalogue) -> pd.DataFrame:
     for q in catalogue.qualifications:
         f = q.figures
         rows.append({"id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
-                     "awarding_body": q.awarding_body, "units": len(q.unit_codes()), "groups": len(q.groups),
+                     "awarding_body": q.awarding_body, "offered_as": " ".join(o.accreditation for o in q.offered_as),
+                     "units": len(q.unit_codes()), "groups": len(q.groups),
                      "rules": len(q.rules), "min_credits": f.credits.min if f.credits else None,
                      "max_credits": f.credits.max if f.credits else None, "glh": f.glh,
                      "average_glh": f.average_glh, "tqt": f.tqt, "induction_hours": f.induction_hours,
@@ -42,6 +43,7 @@ def qualification_summary(catalogue: Catalogue, q) -> dict:
     return {
         "id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
         "awarding_body": q.awarding_body,
+        "offered_as": [o.model_dump(exclude_none=True) for o in q.offered_as],
         "figures": q.figures.model_dump(mode="json", exclude_none=True),
         "groups": [{"id": g.id, "name": g.name,
                     "units": [catalogue.units[c].model_dump(mode="json", exclude_none=True) for c in g.units]}

@@ -109,8 +109,8 @@ def test_show_by_id_or_accreditation(ref: str) -> None:
 
 def test_show_json_structure(catalogue) -> None:
     data = json.loads(run("catalogue", "show", "600/5962/X", "--json"))
-    assert list(data) == ["id", "accreditation", "title", "level", "awarding_body", "figures", "groups", "rules",
-                          "pathways"]
+    assert list(data) == ["id", "accreditation", "title", "level", "awarding_body", "offered_as", "figures", "groups",
+                          "rules", "pathways"]
     assert data["figures"] == {"credits": {"min": 13, "max": 36}, "glh": 28, "average_glh": 42.5, "tqt": 130,
                                "induction_hours": 1.0, "tutorial_hours": 2.0, "operational_start": "2012-09-01"}
     assert [(g["id"], g["name"], len(g["units"])) for g in data["groups"]] == [("G1", "Group 1", 30),

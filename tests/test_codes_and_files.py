@@ -116,7 +116,7 @@ def test_codes_with_spaces_in_python_and_cohort_cells(folder):
     assert check(catalogue, "diploma", ["SHC 31", "SHC 32", "SHC 33"]).valid
     assert recommend(catalogue, "diploma", Learner(achieved=("SHC 31",))).new_glh == 18
     rows = pd.DataFrame([{"learner": "a", "registered": "", "achieved": "SHC 31; SHC 32"},
-                         {"learner": "b", "registered": "", "achieved": "HSC 3013,SHC 33"}])
+                         {"learner": "b", "registered": "", "achieved": "HSC 3013; SHC 33"}])
     out = recommend_cohort(catalogue, "diploma", rows)
     assert list(out["new_glh"]) == [8, 20]  # a: SHC 33; b: SHC 31 and SHC 32
 

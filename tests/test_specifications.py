@@ -218,3 +218,76 @@ def test_pathway_rules_are_validated_and_described(tmp_path):
     pathways = qualification_summary(catalogue, catalogue.qualification("dip"))["pathways"]
     assert [(p["id"], [r["description"] for r in p["rules"]]) for p in pathways] == [
         ("dementia", ["Mandatory: all units of Group D (2 units)"]), ("end-of-life", ["Mandatory: E1 (1 unit)"])]
+
+
+EXEMPTION = """\
+units:
+  - {code: M1, title: Core one, level: 3, credits: 3, glh: 20}
+  - {code: M2, title: Core two, level: 3, credits: 3, glh: 20}
+  - {code: O1, title: Option one, level: 3, credits: 2, glh: 6}
+  - {code: O2, title: Option two, level: 3, credits: 2, glh: 8}
+  - {code: O3, title: Option three, level: 3, credits: 4, glh: 30}
+qualifications:
+  - id: cert
+    accreditation: 604/0000/4
+    title: Certificate
+    level: 3
+    awarding_body: Example
+    figures: {credits: {min: 8}}
+    offered_as:
+      - {accreditation: 604/9999/9, awarding_body: Other Body}
+    groups:
+      - {id: M, name: Mandatory, units: [M1, M2]}
+      - {id: O, name: Optional, units: [O1, O2, O3]}
+    rules:
+      - {id: total, kind: sum, min: 8}
+      - {id: core, kind: mandatory, groups: [M]}
+      - {id: big-units, kind: sum, sum: units, where: {unit_credits: [4]}, max: 0, note: No 4-credit units.}
+"""
+
+
+def test_an_exemption_meets_the_mandatory_rule_but_gives_no_credit(tmp_path):
+    """Achieved M1 is claimed and counts 3 credits: M2 (3) + the cheapest 2 credits (O1, 6 GLH) = 26 new GLH.
+    Exempt from M1 instead, the learner needs all 8 credits elsewhere: M2 + O1 + O2 (3 + 2 + 2 = 7) is short,
+    and O3 is barred by the 4-credit rule, so it is impossible; without that rule M2 + O1 + O3 (9 credits,
+    56 GLH) is the cheapest way to 8."""
+    catalogue = load(tmp_path, EXEMPTION)
+    assert recommend(catalogue, "cert", Learner(achieved=("M1",))).new_glh == 26
+    result = recommend(catalogue, "cert", Learner(exempt=("M1",)))
+    assert result.status == "INFEASIBLE"
+    assert {c.id for c in result.explanation.conflict} >= {"rule:total", "rule:big-units"}
+    relaxed = load(tmp_path, EXEMPTION.replace("max: 0, note", "max: 1, note"))
+    answer = recommend(relaxed, "cert", Learner(exempt=("M1",)))
+    assert (sorted(answer.codes), answer.new_glh) == (["M2", "O1", "O3"], 56)
+    verdicts = {v.id: v for v in check(relaxed, "cert", ["M2", "O1", "O3"], Learner(exempt=("M1",))).verdicts}
+    assert verdicts["core"].holds and verdicts["core"].sentence.endswith("(M1 met by exemption)")
+    claimed = check(relaxed, "cert", ["M1", "M2", "O1", "O3"], Learner(exempt=("M1",)))
+    assert not claimed.valid and "exempt from M1" in " ".join(v.sentence for v in claimed.verdicts if not v.holds)
+
+
+def test_exemptions_in_cohort_rows(tmp_path):
+    import pandas as pd
+
+    from solver.cohort import recommend_cohort
+
+    catalogue = load(tmp_path, EXEMPTION.replace("max: 0, note", "max: 1, note"))
+    rows = pd.DataFrame([{"learner": "a", "registered": "", "achieved": "", "exempt": "M1"}])
+    assert recommend_cohort(catalogue, "cert", rows).loc[0, "units"] == "M2 O1 O3"
+
+
+def test_figures_offerings_and_unit_sizes_as_published(tmp_path):
+    catalogue = load(tmp_path, EXEMPTION)
+    q = catalogue.qualification("604/9999/9")  # found by the number another body offers it under
+    assert q.id == "cert" and q.figures.credits.max is None
+    summary = qualification_summary(catalogue, q)
+    assert summary["offered_as"] == [{"accreditation": "604/9999/9", "awarding_body": "Other Body"}]
+    assert summary["rules"][2]["description"] == "At most 0 units from units of 4 credits"
+    # O3 is the only 4-credit unit: claiming it breaks the size rule.
+    assert not check(catalogue, q, ["M1", "M2", "O3"]).valid
+
+
+def test_a_number_offered_twice_is_a_duplicate(tmp_path):
+    text = EXEMPTION + EXEMPTION.split("qualifications:\n")[1].replace("id: cert", "id: other").replace(
+        "accreditation: 604/0000/4", "accreditation: 604/0000/5")
+    with pytest.raises(CatalogueError, match="duplicate qualification accreditation '604/9999/9'"):
+        load(tmp_path, text)

@@ -18,7 +18,9 @@ def _number(value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def _range(low: int, high: int) -> str:
+def _range(low: int, high: int | None) -> str:
+    if high is None:
+        return f"{low} or more"
     return str(low) if low == high else f"{low}-{high}"
 
 
@@ -52,9 +54,9 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
     table = Table(title=f"Qualifications in {plain(cat.root)}")
     for col in ("id", "accreditation", "title", "level", "credits", "units"):
         table.add_column(col, justify="right" if col in ("level", "units") else "left")
-    for r in rows:
-        span = r["credits"]
-        credits = "-" if not isinstance(span, list) else _range(span[0], span[1])
+    for q, r in zip(cat.qualifications, rows):
+        span = q.figures.credits
+        credits = "-" if span is None else _range(span.min, span.max)
         table.add_row(plain(r["id"]), plain(r["accreditation"]), plain(r["title"]), str(r["level"]), credits,
                       str(r["units"]))
     console().print(table)
@@ -79,7 +81,11 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     out = console()
     out.print(f"[bold]{plain(q.title)}[/bold]  {plain(q.accreditation)}  ({plain(q.id)}), level {q.level}, "
               f"{plain(q.awarding_body)}", soft_wrap=True)
-    shown = {k: (_range(v["min"], v["max"]) if isinstance(v, dict) else _number(v))
+    if q.offered_as:
+        others = ", ".join(f"{o.accreditation}" + (f" ({o.awarding_body})" if o.awarding_body else "")
+                           for o in q.offered_as)
+        out.print(f"Also offered as: {plain(others)}", soft_wrap=True)
+    shown = {k: (_range(v["min"], v.get("max")) if isinstance(v, dict) else _number(v))
              for k, v in summary["figures"].items()}
     figures = ", ".join(f"{k.replace('_', ' ')}: {plain(v)}" for k, v in shown.items())
     out.print(f"Published figures: {figures}", soft_wrap=True)

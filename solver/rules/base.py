@@ -93,6 +93,7 @@ class Context:
     group_names: Mapping[str, str]
     registered: dt.date | None = None  # None: a new learner, after every cut-off
     achieved: frozenset[str] = field(default_factory=frozenset)
+    exempt: frozenset[str] = field(default_factory=frozenset)  # met by recognition of prior learning, no credit
 
     def registered_from(self, cutoff: dt.date) -> bool:
         return self.registered is None or self.registered >= cutoff

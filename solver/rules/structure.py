@@ -18,11 +18,16 @@ class MandatoryRule(RuleBase):
     groups: tuple[Code, ...] = ()
 
     def codes(self, ctx: Context) -> list[str]:
+        """Every unit the rule names, exempt ones included."""
         from_groups = [c for g in self.groups for c in ctx.groups.get(g, ())]
         return list(dict.fromkeys([*self.units, *from_groups]))
 
+    def required(self, ctx: Context) -> list[str]:
+        """The units this learner must claim: an exemption meets the rule for its unit."""
+        return [c for c in self.codes(ctx) if c not in ctx.exempt]
+
     def linears(self, ctx: Context) -> list[Linear]:
-        return [Linear(((c, 1),), 1, None) for c in self.codes(ctx)]
+        return [Linear(((c, 1),), 1, None) for c in self.required(ctx)]
 
     def describe(self, ctx: Context) -> str:
         names = [f"all units of {ctx.group_names.get(g, g)}" for g in self.groups]
@@ -31,8 +36,11 @@ class MandatoryRule(RuleBase):
 
     def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
         codes = self.codes(ctx)
-        missing = [c for c in codes if c not in pathway]
+        missing = [c for c in self.required(ctx) if c not in pathway]
+        exempt = [c for c in codes if c in ctx.exempt]
         sentence = self.describe(ctx) + (f"; missing {listing(missing)}" if missing else "; all present")
+        if exempt:
+            sentence += f" ({listing(exempt)} met by exemption)"
         fix = f"add {listing(missing)}" if missing else None
         return Verdict(self.id or "", not missing, f"all of {len(codes)}", f"{len(codes) - len(missing)}",
                        sentence, fix)
@@ -43,7 +51,7 @@ class MandatoryRule(RuleBase):
         return units + groups
 
     def forced(self, ctx: Context) -> frozenset[str]:
-        return frozenset(self.codes(ctx))
+        return frozenset(self.required(ctx))
 
     def without_unit(self, code: str) -> MandatoryRule:
         return self.model_copy(update={"units": tuple(c for c in self.units if c != code)})

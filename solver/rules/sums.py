@@ -22,10 +22,12 @@ class Selector(BaseModel):
     level: LevelNumber | None = None
     min_level: LevelNumber | None = None
     max_level: LevelNumber | None = None
+    unit_credits: tuple[Count, ...] = ()  # units of these sizes ("units of 6 or 9 credits")
 
     def admits(self, code: str, unit: UnitFacts, in_groups: set[str]) -> bool:
         return ((not self.groups or code in in_groups)
                 and (not self.codes or code in self.codes)
+                and (not self.unit_credits or unit.credits in self.unit_credits)
                 and (not self.tags or bool(set(self.tags) & set(unit.tags)))
                 and (self.level is None or unit.level == self.level)
                 and (self.min_level is None or unit.level >= self.min_level)
@@ -44,6 +46,8 @@ class Selector(BaseModel):
             parts.append(f"from units {listing(list(self.codes), 'or')}")
         if self.tags:
             parts.append(f"from units tagged {listing(list(self.tags), 'or')}")
+        if self.unit_credits:
+            parts.append(f"from units of {listing([str(n) for n in self.unit_credits], 'or')} credits")
         parts += self._levels()
         return " ".join(parts) if parts else "in total"
 
