@@ -1,0 +1,50 @@
+"""The example specifications in catalogue/examples/ load, and give the answers worked out by hand below."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from solver.catalogue import load_catalogue
+from solver.counting import count_pathways
+from solver.learner import Learner
+from solver.readings import read_as
+from solver.recommendation import recommend
+from solver.specialisations import recommend_pathway
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "catalogue" / "examples"
+BEFORE, AFTER = Learner(registered=dt.date(2023, 9, 1)), Learner(registered=dt.date(2024, 9, 1))
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return load_catalogue(EXAMPLES)
+
+
+def test_teaching_certificate_versions_and_readings(examples):
+    """Mandatory units: 21 credits (18 at level 4+), 84 GLH. Optional credits read 'at least 6' (stated)
+    or 'exactly 6'. Before 2024-08-01 (27-36 credits) the optional sets of 6+ credits are 0054+0055, 0056,
+    0054+0056, 0055+0056 and all three (5; 'exactly': the first two); the cheapest, 30 GLH, is 0054+0055
+    or 0056, fewest units breaking the tie: 114 GLH. From 2024-08-01 (30-36) the options need 9+ credits:
+    3 sets, the cheapest 45 GLH (129 in all); read 'exactly 6', none: 21 + 6 = 27 < 30."""
+    q = examples.qualification("cet-l4")
+    exactly = read_as(q, "exactly")
+    assert [count_pathways(examples, x, who).count for x in (q, exactly) for who in (BEFORE, AFTER)] == [5, 3, 2, 0]
+    best = recommend(examples, q, BEFORE)
+    assert (best.new_glh, sorted(best.codes)[-1]) == (114, "H/505/0056")
+    assert recommend(examples, q, AFTER).new_glh == 129
+    assert recommend(examples, exactly, AFTER).status == "INFEASIBLE"
+
+
+def test_adult_care_pathways_and_numbers(examples):
+    """Mandatory: 12 credits (9 at level 3), 59 GLH; 20 credits in all and 14 at level 3+. Dementia adds
+    DEM 301 + DEM 312 (7 credits, 52 GLH) and one more credit at least: HSC 3013 (26) is cheapest: 137.
+    End of life: EOL 306 (5 credits, 30 GLH) and 3 more credits: DEM 301 (22): 111, the better route."""
+    assert examples.qualification("601/9999/2").id == "adult-care-l3"
+    choice = recommend_pathway(examples, "adult-care-l3")
+    assert {p: r.new_glh for p, r in choice.by_pathway.items()} == {"dementia": 137, "end-of-life": 111}
+    assert choice.chosen == "end-of-life"
+    assert sorted(choice.recommendation.codes) == ["DEM 301", "EOL 306", "HSC 024", "SHC 31", "SHC 32", "SHC 33",
+                                                    "SHC 34"]
