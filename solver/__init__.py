@@ -21,6 +21,10 @@ _API = {
     "units_frame": "solver.reports", "qualifications_frame": "solver.reports",
     "import_specification": "solver.importing.draft",
     "Draft": "solver.importing.draft",
+    "read_as": "solver.readings", "each_reading": "solver.readings", "ambiguous": "solver.readings",
+    "recommend_pathway": "solver.specialisations", "count_by_pathway": "solver.specialisations",
+    "check_pathways": "solver.specialisations", "following": "solver.specialisations",
+    "Status": "solver.status", "Objective": "solver.learner",
     "CatalogueError": "solver.errors", "ScenarioError": "solver.errors", "InputError": "solver.errors",
     "LookupFailure": "solver.errors", "Problem": "solver.errors",
 }
