@@ -64,3 +64,45 @@ def each_reading(catalogue: Catalogue, qualification: str | Qualification, query
         if read != q:  # a name that is some rule's stated reading reads the same as the stated rules
             out[name] = query(catalogue, read, learner)
     return ReadingComparison(q.accreditation, out)
+
+
+@dataclass(frozen=True)
+class ReadingDifference:
+    """What one ambiguous rule changes: under each of its readings, the valid pathways and lowest new GLH."""
+
+    rule: str
+    readings: dict[str, tuple[int | None, int | None]]  # reading -> (valid pathways, lowest GLH or None)
+
+    @property
+    def matters(self) -> bool:
+        return len(set(self.readings.values())) > 1
+
+    def sentence(self) -> str:
+        parts = []
+        for name, (count, glh) in self.readings.items():
+            if count == 0:
+                parts.append(f"read {name!r}, no valid pathway")
+            else:
+                counted = (f"{count:,} valid pathway{'' if count == 1 else 's'}" if count is not None
+                           else "an uncounted number of valid pathways")
+                parts.append(f"read {name!r}, {counted} and a lowest-hours route of {glh} GLH")
+        verdict = "" if self.matters else " (the readings give the same answers)"
+        return f"Rule {self.rule!r} admits {len(self.readings)} readings: {'; '.join(parts)}{verdict}."
+
+
+def reading_differences(catalogue: Catalogue, qualification: str | Qualification,
+                        learner: Learner = Learner()) -> list[ReadingDifference]:
+    """For each ambiguous rule, its readings one at a time (every other rule as stated), for an audit."""
+    from solver.counting import count_pathways
+    from solver.recommendation import recommend
+
+    q = catalogue.qualification(qualification)
+    out = []
+    for rule_id, names in ambiguous(q).items():
+        figures: dict[str, tuple[int | None, int | None]] = {}
+        for name in names:
+            read = read_as(q, {rule_id: name})
+            best = recommend(catalogue, read, learner)
+            figures[name] = (count_pathways(catalogue, read, learner).count, best.new_glh)
+        out.append(ReadingDifference(rule_id, figures))
+    return out

@@ -291,3 +291,15 @@ def test_a_number_offered_twice_is_a_duplicate(tmp_path):
         "accreditation: 604/0000/4", "accreditation: 604/0000/5")
     with pytest.raises(CatalogueError, match="duplicate qualification accreditation '604/9999/9'"):
         load(tmp_path, text)
+
+
+def test_an_audit_can_say_what_each_reading_changes(tmp_path):
+    from solver.readings import reading_differences
+
+    catalogue = load(tmp_path, READINGS)
+    (difference,) = reading_differences(catalogue, "award")
+    # At least 6 from B: the cheapest is B1 + B3 + A1 (8 + 4 + 5 = 17 GLH); exactly 6: the same set.
+    assert difference.readings == {"at-least": (4, 17), "exactly": (1, 17)}
+    assert difference.sentence() == ("Rule 'group-b' admits 2 readings: read 'at-least', 4 valid pathways and a "
+                                     "lowest-hours route of 17 GLH; read 'exactly', 1 valid pathway and a "
+                                     "lowest-hours route of 17 GLH.")
