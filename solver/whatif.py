@@ -59,7 +59,7 @@ class RemoveRule(Edit):
 
 
 class MoveDate(Edit):
-    """Move a replacement's cut-off date."""
+    """Move a dated rule's date: a replacement's cut-off, or the date a rule version applies from."""
 
     kind: Literal["move-date"]
     rule: Code
@@ -185,8 +185,12 @@ def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualificatio
     if isinstance(edit, RemoveRule):
         return _replace_rule(q, _rule(q, edit.rule), None), units
     if isinstance(edit, MoveDate):
-        rule = _rule(q, edit.rule, "replacement")
-        return _replace_rule(q, rule, rule.moved_to(edit.from_date)), units
+        rule = _rule(q, edit.rule)
+        moved = rule.moved_to(edit.from_date)
+        if moved is None:
+            raise _BadEdit("rule", f"rule '{edit.rule}' has no date to move; expected a replacement or a rule "
+                                   f"with registered_from")
+        return _replace_rule(q, rule, moved), units
     if isinstance(edit, AddRule):
         rule = edit.rule.with_id(f"{edit.rule.kind}-added-{len(q.rules) + 1}")
         if any(r.id == rule.id for r in q.rules):

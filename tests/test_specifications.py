@@ -303,3 +303,20 @@ def test_an_audit_can_say_what_each_reading_changes(tmp_path):
     assert difference.sentence() == ("Rule 'group-b' admits 2 readings: read 'at-least', 4 valid pathways and a "
                                      "lowest-hours route of 17 GLH; read 'exactly', 1 valid pathway and a "
                                      "lowest-hours route of 17 GLH.")
+
+
+def test_a_what_if_moves_a_version_date(tmp_path):
+    from solver.errors import ScenarioError
+    from solver.whatif import MoveDate, apply_edits
+
+    catalogue = load(tmp_path, VERSIONS)
+    q = catalogue.qualification("cert")
+    edits = (MoveDate.model_validate({"kind": "move-date", "rule": "total-2024", "from": "2025-01-01"}),)
+    edited, after = apply_edits(catalogue, q, edits)
+    # Moved to 2025, the 12-credit version no longer covers a learner registered in September 2024, and the
+    # 8-credit version ended in July 2024: no total applies to them, a gap the what-if makes visible.
+    autumn = Learner(registered=dt.date(2024, 9, 1))
+    assert recommend(catalogue, q, autumn).new_glh == 36
+    assert [r.id for r in after.rules if r.applies(edited.context(after, autumn.registered))] == []
+    with pytest.raises(ScenarioError, match="has no date to move"):
+        apply_edits(catalogue, q, (edits[0].model_copy(update={"rule": "total-2012"}),))

@@ -295,5 +295,9 @@ class RuleBase(BaseModel):
         """The rule once `code` is withdrawn from the qualification; None when nothing of it is left."""
         return self
 
+    def moved_to(self, day: dt.date) -> RuleBase | None:
+        """The rule with its date moved to `day` (a version's start); None when it has no date to move."""
+        return self.model_copy(update={"registered_from": day}) if self.registered_from is not None else None
+
     def with_id(self, rule_id: str) -> RuleBase:
         return self if self.id else self.model_copy(update={"id": rule_id})
