@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from solver.compile import CompiledModel
 from solver.learner import Requirement
+from solver.offer import OFFER_ID, smallest_addition
 
 METRIC_NAMES = {"max-glh": "new GLH"}
 
@@ -63,6 +64,8 @@ def _credits(model: CompiledModel, pathway: frozenset[str]) -> str:
 
 def _relax(model: CompiledModel, req: Requirement, everything: list[str]) -> Relaxation | None:
     """The single number for `req` that makes the whole request possible, or dropping it if that does."""
+    if req.id == OFFER_ID:  # a provider's offer: name the fewest units to add, not a number
+        return smallest_addition(model, req)
     others = set(model.enabled) - {req.id}
     if req.bound is not None and req.terms:
         kind, limit = req.bound

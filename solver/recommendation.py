@@ -10,8 +10,10 @@ from solver.compile import CompiledModel, Solution
 from solver.documents import Qualification
 from solver.errors import LookupFailure, PathwayInvalid  # noqa: F401  (PathwayInvalid: re-exported)
 from solver.explain import Explanation, explain
-from solver.formulation import Formulation, formulate, objective_tiers, tier_values
+from solver.formulation import Formulation, formulate
+from solver.goals import GoalMatches
 from solver.learner import OBJECTIVES, Learner, goal_scores
+from solver.objectives import ObjectiveSpec, objective_spec, request
 from solver.rules import MandatoryRule, amount
 
 TIER_NAMES = {"min-glh": ("new_glh", "units"), "min-units": ("new_units", "new_glh", "units"),
@@ -72,6 +74,8 @@ class Recommendation:
     induction_hours: float | None = None
     tutorial_hours: float | None = None
     learner: str = "learner"
+    order: str = ""  # the tiers optimised, in words, first most important
+    goals: tuple[GoalMatches, ...] = ()
 
     @property
     def new_glh(self) -> int | None:
@@ -92,6 +96,10 @@ class Recommendation:
             out.update({"units": [], "credits": None, "glh": None, "new_glh": None, "alternatives": []})
         if self.explanation is not None:
             out.update(self.explanation.to_dict())
+        out["order"] = self.order
+        if self.goals:
+            out["goals"] = [g.to_dict() for g in self.goals]
+            out["unmatched_goals"] = [g.goal.text for g in self.goals if not g.matches]
         return out
 
 
@@ -113,6 +121,8 @@ def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]
             out.append(f"credited from achieved {credited_from.get(code, 'an equivalent unit')}")
         if code in learner.include:
             out.append("you asked for it")
+        if code in learner.prefer:
+            out.append("you prefer it")
         if code in goals:
             out.append(f"matches goal {', '.join(goals[code][1])}")
         if not out:
@@ -125,7 +135,8 @@ def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]
     return reasons
 
 
-def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> Pathway:
+def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str,
+                     spec: ObjectiveSpec | None = None) -> Pathway:
     """Turn a verified unit set into a Pathway, units in catalogue order."""
     f.verify(chosen)
     ctx = f.context
@@ -135,10 +146,7 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> 
                     ctx.units[code].credits, ctx.units[code].glh, 0 if code in ctx.achieved else ctx.units[code].glh,
                     why(code))
         for code in ctx.units if code in chosen)
-    values = tier_values(objective_tiers(f, objective), chosen)
-    names = TIER_NAMES[objective]
-    signs = {"reused": -1, "goal_score": -1}  # minimised as negatives; shown as the natural number
-    return Pathway(units, {n: signs.get(n, 1) * v for n, v in zip(names, values)})
+    return Pathway(units, (spec or objective_spec(f, objective)).values(chosen))
 
 
 def compile_formulation(f: Formulation) -> CompiledModel:
@@ -166,10 +174,12 @@ class Planner:
         if objective not in OBJECTIVES:
             raise LookupFailure(f"unknown objective '{objective}'; expected one of {', '.join(OBJECTIVES)}")
         q = self.qualification
-        f = formulate(self.catalogue, q, learner)
-        model = self.model_for(f)
+        req = request(formulate(self.catalogue, q, learner), objective)  # the objective's asks added
+        f, spec = req.formulation, req.spec
+        model = req.compile() if spec.auxiliary else self.model_for(f)
         asks = [lin for r in f.requirements if r.origin == "learner" for lin in r.linears]
-        tiers = objective_tiers(f, objective)
+        tiers = spec.minimised
+        extras = {"learner": learner.name, "order": spec.order(), "goals": spec.goals}
         found: list[Solution] = []
         solution = model.solve(tiers, extra=asks, time_limit=self.time_limit)
         figures = {"induction_hours": q.figures.induction_hours, "tutorial_hours": q.figures.tutorial_hours}
@@ -178,17 +188,17 @@ class Planner:
             if solution.status == "INFEASIBLE":
                 explanation = explain(compile_formulation(f), f.requirements)
             return Recommendation(q.accreditation, objective, solution.status, None, (), explanation,
-                                  learner=learner.name, **figures)
+                                  **extras, **figures)
         found.append(solution)
         while len(found) <= alternatives:
             nxt = model.solve(tiers, extra=asks, nogoods=[s.pathway for s in found], time_limit=self.time_limit)
             if nxt.pathway is None:
                 break
             found.append(nxt)
-        best, *rest = [describe_pathway(f, s.pathway, objective) for s in found]
+        best, *rest = [describe_pathway(f, spec.strip(s.pathway), objective, spec) for s in found]
         # The answer's status is the first solve's: FEASIBLE (time limit) is never reported as OPTIMAL.
         return Recommendation(q.accreditation, objective, found[0].status, best, tuple(rest), None,
-                              learner=learner.name, **figures)
+                              **extras, **figures)
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
