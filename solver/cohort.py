@@ -22,15 +22,17 @@ from solver.compile import SOLVE_PARAMS
 from solver.documents import Qualification
 from solver.errors import LookupFailure
 from solver.explain import explain
-from solver.formulation import formulate, objective_tiers
+from solver.formulation import formulate
+from solver.goals import parse_goal
 from solver.learner import OBJECTIVES, Learner, new_glh_terms
+from solver.objectives import Request, request
 from solver.recommendation import Planner, compile_formulation
 
 if TYPE_CHECKING:
     import pandas as pd
 
 REQUIRED_COLUMNS = ("learner", "registered", "achieved")
-OPTIONAL_COLUMNS = ("objective", "max_glh", "include", "exclude")
+OPTIONAL_COLUMNS = ("objective", "max_glh", "include", "exclude", "goals")
 OUTPUT_COLUMNS = ("learner", "status", "units", "credits", "glh", "new_glh", "message")
 ERROR = "ERROR"  # the status of a row that could not be read; its message says why
 
@@ -43,7 +45,9 @@ ERROR = "ERROR"  # the status of a row that could not be read; its message says 
 # would kill the process outright instead of raising KeyboardInterrupt.
 CACHE_LIMIT = 20_000  # solved formulations kept per process (profiles arrive grouped, so recent ones matter)
 
-Profile = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...], int | None, str]
+# registered, achieved, include, exclude, max_glh, objective, goals (as written), the cohort's offer
+Profile = tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...], int | None, str, tuple[str, ...],
+                tuple[str, ...] | None]
 Outcome = tuple[str, str, int | None, int | None, int | None, str]  # status, units, credits, glh, new_glh, message
 Progress = Callable[[int, int], None]  # (rows done, rows in total)
 
@@ -116,10 +120,24 @@ def _objective(value: Any, default: str) -> str:
     return name
 
 
-def read_profile(row: dict[str, Any], objective: str) -> Profile:
+def _goal_texts(value: Any) -> tuple[str, ...]:
+    """Goals separated by semicolons, each TEXT[>=N [units|credits]][=WEIGHT]: "customer service; coaching=3"."""
+    goals = tuple(g.strip() for g in _text(value).split(";") if g.strip())
+    for goal in goals:
+        try:
+            doc = parse_goal(goal)
+        except ValueError as err:
+            raise RowError(f"goals: {err}") from None
+        if doc.get("weight", 1) < 1 or doc.get("at_least", 1) < 1:
+            raise RowError(f"goals: expected a weight and a minimum of at least 1, got {goal!r}")
+    return goals
+
+
+def read_profile(row: dict[str, Any], objective: str, offer: tuple[str, ...] | None = None) -> Profile:
     """The solver-relevant part of a row, normalised so that equal requests give equal profiles."""
     return (_date(row.get("registered")), _codes(row.get("achieved")), _codes(row.get("include")),
-            _codes(row.get("exclude")), _budget(row.get("max_glh")), _objective(row.get("objective"), objective))
+            _codes(row.get("exclude")), _budget(row.get("max_glh")), _objective(row.get("objective"), objective),
+            _goal_texts(row.get("goals")), offer)
 
 
 def read_learners(path: str | Path) -> pd.DataFrame:
@@ -174,17 +192,18 @@ class ProfileSolver:
             return (ERROR, "", None, None, None, _one_line(err))
 
     def _solve(self, profile: Profile) -> Outcome:
-        registered, achieved, include, exclude, max_glh, objective = profile
+        registered, achieved, include, exclude, max_glh, objective, goals, offer = profile
         learner = Learner(registered=dt.date.fromisoformat(registered) if registered else None,
-                          achieved=achieved, include=include, exclude=exclude, max_glh=max_glh)
-        f = formulate(self.catalogue, self.planner.qualification, learner)
-        tiers = objective_tiers(f, objective)
+                          achieved=achieved, include=include, exclude=exclude, max_glh=max_glh,
+                          goals=[parse_goal(g) for g in goals], offer=offer)
+        req = request(formulate(self.catalogue, self.planner.qualification, learner), objective)
+        f, tiers = req.formulation, req.spec.minimised
         new_glh = new_glh_terms(f.context)
-        key = (f.requirements, tuple(tiers), new_glh)
+        key = (f.requirements, tuple(tiers), new_glh, req.spec.links)
         if key not in self._solved:
             if len(self._solved) >= CACHE_LIMIT:  # oldest first; a miss only costs a (deterministic) re-solve
                 del self._solved[next(iter(self._solved))]
-            self._solved[key] = self._optimise(f, tiers)
+            self._solved[key] = self._optimise(req, tiers)
         status, chosen, message = self._solved[key]
         if chosen is None:
             return (status, "", None, None, None, message)
@@ -195,13 +214,17 @@ class ProfileSolver:
         return (status, " ".join(codes), sum(units[c].credits for c in codes), sum(units[c].glh for c in codes),
                 sum(cost[c] for c in codes), message)
 
-    def _optimise(self, f, tiers) -> tuple[str, frozenset[str] | None, str]:
-        model = self.planner.model_for(f)
+    def _optimise(self, req: Request, tiers) -> tuple[str, frozenset[str] | None, str]:
+        f = req.formulation
+        model = req.compile() if req.spec.auxiliary else self.planner.model_for(f)
         asks = [lin for r in f.requirements if r.origin == "learner" for lin in r.linears]
         solution = model.solve(tiers, extra=asks, params=self.params)
         if solution.pathway is not None:
             note = "" if solution.status == "OPTIMAL" else "time limit reached: best found, not proven optimal"
-            return solution.status, solution.pathway, note
+            if req.spec.unmatched:
+                note = "; ".join([*filter(None, [note]), *(f"goal '{g}' matches no unit: left out"
+                                                          for g in req.spec.unmatched)])
+            return solution.status, req.spec.strip(solution.pathway), note
         if solution.status == "INFEASIBLE":
             explanation = explain(compile_formulation(f), f.requirements)
             return solution.status, None, " ".join(explanation.sentences()) if explanation else ""
@@ -245,7 +268,7 @@ class CohortPlan:
     weights: list[int] = field(default_factory=list)  # rows per profile, for progress
 
     @classmethod
-    def of(cls, learners: pd.DataFrame, objective: str) -> CohortPlan:
+    def of(cls, learners: pd.DataFrame, objective: str, offer: tuple[str, ...] | None = None) -> CohortPlan:
         check_columns(learners)
         if objective not in OBJECTIVES:
             raise LookupFailure(f"unknown objective '{objective}'; expected one of {', '.join(OBJECTIVES)}")
@@ -254,7 +277,7 @@ class CohortPlan:
         for row in learners.to_dict("records"):
             names.append(_text(row.get("learner")))
             try:
-                profile = read_profile(row, objective)
+                profile = read_profile(row, objective, offer)
             except RowError as err:
                 slots.append(str(err))
                 continue
@@ -272,8 +295,8 @@ class CohortPlan:
         often share a formulation (same side of every cut-off), which a worker then solves once.
         """
         def date_last(i: int) -> tuple:
-            registered, achieved, include, exclude, max_glh, objective = self.profiles[i]
-            return achieved, include, exclude, -1 if max_glh is None else max_glh, objective, registered or ""
+            registered, achieved, include, exclude, max_glh, objective, goals, _ = self.profiles[i]
+            return achieved, include, exclude, -1 if max_glh is None else max_glh, objective, goals, registered or ""
 
         order = sorted(range(len(self.profiles)), key=date_last)
         size = max(1, min(200, math.ceil(len(order) / max(1, workers * 8))))
@@ -363,17 +386,19 @@ def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, worke
 
 def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, learners: pd.DataFrame,
                      objective: str = "min-glh", workers: int = 1, progress: Progress | None = None,
-                     dask_address: str | None = None, time_limit: float | None = 10.0) -> pd.DataFrame:
+                     dask_address: str | None = None, time_limit: float | None = 10.0,
+                     offer: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Recommend a pathway for every learner row: one output row per input row, in input order.
 
     `learners` has columns learner, registered (YYYY-MM-DD; empty: a new learner), achieved (unit codes
-    separated by spaces) and optionally objective, max_glh, include, exclude. Rows that cannot be read get
+    separated by spaces) and optionally objective, max_glh, include, exclude and goals (separated by ";").
+    `offer`, the units the centre delivers, restricts every row. Rows that cannot be read get
     status ERROR and the reason in `message`; an impossible request gets INFEASIBLE and the explanation.
     The result is the same, byte for byte, for any number of workers or a Dask cluster (`dask_address`,
     or "local" for a local cluster). `time_limit` is CP-SAT's deterministic time per solve.
     """
     q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
-    plan = CohortPlan.of(learners, objective)
+    plan = CohortPlan.of(learners, objective, offer)
     tally = _Tally(plan, progress)
     if dask_address is not None:
         from solver.cohort_dask import solve_on_dask

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -88,10 +89,7 @@ class Match:
     tags: tuple[str, ...]  # the unit's tags that hold any of them (tags act as synonyms of the title)
     in_title: bool
     of: int  # how many content words the goal has
-
-    @property
-    def score(self) -> float:
-        return len(self.found) / self.of
+    score: float  # the IDF-weighted share of the goal's words found: rare words count more than common ones
 
     def why(self) -> str:
         """'customer in tag 'customers' and title, 1 of 2 words'."""
@@ -125,24 +123,32 @@ class GoalMatches:
                              "tags": list(m.tags), "title": m.in_title, "why": m.why()} for m in self.matches]}
 
 
-def match_goal(goal: Goal, units: Mapping[str, UnitFacts]) -> GoalMatches:
-    """Score every unit by the share of the goal's words in its title or tags; keep the best-scoring units.
+def _unit_words(unit: UnitFacts) -> tuple[set[str], dict[str, set[str]]]:
+    return {s for s, _ in words(unit.title)}, {t: {s for s, _ in words(t)} for t in unit.tags}
 
-    Keeping only the best level means "mental health at work" matches the mental-health unit, not every unit
-    with "health" in a tag; and "customer service" (no unit says "service") still matches the customer units.
+
+def match_goal(goal: Goal, units: Mapping[str, UnitFacts]) -> GoalMatches:
+    """Score every unit by the IDF-weighted share of the goal's words in its title or tags; keep the best.
+
+    A word found in few units weighs more than one found in many (smoothed IDF over `units`), so "mental health
+    at work" matches the mental-health unit, not every unit that says "working"; keeping only the best score
+    means "customer service" (no unit says "service") still matches every customer unit, and no weaker one.
     """
     wanted = words(goal.text)
+    vocab = {c: _unit_words(u) for c, u in units.items()}
+    has = {c: title.union(*tags.values()) for c, (title, tags) in vocab.items()}
+    idf = {s: math.log((1 + len(units)) / (1 + sum(s in h for h in has.values()))) + 1 for s, _ in wanted}
+    weight = sum(idf.values())
     candidates: list[Match] = []
-    for code, unit in units.items():
-        title = {s for s, _ in words(unit.title)}
-        tag_stems = {t: {s for s, _ in words(t)} for t in unit.tags}
-        found = tuple(w for s, w in wanted if s in title or any(s in ts for ts in tag_stems.values()))
-        if found:
-            stems = {s for s, w in wanted if w in found}
+    for code, (title, tag_stems) in vocab.items():
+        stems = {s for s, _ in wanted if s in has[code]}
+        if stems:
+            found = tuple(w for s, w in wanted if s in stems)
             tags = tuple(t for t, ts in tag_stems.items() if ts & stems)
-            candidates.append(Match(code, found, tags, bool(title & stems), len(wanted)))
-    best = max((len(m.found) for m in candidates), default=0)
-    return GoalMatches(goal, tuple(w for _, w in wanted), tuple(m for m in candidates if len(m.found) == best))
+            score = round(sum(idf[s] for s in stems) / weight, 9)  # rounded: equal word sets tie exactly
+            candidates.append(Match(code, found, tags, bool(title & stems), len(wanted), score))
+    best = max((m.score for m in candidates), default=0.0)
+    return GoalMatches(goal, tuple(w for _, w in wanted), tuple(m for m in candidates if m.score == best))
 
 
 def match_goals(goals: Collection[Goal], units: Mapping[str, UnitFacts]) -> tuple[GoalMatches, ...]:

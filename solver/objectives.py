@@ -104,10 +104,11 @@ def preference_tiers(learner: Learner, units: Mapping[str, UnitFacts], variables
     return out
 
 
-def preference_asks(learner: Learner, variables: Sequence[str], free: Collection[str]) -> list[Requirement]:
+def preference_asks(learner: Learner, units: Mapping[str, UnitFacts], variables: Sequence[str],
+                    free: Collection[str]) -> list[Requirement]:
     """The learner's hard limits: the provider's offer, at most N units, at most N new units."""
     out = []
-    if (offer := offer_requirement(learner.offer, variables, free)) is not None:
+    if (offer := offer_requirement(learner.offer, {c: units[c].glh for c in variables}, free)) is not None:
         out.append(offer)
     for rid, limit, terms, what in (
             ("max-units", learner.max_units, tuple((c, 1) for c in variables), "units"),
@@ -149,7 +150,7 @@ def build_spec(objective: str | Objective, learner: Learner, units: Mapping[str,
                                                                    for gm in goals if gm.matches)), glh],
     }[obj]
     tiers = (*head, *preference_tiers(learner, units, variables, free), NamedTier("units", count))
-    asks = preference_asks(learner, variables, free)
+    asks = preference_asks(learner, units, variables, free)
     if obj is Objective.COVER:
         asks += cover_asks(goals, units)
     auxiliary: tuple[str, ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,26 +58,31 @@ def read_offer(path: str | Path, known: Collection[str] = ()) -> tuple[str, ...]
     return tuple(dict.fromkeys(code for _, _, code in rows))
 
 
-def offer_requirement(offer: Collection[str] | None, variables: Iterable[str],
+def offer_requirement(offer: Collection[str] | None, glh: Mapping[str, int],
                       free: Collection[str]) -> Requirement | None:
-    """Claim only offered units; units already achieved (or credited) need no delivery and stay claimable."""
+    """Claim only offered units of `glh` (code -> GLH); units already achieved (or credited) need no delivery."""
     from solver.learner import Requirement
 
     if offer is None:
         return None
-    outside = tuple((c, 1) for c in variables if c not in offer and c not in free)
+    outside = tuple((c, 1) for c in glh if c not in offer and c not in free)
+    # The second form (no GLH outside the offer) is implied by the first; it carries the GLH that
+    # smallest_addition breaks ties by.
+    hours = Linear(tuple((c, glh[c]) for c, _ in outside), None, 0)
     return Requirement(OFFER_ID, "learner", f"Your centre offers only {len(set(offer))} units",
-                       (Linear(outside, None, 0),), ("max", 0), outside)
+                       (Linear(outside, None, 0), hours), ("max", 0), outside)
 
 
 def smallest_addition(model: CompiledModel, req: Requirement) -> Relaxation | None:
     """The fewest units outside the offer that make the request possible (a minimum-cardinality solve)."""
     from solver.explain import Relaxation
 
-    best = model.solve(tiers=[req.terms], disabled={req.id})
+    hours = req.linears[-1].terms
+    best = model.solve(tiers=[req.terms, hours], disabled={req.id})  # fewest units, then the fewest GLH
     if best.status != "OPTIMAL" or best.pathway is None:
         return None
     added = [c for c, _ in req.terms if c in best.pathway]
     noun = "unit" if len(added) == 1 else "units"
-    return Relaxation(req.id, f"The centre would have to add at least {len(added)} {noun} to its offer: "
-                              f"for example {', '.join(added)}; no smaller set makes it possible.", len(added))
+    return Relaxation(req.id, f"The centre would have to add at least {len(added)} {noun} to its offer, e.g. "
+                              f"{', '.join(added)} (the fewest GLH of any such set); no smaller set makes it "
+                              f"possible.", len(added))

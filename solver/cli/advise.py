@@ -162,6 +162,8 @@ def _show(result) -> None:
         for t in data["targets"]:
             units = ", ".join(t["units"])
             out.print(plain(f"  {t['qualification']}: {units} ({t['credits']} credits, {t['glh']} GLH)"))
+        if data.get("order"):
+            out.print(plain(f"Optimised in this order: {data['order']}, then each unit claimed wherever allowed."))
         return
     note = "" if data["status"] == "OPTIMAL" else " (time limit reached: best found, not proven optimal)"
     table = Table(title=plain(f"{data['qualification']} for {data['learner']}: {data['objective']}, "
