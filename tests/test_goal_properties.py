@@ -115,6 +115,24 @@ def _check_objective(data, objective: str) -> None:
 
 @SETTINGS
 @given(st.data())
+def test_cover_equals_brute_force(data):
+    _check_objective(data, "cover")
+
+
+@SETTINGS
+@given(st.data())
+def test_within_budget_equals_brute_force(data):
+    _check_objective(data, "within-budget")
+
+
+@SETTINGS
+@given(st.data())
+def test_weighted_goals_and_preferences_equal_brute_force(data):
+    _check_objective(data, data.draw(st.sampled_from(["weighted-goals", "min-glh", "min-units", "max-reuse"])))
+
+
+@SETTINGS
+@given(st.data())
 def test_cover_means_every_matched_goal_is_covered(data):
     drawn = _scenario(data)
     if drawn is None:

@@ -281,3 +281,21 @@ def test_cli_goals_and_tradeoff(tmp_path):
     offer.write_text("8000-999\n")
     bad = run("recommend", CERT, "--offer", str(offer))
     assert bad.returncode == 2 and "unknown unit code '8000-999'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_smallest_addition_counts_units_before_hours(tmp_path):
+    from solver.catalogue import load_catalogue
+
+    (tmp_path / "c.yaml").write_text(
+        "units:\n"
+        "  - {code: A, title: Alpha, level: 2, credits: 2, glh: 2}\n"
+        "  - {code: B, title: Beta, level: 2, credits: 2, glh: 2}\n"
+        "  - {code: C, title: Gamma, level: 2, credits: 4, glh: 9}\n"
+        "  - {code: D, title: Delta, level: 2, credits: 1, glh: 1}\n"
+        "qualifications:\n  - {id: q, accreditation: Q/1, title: T, level: 2, awarding_body: B,\n"
+        "     groups: [{id: G, name: G, units: [A, B, C, D]}],\n"
+        "     rules: [{id: total, kind: sum, sum: credits, min: 5}]}\n")
+    # With only D offered, 4 more credits are needed: C alone (1 unit, 9 GLH) beats A and B (2 units, 4 GLH).
+    result = recommend(load_catalogue(tmp_path), "q", Learner(offer=("D",)))
+    [relaxation] = result.explanation.relaxations
+    assert relaxation.value == 1 and "e.g. C (" in relaxation.sentence
