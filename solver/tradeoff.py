@@ -73,7 +73,7 @@ class TradeOff:
                             columns=["new_glh", "coverage", "credits", "units", "status"])
 
 
-def tradeoff(catalogue: Catalogue, qualification: str | Qualification, learner: Learner,
+def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, learner: Learner,
              time_limit: float | None = 10.0) -> TradeOff:
     """The Pareto front of new GLH against goal coverage for `learner` (their budget and limits still hold)."""
     q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification

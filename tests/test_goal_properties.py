@@ -14,7 +14,7 @@ from solver.formulation import formulate
 from solver.goals import coverage_terms, match_goals
 from solver.linear import total
 from solver.recommendation import recommend
-from solver.tradeoff import tradeoff
+from solver.tradeoff import tradeoff_front
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # The strategies' tags "a" and "b" are stop words to the goal matcher: give them topic names.
@@ -164,7 +164,7 @@ def test_every_point_of_the_tradeoff_front_equals_brute_force(data):
         return (sum(units[c].glh for c in p if c not in free),
                 sum(gm.goal.weight for gm in goals for c in gm.codes if c in p))
 
-    front = tradeoff(catalogue, q, learner)
+    front = tradeoff_front(catalogue, q, learner)
     if not valid:
         assert front.status == "INFEASIBLE" and front.points == ()
         return

@@ -45,7 +45,7 @@ from solver.learner import Learner
 from solver.offer import read_offer
 from solver.progression import plan_progression
 from solver.recommendation import recommend
-from solver.tradeoff import tradeoff
+from solver.tradeoff import tradeoff_front
 
 CERT = "600/5962/X"
 NEW = dt.date(2021, 1, 1)
@@ -171,7 +171,7 @@ def test_at_most_n_units_is_a_hard_limit_with_its_relaxation(catalogue):
 # --- the trade-off front -----------------------------------------------------------------------------
 
 def test_tradeoff_front_for_coaching(catalogue):
-    front = tradeoff(catalogue, CERT, Learner(registered=NEW, goals=["coaching"]))
+    front = tradeoff_front(catalogue, CERT, Learner(registered=NEW, goals=["coaching"]))
     assert front.status == "OPTIMAL"
     assert [(p.new_glh, p.coverage) for p in front.points] == [(33, 0), (34, 1), (36, 2), (39, 3), (42, 4)]
     for point in front.points:
@@ -181,7 +181,7 @@ def test_tradeoff_front_for_coaching(catalogue):
 
 
 def test_a_budget_cuts_the_front(catalogue):
-    front = tradeoff(catalogue, CERT, Learner(registered=NEW, goals=["coaching"], max_glh=37))
+    front = tradeoff_front(catalogue, CERT, Learner(registered=NEW, goals=["coaching"], max_glh=37))
     assert [(p.new_glh, p.coverage) for p in front.points] == [(33, 0), (34, 1), (36, 2)]
 
 

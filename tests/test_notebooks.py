@@ -9,7 +9,8 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = ["audit_and_whatif.ipynb", "cohort_recommendations.ipynb", "explore_qualification.ipynb"]
+NOTEBOOKS = ["audit_and_whatif.ipynb", "cohort_recommendations.ipynb", "explore_qualification.ipynb",
+             "goals_and_tradeoffs.ipynb"]
 
 
 def chart_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:

@@ -78,13 +78,13 @@ def tradeoff_command(
     """
     from solver.catalogue import load_catalogue
     from solver.learner import Learner
-    from solver.tradeoff import tradeoff
+    from solver.tradeoff import tradeoff_front
 
     cat = load_catalogue(catalogue)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), include=parse_codes(include),
                       exclude=parse_codes(exclude), max_glh=max_glh, goals=_goals(goal),
                       offer=read_offer_option(offer, cat))
-    result = tradeoff(cat, qualification, learner, time_limit)
+    result = tradeoff_front(cat, qualification, learner, time_limit)
     code = 0 if result.points else 1
     if as_json:
         print_json(result.to_dict())
