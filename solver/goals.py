@@ -71,6 +71,7 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
+@cache  # stemming is pure Python and slow; unit titles and tags repeat across every request
 def words(text: str) -> tuple[tuple[str, str], ...]:
     """The content words of `text` as (stem, word as written), in order, without repeats."""
     raw = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP_WORDS]
