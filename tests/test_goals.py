@@ -299,3 +299,24 @@ def test_smallest_addition_counts_units_before_hours(tmp_path):
     result = recommend(load_catalogue(tmp_path), "q", Learner(offer=("D",)))
     [relaxation] = result.explanation.relaxations
     assert relaxation.value == 1 and "e.g. C (" in relaxation.sentence
+
+
+def test_cli_cohort_csv_with_goals_and_an_offer(tmp_path):
+    out = tmp_path / "out.csv"
+    done = run("cohort", "scenarios/cohort-goals.csv", "-q", CERT, "-o", str(out), "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("learner")
+    assert rows.loc["Grace", "new_glh"] == "34" and rows.loc["Hari", "new_glh"] == "33"
+    assert rows.loc["Jo", "message"] == "goal 'golf' matches no unit: left out"
+    # Kit holds 8000-280 (3 credits, no new GLH) and needs 10 more, 30 GLH at 3 a credit, with two coaching
+    # units: 254 (extra 2) with 360 or 359 leaves G2 room for 307 (saves 2): 30; 254 + 317 (extras 3) with 307
+    # and 343 (save 3): 30; 360 + 317 or 359 + 317 (extra 1, no room for 307): 31; with 253 (extra 3) more.
+    assert rows.loc["Kit", "new_glh"] == "30"
+    narrow = run("cohort", "scenarios/cohort-goals.csv", "-q", CERT, "-o", str(out), "--workers", "1",
+                 "--offer", "scenarios/offers/small-centre.txt")
+    assert narrow.returncode == 0, narrow.stderr
+    offered = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("learner")
+    # The offer holds 11 credits; only Kit, who brings 8000-280's 3, reaches 13 (253 and 254 cover coaching).
+    assert set(offered.drop(index="Kit")["status"]) == {"INFEASIBLE"} and offered.loc["Kit", "status"] == "OPTIMAL"
+    assert set(offered.loc["Kit", "units"].split()) <= set(read_offer("scenarios/offers/small-centre.txt")) | {
+        "8000-280"}
