@@ -92,10 +92,9 @@ def plan_progression(catalogue: Catalogue, targets: list[str | Qualification], l
     # unit counted wherever rules allow.
     tiers = [*spec.minimised, tuple((v, -1) for v in claims)]
     solution = model.solve(tiers, time_limit=time_limit)
-    extras = {"order": spec.order(), "goals": spec.goals}
     if solution.pathway is None:
         why = explain(model, tuple(requirements)) if solution.status == "INFEASIBLE" else None
-        return ProgressionPlan(solution.status, (), (), None, why, **extras)
+        return ProgressionPlan(solution.status, (), (), None, why, spec.order(), spec.goals)
     studied = tuple(c for c in study if c in solution.pathway)
     out = []
     for q, f in zip(quals, forms):
@@ -105,4 +104,4 @@ def plan_progression(catalogue: Catalogue, targets: list[str | Qualification], l
         out.append(TargetPathway(q.accreditation, units, sum(catalogue.units[c].credits for c in units),
                                  sum(catalogue.units[c].glh for c in units)))
     total = sum(g for c, g in new_glh if c in solution.pathway)
-    return ProgressionPlan(solution.status, tuple(out), studied, total, **extras)
+    return ProgressionPlan(solution.status, tuple(out), studied, total, None, spec.order(), spec.goals)

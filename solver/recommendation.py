@@ -179,7 +179,6 @@ class Planner:
         model = req.compile() if spec.auxiliary else self.model_for(f)
         asks = [lin for r in f.requirements if r.origin == "learner" for lin in r.linears]
         tiers = spec.minimised
-        extras = {"learner": learner.name, "order": spec.order(), "goals": spec.goals}
         found: list[Solution] = []
         solution = model.solve(tiers, extra=asks, time_limit=self.time_limit)
         figures = {"induction_hours": q.figures.induction_hours, "tutorial_hours": q.figures.tutorial_hours}
@@ -188,7 +187,7 @@ class Planner:
             if solution.status == "INFEASIBLE":
                 explanation = explain(compile_formulation(f), f.requirements)
             return Recommendation(q.accreditation, objective, solution.status, None, (), explanation,
-                                  **extras, **figures)
+                                  learner=learner.name, order=spec.order(), goals=spec.goals, **figures)
         found.append(solution)
         while len(found) <= alternatives:
             nxt = model.solve(tiers, extra=asks, nogoods=[s.pathway for s in found], time_limit=self.time_limit)
@@ -198,7 +197,7 @@ class Planner:
         best, *rest = [describe_pathway(f, spec.strip(s.pathway), objective, spec) for s in found]
         # The answer's status is the first solve's: FEASIBLE (time limit) is never reported as OPTIMAL.
         return Recommendation(q.accreditation, objective, found[0].status, best, tuple(rest), None,
-                              **extras, **figures)
+                              learner=learner.name, order=spec.order(), goals=spec.goals, **figures)
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
