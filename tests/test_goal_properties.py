@@ -9,10 +9,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import catalogue_documents, learners, load, subsets
+from test_progression_properties import two_qualifications
 
 from solver.formulation import formulate
 from solver.goals import coverage_terms, match_goals
+from solver.learner import Learner
 from solver.linear import total
+from solver.progression import plan_progression
 from solver.recommendation import recommend
 from solver.tradeoff import tradeoff_front
 
@@ -201,3 +204,41 @@ def test_smallest_addition_to_the_offer_equals_brute_force(data):
     assert result.status == "INFEASIBLE"
     relaxation = {r.id: r for r in result.explanation.relaxations}["offer"]
     assert relaxation.value == min(added)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(two_qualifications(), st.sampled_from(["cover", "within-budget"]), st.data())
+def test_goals_and_budgets_across_two_targets_equal_brute_force(document, objective, data):
+    with tempfile.TemporaryDirectory() as tmp:
+        catalogue = load(_renamed(document), Path(tmp))
+    if catalogue is None:
+        return
+    q, r = catalogue.qualifications
+    achieved = tuple(data.draw(st.lists(st.sampled_from(sorted(catalogue.units)), max_size=2, unique=True)))
+    learner = Learner(achieved=achieved, max_glh=data.draw(st.none() | st.integers(0, 20)),
+                      goals=data.draw(st.sampled_from(GOALS)))
+    forms = [formulate(catalogue, x, learner.model_copy(update={"max_glh": None})) for x in (q, r)]
+    equivalents = {e.counts_as: e.unit for e in r.rules if e.kind == "equivalence"}
+    goals = [gm for gm in match_goals(learner.goals, catalogue.units) if gm.matches]
+    best = None
+    for studied in subsets(sorted(catalogue.units)):
+        have = studied | set(achieved)
+        if not all(any(f.valid(p) for p in subsets([c for c in f.variables if c in have or
+                                                     (f is forms[1] and equivalents.get(c) in have)]))
+                   for f in forms):
+            continue
+        cost = sum(catalogue.units[c].glh for c in studied if c not in achieved)
+        covered = [gm for gm in goals if _covers(gm, catalogue.units, have)]
+        if (learner.max_glh is not None and cost > learner.max_glh) or (
+                objective == "cover" and len(covered) < len(goals)):
+            continue
+        key = (-sum(gm.goal.weight for gm in covered), cost) if objective == "within-budget" else (cost,)
+        best = key if best is None else min(best, key)
+    plan = plan_progression(catalogue, [q, r], learner, objective=objective)
+    if best is None:
+        assert plan.status == "INFEASIBLE"
+        return
+    assert plan.status == "OPTIMAL" and plan.new_glh == best[-1]
+    if objective == "within-budget":
+        studied = set(plan.studied) | set(achieved)
+        assert -sum(gm.goal.weight for gm in goals if _covers(gm, catalogue.units, studied)) == best[0]
