@@ -39,7 +39,8 @@ class CohortPlan:
     weights: list[int] = field(default_factory=list)  # rows per profile, for progress
 
     @classmethod
-    def of(cls, learners: pd.DataFrame, objective: str | Objective) -> CohortPlan:
+    def of(cls, learners: pd.DataFrame, objective: str | Objective,
+           offer: tuple[str, ...] | None = None) -> CohortPlan:
         check_columns(learners)
         default = objective_named(objective)
         index: dict[Profile, int] = {}
@@ -49,7 +50,7 @@ class CohortPlan:
         for row in learners.to_dict("records"):
             names.append(cell_text(row.get("learner")))
             try:
-                profile = read_profile(row, default)
+                profile = read_profile(row, default, offer)
             except RowError as err:
                 slots.append(str(err))
                 continue
@@ -69,7 +70,7 @@ class CohortPlan:
         def date_last(i: int) -> tuple:
             p = self.profiles[i]
             return (p.achieved, p.include, p.exclude, -1 if p.max_glh is None else p.max_glh, p.objective,
-                    p.registered.isoformat() if p.registered else "")
+                    p.goals, p.registered.isoformat() if p.registered else "")
 
         order = sorted(range(len(self.profiles)), key=date_last)
         size = max(1, min(200, math.ceil(len(order) / max(1, workers * 8))))
@@ -156,17 +157,19 @@ def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, worke
 
 def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, learners: pd.DataFrame,
                      objective: str | Objective = Objective.MIN_GLH, workers: int = 1, progress: Progress | None = None,
-                     dask_address: str | None = None, time_limit: float | None = 10.0) -> pd.DataFrame:
+                     dask_address: str | None = None, time_limit: float | None = 10.0,
+                     offer: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Recommend a pathway for every learner row: one output row per input row, in input order.
 
     `learners` has columns learner, registered (YYYY-MM-DD; empty: a new learner), achieved (unit codes
-    separated by spaces) and optionally objective, max_glh, include, exclude. Rows that cannot be read get
+    separated by spaces) and optionally objective, max_glh, include, exclude and goals (separated by ";").
+    `offer`, the units the centre delivers, restricts every row. Rows that cannot be read get
     status ERROR and the reason in `message`; an impossible request gets INFEASIBLE and the explanation.
     The result is the same, byte for byte, for any number of workers or a Dask cluster (`dask_address`,
     or "local" for a local cluster). `time_limit` is CP-SAT's deterministic time per solve.
     """
     q = catalogue.qualification(qualification)
-    plan = CohortPlan.of(learners, objective)
+    plan = CohortPlan.of(learners, objective, offer)
     tally = _Tally(plan, progress)
     if dask_address is not None:
         from solver.cohort_dask import solve_on_dask

@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from solver.errors import LookupFailure
+from solver.goals import parse_goal
 from solver.learner import OBJECTIVES, Objective
 from solver.rules import parse_date
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REQUIRED_COLUMNS = ("learner", "registered", "achieved")
-OPTIONAL_COLUMNS = ("objective", "max_glh", "include", "exclude", "exempt")
+OPTIONAL_COLUMNS = ("objective", "max_glh", "include", "exclude", "exempt", "goals")
 
 
 class RowError(ValueError):
@@ -87,6 +88,19 @@ def _objective(value: Any) -> Objective | None:
     return Objective(text)
 
 
+def _goals(value: Any) -> tuple[str, ...]:
+    """Goals separated by semicolons, each TEXT[>=N [units|credits]][=WEIGHT]: "customer service; coaching=3"."""
+    goals = tuple(g.strip() for g in cell_text(value).split(";") if g.strip())
+    for goal in goals:
+        try:
+            doc = parse_goal(goal)
+        except ValueError as err:
+            raise _refuse(str(err)) from None
+        if doc.get("weight", 1) < 1 or doc.get("at_least", 1) < 1:
+            raise _refuse(f"expected a weight and a minimum of at least 1, got {goal!r}")
+    return goals
+
+
 class CohortRow(BaseModel):
     """One learner row as read from the table: every cell validated, empty cells absent."""
 
@@ -100,6 +114,7 @@ class CohortRow(BaseModel):
     exempt: Annotated[tuple[str, ...], BeforeValidator(_codes)] = ()
     max_glh: Annotated[int | None, BeforeValidator(_hours)] = None
     objective: Annotated[Objective | None, BeforeValidator(_objective)] = None
+    goals: Annotated[tuple[str, ...], BeforeValidator(_goals)] = ()
 
 
 class Profile(NamedTuple):
@@ -112,9 +127,11 @@ class Profile(NamedTuple):
     max_glh: int | None
     objective: Objective
     exempt: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()  # as written, each parsed by solver.goals.parse_goal
+    offer: tuple[str, ...] | None = None  # the cohort's offer: the units the centre delivers
 
 
-def read_profile(row: dict[str, Any], objective: Objective) -> Profile:
+def read_profile(row: dict[str, Any], objective: Objective, offer: tuple[str, ...] | None = None) -> Profile:
     """The profile of one row; RowError (field and reason) when a cell cannot be read."""
     try:
         cells = CohortRow.model_validate(row)
@@ -122,7 +139,7 @@ def read_profile(row: dict[str, Any], objective: Objective) -> Profile:
         first = err.errors(include_url=False)[0]
         raise RowError(f"{first['loc'][0]}: {first['msg']}") from None
     return Profile(cells.registered, cells.achieved, cells.include, cells.exclude, cells.max_glh,
-                   cells.objective or objective, cells.exempt)
+                   cells.objective or objective, cells.exempt, cells.goals, offer)
 
 
 def read_learners(path: str | Path) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from solver.cohort_rows import Profile, RowError
 from solver.documents import Qualification
 from solver.errors import LookupFailure
 from solver.formulation import formulate
+from solver.goals import parse_goal
 from solver.learner import Learner, new_glh_terms
 from solver.linear import total
 from solver.recommendation import Planner, Recommendation
@@ -58,10 +59,11 @@ class ProfileSolver:
 
     def _solve(self, profile: Profile) -> Outcome:
         learner = Learner(registered=profile.registered, achieved=profile.achieved, include=profile.include,
-                          exclude=profile.exclude, max_glh=profile.max_glh, exempt=profile.exempt)
+                          exclude=profile.exclude, max_glh=profile.max_glh, exempt=profile.exempt,
+                          goals=[parse_goal(g) for g in profile.goals], offer=profile.offer)
         f = formulate(self.catalogue, self.planner.qualification, learner)
         new_glh = new_glh_terms(f.context)
-        key = (f.requirements, profile.objective, new_glh)
+        key = (f.requirements, profile.objective, new_glh, learner.goals, learner.offer)
         if key not in self._solved:
             if len(self._solved) >= CACHE_LIMIT:  # oldest first; a miss only costs a (deterministic) re-solve
                 del self._solved[next(iter(self._solved))]
@@ -78,7 +80,9 @@ class ProfileSolver:
         chosen = f.verify(answer.pathway.codes)  # the independent plain-Python check, for every learner
         units = f.context.units
         codes = [c for c in units if c in chosen]
-        note = "" if answer.status is Status.OPTIMAL else "a limit was reached: best found, not proven optimal"
+        notes = [] if answer.status is Status.OPTIMAL else ["a limit was reached: best found, not proven optimal"]
+        notes += [f"goal '{g.goal.text}' matches no unit: left out" for g in answer.goals if not g.matches]
+        note = "; ".join(notes)
         return Outcome(answer.status, " ".join(codes), sum(units[c].credits for c in codes),
                        sum(units[c].glh for c in codes), total(new_glh, chosen), note)
 

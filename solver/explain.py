@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from solver.compile import CompiledModel
 from solver.learner import Ask, Origin, Requirement
 from solver.linear import Linear, total
+from solver.offer import smallest_addition
 from solver.rules import Bound, Side
 
 
@@ -101,6 +102,9 @@ def _dropped(model: CompiledModel, req: Requirement, everything: list[str]) -> R
 
 
 def _relaxations(model: CompiledModel, req: Requirement, everything: list[str]) -> list[Relaxation]:
+    if req.kind is Ask.OFFER:  # a provider's offer: name the fewest units to add, not a number
+        added = smallest_addition(model, req)
+        return [added] if added is not None else []
     if req.bounds:
         return [x for b in req.bounds if (x := _moved(model, req, b)) is not None]
     dropped = _dropped(model, req, everything)

@@ -7,15 +7,7 @@ from dataclasses import dataclass, replace
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
 from solver.errors import LookupFailure, PathwayInvalid
-from solver.learner import (
-    Ask,
-    Learner,
-    Requirement,
-    evaluate_requirement,
-    goal_scores,
-    learner_requirements,
-    new_glh_terms,
-)
+from solver.learner import Ask, Learner, Requirement, evaluate_requirement, learner_requirements, new_glh_terms
 from solver.linear import Linear, total
 from solver.rules import Context, RuleBase, Verdict
 
@@ -103,21 +95,10 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
 
 
 def objective_tiers(f: Formulation, objective: str) -> list[Tier]:
-    """Lexicographic objective (first tier most important), each tier minimised."""
-    ctx = f.context
-    new_glh = new_glh_terms(ctx)
-    units = tuple((c, 1) for c in ctx.units)
-    new_units = tuple((c, 0 if c in ctx.achieved else 1) for c in ctx.units)
-    if objective == "min-glh":
-        return [new_glh, units]
-    if objective == "min-units":
-        return [new_units, new_glh, units]
-    if objective == "max-reuse":
-        return [tuple((c, -1 if c in ctx.achieved else 0) for c in ctx.units), new_glh, units]
-    if objective == "best-fit":
-        scores = goal_scores(f.learner, ctx)
-        return [tuple((c, -scores.get(c, (0, []))[0]) for c in ctx.units), new_glh, units]
-    raise LookupFailure(f"unknown objective '{objective}'; expected one of min-glh, best-fit, min-units, max-reuse")
+    """Lexicographic objective (first tier most important), each tier minimised: see solver/objectives.py."""
+    from solver.objectives import objective_spec  # objectives builds on this module
+
+    return objective_spec(f, objective).minimised
 
 
 def tier_values(tiers: list[Tier], pathway: frozenset[str]) -> tuple[int, ...]:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from solver.errors import LookupFailure
+from solver.goals import Goal, goals_from, match_goals, unit_scores
 from solver.linear import Linear, Terms, total
 from solver.rules import Bound, Code, Context, Date, RuleBase, Side, Verdict
 
@@ -17,12 +18,21 @@ class Objective(StrEnum):
     """What `recommend` optimises, first tier first; a str, so CLI options and YAML read it as written."""
 
     MIN_GLH = "min-glh"
-    BEST_FIT = "best-fit"
     MIN_UNITS = "min-units"
     MAX_REUSE = "max-reuse"
+    WEIGHTED_GOALS = "weighted-goals"  # the summed goal weights of the claimed units ("best-fit" before)
+    BEST_FIT = "weighted-goals"  # an alias: Objective.BEST_FIT is Objective.WEIGHTED_GOALS
+    COVER = "cover"  # every goal covered, then the lowest new GLH
+    WITHIN_BUDGET = "within-budget"  # the most (weighted) goals covered within the budget, then the lowest new GLH
+
+    @classmethod
+    def _missing_(cls, value: object) -> Objective | None:
+        return cls.WEIGHTED_GOALS if value == "best-fit" else None  # the old name keeps scenario files working
 
 
-OBJECTIVES: tuple[str, ...] = tuple(o.value for o in Objective)
+# Accepted names: the enum's values and, in its place, the "best-fit" alias of weighted-goals.
+OBJECTIVES: tuple[str, ...] = tuple(dict.fromkeys(
+    ["min-glh", "best-fit", "min-units", "max-reuse", *(o.value for o in Objective)]))
 
 
 def objective_named(name: str) -> Objective:
@@ -47,7 +57,17 @@ class Learner(BaseModel):
     include: tuple[Code, ...] = ()
     exclude: tuple[Code, ...] = ()
     max_glh: Annotated[int, Field(strict=True, ge=0)] | None = None
-    goals: dict[str, Annotated[int, Field(strict=True, ge=1)]] = Field(default_factory=dict)
+    goals: tuple[Goal, ...] = ()  # {coaching: 3}, [customer service, {text: coaching, at_least: 2}]
+    offer: tuple[Code, ...] | None = None  # the units the centre delivers (None: every unit)
+    prefer: tuple[Code, ...] = ()  # soft: claimed where the objective allows
+    preferred_level: Annotated[int, Field(strict=True, ge=1, le=8)] | None = None  # soft
+    max_units: Annotated[int, Field(strict=True, ge=0)] | None = None
+    max_new_units: Annotated[int, Field(strict=True, ge=0)] | None = None
+
+    @field_validator("goals", mode="before")
+    @classmethod
+    def _goal_forms(cls, value: object) -> object:
+        return goals_from(value)
 
 
 class Ask(StrEnum):
@@ -57,6 +77,9 @@ class Ask(StrEnum):
     AVAILABILITY = "availability"  # units not claimable on the registration date
     EXEMPT = "exempt"
     INCLUDE = "include"
+    OFFER = "offer"  # only the units a centre delivers
+    UNIT_LIMIT = "unit-limit"  # at most so many (new) units
+    GOAL = "goal"  # a goal to cover
     EXCLUDE = "exclude"
     BUDGET = "budget"  # at most so many new GLH
 
@@ -124,12 +147,5 @@ def evaluate_requirement(req: Requirement, pathway: frozenset[str]) -> Verdict:
 
 
 def goal_scores(learner: Learner, ctx: Context) -> dict[str, tuple[int, list[str]]]:
-    """Each unit's fit to the learner's goals: goals match a tag exactly or a word of the title."""
-    scores: dict[str, tuple[int, list[str]]] = {}
-    for code, unit in ctx.units.items():
-        tags = {t.lower() for t in unit.tags}
-        title = unit.title.lower()
-        matched = [g for g in learner.goals if g.lower() in tags or g.lower() in title]
-        if matched:
-            scores[code] = (sum(learner.goals[g] for g in matched), matched)
-    return scores
+    """Each unit's fit to the learner's goals (solver/goals.py): the summed weights, and why it matches each."""
+    return unit_scores(match_goals(learner.goals, ctx.units))

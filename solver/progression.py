@@ -10,8 +10,10 @@ from solver.compile import CompiledModel
 from solver.documents import Qualification
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate
+from solver.goals import GoalMatches
 from solver.learner import Learner, Requirement, learner_requirements
 from solver.linear import Linear, total
+from solver.objectives import build_spec
 from solver.rules import EquivalenceRule
 
 
@@ -32,6 +34,8 @@ class ProgressionPlan:
     studied: tuple[str, ...]
     new_glh: int | None
     explanation: Explanation | None = None
+    order: str = ""  # the tiers optimised, in words
+    goals: tuple[GoalMatches, ...] = ()
 
     def to_dict(self) -> dict:
         out = {"status": self.status, "units": list(self.studied), "new_glh": self.new_glh,
@@ -39,6 +43,10 @@ class ProgressionPlan:
                             "glh": t.glh} for t in self.targets]}
         if self.explanation is not None:
             out.update(self.explanation.to_dict())
+        out["order"] = self.order
+        if self.goals:
+            out["goals"] = [g.to_dict() for g in self.goals]
+            out["unmatched_goals"] = [g.goal.text for g in self.goals if not g.matches]
         return out
 
 
@@ -54,8 +62,9 @@ def _renamed(req: Requirement, q: Qualification) -> Requirement:
 
 
 def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification], learner: Learner = Learner(),
-                     time_limit: float | None = 10.0) -> ProgressionPlan:
-    """Lowest total new GLH over all targets; a unit studied once counts toward every target that allows it."""
+                     time_limit: float | None = 10.0, objective: str = "min-glh") -> ProgressionPlan:
+    """Lowest total new GLH over all targets (or another objective over the units studied: goals, budgets and
+    limits count each studied unit once); a unit studied once counts toward every target that allows it."""
     quals = [catalogue.qualification(t) for t in targets]
     situation = Learner(name=learner.name, registered=learner.registered, achieved=learner.achieved)
     forms: list[Formulation] = [formulate(catalogue, q, situation) for q in quals]
@@ -76,15 +85,18 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
         requirements += [_renamed(r, q) for r in f.requirements]
     new_glh = tuple((c, 0 if c in achieved else catalogue.units[c].glh) for c in study)
     requirements += learner_requirements(learner, new_glh)
+    spec = build_spec(objective, learner, {c: catalogue.units[c] for c in study}, study, achieved, new_glh)
+    requirements += spec.asks
     claims = [_claim(q, c) for q, f in zip(quals, forms) for c in f.variables]
     credits = {c: catalogue.units[c].credits for c in study}
-    model = CompiledModel(study + claims, requirements, credits, links)
-    # Lowest new GLH, then fewest units studied, then each studied unit counted wherever rules allow.
-    tiers = [new_glh, tuple((c, 1) for c in study), tuple((v, -1) for v in claims)]
+    model = CompiledModel(study + claims + list(spec.auxiliary), requirements, credits, (*links, *spec.links))
+    # The objective over the units studied (min-glh: lowest new GLH, then fewest units), then each studied
+    # unit counted wherever rules allow.
+    tiers = [*spec.minimised, tuple((v, -1) for v in claims)]
     solution = model.solve(tiers, time_limit=time_limit)
     if solution.pathway is None:
         why = explain(model, tuple(requirements)) if solution.status == "INFEASIBLE" else None
-        return ProgressionPlan(solution.status, (), (), None, why)
+        return ProgressionPlan(solution.status, (), (), None, why, spec.order(), spec.goals)
     studied = tuple(c for c in study if c in solution.pathway)
     out = []
     for q, f in zip(quals, forms):
@@ -94,4 +106,4 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
         out.append(TargetPathway(q.accreditation, units, sum(catalogue.units[c].credits for c in units),
                                  sum(catalogue.units[c].glh for c in units)))
     spent = total(new_glh, solution.pathway)
-    return ProgressionPlan(solution.status, tuple(out), studied, spent)
+    return ProgressionPlan(solution.status, tuple(out), studied, spent, None, spec.order(), spec.goals)

@@ -11,13 +11,12 @@ from solver.compile import CompiledModel, Solution
 from solver.documents import Qualification
 from solver.errors import PathwayInvalid  # noqa: F401  (re-exported: it is raised here)
 from solver.explain import Explanation, explain
-from solver.formulation import Formulation, formulate, objective_tiers, tier_values
+from solver.formulation import Formulation, formulate
+from solver.goals import GoalMatches
 from solver.learner import Learner, Objective, Origin, goal_scores, new_glh_terms, objective_named
+from solver.objectives import ObjectiveSpec, objective_spec, request
 from solver.rules import amount
 from solver.status import Status
-
-TIER_NAMES = {"min-glh": ("new_glh", "units"), "min-units": ("new_units", "new_glh", "units"),
-              "max-reuse": ("reused", "new_glh", "units"), "best-fit": ("goal_score", "new_glh", "units")}
 
 
 @dataclass(frozen=True)
@@ -66,14 +65,16 @@ class Recommendation:
     """The answer to a recommend request; status is CP-SAT's, never upgraded."""
 
     qualification: str
-    objective: str
-    status: str
+    objective: Objective
+    status: Status
     pathway: Pathway | None
     alternatives: tuple[Pathway, ...] = ()
     explanation: Explanation | None = None
     induction_hours: float | None = None
     tutorial_hours: float | None = None
     learner: str = "learner"
+    order: str = ""  # the tiers optimised, in words, first most important
+    goals: tuple[GoalMatches, ...] = ()
 
     @property
     def new_glh(self) -> int | None:
@@ -94,6 +95,10 @@ class Recommendation:
             out.update({"units": [], "credits": None, "glh": None, "new_glh": None, "alternatives": []})
         if self.explanation is not None:
             out.update(self.explanation.to_dict())
+        out["order"] = self.order
+        if self.goals:
+            out["goals"] = [g.to_dict() for g in self.goals]
+            out["unmatched_goals"] = [g.goal.text for g in self.goals if not g.matches]
         return out
 
 
@@ -114,6 +119,8 @@ def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]
             out.append(f"credited from achieved {credited_from.get(code, 'an equivalent unit')}")
         if code in learner.include:
             out.append("you asked for it")
+        if code in learner.prefer:
+            out.append("you prefer it")
         if code in goals:
             out.append(f"matches goal {', '.join(goals[code][1])}")
         if not out:
@@ -126,7 +133,8 @@ def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]
     return reasons
 
 
-def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> Pathway:
+def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str,
+                     spec: ObjectiveSpec | None = None) -> Pathway:
     """Turn a verified unit set into a Pathway, units in catalogue order."""
     f.verify(chosen)
     ctx = f.context
@@ -136,10 +144,7 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str) -> 
         PlannedUnit(code, ctx.units[code].title, (f.qualification.group_of(code) or f.qualification.groups[0]).name,
                     ctx.units[code].credits, ctx.units[code].glh, new_glh[code], why(code))
         for code in ctx.units if code in chosen)
-    values = tier_values(objective_tiers(f, objective), chosen)
-    names = TIER_NAMES[objective]
-    signs = {"reused": -1, "goal_score": -1}  # minimised as negatives; shown as the natural number
-    return Pathway(units, {n: signs.get(n, 1) * v for n, v in zip(names, values)})
+    return Pathway(units, (spec or objective_spec(f, objective)).values(chosen))
 
 
 def compile_formulation(f: Formulation) -> CompiledModel:
@@ -167,18 +172,24 @@ class Planner:
         return self.recommend_formulation(formulate(self.catalogue, self.qualification, learner), objective,
                                           alternatives)
 
-    def recommend_formulation(self, f: Formulation, objective: str = Objective.MIN_GLH,
+    def recommend_formulation(self, formulated: Formulation, objective: str = Objective.MIN_GLH,
                               alternatives: int = 0) -> Recommendation:
         """The best pathway of a formulated request, and up to `alternatives` next-best distinct ones."""
         goal = objective_named(objective)
         q = self.qualification
-        model = self.model_for(f)
+        req = request(formulated, goal)  # the objective's asks added
+        f, spec = req.formulation, req.spec
+        model = req.compile() if spec.auxiliary else self.model_for(f)
         asks = [lin for r in f.requirements if r.origin is Origin.LEARNER for lin in r.linears]
-        tiers = objective_tiers(f, goal)
-        figures = {"induction_hours": q.figures.induction_hours, "tutorial_hours": q.figures.tutorial_hours}
+        tiers = spec.minimised
+        def answer(status: Status, best: Pathway | None = None, rest: tuple[Pathway, ...] = (),
+                   explanation: Explanation | None = None) -> Recommendation:
+            return Recommendation(q.accreditation, goal, status, best, rest, explanation, q.figures.induction_hours,
+                                  q.figures.tutorial_hours, f.learner.name, spec.order(), spec.goals)
+
         found: list[Solution] = []
         while len(found) <= alternatives:
-            solution = model.solve(tiers, extra=asks, nogoods=[s.pathway for s in found if s.pathway],
+            solution = model.solve(tiers, extra=asks, nogoods=[s.pathway for s in found if s.pathway is not None],
                                    time_limit=self.time_limit)
             if solution.pathway is None:
                 break
@@ -187,16 +198,15 @@ class Planner:
             explanation = None
             if solution.status is Status.INFEASIBLE:
                 explanation = explain(compile_formulation(f), f.requirements)
-            return Recommendation(q.accreditation, goal, solution.status, None, (), explanation,
-                                  learner=f.learner.name, **figures)
-        best, *rest = [describe_pathway(f, s.pathway, goal) for s in found if s.pathway is not None]
+            return answer(solution.status, explanation=explanation)
+        best, *rest = [describe_pathway(f, spec.strip(s.pathway), goal, spec) for s in found if s.pathway is not None]
         # The answer's status is the first solve's: FEASIBLE (a limit hit) is never reported as OPTIMAL.
-        return Recommendation(q.accreditation, goal, found[0].status, best, tuple(rest), None,
-                              learner=f.learner.name, **figures)
+        return answer(found[0].status, best, tuple(rest))
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
-              objective: str = "min-glh", alternatives: int = 0, time_limit: float | None = 10.0) -> Recommendation:
+              objective: str = Objective.MIN_GLH, alternatives: int = 0,
+              time_limit: float | None = 10.0) -> Recommendation:
     """The best pathway toward `qualification` for `learner` (see Planner for many learners)."""
     q = catalogue.qualification(qualification)
     return Planner(catalogue, q, time_limit).recommend(learner, objective, alternatives)

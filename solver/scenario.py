@@ -33,6 +33,7 @@ class Expected(BaseModel):
     alternative_new_glh: tuple[int, ...] | None = None
     conflict: tuple[str, ...] | None = None  # ids of the explained conflict, in any order
     relaxation_values: tuple[int, ...] | None = None
+    unmatched_goals: tuple[str, ...] | None = None  # goals that match no unit, in order
 
 
 class Scenario(BaseModel):
@@ -45,6 +46,7 @@ class Scenario(BaseModel):
     catalogue: str | None = None  # relative to the scenario file; default: the bundled catalogue
     targets: Annotated[tuple[str, ...], Field(min_length=1)]
     learner: Learner = Learner()
+    offer_file: str | None = None  # the centre's offer (solver/offer.py), relative to the scenario file
     objective: Objective = Objective.MIN_GLH
     alternatives: Annotated[int, Field(strict=True, ge=0, le=50)] = 0
     expected: Expected | None = None
@@ -56,7 +58,13 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Path]:
     if doc is not None and not problems:
         scenario, problems = validate(Scenario, doc)
         if scenario is not None:
-            return scenario, Path(path).resolve().parent
+            base = Path(path).resolve().parent
+            if scenario.offer_file is not None:
+                from solver.offer import read_offer
+
+                offer = read_offer(base / scenario.offer_file)
+                scenario = scenario.model_copy(update={"learner": scenario.learner.model_copy(update={"offer": offer})})
+            return scenario, base
     raise ScenarioError(problems)
 
 
@@ -69,7 +77,7 @@ def scenario_catalogue(scenario: Scenario, base: Path, default: Catalogue | None
 def run_scenario(scenario: Scenario, catalogue: Catalogue) -> Recommendation | ProgressionPlan:
     learner = scenario.learner.model_copy(update={"name": scenario.name})
     if len(scenario.targets) > 1:
-        return plan_progression(catalogue, list(scenario.targets), learner)
+        return plan_progression(catalogue, list(scenario.targets), learner, objective=scenario.objective)
     return recommend(catalogue, scenario.targets[0], learner, scenario.objective, scenario.alternatives)
 
 
@@ -103,4 +111,6 @@ def mismatches(expected: Expected, result: Recommendation | ProgressionPlan) -> 
         got_values = tuple(r["value"] for r in data.get("relaxations", []) if r["value"] is not None)
         if got_values != expected.relaxation_values:
             out.append(f"relaxations: expected values {expected.relaxation_values}, got {got_values}")
+    if expected.unmatched_goals is not None and tuple(data.get("unmatched_goals", ())) != expected.unmatched_goals:
+        out.append(f"unmatched goals: expected {list(expected.unmatched_goals)}, got {data.get('unmatched_goals', [])}")
     return out

@@ -96,7 +96,7 @@ def test_broken_rows_keep_their_place_with_a_message(catalogue):
         "bad-budget": "max_glh: expected a whole number of hours, got 'lots'",
         "negative-budget": "max_glh: expected 0 or more hours, got -4",
         "bad-objective": "objective: unknown objective 'cheapest'; expected one of min-glh, best-fit, "
-                         "min-units, max-reuse",
+                         "min-units, max-reuse, weighted-goals, cover, within-budget",
         "foreign-include": "included unit '8603-300' is not a unit of 600/5962/X (l2-cert-lts)",
     }
     for name, message in messages.items():

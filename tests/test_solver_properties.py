@@ -37,7 +37,8 @@ def _scenario(data):
 @given(st.data())
 def test_optimum_equals_brute_force(data):
     catalogue, q, learner = _scenario(data)
-    objective = data.draw(st.sampled_from(OBJECTIVES))
+    # Objectives that add no asks of their own; cover and within-budget: tests/test_goal_properties.py.
+    objective = data.draw(st.sampled_from([o for o in OBJECTIVES if o not in ("cover", "within-budget")]))
     f = formulate(catalogue, q, learner)
     tiers = objective_tiers(f, objective)
     valid = [p for p in subsets(list(f.variables)) if holds(f, p)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,18 +23,37 @@ AchievedOption = Annotated[list[str] | None, typer.Option("--achieved", help="Un
                                                           "(comma-separated or repeated).")]
 
 
-def _goals(values: list[str] | None) -> dict[str, int]:
-    """`--goal coaching=3 --goal customers` -> {'coaching': 3, 'customers': 1}."""
-    goals: dict[str, int] = {}
+def _goals(values: list[str] | None) -> list[dict]:
+    """`--goal coaching=3 --goal "customer service" --goal "coaching>=2"` as goal documents (solver/goals.py)."""
+    from solver.goals import parse_goal
+
+    goals = []
     for value in values or []:
-        name, _, weight = value.partition("=")
         try:
-            goals[name.strip()] = int(weight) if weight else 1
-        except ValueError:
-            raise typer.BadParameter(f"expected NAME or NAME=WEIGHT, got {value!r}", param_hint="--goal") from None
-        if goals[name.strip()] < 1:
-            raise typer.BadParameter(f"expected a weight of at least 1, got {value!r}", param_hint="--goal")
+            goal = parse_goal(value)
+        except ValueError as err:
+            raise typer.BadParameter(str(err), param_hint="--goal") from None
+        if goal.get("weight", 1) < 1 or goal.get("at_least", 1) < 1:
+            raise typer.BadParameter(f"expected a weight and a minimum of at least 1, got {value!r}",
+                                     param_hint="--goal")
+        goals.append(goal)
     return goals
+
+
+OfferOption = Annotated[Path | None, typer.Option("--offer", help="File of the unit codes the centre delivers "
+                                                  "(one per line, or a CSV column 'code').")]
+PreferOption = Annotated[list[str] | None, typer.Option("--prefer", help="Units to claim where the objective "
+                                                        "allows (soft).")]
+MaxUnitsOption = Annotated[int | None, typer.Option("--max-units", min=0, help="At most N units.")]
+MaxNewUnitsOption = Annotated[int | None, typer.Option("--max-new-units", min=0, help="At most N new units.")]
+LevelOption = Annotated[int | None, typer.Option("--level", min=1, max=8, help="Preferred level of new units "
+                                                 "(soft).")]
+
+
+def read_offer_option(path: Path | None, catalogue) -> tuple[str, ...] | None:
+    from solver.offer import read_offer
+
+    return None if path is None else read_offer(path, catalogue.units)
 
 
 @app.command("check")
@@ -79,13 +99,20 @@ def recommend_command(
         targets: Annotated[list[str], typer.Argument(help="A learner scenario YAML file, or one or more "
                                                    "qualifications (several: a progression plan).")],
         achieved: AchievedOption = None, registered: RegisteredOption = None,
-        objective: Annotated[str | None, typer.Option(help="min-glh (default), best-fit, min-units or "
-                                                      "max-reuse.")] = None,
+        objective: Annotated[str | None, typer.Option(help="min-glh (default), min-units, max-reuse, cover (every "
+                                                      "goal), within-budget (most goals in --max-glh) or "
+                                                      "weighted-goals (alias best-fit).")] = None,
+        exempt: Annotated[list[str] | None, typer.Option(help="Units you are exempt from (recognition of prior "
+                                                         "learning): they meet a mandatory rule, give no credit.")
+                          ] = None,
         max_glh: Annotated[int | None, typer.Option("--max-glh", min=0, help="Budget of new GLH.")] = None,
         include: Annotated[list[str] | None, typer.Option(help="Units that must be in the pathway.")] = None,
         exclude: Annotated[list[str] | None, typer.Option(help="Units that must not be.")] = None,
-        goal: Annotated[list[str] | None, typer.Option(help="Goal tag or title keyword, NAME[=WEIGHT] "
-                                                       "(repeatable), for best-fit.")] = None,
+        goal: Annotated[list[str] | None, typer.Option(help="A goal in your words, TEXT[>=N [units|credits]]"
+                                                       "[=WEIGHT] (repeatable), matched to unit titles and "
+                                                       "tags.")] = None,
+        offer: OfferOption = None, prefer: PreferOption = None, max_units: MaxUnitsOption = None,
+        max_new_units: MaxNewUnitsOption = None, level: LevelOption = None,
         alternatives: Annotated[int, typer.Option(min=0, max=50, help="Also show K next-best pathways.")] = 0,
         time_limit: Annotated[float, typer.Option(help="Deterministic seconds of search (CP-SAT's work measure, "
                                                   "the same on every run) before returning the best found "
@@ -101,7 +128,8 @@ def recommend_command(
         # A scenario file states the whole request; an option beside it would be silently overridden.
         given = {"--achieved": achieved, "--registered": registered, "--objective": objective,
                  "--max-glh": max_glh, "--include": include, "--exclude": exclude, "--goal": goal,
-                 "--alternatives": alternatives or None}
+                 "--offer": offer, "--prefer": prefer, "--max-units": max_units, "--max-new-units": max_new_units,
+                 "--level": level, "--exempt": exempt, "--alternatives": alternatives or None}
         mixed = [name for name, value in given.items() if value is not None]
         if mixed:
             raise typer.BadParameter(f"{', '.join(mixed)} cannot be combined with a scenario file, which states "
@@ -114,11 +142,13 @@ def recommend_command(
         cat = load_catalogue(catalogue)
         learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved),
                           include=parse_codes(include), exclude=parse_codes(exclude), max_glh=max_glh,
-                          goals=_goals(goal))
+                          exempt=parse_codes(exempt), goals=_goals(goal), offer=read_offer_option(offer, cat),
+                          prefer=parse_codes(prefer), max_units=max_units, max_new_units=max_new_units,
+                          preferred_level=level)
         if len(targets) > 1:
             from solver.progression import plan_progression
 
-            result = plan_progression(cat, targets, learner, time_limit)
+            result = plan_progression(cat, targets, learner, time_limit, objective or Objective.MIN_GLH)
         else:
             from solver.recommendation import recommend
 
@@ -135,6 +165,8 @@ def _show(result) -> None:
 
     out = console()
     data = result.to_dict()
+    for goal in data.get("unmatched_goals", []):
+        out.print(plain(f"Goal '{goal}' matches no unit of this qualification: left out (try `pathways goals`)."))
     if data["status"] not in ("OPTIMAL", "FEASIBLE"):
         out.print(f"[bold red]{data['status']}[/]: no pathway.")
         if result.explanation is not None:
@@ -146,6 +178,8 @@ def _show(result) -> None:
         for t in data["targets"]:
             units = ", ".join(t["units"])
             out.print(plain(f"  {t['qualification']}: {units} ({t['credits']} credits, {t['glh']} GLH)"))
+        if data.get("order"):
+            out.print(plain(f"Optimised in this order: {data['order']}, then each unit claimed wherever allowed."))
         return
     note = "" if data["status"] == "OPTIMAL" else " (time limit reached: best found, not proven optimal)"
     table = Table(title=plain(f"{data['qualification']} for {data['learner']}: {data['objective']}, "
@@ -161,6 +195,8 @@ def _show(result) -> None:
              if data.get(name) is not None]
     if extra:
         out.print("Plus the qualification's " + " and ".join(extra) + ".")
+    if data.get("order"):
+        out.print(plain(f"Optimised in this order: {data['order']}."))
     for i, alt in enumerate(data["alternatives"], 1):
         out.print(plain(f"Alternative {i}: {', '.join(alt['units'])}: {alt['credits']} credits, {alt['glh']} GLH, "
                         f"{alt['new_glh']} new GLH"))

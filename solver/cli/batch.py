@@ -17,12 +17,15 @@ from solver.cli.common import CatalogueOption, console
 def cohort_command(
         learners: Annotated[Path, typer.Argument(help="CSV with columns learner, registered (YYYY-MM-DD), "
                                                  "achieved (unit codes separated by spaces) and optionally "
-                                                 "objective, max_glh, include, exclude.")],
+                                                 "objective, max_glh, include, exclude, goals (';'-separated).")],
         qualification: Annotated[str, typer.Option("--qualification", "-q",
                                                    help="Accreditation number or id.")],
         output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write: one row per learner row.")],
         objective: Annotated[str, typer.Option(help="Default objective for rows without one: min-glh, "
-                                               "best-fit, min-units or max-reuse.")] = "min-glh",
+                                               "min-units, max-reuse, cover, within-budget or weighted-goals "
+                                               "(alias best-fit).")] = "min-glh",
+        offer: Annotated[Path | None, typer.Option("--offer", help="File of the unit codes the centre delivers "
+                                                   "(one per line, or a CSV column 'code'): for every row.")] = None,
         workers: Annotated[int | None, typer.Option(min=1, help="Processes to solve in (default: one per "
                                                     "core).")] = None,
         dask: Annotated[str | None, typer.Option("--dask", metavar="ADDRESS",
@@ -54,12 +57,15 @@ def cohort_command(
     cat = load_catalogue(catalogue)
     q = cat.qualification(qualification)
     table = read_learners(learners)
+    from solver.offer import read_offer
+
+    offered = None if offer is None else read_offer(offer, cat.units)
     jobs = workers or os.cpu_count() or 1
     if sys.stderr.isatty():
         frame = _with_progress_bar(lambda progress: recommend_cohort(cat, q, table, objective, jobs, progress,
-                                                                     dask))
+                                                                     dask, offer=offered))
     else:
-        frame = recommend_cohort(cat, q, table, objective, jobs, None, dask)
+        frame = recommend_cohort(cat, q, table, objective, jobs, None, dask, offer=offered)
     with atomic_writer(output, newline="") as stream:
         frame.to_csv(stream, index=False)
     counts = frame["status"].value_counts()
