@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,42 @@ def test_adult_care_pathways_and_numbers(examples):
     assert choice.chosen == "end-of-life"
     assert sorted(choice.recommendation.codes) == ["DEM 301", "EOL 306", "HSC 024", "SHC 31", "SHC 32", "SHC 33",
                                                     "SHC 34"]
+
+
+def pathways(*args: str):
+    from typer.testing import CliRunner
+
+    from solver.cli import app
+
+    return CliRunner().invoke(app, [*args, "--catalogue", str(EXAMPLES)])
+
+
+def test_cli_recommends_the_best_pathway_or_the_one_asked_for():
+    best = pathways("recommend", "adult-care-l3")
+    assert best.exit_code == 0 and "Best: pathway end-of-life." in best.stdout
+    assert "Pathway dementia (Dementia Care): OPTIMAL, 137 new GLH" in best.stdout
+    chosen = pathways("recommend", "601/9999/2", "--pathway", "dementia", "--json")
+    assert chosen.exit_code == 0 and '"new_glh": 137' in chosen.stdout
+
+
+def test_cli_checks_under_a_reading_and_against_each_pathway():
+    mandatory = ["A/650/6127", "A/650/6128", "A/650/6129", "H/505/0053"]
+    stated = pathways("check", "cet-l4", *mandatory, "H/505/0054", "H/505/0055", "--registered", "2023-01-01")
+    exactly = pathways("check", "cet-l4", *mandatory, "H/505/0054", "H/505/0055", "--registered", "2025-01-01",
+                       "--reading", "optional-credits=exactly")
+    assert (stated.exit_code, exactly.exit_code) == (0, 1)
+    assert "add at least 3 credits in total" in exactly.stdout
+    per_pathway = pathways("check", "adult-care-l3", "SHC 31", "SHC 32", "SHC 33", "SHC 34", "HSC 024", "EOL 306",
+                           "DEM 301", "--json")
+    assert per_pathway.exit_code == 0
+    assert '"valid": true' in per_pathway.stdout and "Pathway" not in per_pathway.stdout
+
+
+def test_cli_refuses_an_unknown_reading_or_pathway():
+    from solver.cli import main  # noqa: F401  (exit codes: the CLI maps LookupFailure to 2)
+
+    for args, message in ((("recommend", "cet-l4", "--reading", "nope"), "no rule of cet-l4 has a reading 'nope'"),
+                          (("recommend", "adult-care-l3", "--pathway", "nursing"), "has no pathway 'nursing'")):
+        out = subprocess.run([sys.executable, "-m", "solver.cli", *args, "--catalogue", str(EXAMPLES)],
+                             capture_output=True, text=True)
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr

@@ -8,17 +8,12 @@ from typing import Annotated
 import typer
 
 from solver.cli import app
-from solver.cli.common import (
-    CatalogueOption,
-    JsonOption,
-    RegisteredOption,
-    console,
-    parse_codes,
-    parse_date,
-    plain,
-    print_json,
-)
+from solver.cli.common import (CatalogueOption, JsonOption, PathwayOption, ReadingOption, RegisteredOption, console,
+                               parse_codes, parse_date, plain, print_json, shaped)
 
+ExemptOption = Annotated[list[str] | None, typer.Option("--exempt", help="Units the learner is exempt from "
+                                                       "(recognition of prior learning): they meet a mandatory "
+                                                       "rule and give no credit.")]
 AchievedOption = Annotated[list[str] | None, typer.Option("--achieved", help="Units already achieved "
                                                           "(comma-separated or repeated).")]
 
@@ -60,26 +55,47 @@ def read_offer_option(path: Path | None, catalogue) -> tuple[str, ...] | None:
 def check_command(qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
                   units: Annotated[list[str], typer.Argument(help="Unit codes claimed.")],
                   registered: RegisteredOption = None, achieved: AchievedOption = None,
+                  exempt: ExemptOption = None, reading: ReadingOption = None, pathway: PathwayOption = None,
                   catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
-    """Check a unit set against every rule, with what each needs, what it has and how to fix it.
+    """Check a unit set against every rule, with what each needs, what it has and how to fix it; for a
+    qualification with named pathways, against each pathway.
 
-    Exits 0 when valid, 1 when not.
+    Exits 0 when valid (on some pathway), 1 when not.
     """
     from solver.catalogue import load_catalogue
     from solver.checking import check
     from solver.learner import Learner
 
     cat = load_catalogue(catalogue)
-    learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved))
-    result = check(cat, qualification, parse_codes(units), learner)
+    learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt))
+    q = shaped(cat, qualification, reading, pathway)
+    if q.pathways:
+        from solver.specialisations import check_pathways
+
+        results = check_pathways(cat, q, parse_codes(units), learner)
+        valid = any(r.valid for r in results.values())
+        if as_json:
+            print_json({"qualification": q.accreditation, "valid": valid,
+                        "pathways": {p: r.to_dict() for p, r in results.items()}})
+        else:
+            for p in q.pathways:
+                console().print(f"[bold]Pathway {plain(p.id)}[/bold] ({plain(p.title)})")
+                _print_check(results[p.id])
+        raise typer.Exit(0 if valid else 1)
+    result = check(cat, q, parse_codes(units), learner)
     if as_json:
         print_json(result.to_dict())
-        raise typer.Exit(0 if result.valid else 1)
+    else:
+        _print_check(result)
+    raise typer.Exit(0 if result.valid else 1)
+
+
+def _print_check(result) -> None:
     from rich.table import Table
 
-    out = console()
     from solver.rules import units_word
 
+    out = console()
     table = Table(title=f"{result.qualification}: {units_word(len(result.units))}, {result.credits} credits, "
                         f"{result.glh} GLH ({result.new_glh} new)")
     for col in ("rule", "requires", "has", "holds", "in words"):
@@ -91,7 +107,6 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     out.print(table)
     fixes = plain("; ".join(result.fixes))
     out.print("[bold green]Valid.[/]" if result.valid else f"[bold red]Not valid.[/] To fix: {fixes}")
-    raise typer.Exit(0 if result.valid else 1)
 
 
 @app.command("recommend")
@@ -102,9 +117,7 @@ def recommend_command(
         objective: Annotated[str | None, typer.Option(help="min-glh (default), min-units, max-reuse, cover (every "
                                                       "goal), within-budget (most goals in --max-glh) or "
                                                       "weighted-goals (alias best-fit).")] = None,
-        exempt: Annotated[list[str] | None, typer.Option(help="Units you are exempt from (recognition of prior "
-                                                         "learning): they meet a mandatory rule, give no credit.")
-                          ] = None,
+        exempt: ExemptOption = None, reading: ReadingOption = None, pathway: PathwayOption = None,
         max_glh: Annotated[int | None, typer.Option("--max-glh", min=0, help="Budget of new GLH.")] = None,
         include: Annotated[list[str] | None, typer.Option(help="Units that must be in the pathway.")] = None,
         exclude: Annotated[list[str] | None, typer.Option(help="Units that must not be.")] = None,
@@ -129,7 +142,8 @@ def recommend_command(
         given = {"--achieved": achieved, "--registered": registered, "--objective": objective,
                  "--max-glh": max_glh, "--include": include, "--exclude": exclude, "--goal": goal,
                  "--offer": offer, "--prefer": prefer, "--max-units": max_units, "--max-new-units": max_new_units,
-                 "--level": level, "--exempt": exempt, "--alternatives": alternatives or None}
+                 "--level": level, "--exempt": exempt, "--reading": reading, "--pathway": pathway,
+                 "--alternatives": alternatives or None}
         mixed = [name for name, value in given.items() if value is not None]
         if mixed:
             raise typer.BadParameter(f"{', '.join(mixed)} cannot be combined with a scenario file, which states "
@@ -145,19 +159,46 @@ def recommend_command(
                           exempt=parse_codes(exempt), goals=_goals(goal), offer=read_offer_option(offer, cat),
                           prefer=parse_codes(prefer), max_units=max_units, max_new_units=max_new_units,
                           preferred_level=level)
+        goal_objective = objective or Objective.MIN_GLH
         if len(targets) > 1:
             from solver.progression import plan_progression
 
-            result = plan_progression(cat, targets, learner, time_limit, objective or Objective.MIN_GLH)
+            quals = [shaped(cat, t, reading) for t in targets]
+            result = plan_progression(cat, quals, learner, time_limit, goal_objective)
         else:
+            q = shaped(cat, targets[0], reading, pathway)
+            if q.pathways:
+                _recommend_pathway(cat, q, learner, goal_objective, as_json)
             from solver.recommendation import recommend
 
-            result = recommend(cat, targets[0], learner, objective or Objective.MIN_GLH, alternatives, time_limit)
+            result = recommend(cat, q, learner, goal_objective, alternatives, time_limit)
     if as_json:
         print_json(result.to_dict())
     else:
         _show(result)
     raise typer.Exit(0 if result.status in ("OPTIMAL", "FEASIBLE") else 1)
+
+
+def _recommend_pathway(cat, q, learner, objective, as_json: bool) -> None:
+    """A qualification with named pathways: the best unit set on each, and the best pathway; then exit."""
+    from solver.specialisations import recommend_pathway
+
+    choice = recommend_pathway(cat, q, learner, objective)
+    if as_json:
+        print_json(choice.to_dict())
+    else:
+        out = console()
+        for p in q.pathways:
+            answer = choice.by_pathway[p.id]
+            glh = f"{answer.new_glh} new GLH" if answer.new_glh is not None else "no pathway"
+            out.print(plain(f"Pathway {p.id} ({p.title}): {answer.status}, {glh}"))
+        if choice.chosen is not None:
+            out.print(plain(f"Best: pathway {choice.chosen}."))
+            _show(choice.by_pathway[choice.chosen])
+        else:
+            for p in q.pathways:
+                _show(choice.by_pathway[p.id])
+    raise typer.Exit(0 if choice.status in ("OPTIMAL", "FEASIBLE") else 1)
 
 
 def _show(result) -> None:

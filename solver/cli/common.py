@@ -16,6 +16,28 @@ RegisteredOption = Annotated[str | None, typer.Option("--registered", help="Regi
                                                       "(default: a new learner, after every cut-off).")]
 
 
+ReadingOption = Annotated[list[str] | None, typer.Option("--reading", help="Read ambiguous rules this way: a "
+                                                         "reading NAME for every rule that has it, or "
+                                                         "RULE=NAME (repeatable).")]
+PathwayOption = Annotated[str | None, typer.Option("--pathway", help="The named pathway (endorsed title) the "
+                                                   "learner follows (default: each, and the best of them).")]
+
+
+def shaped(catalogue, ref: str, readings: list[str] | None, pathway: str | None = None):
+    """The qualification `ref` read as `readings` and, with `pathway`, for a learner on that pathway."""
+    from solver.readings import read_as
+    from solver.specialisations import following
+
+    q = catalogue.qualification(ref)
+    named = [r for r in readings or [] if "=" not in r]
+    per_rule = dict(r.split("=", 1) for r in readings or [] if "=" in r)
+    for name in named:
+        q = read_as(q, name)
+    if per_rule:
+        q = read_as(q, {k.strip(): v.strip() for k, v in per_rule.items()})
+    return following(q, pathway) if pathway is not None else q
+
+
 def parse_date(text: str | None, what: str = "--registered") -> dt.date | None:
     if text is None:
         return None
