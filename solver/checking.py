@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
@@ -19,24 +19,38 @@ class CheckResult:
     qualification: str
     units: tuple[str, ...]
     verdicts: tuple[Verdict, ...]
-    credits: int
+    credits: int  # of the units whose credit values are published
     glh: int
     new_glh: int
+    unpublished: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claimed unit -> values not published
 
     @property
     def valid(self) -> bool:
         return all(v.holds for v in self.verdicts)
 
     @property
+    def undetermined(self) -> list[Verdict]:
+        """Verdicts that rest on unpublished values: neither holding nor failing until they are known."""
+        return [v for v in self.verdicts if not v.determined]
+
+    @property
+    def verdict(self) -> str:
+        """'valid', 'invalid', or 'undetermined' when nothing fails for sure but something rests on the unknown."""
+        if self.valid:
+            return "valid"
+        return "undetermined" if all(v.holds or not v.determined for v in self.verdicts) else "invalid"
+
+    @property
     def fixes(self) -> list[str]:
         return [v.fix for v in self.verdicts if v.fix]
 
     def to_dict(self) -> dict:
-        return {"qualification": self.qualification, "valid": self.valid, "units": list(self.units),
-                "credits": self.credits, "glh": self.glh, "new_glh": self.new_glh,
-                "rules": [{"id": v.id, "holds": v.holds, "required": v.required, "actual": v.actual,
-                           "description": v.sentence, "fix": v.fix, "note": v.note, "source": v.source}
-                          for v in self.verdicts],
+        return {"qualification": self.qualification, "valid": self.valid, "verdict": self.verdict,
+                "units": list(self.units), "credits": self.credits, "glh": self.glh, "new_glh": self.new_glh,
+                "unpublished": {c: list(v) for c, v in self.unpublished.items()},
+                "rules": [{"id": v.id, "holds": v.holds, "determined": v.determined, "required": v.required,
+                           "actual": v.actual, "description": v.sentence, "fix": v.fix, "note": v.note,
+                           "source": v.source, "unknown": list(v.unknown)} for v in self.verdicts],
                 "fixes": self.fixes}
 
     def to_frame(self):
@@ -62,5 +76,6 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
     verdicts += [v for v in f.evaluate(pathway) if v.id != "availability" or not v.holds]
     return CheckResult(
         qualification=q.accreditation, units=chosen, verdicts=tuple(verdicts),
-        credits=sum(own[c].credits for c in pathway), glh=sum(own[c].glh for c in pathway),
-        new_glh=total(new_glh_terms(f.context), pathway))
+        credits=sum(own[c].credits or 0 for c in pathway), glh=sum(own[c].glh or 0 for c in pathway),
+        new_glh=total(new_glh_terms(f.context), pathway),
+        unpublished={c: own[c].unpublished for c in own if c in pathway and own[c].unpublished})

@@ -83,8 +83,8 @@ class ProfileSolver:
         notes = [] if answer.status is Status.OPTIMAL else ["a limit was reached: best found, not proven optimal"]
         notes += [f"goal '{g.goal.text}' matches no unit: left out" for g in answer.goals if not g.matches]
         note = "; ".join(notes)
-        return Outcome(answer.status, " ".join(codes), sum(units[c].credits for c in codes),
-                       sum(units[c].glh for c in codes), total(new_glh, chosen), note)
+        return Outcome(answer.status, " ".join(codes), sum(units[c].credits or 0 for c in codes),
+                       sum(units[c].glh or 0 for c in codes), total(new_glh, chosen), note)
 
     def solve_all(self, profiles: list[Profile]) -> list[Outcome]:
         return [self.solve(p) for p in profiles]

@@ -24,12 +24,18 @@ class Unit(Frozen):
 
     code: Code
     title: Text
-    level: Level
-    credits: Count
-    glh: Count
+    # Written as published: `null` where the specification does not publish the value (never guessed as 0).
+    level: Level | None
+    credits: Count | None
+    glh: Count | None
     tags: tuple[Tag, ...] = ()
     available_from: Date | None = None
     available_until: Date | None = None
+
+    @property
+    def unpublished(self) -> tuple[str, ...]:
+        """The values the specification does not publish for this unit: level, credits, glh."""
+        return tuple(name for name in ("level", "credits", "glh") if getattr(self, name) is None)
 
     def available_on(self, day: dt.date | None) -> bool:
         if day is None:  # a new learner: whatever is available now, i.e. not withdrawn

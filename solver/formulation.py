@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
 from solver.errors import LookupFailure, PathwayInvalid
-from solver.learner import Ask, Learner, Requirement, evaluate_requirement, learner_requirements, new_glh_terms
+from solver.learner import (Ask, Learner, Requirement, evaluate_requirement, learner_requirements, new_glh_terms,
+                            unpublished, unpublished_glh)
 from solver.linear import Linear, total
 from solver.rules import Context, RuleBase, Verdict
 
@@ -33,7 +34,7 @@ class Formulation:
         return tuple(self.context.units)
 
     def credits(self) -> dict[str, int]:
-        return {c: u.credits for c, u in self.context.units.items()}
+        return {c: u.credits or 0 for c, u in self.context.units.items()}
 
     def evaluate(self, pathway: frozenset[str]) -> list[Verdict]:
         """Plain-Python verdict of every requirement on a pathway: the independent check."""
@@ -90,7 +91,7 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     extra = availability(ctx)
     if extra is not None:
         requirements.append(extra)
-    requirements += learner_requirements(learner, new_glh_terms(ctx))
+    requirements += learner_requirements(learner, new_glh_terms(ctx), unpublished_glh(ctx), unpublished(ctx))
     return Formulation(q, ctx, learner, tuple(requirements))
 
 

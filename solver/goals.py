@@ -174,7 +174,8 @@ def score_terms(matched: Collection[GoalMatches], variables: Collection[str]) ->
 
 def coverage_terms(gm: GoalMatches, units: Mapping[str, UnitFacts]) -> Terms:
     """What counts toward a goal's coverage: its matching units, each 1 or its credits."""
-    return tuple((c, 1 if gm.goal.measure == "units" else units[c].credits) for c in gm.codes if c in units)
+    # A unit of unpublished credits counts 0 toward a credit goal: coverage is then never overstated.
+    return tuple((c, 1 if gm.goal.measure == "units" else units[c].credits or 0) for c in gm.codes if c in units)
 
 
 def covered(gm: GoalMatches, units: Mapping[str, UnitFacts], pathway: Collection[str]) -> bool:

@@ -63,6 +63,7 @@ class Learner(BaseModel):
     preferred_level: Annotated[int, Field(strict=True, ge=1, le=8)] | None = None  # soft
     max_units: Annotated[int, Field(strict=True, ge=0)] | None = None
     max_new_units: Annotated[int, Field(strict=True, ge=0)] | None = None
+    known_only: bool = False  # claim only units whose level, credits and GLH are all published
 
     @field_validator("goals", mode="before")
     @classmethod
@@ -80,6 +81,7 @@ class Ask(StrEnum):
     OFFER = "offer"  # only the units a centre delivers
     UNIT_LIMIT = "unit-limit"  # at most so many (new) units
     GOAL = "goal"  # a goal to cover
+    KNOWN_ONLY = "known-only"  # only units whose values are all published
     EXCLUDE = "exclude"
     BUDGET = "budget"  # at most so many new GLH
 
@@ -114,11 +116,23 @@ class Requirement:
 
 
 def new_glh_terms(ctx: Context) -> Terms:
-    """GLH a learner would still study for each unit: achieved (or credited) units cost nothing."""
-    return tuple((c, 0 if c in ctx.achieved else u.glh) for c, u in ctx.units.items())
+    """GLH a learner would still study for each unit: achieved (or credited) units cost nothing; an unpublished
+    GLH counts 0 here, so a total over such units is a lower bound (see `unpublished_glh`)."""
+    return tuple((c, 0 if c in ctx.achieved or u.glh is None else u.glh) for c, u in ctx.units.items())
 
 
-def learner_requirements(learner: Learner, new_glh: Terms) -> list[Requirement]:
+def unpublished_glh(ctx: Context) -> tuple[str, ...]:
+    """Units a learner would still study whose GLH the specification does not publish."""
+    return tuple(c for c, u in ctx.units.items() if u.glh is None and c not in ctx.achieved)
+
+
+def unpublished(ctx: Context) -> tuple[str, ...]:
+    """Units with any value (level, credits, GLH) the specification does not publish."""
+    return tuple(c for c, u in ctx.units.items() if None in (u.level, u.credits, u.glh))
+
+
+def learner_requirements(learner: Learner, new_glh: Terms, unknown_glh: tuple[str, ...] = (),
+                         unknown: tuple[str, ...] = ()) -> list[Requirement]:
     """The learner's asks as requirements: include, exclude, and a budget on `new_glh` (GLH per variable)."""
     out = []
     for code in learner.exempt:
@@ -132,9 +146,14 @@ def learner_requirements(learner: Learner, new_glh: Terms) -> list[Requirement]:
         out.append(Requirement(f"exclude:{code}", Ask.EXCLUDE, f"You asked to exclude {code}",
                                (Linear(((code, 1),), None, 0),), unit=code))
     if learner.max_glh is not None:
-        out.append(Requirement("max-glh", Ask.BUDGET, f"Your budget is at most {learner.max_glh} new GLH",
-                               (Linear(new_glh, None, learner.max_glh),),
+        # A unit of unpublished GLH might take any number of hours: within a budget it is not claimed.
+        linears = (Linear(new_glh, None, learner.max_glh),
+                   *([Linear(tuple((c, 1) for c in unknown_glh), None, 0)] if unknown_glh else []))
+        out.append(Requirement("max-glh", Ask.BUDGET, f"Your budget is at most {learner.max_glh} new GLH", linears,
                                bounds=(Bound(Side.MAX, learner.max_glh, new_glh, "new GLH"),)))
+    if learner.known_only and unknown:
+        out.append(Requirement("known-only", Ask.KNOWN_ONLY, "You asked for units whose values are all published",
+                               (Linear(tuple((c, 1) for c in unknown), None, 0),)))
     return out
 
 

@@ -83,12 +83,13 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
             terms = ((_claim(q, code), 1), (code, -1), *((x, -1) for x in counts_as.get(code, [])))
             links.append(Linear(terms, None, 0))
         requirements += [_renamed(r, q) for r in f.requirements]
-    new_glh = tuple((c, 0 if c in achieved else catalogue.units[c].glh) for c in study)
-    requirements += learner_requirements(learner, new_glh)
+    new_glh = tuple((c, 0 if c in achieved else catalogue.units[c].glh or 0) for c in study)
+    unknown_glh = tuple(c for c in study if catalogue.units[c].glh is None and c not in achieved)
+    requirements += learner_requirements(learner, new_glh, unknown_glh)
     spec = build_spec(objective, learner, {c: catalogue.units[c] for c in study}, study, achieved, new_glh)
     requirements += spec.asks
     claims = [_claim(q, c) for q, f in zip(quals, forms) for c in f.variables]
-    credits = {c: catalogue.units[c].credits for c in study}
+    credits = {c: catalogue.units[c].credits or 0 for c in study}
     model = CompiledModel(study + claims + list(spec.auxiliary), requirements, credits, (*links, *spec.links))
     # The objective over the units studied (min-glh: lowest new GLH, then fewest units), then each studied
     # unit counted wherever rules allow.
@@ -103,7 +104,7 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
         claimed = frozenset(c for c in f.variables if _claim(q, c) in solution.pathway)
         f.verify(claimed, f"solver pathway for {q.accreditation}")
         units = tuple(c for c in f.variables if c in claimed)
-        out.append(TargetPathway(q.accreditation, units, sum(catalogue.units[c].credits for c in units),
-                                 sum(catalogue.units[c].glh for c in units)))
+        out.append(TargetPathway(q.accreditation, units, sum(catalogue.units[c].credits or 0 for c in units),
+                                 sum(catalogue.units[c].glh or 0 for c in units)))
     spent = total(new_glh, solution.pathway)
     return ProgressionPlan(solution.status, tuple(out), studied, spent, None, spec.order(), spec.goals)

@@ -13,7 +13,7 @@ from solver.errors import PathwayInvalid  # noqa: F401  (re-exported: it is rais
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate
 from solver.goals import GoalMatches
-from solver.learner import Learner, Objective, Origin, goal_scores, new_glh_terms, objective_named
+from solver.learner import Learner, Objective, Origin, goal_scores, new_glh_terms, objective_named, unpublished_glh
 from solver.objectives import ObjectiveSpec, objective_spec, request
 from solver.rules import amount
 from solver.status import Status
@@ -24,8 +24,8 @@ class PlannedUnit:
     code: str
     title: str
     group: str
-    credits: int
-    glh: int
+    credits: int | None  # None: not published
+    glh: int | None
     new_glh: int
     reasons: tuple[str, ...]
 
@@ -43,11 +43,11 @@ class Pathway:
 
     @property
     def credits(self) -> int:
-        return sum(u.credits for u in self.units)
+        return sum(u.credits or 0 for u in self.units)
 
     @property
     def glh(self) -> int:
-        return sum(u.glh for u in self.units)
+        return sum(u.glh or 0 for u in self.units)
 
     @property
     def new_glh(self) -> int:
@@ -75,6 +75,7 @@ class Recommendation:
     learner: str = "learner"
     order: str = ""  # the tiers optimised, in words, first most important
     goals: tuple[GoalMatches, ...] = ()
+    unpublished_glh: tuple[str, ...] = ()  # claimed units of unpublished GLH: new_glh is then a lower bound
 
     @property
     def new_glh(self) -> int | None:
@@ -95,6 +96,9 @@ class Recommendation:
             out.update({"units": [], "credits": None, "glh": None, "new_glh": None, "alternatives": []})
         if self.explanation is not None:
             out.update(self.explanation.to_dict())
+        if self.unpublished_glh:
+            out["unpublished_glh"] = list(self.unpublished_glh)
+            out["new_glh_is_lower_bound"] = True
         out["order"] = self.order
         if self.goals:
             out["goals"] = [g.to_dict() for g in self.goals]
@@ -125,9 +129,10 @@ def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]
             out.append(f"matches goal {', '.join(goals[code][1])}")
         if not out:
             unit = ctx.units[code]
-            credits = amount(unit.credits, "credits")
+            credits = "unpublished credits" if unit.credits is None else amount(unit.credits, "credits")
+            hours = "unpublished GLH" if unit.glh is None else f"{unit.glh} GLH"
             out.append(f"fewest units: {credits}" if objective == "min-units"
-                       else f"cheapest credits: {credits} for {unit.glh} GLH")
+                       else f"cheapest credits: {credits} for {hours}")
         return tuple(out)
 
     return reasons
@@ -184,8 +189,12 @@ class Planner:
         tiers = spec.minimised
         def answer(status: Status, best: Pathway | None = None, rest: tuple[Pathway, ...] = (),
                    explanation: Explanation | None = None) -> Recommendation:
+            unknown = tuple(c for c in unpublished_glh(f.context) if best is not None and c in best.codes)
+            if unknown and status is Status.OPTIMAL:
+                # The lowest new GLH rests on hours nobody has published: a bound, never a proven optimum.
+                status = Status.FEASIBLE
             return Recommendation(q.accreditation, goal, status, best, rest, explanation, q.figures.induction_hours,
-                                  q.figures.tutorial_hours, f.learner.name, spec.order(), spec.goals)
+                                  q.figures.tutorial_hours, f.learner.name, spec.order(), spec.goals, unknown)
 
         found: list[Solution] = []
         while len(found) <= alternatives:

@@ -46,7 +46,7 @@ def qualification_summary(catalogue: Catalogue, q) -> dict:
         "offered_as": [o.model_dump(exclude_none=True) for o in q.offered_as],
         "figures": q.figures.model_dump(mode="json", exclude_none=True),
         "groups": [{"id": g.id, "name": g.name,
-                    "units": [catalogue.units[c].model_dump(mode="json", exclude_none=True) for c in g.units]}
+                    "units": [_unit(catalogue.units[c]) for c in g.units]}
                    for g in q.groups],
         "rules": [_rule(catalogue, q, r, ctx) for r in q.rules],
         "pathways": [{"id": p.id, "title": p.title, "note": p.note,
@@ -57,3 +57,10 @@ def qualification_summary(catalogue: Catalogue, q) -> dict:
 def _rule(catalogue: Catalogue, q, rule, ctx) -> dict:
     return {"id": rule.id, "kind": rule.kind, "description": rule.summary(ctx), "note": rule.note,
             "source": catalogue.source("rule", q.id, rule.id or "")}
+
+
+def _unit(unit) -> dict:
+    """A unit as published: its optional fields when given, and level, credits and GLH always (null when the
+    specification does not publish them)."""
+    data = unit.model_dump(mode="json")
+    return {k: v for k, v in data.items() if v is not None or k in ("level", "credits", "glh")}

@@ -99,7 +99,7 @@ def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, lea
         chosen = f.verify(solution.pathway)
         codes = tuple(c for c in f.variables if c in chosen)
         value = total(score, chosen)
-        points.append(FrontPoint(total(new_glh, chosen), value, sum(f.context.units[c].credits for c in codes),
+        points.append(FrontPoint(total(new_glh, chosen), value, sum(f.context.units[c].credits or 0 for c in codes),
                                  codes, {gm.goal.text: tuple(c for c in gm.codes if c in chosen) for gm in goals},
                                  solution.status))
         at_least = value + 1

@@ -103,10 +103,15 @@ def _print_check(result) -> None:
     for v in result.verdicts:
         note = f'\n[dim]as published: "{plain(" ".join(v.note.split()))}"[/dim]' if v.note else ""
         words = plain(v.sentence) + note
-        table.add_row(plain(v.id), plain(v.required), plain(v.actual), "yes" if v.holds else "NO", words)
+        holds = "yes" if v.holds else ("NO" if v.determined else "unknown")
+        table.add_row(plain(v.id), plain(v.required), plain(v.actual), holds, words)
     out.print(table)
     fixes = plain("; ".join(result.fixes))
-    out.print("[bold green]Valid.[/]" if result.valid else f"[bold red]Not valid.[/] To fix: {fixes}")
+    if result.verdict == "undetermined":
+        unknown = sorted({c for v in result.undetermined for c in v.unknown})
+        out.print(plain(f"Undetermined: the verdict rests on the unpublished values of {', '.join(unknown)}."))
+    else:
+        out.print("[bold green]Valid.[/]" if result.valid else f"[bold red]Not valid.[/] To fix: {fixes}")
 
 
 @app.command("recommend")
@@ -118,6 +123,8 @@ def recommend_command(
                                                       "goal), within-budget (most goals in --max-glh) or "
                                                       "weighted-goals (alias best-fit).")] = None,
         exempt: ExemptOption = None, reading: ReadingOption = None, pathway: PathwayOption = None,
+        known_only: Annotated[bool, typer.Option("--known-only", help="Claim only units whose level, credits and "
+                                                 "GLH are all published.")] = False,
         max_glh: Annotated[int | None, typer.Option("--max-glh", min=0, help="Budget of new GLH.")] = None,
         include: Annotated[list[str] | None, typer.Option(help="Units that must be in the pathway.")] = None,
         exclude: Annotated[list[str] | None, typer.Option(help="Units that must not be.")] = None,
@@ -143,6 +150,7 @@ def recommend_command(
                  "--max-glh": max_glh, "--include": include, "--exclude": exclude, "--goal": goal,
                  "--offer": offer, "--prefer": prefer, "--max-units": max_units, "--max-new-units": max_new_units,
                  "--level": level, "--exempt": exempt, "--reading": reading, "--pathway": pathway,
+                 "--known-only": known_only or None,
                  "--alternatives": alternatives or None}
         mixed = [name for name, value in given.items() if value is not None]
         if mixed:
@@ -158,7 +166,7 @@ def recommend_command(
                           include=parse_codes(include), exclude=parse_codes(exclude), max_glh=max_glh,
                           exempt=parse_codes(exempt), goals=_goals(goal), offer=read_offer_option(offer, cat),
                           prefer=parse_codes(prefer), max_units=max_units, max_new_units=max_new_units,
-                          preferred_level=level)
+                          preferred_level=level, known_only=known_only)
         goal_objective = objective or Objective.MIN_GLH
         if len(targets) > 1:
             from solver.progression import plan_progression
@@ -201,6 +209,10 @@ def _recommend_pathway(cat, q, learner, objective, as_json: bool) -> None:
     raise typer.Exit(0 if choice.status in ("OPTIMAL", "FEASIBLE") else 1)
 
 
+def _value(n: int | None) -> str:
+    return "?" if n is None else str(n)
+
+
 def _show(result) -> None:
     from rich.table import Table
 
@@ -222,16 +234,23 @@ def _show(result) -> None:
         if data.get("order"):
             out.print(plain(f"Optimised in this order: {data['order']}, then each unit claimed wherever allowed."))
         return
-    note = "" if data["status"] == "OPTIMAL" else " (time limit reached: best found, not proven optimal)"
+    if data.get("unpublished_glh"):
+        note = " (a lower bound: some GLH are unpublished)"
+    else:
+        note = "" if data["status"] == "OPTIMAL" else " (a limit was reached: best found, not proven optimal)"
     table = Table(title=plain(f"{data['qualification']} for {data['learner']}: {data['objective']}, "
                               f"{data['status']}{note}"))
     for col in ("unit", "title", "group", "credits", "GLH", "new GLH", "why"):
         table.add_column(col, justify="right" if col in ("credits", "GLH", "new GLH") else "left")
     for u in data["detail"]:
-        table.add_row(plain(u["code"]), plain(u["title"]), plain(u["group"]), str(u["credits"]), str(u["glh"]),
-                      str(u["new_glh"]), plain("; ".join(u["reasons"])))
+        table.add_row(plain(u["code"]), plain(u["title"]), plain(u["group"]), _value(u["credits"]),
+                      _value(u["glh"]), str(u["new_glh"]), plain("; ".join(u["reasons"])))
     table.add_row("total", "", "", str(data["credits"]), str(data["glh"]), str(data["new_glh"]), "", style="bold")
     out.print(table)
+    if data.get("unpublished_glh"):
+        out.print(plain(f"At least {data['new_glh']} new GLH: {', '.join(data['unpublished_glh'])} "
+                        f"{'has' if len(data['unpublished_glh']) == 1 else 'have'} unpublished GLH, counted as 0 "
+                        f"(--known-only avoids such units)."))
     extra = [f"{name.replace('_', ' ')} {data[name]:g} h" for name in ("induction_hours", "tutorial_hours")
              if data.get(name) is not None]
     if extra:

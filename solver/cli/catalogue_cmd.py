@@ -24,6 +24,10 @@ def _range(low: int, high: int | None) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
+def _published(value: int | None) -> str:
+    return "unpublished" if value is None else str(value)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -94,7 +98,7 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
         for col in ("code", "title", "level", "credits", "glh", "tags"):
             table.add_column(col, justify="right" if col in ("level", "credits", "glh") else "left")
         for u in g["units"]:
-            table.add_row(plain(u["code"]), plain(u["title"]), str(u["level"]), str(u["credits"]), str(u["glh"]),
+            table.add_row(plain(u["code"]), plain(u["title"]), *(_published(u[k]) for k in ("level", "credits", "glh")),
                           plain(", ".join(u.get("tags", []))))
         out.print(table)
     units = _plural(sum(len(g["units"]) for g in summary["groups"]), "unit")

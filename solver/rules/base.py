@@ -73,13 +73,16 @@ class UnitFacts(Protocol):
     @property
     def title(self) -> str: ...
     @property
-    def level(self) -> int: ...
+    def level(self) -> int | None: ...
     @property
-    def credits(self) -> int: ...
+    def credits(self) -> int | None: ...  # None: not published
     @property
-    def glh(self) -> int: ...
+    def glh(self) -> int | None: ...
     @property
     def tags(self) -> tuple[str, ...]: ...
+
+    @property
+    def unpublished(self) -> tuple[str, ...]: ...
 
     def available_on(self, day: dt.date | None) -> bool: ...
 
@@ -111,6 +114,12 @@ class Verdict:
     fix: str | None = None
     source: str | None = None  # where the rule is written (file:line:column), when it came from a file
     note: str | None = None  # the awarding body's own wording of the rule
+    unknown: tuple[str, ...] = ()  # claimed units whose unpublished values leave the verdict undetermined
+
+    @property
+    def determined(self) -> bool:
+        """Whether the verdict is known: False when it rests on values the specification does not publish."""
+        return not self.unknown or self.holds
 
 
 class Side(StrEnum):

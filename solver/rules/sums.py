@@ -24,18 +24,32 @@ class Selector(BaseModel):
     max_level: LevelNumber | None = None
     unit_credits: tuple[Count, ...] = ()  # units of these sizes ("units of 6 or 9 credits")
 
-    def admits(self, code: str, unit: UnitFacts, in_groups: set[str]) -> bool:
-        return ((not self.groups or code in in_groups)
-                and (not self.codes or code in self.codes)
-                and (not self.unit_credits or unit.credits in self.unit_credits)
-                and (not self.tags or bool(set(self.tags) & set(unit.tags)))
-                and (self.level is None or unit.level == self.level)
-                and (self.min_level is None or unit.level >= self.min_level)
-                and (self.max_level is None or unit.level <= self.max_level))
+    def admits(self, code: str, unit: UnitFacts, in_groups: set[str]) -> bool | None:
+        """Whether the unit is selected; None when that rests on its unpublished level or credit value."""
+        if ((self.groups and code not in in_groups) or (self.codes and code not in self.codes)
+                or (self.tags and not set(self.tags) & set(unit.tags))):
+            return False
+        checks: list[bool | None] = []
+        if self.unit_credits:
+            checks.append(None if unit.credits is None else unit.credits in self.unit_credits)
+        level = unit.level
+        for wanted, holds in ((self.level, lambda n: level == n), (self.min_level, lambda n: level >= n),
+                              (self.max_level, lambda n: level <= n)):
+            if wanted is not None:
+                checks.append(None if level is None else holds(wanted))
+        if False in checks:
+            return False
+        return None if None in checks else True
 
     def select(self, ctx: Context) -> list[str]:
+        """The units certainly selected."""
         in_groups = {c for g in self.groups for c in ctx.groups.get(g, ())}
-        return [code for code, unit in ctx.units.items() if self.admits(code, unit, in_groups)]
+        return [code for code, unit in ctx.units.items() if self.admits(code, unit, in_groups) is True]
+
+    def maybe(self, ctx: Context) -> list[str]:
+        """The units that are selected or not depending on a value the specification does not publish."""
+        in_groups = {c for g in self.groups for c in ctx.groups.get(g, ())}
+        return [code for code, unit in ctx.units.items() if self.admits(code, unit, in_groups) is None]
 
     def scope(self, ctx: Context) -> str:
         parts = []
@@ -65,7 +79,8 @@ class Selector(BaseModel):
         return self.model_copy(update={"codes": tuple(c for c in self.codes if c != code)})
 
 
-def weight(unit: UnitFacts, metric: Metric) -> int:
+def weight(unit: UnitFacts, metric: Metric) -> int | None:
+    """What a unit adds to a sum of `metric`; None when its value is not published."""
     return 1 if metric == "units" else getattr(unit, metric)
 
 
@@ -79,10 +94,23 @@ class SumRule(RuleBase):
     max: Count | None = None
 
     def terms(self, ctx: Context) -> Terms:
-        return tuple((c, weight(ctx.units[c], self.sum)) for c in self.where.select(ctx))
+        """The sum over the selected units whose values are published."""
+        return tuple((c, w) for c in self.where.select(ctx) if (w := weight(ctx.units[c], self.sum)) is not None)
+
+    def uncertain(self, ctx: Context) -> list[str]:
+        """Units whose unpublished value (or level) leaves what they add to this sum unknown."""
+        selected = [c for c in self.where.select(ctx) if weight(ctx.units[c], self.sum) is None]
+        return [c for c in ctx.units if c in set(selected) | set(self.where.maybe(ctx))]
 
     def linears(self, ctx: Context) -> list[Linear]:
-        return [Linear(self.terms(ctx), self.min, self.max)]
+        # What an uncertain unit adds is unknown but never negative: it cannot help meet a minimum for sure
+        # (so it counts 0 there), and any amount could break a maximum (so under one it is not claimed).
+        # Every pathway the solver returns is then valid whatever the values turn out to be.
+        out = [Linear(self.terms(ctx), self.min, self.max)]
+        uncertain = self.uncertain(ctx)
+        if uncertain and self.max is not None:
+            out.append(Linear(tuple((c, 1) for c in uncertain), None, 0))
+        return out
 
     def stated_bounds(self) -> str:
         if self.min is not None and self.min == self.max:
@@ -103,11 +131,18 @@ class SumRule(RuleBase):
     def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
         got = self.total(pathway, ctx)
         scope = self.where.scope(ctx)
+        unknown = tuple(c for c in self.uncertain(ctx) if c in pathway)
         fix = None
-        if self.min is not None and got < self.min:
-            fix = f"add at least {amount(self.min - got, self.sum)} {scope}"
-        elif self.max is not None and got > self.max:
+        if self.max is not None and got > self.max:
             fix = f"remove at least {amount(got - self.max, self.sum)} {scope}"
+        elif unknown and (self.max is not None or (self.min is not None and got < self.min)):
+            # An unpublished value could be anything from 0: enough, or too much. Not a verdict to guess.
+            sentence = (f"{self.describe(ctx)}; these units have {got} plus the unpublished values of "
+                        f"{listing(list(unknown))}: undetermined")
+            return Verdict(self.id or "", False, self.stated_bounds(), f"{got} + unknown", sentence,
+                           f"publish the values of {listing(list(unknown))}", unknown=unknown)
+        elif self.min is not None and got < self.min:
+            fix = f"add at least {amount(self.min - got, self.sum)} {scope}"
         sentence = f"{self.describe(ctx)}; these units have {got}"
         return Verdict(self.id or "", fix is None, self.stated_bounds(), str(got), sentence, fix)
 
@@ -125,16 +160,20 @@ class SumRule(RuleBase):
             return []
         ctx = scope.context
         selected = self.where.select(ctx)
-        reachable = sum(weight(ctx.units[c], self.sum) for c in selected)
-        if self.min is not None and self.min > reachable:
+        reachable = sum(self.weights(ctx, selected))
+        if self.min is not None and self.min > reachable and not self.uncertain(ctx):
             given = "the one selected unit gives" if len(selected) == 1 else f"all {len(selected)} selected units give"
             return [(("min",), f"rule can never hold: min {amount(self.min, self.sum)} but {given} only "
                                f"{reachable}")]
-        floor = sum(weight(ctx.units[c], self.sum) for c in selected if c in scope.forced)
+        floor = sum(self.weights(ctx, [c for c in selected if c in scope.forced]))
         if self.max is not None and self.max < floor:
             return [(("max",), f"rule can never hold: max {amount(self.max, self.sum)} but the "
                                f"mandatory units alone give {floor}")]
         return []
+
+    def weights(self, ctx: Context, codes: list[str]) -> list[int]:
+        """The published weights of `codes` (unpublished ones left out: a lower bound on their sum)."""
+        return [w for c in codes if (w := weight(ctx.units[c], self.sum)) is not None]
 
     def bounds(self, ctx: Context) -> tuple[Bound, ...]:
         terms, metric = self.terms(ctx), amount(2, self.sum).split(" ", 1)[1]
