@@ -57,6 +57,8 @@ class Catalogue:
     root: str
     # Where each unit ("unit", code) and rule ("rule", qualification id, rule id) is written: file:line:column.
     sources: FrozenDict = field(default_factory=FrozenDict)
+    # Located but not wrong: what a designer should look at (a rule an open group's listed units cannot meet).
+    warnings: tuple[Problem, ...] = ()
 
     def source(self, *key: str) -> str | None:
         return self.sources.get(tuple(key))
@@ -151,6 +153,13 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
     return problems
 
 
+def _warnings(q: Qualification, qi: int, doc: LocatedDocument, units: dict[str, Unit], all_units: bool
+              ) -> list[Problem]:
+    scope = _scope(q, units, {g.id for g in q.groups}, all_units)
+    return [doc.problem(("qualifications", qi, "rules", ri) + where, message)
+            for ri, rule in enumerate(q.rules) for where, message in rule.warnings(scope)]
+
+
 def _scope(q: Qualification, units: dict[str, Unit], group_ids: set[str], all_units: bool) -> Scope:
     """What the rules of `q` are validated against; bounds are judged only when every unit of `q` is known."""
     own = q.unit_codes()
@@ -159,7 +168,7 @@ def _scope(q: Qualification, units: dict[str, Unit], group_ids: set[str], all_un
                   group_names={g.id: g.name for g in q.groups})
     forced = frozenset(c for r in q.rules for c in r.forced(ctx))
     return Scope(frozenset(own), frozenset(group_ids), frozenset(units) if all_units else None,
-                 ctx if known else None, forced)
+                 ctx if known else None, forced, frozenset(g.id for g in q.open_groups()))
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
@@ -203,6 +212,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                                             f"{unit.available_until.isoformat()}"))
             units[unit.code], sources[where] = unit, _at(doc, ("units", i, "code"))
     qualifications: list[Qualification] = []
+    warnings: list[Problem] = []
     names: dict[str, str] = {}
     for part in parsed:
         doc = part.doc
@@ -230,11 +240,12 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                     sources[("rule", q.id, rule.id or "")] = _at(doc, ("qualifications", qi, "pathways", pi,
                                                                        "rules", ri))
             problems += _check_qualification(q, qi, doc, units, all_units=complete)
+            warnings += _warnings(q, qi, doc, units, complete)
             qualifications.append(q)
     if problems:
         raise CatalogueError(problems)
     return Catalogue(units=FrozenDict(units), qualifications=tuple(qualifications), root=str(root),
-                     sources=FrozenDict(sources))
+                     sources=FrozenDict(sources), warnings=tuple(sorted(warnings)))
 
 
 @dataclass(frozen=True)

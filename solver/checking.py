@@ -23,6 +23,7 @@ class CheckResult:
     glh: int
     new_glh: int
     unpublished: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claimed unit -> values not published
+    open_groups: tuple[str, ...] = ()  # groups listing only some units: the verdict is over the listed ones
 
     @property
     def valid(self) -> bool:
@@ -48,6 +49,7 @@ class CheckResult:
         return {"qualification": self.qualification, "valid": self.valid, "verdict": self.verdict,
                 "units": list(self.units), "credits": self.credits, "glh": self.glh, "new_glh": self.new_glh,
                 "unpublished": {c: list(v) for c, v in self.unpublished.items()},
+                "over_listed_units_only": list(self.open_groups),
                 "rules": [{"id": v.id, "holds": v.holds, "determined": v.determined, "required": v.required,
                            "actual": v.actual, "description": v.sentence, "fix": v.fix, "note": v.note,
                            "source": v.source, "unknown": list(v.unknown)} for v in self.verdicts],
@@ -78,4 +80,5 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
         qualification=q.accreditation, units=chosen, verdicts=tuple(verdicts),
         credits=sum(own[c].credits or 0 for c in pathway), glh=sum(own[c].glh or 0 for c in pathway),
         new_glh=total(new_glh_terms(f.context), pathway),
-        unpublished={c: own[c].unpublished for c in own if c in pathway and own[c].unpublished})
+        unpublished={c: own[c].unpublished for c in own if c in pathway and own[c].unpublished},
+        open_groups=tuple(g.name for g in q.open_groups()))

@@ -50,7 +50,8 @@ class Group(Frozen):
 
     id: Text
     name: Text
-    units: tuple[Code, ...]
+    units: tuple[Code, ...]  # may be empty: a specification published as rules only
+    complete: bool = True  # False: the specification lists only some of the group's units
 
 
 class CreditRange(Frozen):
@@ -110,6 +111,10 @@ class Qualification(Frozen):
     def numbers(self) -> list[str]:
         """Every accreditation number of the qualification, its own first."""
         return [self.accreditation, *(o.accreditation for o in self.offered_as)]
+
+    def open_groups(self) -> list[Group]:
+        """Groups of which only some units are listed: every answer is then over the listed units only."""
+        return [g for g in self.groups if not g.complete]
 
     def unit_codes(self) -> list[str]:
         return list(dict.fromkeys(c for g in self.groups for c in g.units))

@@ -76,6 +76,7 @@ class Recommendation:
     order: str = ""  # the tiers optimised, in words, first most important
     goals: tuple[GoalMatches, ...] = ()
     unpublished_glh: tuple[str, ...] = ()  # claimed units of unpublished GLH: new_glh is then a lower bound
+    open_groups: tuple[str, ...] = ()  # groups listing only some units: the answer is over the listed ones
 
     @property
     def new_glh(self) -> int | None:
@@ -96,6 +97,8 @@ class Recommendation:
             out.update({"units": [], "credits": None, "glh": None, "new_glh": None, "alternatives": []})
         if self.explanation is not None:
             out.update(self.explanation.to_dict())
+        if self.open_groups:
+            out["over_listed_units_only"] = list(self.open_groups)
         if self.unpublished_glh:
             out["unpublished_glh"] = list(self.unpublished_glh)
             out["new_glh_is_lower_bound"] = True
@@ -194,7 +197,8 @@ class Planner:
                 # The lowest new GLH rests on hours nobody has published: a bound, never a proven optimum.
                 status = Status.FEASIBLE
             return Recommendation(q.accreditation, goal, status, best, rest, explanation, q.figures.induction_hours,
-                                  q.figures.tutorial_hours, f.learner.name, spec.order(), spec.goals, unknown)
+                                  q.figures.tutorial_hours, f.learner.name, spec.order(), spec.goals, unknown,
+                                  tuple(g.name for g in q.open_groups()))
 
         found: list[Solution] = []
         while len(found) <= alternatives:

@@ -45,7 +45,7 @@ def qualification_summary(catalogue: Catalogue, q) -> dict:
         "awarding_body": q.awarding_body,
         "offered_as": [o.model_dump(exclude_none=True) for o in q.offered_as],
         "figures": q.figures.model_dump(mode="json", exclude_none=True),
-        "groups": [{"id": g.id, "name": g.name,
+        "groups": [{"id": g.id, "name": g.name, "complete": g.complete,
                     "units": [_unit(catalogue.units[c]) for c in g.units]}
                    for g in q.groups],
         "rules": [_rule(catalogue, q, r, ctx) for r in q.rules],

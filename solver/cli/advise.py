@@ -9,7 +9,7 @@ import typer
 
 from solver.cli import app
 from solver.cli.common import (CatalogueOption, JsonOption, PathwayOption, ReadingOption, RegisteredOption, console,
-                               parse_codes, parse_date, plain, print_json, shaped)
+                               load, parse_codes, parse_date, plain, print_json, shaped)
 
 ExemptOption = Annotated[list[str] | None, typer.Option("--exempt", help="Units the learner is exempt from "
                                                        "(recognition of prior learning): they meet a mandatory "
@@ -62,11 +62,10 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
 
     Exits 0 when valid (on some pathway), 1 when not.
     """
-    from solver.catalogue import load_catalogue
     from solver.checking import check
     from solver.learner import Learner
 
-    cat = load_catalogue(catalogue)
+    cat = load(catalogue)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt))
     q = shaped(cat, qualification, reading, pathway)
     if q.pathways:
@@ -107,6 +106,9 @@ def _print_check(result) -> None:
         table.add_row(plain(v.id), plain(v.required), plain(v.actual), holds, words)
     out.print(table)
     fixes = plain("; ".join(result.fixes))
+    if result.open_groups:
+        out.print(plain(f"Over the listed units only: {', '.join(result.open_groups)} "
+                        f"list{'s' if len(result.open_groups) == 1 else ''} only some of their units."))
     if result.verdict == "undetermined":
         unknown = sorted({c for v in result.undetermined for c in v.unknown})
         out.print(plain(f"Undetermined: the verdict rests on the unpublished values of {', '.join(unknown)}."))
@@ -139,7 +141,6 @@ def recommend_command(
                                                   "(then FEASIBLE, not OPTIMAL).")] = 10.0,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Recommend the best pathway for a learner, or explain why none exists. Exits 1 when there is none."""
-    from solver.catalogue import load_catalogue
     from solver.learner import Learner, Objective
 
     if len(targets) == 1 and targets[0].endswith((".yaml", ".yml")):
@@ -158,10 +159,10 @@ def recommend_command(
                                      f"the whole request; edit {targets[0]} instead", param_hint="TARGETS")
 
         scenario, base = load_scenario(targets[0])
-        cat = scenario_catalogue(scenario, base, load_catalogue(catalogue) if catalogue else None)
+        cat = scenario_catalogue(scenario, base, load(catalogue) if catalogue else None)
         result = run_scenario(scenario, cat)
     else:
-        cat = load_catalogue(catalogue)
+        cat = load(catalogue)
         learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved),
                           include=parse_codes(include), exclude=parse_codes(exclude), max_glh=max_glh,
                           exempt=parse_codes(exempt), goals=_goals(goal), offer=read_offer_option(offer, cat),
@@ -218,6 +219,9 @@ def _show(result) -> None:
 
     out = console()
     data = result.to_dict()
+    if data.get("over_listed_units_only"):
+        out.print(plain(f"Over the listed units only: {', '.join(data['over_listed_units_only'])} list only some "
+                        f"of their units."))
     for goal in data.get("unmatched_goals", []):
         out.print(plain(f"Goal '{goal}' matches no unit of this qualification: left out (try `pathways goals`)."))
     if data["status"] not in ("OPTIMAL", "FEASIBLE"):

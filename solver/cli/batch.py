@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from solver.cli import app
-from solver.cli.common import CatalogueOption, console
+from solver.cli.common import CatalogueOption, console, load
 
 
 @app.command("cohort")
@@ -38,7 +38,6 @@ def cohort_command(
     new_glh, message. A row that cannot be read gets status ERROR and the reason; an impossible request gets
     INFEASIBLE and why. The file is written only when complete. Exits 0 when it is written.
     """
-    from solver.catalogue import load_catalogue
     from solver.cohort import read_learners, recommend_cohort
     from solver.files import atomic_writer
     from solver.learner import objective_named
@@ -54,7 +53,7 @@ def cohort_command(
         except ImportError:
             raise typer.BadParameter("Dask is not installed; install Pathways with the dask extra "
                                      "(pip install 'pathways[dask]')", param_hint="--dask") from None
-    cat = load_catalogue(catalogue)
+    cat = load(catalogue)
     q = cat.qualification(qualification)
     table = read_learners(learners)
     from solver.offer import read_offer

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from solver.cli import app
-from solver.cli.common import CatalogueOption, JsonOption, console, plain, print_json
+from solver.cli.common import CatalogueOption, JsonOption, console, load, plain, print_json
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -44,9 +44,7 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
     ctx.obj = {"catalogue": catalogue, "json": as_json}
     if ctx.invoked_subcommand is not None:
         return
-    from solver.catalogue import load_catalogue
-
-    cat = load_catalogue(catalogue)
+    cat = load(catalogue)
     rows = [{"id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
              "credits": [q.figures.credits.min, q.figures.credits.max] if q.figures.credits else None,
              "units": len(q.unit_codes())} for q in cat.qualifications]
@@ -70,11 +68,10 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
 def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
          catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Show a qualification: published figures, units by group, and every rule in plain English."""
-    from solver.catalogue import load_catalogue
     from solver.reports import qualification_summary
 
     given = ctx.obj or {}
-    cat = load_catalogue(catalogue or given.get("catalogue"))
+    cat = load(catalogue or given.get("catalogue"))
     q = cat.qualification(qualification)
     summary = qualification_summary(cat, q)
     if as_json or given.get("json"):
@@ -94,7 +91,8 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     figures = ", ".join(f"{k.replace('_', ' ')}: {plain(v)}" for k, v in shown.items())
     out.print(f"Published figures: {figures}", soft_wrap=True)
     for g in summary["groups"]:
-        table = Table(title=f"{plain(g['name'])} ({plain(g['id'])}): {_plural(len(g['units']), 'unit')}")
+        listed = _plural(len(g["units"]), "unit") + ("" if g["complete"] else " listed (only some of its units)")
+        table = Table(title=f"{plain(g['name'])} ({plain(g['id'])}): {listed}")
         for col in ("code", "title", "level", "credits", "glh", "tags"):
             table.add_column(col, justify="right" if col in ("level", "credits", "glh") else "left")
         for u in g["units"]:

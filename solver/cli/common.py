@@ -23,6 +23,16 @@ PathwayOption = Annotated[str | None, typer.Option("--pathway", help="The named 
                                                    "learner follows (default: each, and the best of them).")]
 
 
+def load(path: Path | None):
+    """The catalogue at `path` (default: the bundled one); its warnings go to stderr, one located line each."""
+    from solver.catalogue import load_catalogue
+
+    catalogue = load_catalogue(path)
+    for warning in catalogue.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return catalogue
+
+
 def shaped(catalogue, ref: str, readings: list[str] | None, pathway: str | None = None):
     """The qualification `ref` read as `readings` and, with `pathway`, for a learner on that pathway."""
     from solver.readings import read_as

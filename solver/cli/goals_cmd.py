@@ -8,16 +8,8 @@ import typer
 
 from solver.cli import app
 from solver.cli.advise import AchievedOption, OfferOption, _goals, read_offer_option
-from solver.cli.common import (
-    CatalogueOption,
-    JsonOption,
-    RegisteredOption,
-    console,
-    parse_codes,
-    parse_date,
-    plain,
-    print_json,
-)
+from solver.cli.common import (CatalogueOption, JsonOption, RegisteredOption, console, load, parse_codes, parse_date,
+                               plain, print_json)
 
 
 @app.command("goals")
@@ -28,10 +20,9 @@ def goals_command(qualification: Annotated[str, typer.Argument(help="Accreditati
 
     Exits 0 when every goal matches a unit, 1 when one matches none.
     """
-    from solver.catalogue import load_catalogue
     from solver.goals import Goal, match_goals
 
-    cat = load_catalogue(catalogue)
+    cat = load(catalogue)
     q = cat.qualification(qualification)
     units = {c: cat.units[c] for c in q.unit_codes()}
     matched = match_goals([Goal.model_validate(g) for g in _goals(goals)], units)
@@ -76,11 +67,10 @@ def tradeoff_command(
 
     Coverage is the weighted number of goal-matching units claimed. Exits 1 when there is no pathway.
     """
-    from solver.catalogue import load_catalogue
     from solver.learner import Learner
     from solver.tradeoff import tradeoff_front
 
-    cat = load_catalogue(catalogue)
+    cat = load(catalogue)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), include=parse_codes(include),
                       exclude=parse_codes(exclude), max_glh=max_glh, goals=_goals(goal),
                       offer=read_offer_option(offer, cat))

@@ -151,6 +151,7 @@ class Scope:
     defined: frozenset[str] | None
     context: Context | None
     forced: frozenset[str]  # units some rule makes mandatory
+    open_groups: frozenset[str] = frozenset()  # groups that list only some of their units
 
 
 def listing(items: list[str], joiner: str = "and") -> str:
@@ -281,6 +282,11 @@ class RuleBase(BaseModel):
     def bounds(self, ctx: Context) -> tuple[Bound, ...]:
         """The numbers of the rule that could be relaxed, each on its own."""
         return ()
+
+    def warnings(self, scope: Scope) -> list[tuple[Where, str]]:
+        """What is worth a designer's attention but need not be wrong (e.g. a rule the listed units of an
+        open group cannot meet: the unlisted ones may)."""
+        return []
 
     def forced(self, ctx: Context) -> frozenset[str]:
         """Units every pathway must claim because of this rule."""

@@ -161,7 +161,7 @@ class SumRule(RuleBase):
         ctx = scope.context
         selected = self.where.select(ctx)
         reachable = sum(self.weights(ctx, selected))
-        if self.min is not None and self.min > reachable and not self.uncertain(ctx):
+        if self.min is not None and self.min > reachable and not self.uncertain(ctx) and not self._open(scope):
             given = "the one selected unit gives" if len(selected) == 1 else f"all {len(selected)} selected units give"
             return [(("min",), f"rule can never hold: min {amount(self.min, self.sum)} but {given} only "
                                f"{reachable}")]
@@ -170,6 +170,20 @@ class SumRule(RuleBase):
             return [(("max",), f"rule can never hold: max {amount(self.max, self.sum)} but the "
                                f"mandatory units alone give {floor}")]
         return []
+
+    def _open(self, scope: Scope) -> bool:
+        """Whether the rule may select units the specification does not list (of an open group)."""
+        return bool(scope.open_groups & set(self.where.groups)) if self.where.groups else bool(scope.open_groups)
+
+    def warnings(self, scope: Scope) -> list[tuple[Where, str]]:
+        if scope.context is None or self.min is None or not self._open(scope):
+            return []
+        reachable = sum(self.weights(scope.context, self.where.select(scope.context)))
+        if self.min <= reachable:
+            return []
+        return [(("min",), f"the listed units give only {reachable} toward min {amount(self.min, self.sum)}; "
+                           f"the group lists only some of its units, so answers over the listed units find no "
+                           f"pathway")]
 
     def weights(self, ctx: Context, codes: list[str]) -> list[int]:
         """The published weights of `codes` (unpublished ones left out: a lower bound on their sum)."""
