@@ -214,6 +214,18 @@ def test_whatif_with_a_cohort_reports_who_changes(tiny):
     assert (body["cohort"][0]["before_new_glh"], body["cohort"][0]["after_new_glh"]) == (8, 10)
 
 
+def test_whatif_answers_as_the_python_api(client, catalogue):
+    import solver.whatif as whatif
+
+    body = {"qualification": CERT, "registered": "2021-01-01", "edits": [
+        {"kind": "move-date", "rule": "coaching-359-not-339", "from": "2022-01-01"}]}
+    for _ in range(2):  # the second answer reuses the unedited side
+        answer = client.post("/api/whatif", json=body).json()
+        scenario = whatif.WhatIf(name="what-if", **body)
+        assert answer == whatif.compare(scenario, catalogue, catalogue.qualification(CERT)).to_dict()
+    assert answer["after"]["count"] > answer["before"]["count"]  # 339 and 340's old pair claimable again
+
+
 def test_a_bad_edit_is_located(tiny):
     response = tiny.post("/api/whatif", json={"qualification": "tiny", "edits": [
         {"kind": "set-bound", "rule": "nope", "max": 3}]})
@@ -362,6 +374,15 @@ def test_pages_and_docs_are_served(client):
             "/api/audit", "/api/whatif", "/api/cohort"} <= set(paths)
     assert "qualification" in paths["/api/recommend"]["post"]["requestBody"]["content"]["application/json"][
         "schema"]["properties"]
+
+
+def test_a_warm_server_has_audited_every_qualification_before_it_is_asked(tiny_dir):
+    app = create_app(tiny_dir, warm=True)
+    with TestClient(app):
+        for thread in threading.enumerate():
+            if thread.name == "pathways-warm":
+                thread.join(timeout=30)
+        assert list(app.state.explorer._audits) == ["tiny"]
 
 
 def test_the_search_box_filters_the_catalogue(client):

@@ -26,7 +26,7 @@ def serve_command(catalogue: CatalogueOption = None,
         typer.echo(f"error: the web explorer needs its extra: pip install \"pathways[web]\" ({err.name} is missing)",
                    err=True)
         raise typer.Exit(2) from None
-    application = create_app(catalogue)  # a bad catalogue stops here, located, before anything listens
+    application = create_app(catalogue, warm=True)  # a bad catalogue stops here, located, before anything listens
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

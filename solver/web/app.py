@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -69,18 +72,28 @@ def _add_error_handlers(app: FastAPI) -> None:
         return error(500, "internal", "internal error: the request could not be answered")
 
 
-def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits | None = None) -> FastAPI:
-    """The explorer on `catalogue` (a loaded one, a directory, or None for the bundled catalogue)."""
+def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits | None = None,
+               warm: bool = False) -> FastAPI:
+    """The explorer on `catalogue` (a loaded one, a directory, or None for the bundled catalogue); with `warm`,
+    the audits the explore view shows are computed on a background thread as the server starts."""
     from solver.web import api, pages
 
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
     limits = limits or Limits()
-    app = FastAPI(title="Pathways", version="0.1.0",
+    explorer = Explorer(catalogue, limits)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=explorer.warm, name="pathways-warm", daemon=True).start()
+        yield
+
+    app = FastAPI(title="Pathways", version="0.1.0", lifespan=lifespan,
                   description="Rules of combination: check, recommend, explain, count, enumerate, audit, what-if "
                               "and cohort recommendations over one catalogue. Bad input is a 4xx JSON body with "
                               "every problem located (line, column, path).")
-    app.state.explorer = Explorer(catalogue, limits)
+    app.state.explorer = explorer
     hard_cap = max(limits.max_body_bytes, limits.max_cohort_bytes) + 64 * 1024  # multipart framing
 
     @app.middleware("http")

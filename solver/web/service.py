@@ -7,7 +7,7 @@ import itertools
 import threading
 from dataclasses import dataclass, field
 
-from solver.auditing import audit
+from solver.auditing import Regime, RegimeAudit, audit, audit_regime
 from solver.catalogue import Catalogue
 from solver.checking import check
 from solver.counting import Unsupported, count_formulation, frontier_count, problem_of, unit_shares
@@ -19,7 +19,7 @@ from solver.learner import Learner
 from solver.reports import qualification_summary
 from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits
 from solver.web.schemas import CheckRequest, CountRequest, EnumerateRequest, RecommendRequest, WhatIfRequest
-from solver.whatif import WhatIf, compare
+from solver.whatif import WhatIf, WhatIfResult, apply_edits, compare
 
 
 def _figures(q: Qualification) -> dict:
@@ -34,6 +34,7 @@ class Explorer:
     catalogue: Catalogue
     limits: Limits = field(default_factory=Limits)
     _audits: dict[str | None, dict] = field(default_factory=dict)
+    _regimes: dict[tuple, RegimeAudit] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def qualification(self, ref: str) -> Qualification:
@@ -124,9 +125,28 @@ class Explorer:
             for code in learner.achieved:
                 if code not in self.catalogue.units:
                     raise LookupFailure(f"cohort[{i}].achieved: unit '{code}' is not in the catalogue")
-        scenario = WhatIf(name=body.name, qualification=q.id, registered=body.registered, edits=body.edits,
+        scenario = WhatIf(name=body.name, qualification=body.qualification, registered=body.registered, edits=body.edits,
                           cohort=body.cohort)
-        return compare(scenario, self.catalogue, q).to_dict()
+        if scenario.cohort:
+            return compare(scenario, self.catalogue, q).to_dict()
+        # As `compare`, with the unedited side audited once per qualification and date: it never changes.
+        edited, q_after = apply_edits(self.catalogue, q, scenario.edits)
+        label = (f"registered from {scenario.registered.isoformat()}" if scenario.registered
+                 else "a new learner registering now")
+        regime = Regime(label, scenario.registered)
+        key = (q.id, scenario.registered)
+        with self._lock:
+            before = self._regimes.get(key)
+        if before is None:
+            before = audit_regime(self.catalogue, q, regime)
+            with self._lock:
+                self._regimes[key] = before
+        return WhatIfResult(scenario, before, audit_regime(edited, q_after, regime), ()).to_dict()
+
+    def warm(self) -> None:
+        """Audit every qualification ahead of the first request (the server starts this on a thread)."""
+        for q in self.catalogue.qualifications:
+            self.audit(q.id)
 
     def cohort(self, data: bytes, qualification: str, objective: str) -> str:
         import pandas as pd
