@@ -125,8 +125,8 @@ class Explorer:
             for code in learner.achieved:
                 if code not in self.catalogue.units:
                     raise LookupFailure(f"cohort[{i}].achieved: unit '{code}' is not in the catalogue")
-        scenario = WhatIf(name=body.name, qualification=body.qualification, registered=body.registered, edits=body.edits,
-                          cohort=body.cohort)
+        scenario = WhatIf(name=body.name, qualification=body.qualification, registered=body.registered,
+                          edits=body.edits, cohort=body.cohort)
         if scenario.cohort:
             return compare(scenario, self.catalogue, q).to_dict()
         # As `compare`, with the unedited side audited once per qualification and date: it never changes.
