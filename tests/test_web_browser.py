@@ -207,6 +207,14 @@ def test_whatif_changes_a_bound_and_compares(page):
     expect(page.locator("#whatif-result .error")).to_contain_text("edits[0]")
 
 
+def test_the_api_documentation_renders_without_a_cdn(page):
+    from playwright.sync_api import expect
+
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Pathways")
+    expect(page.locator(".opblock-summary-path", has_text="/api/recommend")).to_be_visible()
+
+
 def builder_screenshot(url: str, out: Path) -> None:
     """The pathway builder with a few units ticked, as the README shows it."""
     from playwright.sync_api import expect, sync_playwright

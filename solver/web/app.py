@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
@@ -89,7 +90,8 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
             threading.Thread(target=explorer.warm, name="pathways-warm", daemon=True).start()
         yield
 
-    app = FastAPI(title="Pathways", version="0.1.0", lifespan=lifespan,
+    # FastAPIOffline serves the /docs page's Swagger UI from the package, not from a CDN: it works offline.
+    app = FastAPIOffline(title="Pathways", version="0.1.0", lifespan=lifespan, redoc_url=None,
                   description="Rules of combination: check, recommend, explain, count, enumerate, audit, what-if "
                               "and cohort recommendations over one catalogue. Bad input is a 4xx JSON body with "
                               "every problem located (line, column, path).")
