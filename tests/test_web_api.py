@@ -336,6 +336,17 @@ def test_user_text_and_catalogue_text_come_back_escaped(tiny):
     assert "Alpha &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in qualification
     missing = tiny.get(f"/q/{payload}/builder")
     assert missing.status_code == 404 and "<script>alert" not in missing.text
+    assert "script-src 'self'" in tiny.get("/q/tiny").headers["content-security-policy"]
+
+
+def test_a_posted_script_comes_back_as_json_data_never_as_a_page(tiny):
+    payload = "<script>alert(1)</script>"
+    response = tiny.post("/api/recommend", json={"qualification": "tiny", "name": payload, "achieved": ["T-B"]})
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.json()["learner"] == payload  # data, for the page's script to show as text
+    bad = tiny.post("/api/check", json={"qualification": "tiny", "units": [payload]})
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/json"
 
 
 def test_concurrent_requests_do_not_interfere(client):

@@ -160,6 +160,12 @@ def test_learner_registered_in_2021_with_three_units_needs_18_new_glh(page):
     expect(result.get_by_role("heading", name=re.compile("^Alternative 1"))).to_be_visible()
     expect(result.get_by_role("heading", name=re.compile("^Alternative 2"))).to_be_visible()
 
+    # A typed script is shown as text in the error, never run or inserted as markup.
+    page.get_by_label("Achieved units").fill("<script>window.hacked=1</script>")
+    page.get_by_role("button", name="Recommend").click()
+    expect(result.locator(".error")).to_contain_text("<script>window.hacked=1</script>")
+    assert result.locator("script").count() == 0 and page.evaluate("window.hacked") is None
+
     # Impossible: a budget below the lowest GLH of 33 is explained, with the number that would do.
     page.get_by_label("Achieved units").fill("")
     page.get_by_label("Registration date").fill("")

@@ -23,6 +23,8 @@ from solver.web.service import Explorer
 
 HERE = Path(__file__).parent
 log = logging.getLogger("pathways.web")
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+               "base-uri 'none'; frame-ancestors 'none'")
 
 
 def _problem(p: Problem) -> dict:
@@ -105,7 +107,12 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
             return error(413, "too large", f"at most {hard_cap:,} bytes per request")
         if length is None and request.headers.get("transfer-encoding") and request.url.path == "/api/cohort":
             return error(411, "length required", "a cohort upload needs a Content-Length")
-        return await call_next(request)
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/docs":
+            # The pages run only their own script and style files: injected markup could not run.
+            response.headers["Content-Security-Policy"] = PAGE_POLICY
+        return response
 
     _add_error_handlers(app)
     app.include_router(api.router)
