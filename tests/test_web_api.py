@@ -371,6 +371,35 @@ def test_concurrent_requests_do_not_interfere(client):
     assert client.post("/api/count", json={"qualification": CERT}).json()["count"] == 1_141_305_047_728
 
 
+def test_at_most_max_concurrent_requests_solve_at_once(tiny_dir):
+    import time
+
+    app = create_app(tiny_dir, Limits(max_concurrent=2))
+    explorer, lock, active, peak = app.state.explorer, threading.Lock(), [0], [0]
+    original = explorer.check
+
+    def slow_check(body):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.2)  # long enough that six requests would overlap without the limit
+        with lock:
+            active[0] -= 1
+        return original(body)
+
+    explorer.check = slow_check
+    with TestClient(app) as c:
+        answers: list[int] = []
+        threads = [threading.Thread(target=lambda: answers.append(
+            c.post("/api/check", json={"qualification": "tiny", "units": ["T-B", "T-C"]}).status_code))
+            for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert answers == [200] * 6 and peak[0] <= 2
+
+
 # --- pages, docs, serve -----------------------------------------------------------------------------
 
 def test_pages_and_docs_are_served(client):

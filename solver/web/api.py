@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
+import anyio.to_thread
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from solver.learner import Objective
 from solver.web.limits import LimitExceeded
@@ -22,10 +23,17 @@ from solver.web.schemas import (
 from solver.web.service import Explorer
 
 router = APIRouter(prefix="/api")
+T = TypeVar("T")
 
 
 def explorer(request: Request) -> Explorer:
     return request.app.state.explorer
+
+
+async def solve(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """Run solver work on a worker thread, at most `Limits.max_concurrent` at once: the rest wait their turn
+    rather than share two cores forty ways."""
+    return await anyio.to_thread.run_sync(work, *args, limiter=request.app.state.solver_slots)
 
 
 @router.get("/qualifications", summary="The qualifications of the catalogue, with their published figures")
@@ -44,7 +52,7 @@ async def qualification(request: Request, ref: str) -> dict:
 async def check(request: Request) -> dict:
     ex = explorer(request)
     body = await read_body(request, CheckRequest, ex.limits)
-    return await run_in_threadpool(ex.check, body)
+    return await solve(request, ex.check, body)
 
 
 @router.post("/recommend", summary="The best pathway for a learner, with alternatives; when impossible, "
@@ -52,7 +60,7 @@ async def check(request: Request) -> dict:
 async def recommend(request: Request) -> dict:
     ex = explorer(request)
     body = await read_body(request, RecommendRequest, ex.limits)
-    return await run_in_threadpool(ex.recommend, body)
+    return await solve(request, ex.recommend, body)
 
 
 @router.post("/explain", summary="Why a learner's request is impossible: a minimal conflict and the relaxations",
@@ -60,7 +68,7 @@ async def recommend(request: Request) -> dict:
 async def explain(request: Request) -> dict:
     ex = explorer(request)
     body = await read_body(request, RecommendRequest, ex.limits)
-    return await run_in_threadpool(ex.explain, body)
+    return await solve(request, ex.explain, body)
 
 
 @router.post("/count", summary="The exact number of valid pathways, by credits and by new GLH, and unit shares",
@@ -68,7 +76,7 @@ async def explain(request: Request) -> dict:
 async def count(request: Request) -> dict:
     ex = explorer(request)
     body = await read_body(request, CountRequest, ex.limits)
-    return await run_in_threadpool(ex.count, body)
+    return await solve(request, ex.count, body)
 
 
 @router.post("/enumerate", summary="One page of valid pathways, in order (glh, credits or units) if asked",
@@ -76,12 +84,12 @@ async def count(request: Request) -> dict:
 async def enumerate_pathways(request: Request) -> dict:
     ex = explorer(request)
     body = await read_body(request, EnumerateRequest, ex.limits)
-    return await run_in_threadpool(ex.enumerate, body)
+    return await solve(request, ex.enumerate, body)
 
 
 @router.get("/audit", summary="Audit findings: published figures against the rules, dead and forced units")
 async def audit(request: Request, qualification: Annotated[str | None, Query(max_length=100)] = None) -> dict:
-    return await run_in_threadpool(explorer(request).audit, qualification)
+    return await solve(request, explorer(request).audit, qualification)
 
 
 @router.post("/whatif", summary="Apply rule edits to a copy of a qualification and compare before with after",
@@ -89,7 +97,7 @@ async def audit(request: Request, qualification: Annotated[str | None, Query(max
 async def whatif(request: Request) -> dict:
     ex = explorer(request)
     body = await read_body(request, WhatIfRequest, ex.limits)
-    return await run_in_threadpool(ex.whatif, body)
+    return await solve(request, ex.whatif, body)
 
 
 @router.post("/cohort", summary="A learner CSV in (learner, registered, achieved, ...), one recommendation per row "
@@ -101,6 +109,6 @@ async def cohort(request: Request, file: Annotated[UploadFile, File(description=
     data = await file.read(ex.limits.max_cohort_bytes + 1)
     if len(data) > ex.limits.max_cohort_bytes:
         raise LimitExceeded("file", f"at most {ex.limits.max_cohort_bytes:,} bytes per cohort file")
-    text = await run_in_threadpool(ex.cohort, data, qualification, objective)
+    text = await solve(request, ex.cohort, data, qualification, objective)
     return Response(text, media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="recommendations.csv"'})

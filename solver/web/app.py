@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -32,7 +33,7 @@ def _problem(p: Problem) -> dict:
             "text": str(p)}
 
 
-def error(status: int, kind: str, message: str, problems: list[Problem] = ()) -> JSONResponse:  # type: ignore[assignment]
+def error(status: int, kind: str, message: str, problems: Sequence[Problem] = ()) -> JSONResponse:
     return JSONResponse({"error": kind, "message": message, "problems": [_problem(p) for p in problems]},
                         status_code=status)
 
@@ -98,6 +99,7 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
                               "and cohort recommendations over one catalogue. Bad input is a 4xx JSON body with "
                               "every problem located (line, column, path).")
     app.state.explorer = explorer
+    app.state.solver_slots = anyio.CapacityLimiter(limits.max_concurrent)
     hard_cap = max(limits.max_body_bytes, limits.max_cohort_bytes) + 64 * 1024  # multipart framing
 
     @app.middleware("http")
