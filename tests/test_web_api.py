@@ -349,7 +349,12 @@ def test_a_posted_script_comes_back_as_json_data_never_as_a_page(tiny):
     assert bad.status_code == 422 and bad.headers["content-type"] == "application/json"
 
 
-def test_concurrent_requests_do_not_interfere(client):
+def test_concurrent_requests_do_not_interfere():
+    with TestClient(create_app(limits=Limits(remembered=0))) as client:  # every request solved, none remembered
+        check_concurrently(client)
+
+
+def check_concurrently(client) -> None:
     requests = [("/api/recommend", ASHA), ("/api/recommend", {"qualification": CERT, "max_glh": 20}),
                 ("/api/check", {"qualification": CERT, "units": ["8000-250", "8000-339"]}),
                 ("/api/count", {"qualification": "600/5928/X"}),
@@ -400,6 +405,16 @@ def test_at_most_max_concurrent_requests_solve_at_once(tiny_dir):
     assert answers == [200] * 6 and peak[0] <= 2
 
 
+def test_an_identical_request_is_answered_from_memory(tiny):
+    body = {"qualification": "tiny", "achieved": ["T-B"]}
+    first = tiny.post("/api/recommend", json=body).json()
+    memo = tiny.app.state.explorer.memo
+    assert len(memo) == 1
+    assert tiny.post("/api/recommend", json=body).json() == first and len(memo) == 1
+    tiny.post("/api/recommend", json={**body, "achieved": ["T-A"]})
+    assert len(memo) == 2
+
+
 # --- pages, docs, serve -----------------------------------------------------------------------------
 
 def test_pages_and_docs_are_served(client):
@@ -422,7 +437,8 @@ def test_a_warm_server_has_audited_every_qualification_before_it_is_asked(tiny_d
         for thread in threading.enumerate():
             if thread.name == "pathways-warm":
                 thread.join(timeout=30)
-        assert list(app.state.explorer._audits) == ["tiny"]
+        memo = app.state.explorer.memo
+        assert ("audit", "tiny") in memo and len(memo) == 3  # the audit, the count and the lowest-hours routes
 
 
 def test_the_search_box_filters_the_catalogue(client):

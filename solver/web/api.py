@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-import anyio.to_thread
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from solver.learner import Objective
 from solver.web.limits import LimitExceeded
@@ -32,8 +33,14 @@ def explorer(request: Request) -> Explorer:
 
 async def solve(request: Request, work: Callable[..., T], *args: Any) -> T:
     """Run solver work on a worker thread, at most `Limits.max_concurrent` at once: the rest wait their turn
-    rather than share two cores forty ways."""
-    return await anyio.to_thread.run_sync(work, *args, limiter=request.app.state.solver_slots)
+    rather than share two cores forty ways. (A thread semaphore, not an event-loop one: it holds whatever loop
+    or thread the request arrives on.)"""
+    slots: threading.BoundedSemaphore = request.app.state.solver_slots
+
+    def bounded() -> T:
+        with slots:
+            return work(*args)
+    return await run_in_threadpool(bounded)
 
 
 @router.get("/qualifications", summary="The qualifications of the catalogue, with their published figures")

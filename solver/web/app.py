@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -99,7 +98,7 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
                               "and cohort recommendations over one catalogue. Bad input is a 4xx JSON body with "
                               "every problem located (line, column, path).")
     app.state.explorer = explorer
-    app.state.solver_slots = anyio.CapacityLimiter(limits.max_concurrent)
+    app.state.solver_slots = threading.BoundedSemaphore(limits.max_concurrent)
     hard_cap = max(limits.max_body_bytes, limits.max_cohort_bytes) + 64 * 1024  # multipart framing
 
     @app.middleware("http")

@@ -29,6 +29,7 @@ class Limits:
     solve_time: float = 5.0  # CP-SAT deterministic time per solve: the same answer on every run and machine
     enumerate_seconds: float = 5.0  # wall-clock guard for listing and counting by enumeration
     max_concurrent: int = 4  # requests solving at once; more wait for a free slot
+    remembered: int = 512  # answers kept for identical later requests (0: none)
 
 
 class LimitExceeded(Exception):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import itertools
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from solver.auditing import Regime, RegimeAudit, audit, audit_regime
+from pydantic import BaseModel
+
+from solver.auditing import Regime, audit, audit_regime
 from solver.catalogue import Catalogue
 from solver.checking import check
 from solver.counting import Unsupported, count_formulation, frontier_count, problem_of, unit_shares
@@ -17,6 +19,7 @@ from solver.errors import LookupFailure
 from solver.formulation import formulate
 from solver.learner import Learner
 from solver.reports import qualification_summary
+from solver.web.cache import Memo
 from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits
 from solver.web.schemas import CheckRequest, CountRequest, EnumerateRequest, RecommendRequest, WhatIfRequest
 from solver.whatif import WhatIf, WhatIfResult, apply_edits, compare
@@ -33,9 +36,13 @@ class Explorer:
 
     catalogue: Catalogue
     limits: Limits = field(default_factory=Limits)
-    _audits: dict[str | None, dict] = field(default_factory=dict)
-    _regimes: dict[tuple, RegimeAudit] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    memo: Memo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.memo = Memo(self.limits.remembered)
+
+    def _remember(self, kind: str, body: BaseModel, compute: Callable[[], dict]) -> dict:
+        return self.memo.get((kind, body.model_dump_json()), compute)
 
     def qualification(self, ref: str) -> Qualification:
         return self.catalogue.qualification(ref)
@@ -60,6 +67,9 @@ class Explorer:
         return check(self.catalogue, body.qualification, body.units, learner).to_dict()
 
     def recommend(self, body: RecommendRequest) -> dict:
+        return self._remember("recommend", body, lambda: self._recommend(body))
+
+    def _recommend(self, body: RecommendRequest) -> dict:
         q = self.qualification(body.qualification)
         planner = DeterministicPlanner(self.catalogue, q, deterministic_time=self.limits.solve_time)
         result = planner.recommend(body.learner(), body.objective, body.alternatives)
@@ -81,6 +91,9 @@ class Explorer:
         return q, f, filters
 
     def count(self, body: CountRequest) -> dict:
+        return self._remember("count", body, lambda: self._count(body))
+
+    def _count(self, body: CountRequest) -> dict:
         q, f, filters = self._formulate(body)
         extra = filters.linears(problem_of(f))
         result = count_formulation(f, extra, time_limit=self.limits.enumerate_seconds)
@@ -93,6 +106,9 @@ class Explorer:
         return out
 
     def enumerate(self, body: EnumerateRequest) -> dict:
+        return self._remember("enumerate", body, lambda: self._enumerate(body))
+
+    def _enumerate(self, body: EnumerateRequest) -> dict:
         q, f, filters = self._formulate(body)
         try:
             total: int | None = int(frontier_count(Lister(f, filters).problem, minimal=filters.minimal).sum())
@@ -111,15 +127,12 @@ class Explorer:
 
     def audit(self, ref: str | None) -> dict:
         key = self.qualification(ref).id if ref else None
-        with self._lock:
-            cached = self._audits.get(key)
-        if cached is None:  # the catalogue never changes, so an audit is computed once per qualification
-            cached = audit(self.catalogue, key).to_dict()
-            with self._lock:
-                self._audits[key] = cached
-        return cached
+        return self.memo.get(("audit", key), lambda: audit(self.catalogue, key).to_dict())
 
     def whatif(self, body: WhatIfRequest) -> dict:
+        return self._remember("whatif", body, lambda: self._whatif(body))
+
+    def _whatif(self, body: WhatIfRequest) -> dict:
         q = self.qualification(body.qualification)
         for i, learner in enumerate(body.cohort):
             for code in learner.achieved:
@@ -134,19 +147,17 @@ class Explorer:
         label = (f"registered from {scenario.registered.isoformat()}" if scenario.registered
                  else "a new learner registering now")
         regime = Regime(label, scenario.registered)
-        key = (q.id, scenario.registered)
-        with self._lock:
-            before = self._regimes.get(key)
-        if before is None:
-            before = audit_regime(self.catalogue, q, regime)
-            with self._lock:
-                self._regimes[key] = before
+        before = self.memo.get(("regime", q.id, scenario.registered),
+                               lambda: audit_regime(self.catalogue, q, regime))
         return WhatIfResult(scenario, before, audit_regime(edited, q_after, regime), ()).to_dict()
 
     def warm(self) -> None:
-        """Audit every qualification ahead of the first request (the server starts this on a thread)."""
+        """Answer what the explore view asks first, for every qualification, ahead of the first request
+        (the server starts this on a thread)."""
         for q in self.catalogue.qualifications:
-            self.audit(q.id)
+            self.count(CountRequest(qualification=q.accreditation, shares=True))
+            self.enumerate(EnumerateRequest(qualification=q.accreditation, order="glh", limit=5))
+            self.audit(q.accreditation)
 
     def cohort(self, data: bytes, qualification: str, objective: str) -> str:
         import pandas as pd
