@@ -198,7 +198,10 @@ def test_whatif_changes_a_bound_and_compares(page):
 
     page.goto("/q/l2-cert-lts/whatif")
     page.get_by_label("Change").select_option("set-bound")
+    page.get_by_label("Rule", exact=True).select_option("total-credits")
+    expect(page.get_by_label("Minimum")).to_have_value("13")  # the rule's own bounds to start from
     page.get_by_label("Rule", exact=True).select_option("group-2-cap")
+    expect(page.get_by_label("Maximum")).to_have_value("6")
     page.get_by_label("Maximum").fill("8")
     page.get_by_role("button", name="Compare before and after").click()
     rows = page.locator("#whatif-result tbody tr")

@@ -19,6 +19,7 @@ from solver.errors import LookupFailure
 from solver.formulation import formulate
 from solver.learner import Learner
 from solver.reports import qualification_summary
+from solver.rules import SumRule
 from solver.web.cache import Memo
 from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits
 from solver.web.schemas import CheckRequest, CountRequest, EnumerateRequest, RecommendRequest, WhatIfRequest
@@ -55,9 +56,12 @@ class Explorer:
     def summary(self, ref: str) -> dict:
         q = self.qualification(ref)
         out = qualification_summary(self.catalogue, q)
-        notes = {r.id: r.note for r in q.rules}
+        rules = {r.id: r for r in q.rules}
         for rule in out["rules"]:
-            rule["note"] = notes.get(rule["id"])
+            own = rules[rule["id"]]
+            rule["note"] = own.note
+            if isinstance(own, SumRule):  # the bounds a what-if starts from
+                rule["min"], rule["max"] = own.min, own.max
         for group in out["groups"]:
             group["credits"] = sum(u["credits"] for u in group["units"])
         return out

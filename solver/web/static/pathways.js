@@ -276,7 +276,15 @@ function whatif() {
     }
     const first = $$("#w-rule option").find((o) => !o.hidden);
     if (first && $("#w-rule").selectedOptions[0]?.hidden) $("#w-rule").value = first.value;
+    showBounds();
   }
+  function showBounds() { // start from the rule's own bounds, so changing one keeps the other
+    const option = $("#w-rule").selectedOptions[0];
+    if (!option) return;
+    $("#w-min").value = option.dataset.min || "";
+    $("#w-max").value = option.dataset.max || "";
+  }
+  $("#w-rule").addEventListener("change", showBounds);
   const number = (id) => ($(id).value === "" ? null : Number($(id).value));
   function edit() {
     switch (kind.value) {
