@@ -283,6 +283,29 @@ def test_bad_bodies_are_422_with_located_problems(tiny, body, expected):
     assert "Traceback" not in response.text
 
 
+def test_numbers_too_large_for_the_solver_are_located_422s(client):
+    huge = 10**30
+    for path, body, where in [
+            ("/api/recommend", {"qualification": CERT, "max_glh": huge}, "max_glh"),
+            ("/api/recommend", {"qualification": CERT, "objective": "best-fit", "goals": {"coaching": 2**60}},
+             "goals.coaching"),
+            ("/api/count", {"qualification": CERT, "min_glh": huge}, "min_glh"),
+            ("/api/whatif", {"qualification": CERT, "edits": [{"kind": "set-bound", "rule": "total-credits",
+                                                               "max": huge}]}, "edits[0].max"),
+            ("/api/whatif", {"qualification": CERT, "edits": [{"kind": "add-unit", "group": "G1", "unit": {
+                "code": "N-1", "title": "New", "level": 2, "credits": 2, "glh": huge}}]}, "edits[0].unit.glh")]:
+        response = client.post(path, json=body)
+        assert response.status_code == 422, (path, body)
+        assert response.json()["problems"][0]["path"] == where
+        assert "expected a number of at most 1,000,000,000" in response.json()["problems"][0]["message"]
+
+
+def test_a_deep_ordered_page_stops_at_its_deadline_and_says_so(tiny_dir):
+    with TestClient(create_app(tiny_dir, Limits(enumerate_seconds=0.0))) as c:
+        body = c.post("/api/enumerate", json={"qualification": "tiny", "order": "glh", "limit": 3}).json()
+    assert body["listed"] < 3 and body["complete"] is False and body["stopped"] == "time limit"
+
+
 def test_other_bad_input_is_4xx_json(tiny):
     assert tiny.post("/api/check", content=b"\xff\xfe").status_code == 422
     unknown = tiny.post("/api/recommend", json={"qualification": "tiny", "achieved": ["T-Z"]})

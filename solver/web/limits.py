@@ -22,12 +22,12 @@ class Limits:
     max_goals: int = 50
     max_alternatives: int = 5
     max_page: int = 200  # pathways in one enumerate page
-    max_offset: int = 10_000  # how deep paging may go (ordered listing visits every earlier pathway)
+    max_offset: int = 2_000  # how deep paging may go (ordered listing visits every earlier pathway)
     max_edits: int = 50
     max_cohort_rows: int = 2_000
     max_cohort_bytes: int = 512 * 1024
     solve_time: float = 5.0  # CP-SAT deterministic time per solve: the same answer on every run and machine
-    enumerate_seconds: float = 5.0  # wall-clock guard for listing and counting by enumeration
+    enumerate_seconds: float = 5.0  # wall-clock limit on one page of pathways, and on counting by enumeration
     max_concurrent: int = 4  # requests solving at once; more wait for a free slot
     remembered: int = 512  # answers kept for identical later requests (0: none)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from solver.whatif import AnyEdit
 
 M = TypeVar("M", bound=BaseModel)
 BODY = "<request>"  # the "file" a problem in a request body is located in
+MAX_NUMBER = 10**9  # credits, GLH, bounds and weights beyond this are typing errors, and would overflow CP-SAT
 Codes = tuple[Code, ...]
 
 
@@ -126,9 +128,24 @@ async def read_body(request: Request, model: type[M], limits: Limits) -> M:
         else:
             body, problems = validate(model, doc)
             if body is not None:
+                problems = [doc.problem(path, f"expected a number of at most {MAX_NUMBER:,}, got {value}")
+                            for path, value in _huge_numbers(body.model_dump())]
+            if body is not None and not problems:
                 check_sizes(body, limits)
                 return body
     raise RequestError(problems)
+
+
+def _huge_numbers(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
+    """Whole numbers too large for the solver (CP-SAT takes 64-bit coefficients), with their paths."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _huge_numbers(value, (*path, key))
+    elif isinstance(data, (list, tuple)):
+        for i, value in enumerate(data):
+            yield from _huge_numbers(value, (*path, i))
+    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > MAX_NUMBER:
+        yield path, data
 
 
 def json_schema(model: type[BaseModel]) -> dict:

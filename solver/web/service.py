@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -120,14 +120,23 @@ class Explorer:
             total = None
         stream = enumerate_formulation(f, filters, body.order, body.offset + body.limit,
                                        time_limit=self.limits.enumerate_seconds)
+        # Ordered listing runs one CP-SAT search per slice, each with its own limit: the page has one deadline.
+        deadline = time.monotonic() + self.limits.enumerate_seconds
+        page = []
         try:
-            page = [p.to_dict() for p in itertools.islice(stream, body.offset, None)]
+            for n, pathway in enumerate(stream):
+                if n >= body.offset:
+                    page.append(pathway.to_dict())
+                if time.monotonic() > deadline:
+                    break
         finally:
             stream.close()  # type: ignore[attr-defined]  # a generator: stops the listing thread
         wanted = body.limit if total is None else max(0, min(body.limit, total - body.offset))
+        stopped = len(page) < wanted and time.monotonic() > deadline  # else the listing ran out of pathways
         return {"qualification": q.accreditation, "registered": body.registered.isoformat() if body.registered
                 else None, "order": body.order, "offset": body.offset, "limit": body.limit, "total": total,
-                "listed": len(page), "complete": len(page) == wanted, "pathways": page}
+                "listed": len(page), "complete": len(page) == wanted,
+                "stopped": "time limit" if stopped else None, "pathways": page}
 
     def audit(self, ref: str | None) -> dict:
         key = self.qualification(ref).id if ref else None
