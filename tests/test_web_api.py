@@ -306,6 +306,49 @@ def test_a_deep_ordered_page_stops_at_its_deadline_and_says_so(tiny_dir):
     assert body["listed"] < 3 and body["complete"] is False and body["stopped"] == "time limit"
 
 
+FIELDS = ["qualification", "units", "registered", "achieved", "include", "exclude", "max_glh", "min_glh", "goals",
+          "alternatives", "objective", "order", "offset", "limit", "shares", "minimal", "edits", "cohort", "name",
+          "kind", "rule", "min", "max", "from", "unit", "group"]
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    scalars = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+               | st.sampled_from(["tiny", "T-A", "T-Z", "2021-01-01", "glh", "set-bound", "total", "G1", "<b>", ""]))
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                        | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=5), max_leaves=12)
+
+
+def test_no_request_body_makes_a_500(tiny_dir):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    app = create_app(tiny_dir)
+    paths = ["/api/check", "/api/recommend", "/api/explain", "/api/count", "/api/enumerate", "/api/whatif"]
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(path=st.sampled_from(paths), fields=st.dictionaries(st.sampled_from(FIELDS), _json_values(), max_size=6),
+           known=st.booleans())
+    def post(path, fields, known):
+        body = {"qualification": "tiny", **fields} if known else fields
+        with TestClient(app) as c:  # raises, failing the test, on any unexpected server error
+            response = c.post(path, json=body)
+        assert response.status_code in (200, 404, 413, 422), (path, body, response.text)
+
+    post()
+
+
+def test_a_body_may_be_json_with_tabs_or_yaml(tiny):
+    for text in ('{\t"qualification":\t"tiny",\n\t"units": ["T-B", "T-C"]}', "qualification: tiny\nunits: [T-B, T-C]\n"):
+        response = tiny.post("/api/check", content=text)
+        assert response.status_code == 200 and response.json()["valid"], text
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    response = tiny.post("/api/check", content=bomb)  # aliases of aliases: refused, not expanded
+    assert response.status_code == 422 and "aliases expand it beyond that" in response.json()["message"]
+
+
 def test_other_bad_input_is_4xx_json(tiny):
     assert tiny.post("/api/check", content=b"\xff\xfe").status_code == 422
     unknown = tiny.post("/api/recommend", json={"qualification": "tiny", "achieved": ["T-Z"]})

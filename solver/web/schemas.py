@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -121,6 +122,8 @@ async def read_body(request: Request, model: type[M], limits: Limits) -> M:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise RequestError([Problem(BODY, 1, 1, "", f"expected UTF-8 text: {err.reason}")]) from None
+    if "\t" in text and _is_json(text):
+        text = text.replace("\t", " ")  # JSON allows tabs between tokens (never raw in strings); YAML does not
     doc, problems = parse_yaml(text, BODY)
     if doc is not None and not problems:
         if doc.data is not None and not isinstance(doc.data, dict):
@@ -134,6 +137,14 @@ async def read_body(request: Request, model: type[M], limits: Limits) -> M:
                 check_sizes(body, limits)
                 return body
     raise RequestError(problems)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _huge_numbers(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
