@@ -340,7 +340,8 @@ def test_no_request_body_makes_a_500(tiny_dir):
 
 
 def test_a_body_may_be_json_with_tabs_or_yaml(tiny):
-    for text in ('{\t"qualification":\t"tiny",\n\t"units": ["T-B", "T-C"]}', "qualification: tiny\nunits: [T-B, T-C]\n"):
+    json_with_tabs = '{\t"qualification":\t"tiny",\n\t"units": ["T-B", "T-C"]}'
+    for text in (json_with_tabs, "qualification: tiny\nunits: [T-B, T-C]\n"):
         response = tiny.post("/api/check", content=text)
         assert response.status_code == 200 and response.json()["valid"], text
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
