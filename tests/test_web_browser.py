@@ -151,7 +151,7 @@ def test_learner_registered_in_2021_with_three_units_needs_18_new_glh(page):
     page.goto("/q/l2-cert-lts/learner")
     page.get_by_label("Registration date").fill("2021-01-01")
     page.get_by_label("Achieved units").fill("8000-250, 8000-252, 8000-308")
-    page.get_by_role("button", name="Recommend").click()
+    page.get_by_role("button", name="Recommend", exact=True).click()
     result = page.locator("#result-body")
     expect(result).to_contain_text("18 new GLH")
     expect(result.locator(".status")).to_have_text("OPTIMAL")
@@ -162,7 +162,7 @@ def test_learner_registered_in_2021_with_three_units_needs_18_new_glh(page):
 
     # A typed script is shown as text in the error, never run or inserted as markup.
     page.get_by_label("Achieved units").fill("<script>window.hacked=1</script>")
-    page.get_by_role("button", name="Recommend").click()
+    page.get_by_role("button", name="Recommend", exact=True).click()
     expect(result.locator(".error")).to_contain_text("<script>window.hacked=1</script>")
     assert result.locator("script").count() == 0 and page.evaluate("window.hacked") is None
 
@@ -170,10 +170,36 @@ def test_learner_registered_in_2021_with_three_units_needs_18_new_glh(page):
     page.get_by_label("Achieved units").fill("")
     page.get_by_label("Registration date").fill("")
     page.get_by_label("GLH budget").fill("20")
-    page.get_by_role("button", name="Recommend").click()
+    page.get_by_role("button", name="Recommend", exact=True).click()
     expect(result.locator(".status")).to_have_text("INFEASIBLE")
     expect(result.locator(".explanation")).to_contain_text("The lowest new GLH that meets every other "
                                                            "requirement is 33")
+
+
+def test_a_cohort_file_gets_one_recommendation_per_row(page):
+    from playwright.sync_api import expect
+
+    page.goto("/q/l2-cert-lts/learner")
+    csv = "learner,registered,achieved,max_glh\nBen,2021-01-01,8000-250 8000-252 8000-308,\nDev,2022-01-10,,20\n"
+    page.get_by_label("Cohort CSV file").set_input_files(
+        files=[{"name": "cohort.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+    page.get_by_role("button", name="Recommend for the cohort").click()
+    rows = page.locator("#cohort-result tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("OPTIMAL")
+    expect(rows.nth(0).locator("td").nth(5)).to_have_text("18")  # new GLH, as for one learner
+    expect(rows.nth(1)).to_contain_text("INFEASIBLE")
+    expect(page.get_by_role("link", name="Download recommendations.csv")).to_be_visible()
+
+
+def test_every_control_has_a_name(page):
+    for path in ("/", "/q/l2-cert-lts/builder", "/q/l2-cert-lts/learner", "/q/l2-cert-lts/explore",
+                 "/q/l2-cert-lts/whatif"):
+        page.goto(path)
+        unnamed = page.evaluate("""() => [...document.querySelectorAll('input, select, button, a')]
+            .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+            .map((e) => e.outerHTML)""")
+        assert unnamed == [], path
 
 
 def test_explore_shows_the_count_and_its_charts(page):

@@ -189,6 +189,49 @@ function learnerView() {
   });
 }
 
+function parseCsv(text) { // the server's CSV: quoted fields may hold commas and doubled quotes
+  const rows = [];
+  for (const line of text.split("\n").filter(Boolean)) {
+    const cells = [];
+    let cell = "", quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (quoted && ch === '"' && line[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = !quoted;
+      else if (ch === "," && !quoted) { cells.push(cell); cell = ""; }
+      else cell += ch;
+    }
+    cells.push(cell);
+    rows.push(cells);
+  }
+  return rows;
+}
+
+function cohortView() {
+  $("#cohort-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const out = $("#cohort-result");
+    const form = new FormData();
+    form.append("file", $("#c-file").files[0]);
+    form.append("qualification", QUALIFICATION);
+    form.append("objective", $("#l-objective").value);
+    out.textContent = "Working…";
+    const response = await fetch("/api/cohort", {method: "POST", body: form});
+    if (!response.ok) {
+      let data;
+      try { data = await response.json(); } catch (e) { data = {message: `HTTP ${response.status}`}; }
+      out.replaceChildren(problemBox(data));
+      return;
+    }
+    const text = await response.text();
+    const [header, ...rows] = parseCsv(text);
+    const link = el("a", {href: URL.createObjectURL(new Blob([text], {type: "text/csv"})),
+      download: "recommendations.csv"}, "Download recommendations.csv");
+    out.replaceChildren(el("p", {}, `${rows.length} learner${rows.length === 1 ? "" : "s"}. `, link),
+      table(header, rows, "Cohort recommendations"));
+  });
+}
+
 /* --- explore view: counts, charts, routes, shares, audit --------------------------------------- */
 function barChart(figure, title, unit, dist) {
   const entries = Object.entries(dist).map(([k, v]) => [Number(k), v]).sort((a, b) => a[0] - b[0]);
@@ -314,7 +357,7 @@ function whatif() {
   });
 }
 
-const PAGES = {catalogue, builder, learner: learnerView, explore, whatif};
+const PAGES = {catalogue, builder, learner: () => { learnerView(); cohortView(); }, explore, whatif};
 document.addEventListener("DOMContentLoaded", () => {
   const page = PAGES[document.body.dataset.page];
   if (page) page();
