@@ -12,7 +12,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=N
                   help="Pathways: check, optimise, count and audit qualification rules of combination.")
 
 # Command modules register themselves on `app`; heavy imports stay inside the commands.
-from solver.cli import advise, batch, catalogue_cmd, explore, goals_cmd, import_cmd  # noqa: E402,F401
+from solver.cli import advise, batch, catalogue_cmd, explore, goals_cmd, import_cmd, serve_cmd  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,47 @@
+"""`pathways serve`: the web explorer and HTTP API under uvicorn, on 127.0.0.1 unless told otherwise."""
+
+from __future__ import annotations
+
+import socket
+from typing import Annotated
+
+import typer
+
+from solver.cli import app
+from solver.cli.common import CatalogueOption
+
+
+@app.command("serve")
+def serve_command(catalogue: CatalogueOption = None,
+                  host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 exposes the "
+                                                    "server to the network.")] = "127.0.0.1",
+                  port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")] = 8000,
+                  ) -> None:
+    """Start the web explorer (pages and JSON API, OpenAPI docs at /docs); Ctrl-C stops it."""
+    try:
+        import uvicorn
+
+        from solver.web.app import create_app
+    except ImportError as err:
+        typer.echo(f"error: the web explorer needs its extra: pip install \"pathways[web]\" ({err.name} is missing)",
+                   err=True)
+        raise typer.Exit(2) from None
+    application = create_app(catalogue, warm=True)  # a bad catalogue stops here, located, before anything listens
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        typer.echo(f"error: cannot listen on {host}:{port}: {err.strerror}", err=True)
+        raise typer.Exit(2) from None
+    sock.listen(2048)  # listening before the address is printed: a client may connect at once
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if family == socket.AF_INET6 else bound_host
+    typer.echo(f"Pathways web explorer on http://{shown}:{bound_port}/  (API docs at /docs; Ctrl-C to stop)")
+    server = uvicorn.Server(uvicorn.Config(application, log_level="warning", access_log=False))
+    try:
+        server.run(sockets=[sock])  # uvicorn shuts down gracefully on Ctrl-C, then re-raises it: exit 130
+    finally:
+        sock.close()

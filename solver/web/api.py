@@ -1,0 +1,121 @@
+"""The JSON API: one route per question of the Python API, each answered on a worker thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from solver.learner import Objective
+from solver.web.limits import LimitExceeded
+from solver.web.schemas import (
+    CheckRequest,
+    CountRequest,
+    EnumerateRequest,
+    RecommendRequest,
+    WhatIfRequest,
+    openapi_body,
+    read_body,
+)
+from solver.web.service import Explorer
+
+router = APIRouter(prefix="/api")
+T = TypeVar("T")
+
+
+def explorer(request: Request) -> Explorer:
+    return request.app.state.explorer
+
+
+async def solve(request: Request, work: Callable[..., T], *args: Any) -> T:
+    """Run solver work on a worker thread, at most `Limits.max_concurrent` at once: the rest wait their turn
+    rather than share two cores forty ways. (A thread semaphore, not an event-loop one: it holds whatever loop
+    or thread the request arrives on.)"""
+    slots: threading.BoundedSemaphore = request.app.state.solver_slots
+
+    def bounded() -> T:
+        with slots:
+            return work(*args)
+    return await run_in_threadpool(bounded)
+
+
+@router.get("/qualifications", summary="The qualifications of the catalogue, with their published figures")
+async def qualifications(request: Request) -> list[dict]:
+    return explorer(request).qualifications()
+
+
+@router.get("/qualifications/{ref:path}", summary="One qualification: units by group, every rule in English "
+            "with the awarding body's wording (`note`)")
+async def qualification(request: Request, ref: str) -> dict:
+    return explorer(request).summary(ref)
+
+
+@router.post("/check", summary="Check a unit set rule by rule: what each rule needs, what the units have, the fix",
+             openapi_extra=openapi_body(CheckRequest))
+async def check(request: Request) -> dict:
+    ex = explorer(request)
+    body = await read_body(request, CheckRequest, ex.limits)
+    return await solve(request, ex.check, body)
+
+
+@router.post("/recommend", summary="The best pathway for a learner, with alternatives; when impossible, "
+             "status INFEASIBLE with the explanation", openapi_extra=openapi_body(RecommendRequest))
+async def recommend(request: Request) -> dict:
+    ex = explorer(request)
+    body = await read_body(request, RecommendRequest, ex.limits)
+    return await solve(request, ex.recommend, body)
+
+
+@router.post("/explain", summary="Why a learner's request is impossible: a minimal conflict and the relaxations",
+             openapi_extra=openapi_body(RecommendRequest))
+async def explain(request: Request) -> dict:
+    ex = explorer(request)
+    body = await read_body(request, RecommendRequest, ex.limits)
+    return await solve(request, ex.explain, body)
+
+
+@router.post("/count", summary="The exact number of valid pathways, by credits and by new GLH, and unit shares",
+             openapi_extra=openapi_body(CountRequest))
+async def count(request: Request) -> dict:
+    ex = explorer(request)
+    body = await read_body(request, CountRequest, ex.limits)
+    return await solve(request, ex.count, body)
+
+
+@router.post("/enumerate", summary="One page of valid pathways, in order (glh, credits or units) if asked",
+             openapi_extra=openapi_body(EnumerateRequest))
+async def enumerate_pathways(request: Request) -> dict:
+    ex = explorer(request)
+    body = await read_body(request, EnumerateRequest, ex.limits)
+    return await solve(request, ex.enumerate, body)
+
+
+@router.get("/audit", summary="Audit findings: published figures against the rules, dead and forced units")
+async def audit(request: Request, qualification: Annotated[str | None, Query(max_length=100)] = None) -> dict:
+    return await solve(request, explorer(request).audit, qualification)
+
+
+@router.post("/whatif", summary="Apply rule edits to a copy of a qualification and compare before with after",
+             openapi_extra=openapi_body(WhatIfRequest))
+async def whatif(request: Request) -> dict:
+    ex = explorer(request)
+    body = await read_body(request, WhatIfRequest, ex.limits)
+    return await solve(request, ex.whatif, body)
+
+
+@router.post("/cohort", summary="A learner CSV in (learner, registered, achieved, ...), one recommendation per row "
+             "out as CSV", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+async def cohort(request: Request, file: Annotated[UploadFile, File(description="CSV: learner,registered,achieved")],
+                 qualification: Annotated[str, Form(max_length=100)],
+                 objective: Annotated[Objective, Form()] = "min-glh") -> Response:
+    ex = explorer(request)
+    data = await file.read(ex.limits.max_cohort_bytes + 1)
+    if len(data) > ex.limits.max_cohort_bytes:
+        raise LimitExceeded("file", f"at most {ex.limits.max_cohort_bytes:,} bytes per cohort file")
+    text = await solve(request, ex.cohort, data, qualification, objective)
+    return Response(text, media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="recommendations.csv"'})

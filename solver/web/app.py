@@ -1,0 +1,122 @@
+"""The application factory: API and pages on one catalogue, bad input as located 4xx JSON, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+
+from solver.catalogue import Catalogue, load_catalogue
+from solver.errors import InputError, LookupFailure, Problem
+from solver.web.limits import LimitExceeded, Limits
+from solver.web.service import Explorer
+
+HERE = Path(__file__).parent
+log = logging.getLogger("pathways.web")
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+               "base-uri 'none'; frame-ancestors 'none'")
+
+
+def _problem(p: Problem) -> dict:
+    return {"file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message,
+            "text": str(p)}
+
+
+def error(status: int, kind: str, message: str, problems: Sequence[Problem] = ()) -> JSONResponse:
+    return JSONResponse({"error": kind, "message": message, "problems": [_problem(p) for p in problems]},
+                        status_code=status)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(InputError)
+    async def input_error(_: Request, err: InputError) -> JSONResponse:
+        return error(422, f"invalid {err.kind}", err.render(), err.problems)
+
+    @app.exception_handler(LookupFailure)
+    async def lookup_failure(request: Request, err: LookupFailure) -> JSONResponse:
+        # A path naming a missing qualification is "not found"; a body naming a missing unit is bad input.
+        status = 404 if request.method == "GET" else 422
+        return error(status, "not found" if status == 404 else "unknown reference", str(err))
+
+    @app.exception_handler(LimitExceeded)
+    async def too_large(_: Request, err: LimitExceeded) -> JSONResponse:
+        return error(413, "too large", str(err), [Problem("<request>", 1, 1, err.field, err.message)])
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(_: Request, err: RequestValidationError) -> JSONResponse:
+        problems = [Problem("<request>", 1, 1, ".".join(str(part) for part in e["loc"]), e["msg"])
+                    for e in err.errors()]
+        return error(422, "invalid request", "\n".join(str(p) for p in problems), problems)
+
+    @app.exception_handler(ValidationError)
+    async def bad_values(_: Request, err: ValidationError) -> JSONResponse:
+        problems = [Problem("<request>", 1, 1, ".".join(str(part) for part in e["loc"]), e["msg"])
+                    for e in err.errors(include_url=False)]
+        return error(422, "invalid request", "\n".join(str(p) for p in problems), problems)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, err: HTTPException) -> JSONResponse:
+        return error(err.status_code, "http", str(err.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, err: Exception) -> JSONResponse:
+        # Logged on the server for the operator; the client gets no traceback or internals.
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error(500, "internal", "internal error: the request could not be answered")
+
+
+def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits | None = None,
+               warm: bool = False) -> FastAPI:
+    """The explorer on `catalogue` (a loaded one, a directory, or None for the bundled catalogue); with `warm`,
+    the audits the explore view shows are computed on a background thread as the server starts."""
+    from solver.web import api, pages
+
+    if not isinstance(catalogue, Catalogue):
+        catalogue = load_catalogue(catalogue)
+    limits = limits or Limits()
+    explorer = Explorer(catalogue, limits)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=explorer.warm, name="pathways-warm", daemon=True).start()
+        yield
+
+    # FastAPIOffline serves the /docs page's Swagger UI from the package, not from a CDN: it works offline.
+    app = FastAPIOffline(title="Pathways", version="0.1.0", lifespan=lifespan, redoc_url=None,
+                  description="Rules of combination: check, recommend, explain, count, enumerate, audit, what-if "
+                              "and cohort recommendations over one catalogue. Bad input is a 4xx JSON body with "
+                              "every problem located (line, column, path).")
+    app.state.explorer = explorer
+    app.state.solver_slots = threading.BoundedSemaphore(limits.max_concurrent)
+    hard_cap = max(limits.max_body_bytes, limits.max_cohort_bytes) + 64 * 1024  # multipart framing
+
+    @app.middleware("http")
+    async def bounded_body(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > hard_cap):
+            return error(413, "too large", f"at most {hard_cap:,} bytes per request")
+        if length is None and request.headers.get("transfer-encoding") and request.url.path == "/api/cohort":
+            return error(411, "length required", "a cohort upload needs a Content-Length")
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/docs":
+            # The pages run only their own script and style files: injected markup could not run.
+            response.headers["Content-Security-Policy"] = PAGE_POLICY
+        return response
+
+    _add_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -1,0 +1,72 @@
+"""What one request may ask of the server, and a Planner whose solves stop at a deterministic limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from solver.catalogue import Catalogue
+from solver.compile import SOLVE_PARAMS, CompiledModel, Solution, Tier
+from solver.documents import Qualification
+from solver.formulation import Formulation
+from solver.recommendation import Planner
+from solver.rules import Linear
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one request; generous for real qualifications, small enough that no request hogs the server."""
+
+    max_body_bytes: int = 256 * 1024
+    max_units: int = 500  # unit codes in one list (units, achieved, include, exclude)
+    max_goals: int = 50
+    max_alternatives: int = 5
+    max_page: int = 200  # pathways in one enumerate page
+    max_offset: int = 2_000  # how deep paging may go (ordered listing visits every earlier pathway)
+    max_edits: int = 50
+    max_cohort_rows: int = 2_000
+    max_cohort_bytes: int = 512 * 1024
+    solve_time: float = 5.0  # CP-SAT deterministic time per solve: the same answer on every run and machine
+    enumerate_seconds: float = 5.0  # wall-clock limit on one page of pathways, and on counting by enumeration
+    max_concurrent: int = 4  # requests solving at once; more wait for a free slot
+    remembered: int = 512  # answers kept for identical later requests (0: none)
+
+
+class LimitExceeded(Exception):
+    """A request larger than the server's limits: answered 413 with what the limit is."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+class _LimitedModel(CompiledModel):
+    """A compiled model whose solves, unless told otherwise, stop at a deterministic time limit."""
+
+    deterministic_time: float = 5.0
+
+    def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
+              nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
+              params: dict | None = None) -> Solution:
+        params = params or dict(SOLVE_PARAMS, max_deterministic_time=self.deterministic_time)
+        return super().solve(tiers, disabled, extra, nogoods, time_limit, params)
+
+
+class DeterministicPlanner(Planner):
+    """Planner whose solves are bounded by CP-SAT's deterministic time, not the wall clock.
+
+    The public `recommend` takes only a wall-clock `time_limit`, whose answer could differ between a busy and
+    a quiet server; this keeps a limit-stopped answer (FEASIBLE, never called optimal) the same every time.
+    """
+
+    def __init__(self, catalogue: Catalogue, qualification: Qualification, deterministic_time: float = 5.0):
+        super().__init__(catalogue, qualification, time_limit=None)
+        self.deterministic_time = deterministic_time
+
+    def model_for(self, f: Formulation) -> CompiledModel:
+        key = tuple(r for r in f.requirements if r.origin == "rule")
+        if key not in self._models:
+            model = _LimitedModel(f.variables, key, f.credits())
+            model.deterministic_time = self.deterministic_time
+            self._models[key] = model
+        return self._models[key]

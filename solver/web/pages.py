@@ -1,0 +1,52 @@
+"""Server-rendered pages: the catalogue, a qualification, and the builder, learner, explore and what-if views."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from solver.errors import LookupFailure
+from solver.web.service import Explorer
+
+router = APIRouter(include_in_schema=False)
+# Autoescape on for every template: catalogue text and anything a user typed is HTML-escaped.
+templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(__file__.rsplit("/", 1)[0] + "/templates"),
+                                            autoescape=True))
+VIEWS = {"builder": "Pathway builder", "learner": "Learner", "explore": "Explore", "whatif": "What if"}
+
+
+def _explorer(request: Request) -> Explorer:
+    return request.app.state.explorer
+
+
+@router.get("/", response_class=HTMLResponse)
+async def catalogue_page(request: Request, q: str = "") -> HTMLResponse:
+    words = q.lower().split()
+    rows = [row for row in _explorer(request).qualifications()
+            if all(w in f"{row['id']} {row['accreditation']} {row['title']} {row['awarding_body']}".lower()
+                   for w in words)]
+    return templates.TemplateResponse(request, "catalogue.html", {"rows": rows, "search": q[:100]})
+
+
+@router.get("/q/{ref}", response_class=HTMLResponse)
+async def qualification_page(request: Request, ref: str) -> HTMLResponse:
+    return _view(request, ref, "qualification")
+
+
+@router.get("/q/{ref}/{view}", response_class=HTMLResponse)
+async def view_page(request: Request, ref: str, view: str) -> HTMLResponse:
+    if view not in VIEWS:
+        return templates.TemplateResponse(request, "missing.html", {"what": f"no view {view!r}"}, status_code=404)
+    return _view(request, ref, view)
+
+
+def _view(request: Request, ref: str, view: str) -> HTMLResponse:
+    ex = _explorer(request)
+    try:
+        summary = ex.summary(ref)
+    except LookupFailure as err:
+        return templates.TemplateResponse(request, "missing.html", {"what": str(err)}, status_code=404)
+    context = {"q": summary, "view": view, "views": VIEWS, "limits": ex.limits}
+    return templates.TemplateResponse(request, f"{view}.html", context)

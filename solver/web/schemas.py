@@ -1,0 +1,181 @@
+"""Request bodies of the HTTP API, read with the same located messages as the YAML files the CLI takes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+
+from solver.errors import InputError, Problem
+from solver.learner import Learner, Objective
+from solver.located_yaml import parse_yaml
+from solver.rules import Code, Count, Date
+from solver.validation import validate
+from solver.web.limits import LimitExceeded, Limits
+from solver.whatif import AnyEdit
+
+M = TypeVar("M", bound=BaseModel)
+BODY = "<request>"  # the "file" a problem in a request body is located in
+MAX_NUMBER = 10**9  # credits, GLH, bounds and weights beyond this are typing errors, and would overflow CP-SAT
+Codes = tuple[Code, ...]
+
+
+class RequestError(InputError):
+    """A request body that cannot be used; every problem located by line, column and path in the body."""
+
+    kind = "request"
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CheckRequest(Body):
+    qualification: Code
+    units: Codes = ()
+    registered: Date | None = None
+    achieved: Codes = ()
+
+
+class RecommendRequest(Body):
+    qualification: Code
+    name: str = "learner"
+    objective: Objective = "min-glh"
+    registered: Date | None = None
+    achieved: Codes = ()
+    include: Codes = ()
+    exclude: Codes = ()
+    max_glh: Count | None = None
+    goals: dict[str, Annotated[int, Field(strict=True, ge=1)]] = Field(default_factory=dict)
+    alternatives: Count = 0
+
+    def learner(self) -> Learner:
+        return Learner(name=self.name, registered=self.registered, achieved=self.achieved, include=self.include,
+                       exclude=self.exclude, max_glh=self.max_glh, goals=self.goals)
+
+
+class CountRequest(Body):
+    qualification: Code
+    registered: Date | None = None
+    achieved: Codes = ()
+    include: Codes = ()
+    exclude: Codes = ()
+    min_glh: Count | None = None
+    max_glh: Count | None = None
+    min_credits: Count | None = None
+    max_credits: Count | None = None
+    shares: bool = False
+
+    def learner(self) -> Learner:
+        return Learner(registered=self.registered, achieved=self.achieved, include=self.include,
+                       exclude=self.exclude)
+
+
+class EnumerateRequest(CountRequest):
+    minimal: bool = False
+    order: Literal["glh", "credits", "units"] | None = None
+    offset: Count = 0
+    limit: Annotated[int, Field(strict=True, ge=1)] = 20
+
+
+class WhatIfRequest(Body):
+    qualification: Code
+    name: str = "what-if"
+    registered: Date | None = None
+    edits: Annotated[tuple[AnyEdit, ...], Field(min_length=1)]
+    cohort: tuple[Learner, ...] = ()
+
+
+def check_sizes(body: BaseModel, limits: Limits) -> None:
+    """Refuse lists longer than the limits allow (413), naming the field."""
+    for name in ("units", "achieved", "include", "exclude"):
+        value = getattr(body, name, ())
+        if len(value) > limits.max_units:
+            raise LimitExceeded(name, f"at most {limits.max_units} unit codes per request, got {len(value)}")
+    if len(getattr(body, "goals", {})) > limits.max_goals:
+        raise LimitExceeded("goals", f"at most {limits.max_goals} goals per request")
+    if getattr(body, "alternatives", 0) > limits.max_alternatives:
+        raise LimitExceeded("alternatives", f"at most {limits.max_alternatives} alternatives per request")
+    if isinstance(body, EnumerateRequest):
+        if body.limit > limits.max_page:
+            raise LimitExceeded("limit", f"at most {limits.max_page} pathways per page, got {body.limit}")
+        if body.offset > limits.max_offset:
+            raise LimitExceeded("offset", f"at most {limits.max_offset}, got {body.offset}")
+    if isinstance(body, WhatIfRequest):
+        if len(body.edits) > limits.max_edits:
+            raise LimitExceeded("edits", f"at most {limits.max_edits} edits per request")
+        if len(body.cohort) > limits.max_cohort_rows:
+            raise LimitExceeded("cohort", f"at most {limits.max_cohort_rows} learners per request")
+
+
+async def read_body(request: Request, model: type[M], limits: Limits) -> M:
+    """The body as `model`: read up to the size limit, parsed (JSON, or YAML) with every position kept."""
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limits.max_body_bytes:
+            raise LimitExceeded("body", f"at most {limits.max_body_bytes:,} bytes per request")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise RequestError([Problem(BODY, 1, 1, "", f"expected UTF-8 text: {err.reason}")]) from None
+    if "\t" in text and _is_json(text):
+        text = text.replace("\t", " ")  # JSON allows tabs between tokens (never raw in strings); YAML does not
+    doc, problems = parse_yaml(text, BODY)
+    if doc is not None and not problems:
+        if doc.data is not None and not isinstance(doc.data, dict):
+            problems = [doc.problem((), "expected a JSON object (a mapping of fields)")]
+        else:
+            body, problems = validate(model, doc)
+            if body is not None:
+                problems = [doc.problem(path, f"expected a number of at most {MAX_NUMBER:,}, got {value}")
+                            for path, value in _huge_numbers(body.model_dump())]
+            if body is not None and not problems:
+                check_sizes(body, limits)
+                return body
+    raise RequestError(problems)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _huge_numbers(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
+    """Whole numbers too large for the solver (CP-SAT takes 64-bit coefficients), with their paths."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _huge_numbers(value, (*path, key))
+    elif isinstance(data, (list, tuple)):
+        for i, value in enumerate(data):
+            yield from _huge_numbers(value, (*path, i))
+    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > MAX_NUMBER:
+        yield path, data
+
+
+def json_schema(model: type[BaseModel]) -> dict:
+    """The model's JSON Schema with its definitions inlined, for the OpenAPI page of a hand-read body."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(schema)
+
+
+def openapi_body(model: type[BaseModel]) -> dict:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": json_schema(model)}}}}

@@ -1,0 +1,197 @@
+"""The explorer's answers as JSON-ready dicts: the Python API under the server's limits, on one immutable catalogue."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from solver.auditing import Regime, audit, audit_regime
+from solver.catalogue import Catalogue
+from solver.checking import check
+from solver.counting import Unsupported, count_formulation, frontier_count, problem_of, unit_shares
+from solver.documents import Qualification
+from solver.enumeration import Filters, Lister, enumerate_formulation
+from solver.errors import LookupFailure
+from solver.formulation import formulate
+from solver.learner import Learner
+from solver.reports import qualification_summary
+from solver.rules import SumRule
+from solver.web.cache import Memo
+from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits
+from solver.web.schemas import CheckRequest, CountRequest, EnumerateRequest, RecommendRequest, WhatIfRequest
+from solver.whatif import WhatIf, WhatIfResult, apply_edits, compare
+
+
+def _figures(q: Qualification) -> dict:
+    return q.figures.model_dump(mode="json", exclude_none=True)
+
+
+@dataclass
+class Explorer:
+    """Answers for one catalogue. The catalogue is never changed (what-if edits make new ones), so requests
+    on many threads share it safely; each request builds its own planner and models."""
+
+    catalogue: Catalogue
+    limits: Limits = field(default_factory=Limits)
+    memo: Memo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.memo = Memo(self.limits.remembered)
+
+    def _remember(self, kind: str, body: BaseModel, compute: Callable[[], dict]) -> dict:
+        return self.memo.get((kind, body.model_dump_json()), compute)
+
+    def qualification(self, ref: str) -> Qualification:
+        return self.catalogue.qualification(ref)
+
+    def qualifications(self) -> list[dict]:
+        return [{"id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
+                 "awarding_body": q.awarding_body, "units": len(q.unit_codes()), "groups": len(q.groups),
+                 "rules": len(q.rules), "figures": _figures(q)} for q in self.catalogue.qualifications]
+
+    def summary(self, ref: str) -> dict:
+        q = self.qualification(ref)
+        out = qualification_summary(self.catalogue, q)
+        rules = {r.id: r for r in q.rules}
+        for rule in out["rules"]:
+            own = rules[rule["id"]]
+            rule["note"] = own.note
+            if isinstance(own, SumRule):  # the bounds a what-if starts from
+                rule["min"], rule["max"] = own.min, own.max
+        for group in out["groups"]:
+            group["credits"] = sum(u["credits"] for u in group["units"])
+        return out
+
+    def check(self, body: CheckRequest) -> dict:
+        learner = Learner(registered=body.registered, achieved=body.achieved)
+        return check(self.catalogue, body.qualification, body.units, learner).to_dict()
+
+    def recommend(self, body: RecommendRequest) -> dict:
+        return self._remember("recommend", body, lambda: self._recommend(body))
+
+    def _recommend(self, body: RecommendRequest) -> dict:
+        q = self.qualification(body.qualification)
+        planner = DeterministicPlanner(self.catalogue, q, deterministic_time=self.limits.solve_time)
+        result = planner.recommend(body.learner(), body.objective, body.alternatives)
+        out = result.to_dict()
+        out["explanation"] = result.explanation.sentences() if result.explanation else []
+        out["registered"] = body.registered.isoformat() if body.registered else None
+        return out
+
+    def explain(self, body: RecommendRequest) -> dict:
+        answer = self.recommend(body.model_copy(update={"alternatives": 0}))
+        keys = ("qualification", "learner", "status", "explanation", "conflict", "relaxations")
+        return {k: answer.get(k, []) for k in keys} | {"possible": answer["status"] in ("OPTIMAL", "FEASIBLE")}
+
+    def _formulate(self, body: CountRequest):
+        q = self.qualification(body.qualification)
+        f = formulate(self.catalogue, q, body.learner())
+        filters = Filters(body.min_glh, body.max_glh, body.min_credits, body.max_credits,
+                          getattr(body, "minimal", False))
+        return q, f, filters
+
+    def count(self, body: CountRequest) -> dict:
+        return self._remember("count", body, lambda: self._count(body))
+
+    def _count(self, body: CountRequest) -> dict:
+        q, f, filters = self._formulate(body)
+        extra = filters.linears(problem_of(f))
+        result = count_formulation(f, extra, time_limit=self.limits.enumerate_seconds)
+        out = result.to_dict()
+        out["count_text"], out["minimal_text"] = f"{result.count:,}", f"{result.minimal:,}"
+        if body.shares:
+            shares = unit_shares(f, extra)
+            out["shares"] = [{"code": c, "title": self.catalogue.units[c].title, "pathways": n,
+                              "share": n / result.count if result.count else 0.0} for c, n in shares.items()]
+        return out
+
+    def enumerate(self, body: EnumerateRequest) -> dict:
+        return self._remember("enumerate", body, lambda: self._enumerate(body))
+
+    def _enumerate(self, body: EnumerateRequest) -> dict:
+        q, f, filters = self._formulate(body)
+        try:
+            total: int | None = int(frontier_count(Lister(f, filters).problem, minimal=filters.minimal).sum())
+        except Unsupported:
+            total = None
+        stream = enumerate_formulation(f, filters, body.order, body.offset + body.limit,
+                                       time_limit=self.limits.enumerate_seconds)
+        # Ordered listing runs one CP-SAT search per slice, each with its own limit: the page has one deadline.
+        deadline = time.monotonic() + self.limits.enumerate_seconds
+        page = []
+        try:
+            for n, pathway in enumerate(stream):
+                if n >= body.offset:
+                    page.append(pathway.to_dict())
+                if time.monotonic() > deadline:
+                    break
+        finally:
+            stream.close()  # type: ignore[attr-defined]  # a generator: stops the listing thread
+        wanted = body.limit if total is None else max(0, min(body.limit, total - body.offset))
+        stopped = len(page) < wanted and time.monotonic() > deadline  # else the listing ran out of pathways
+        return {"qualification": q.accreditation, "registered": body.registered.isoformat() if body.registered
+                else None, "order": body.order, "offset": body.offset, "limit": body.limit, "total": total,
+                "listed": len(page), "complete": len(page) == wanted,
+                "stopped": "time limit" if stopped else None, "pathways": page}
+
+    def audit(self, ref: str | None) -> dict:
+        key = self.qualification(ref).id if ref else None
+        return self.memo.get(("audit", key), lambda: audit(self.catalogue, key).to_dict())
+
+    def whatif(self, body: WhatIfRequest) -> dict:
+        return self._remember("whatif", body, lambda: self._whatif(body))
+
+    def _whatif(self, body: WhatIfRequest) -> dict:
+        q = self.qualification(body.qualification)
+        for i, learner in enumerate(body.cohort):
+            for code in learner.achieved:
+                if code not in self.catalogue.units:
+                    raise LookupFailure(f"cohort[{i}].achieved: unit '{code}' is not in the catalogue")
+        scenario = WhatIf(name=body.name, qualification=body.qualification, registered=body.registered,
+                          edits=body.edits, cohort=body.cohort)
+        if scenario.cohort:
+            return compare(scenario, self.catalogue, q).to_dict()
+        # As `compare`, with the unedited side audited once per qualification and date: it never changes.
+        edited, q_after = apply_edits(self.catalogue, q, scenario.edits)
+        label = (f"registered from {scenario.registered.isoformat()}" if scenario.registered
+                 else "a new learner registering now")
+        regime = Regime(label, scenario.registered)
+        before = self.memo.get(("regime", q.id, scenario.registered),
+                               lambda: audit_regime(self.catalogue, q, regime))
+        return WhatIfResult(scenario, before, audit_regime(edited, q_after, regime), ()).to_dict()
+
+    def warm(self) -> None:
+        """Answer what the explore view asks first, for every qualification, ahead of the first request
+        (the server starts this on a thread)."""
+        for q in self.catalogue.qualifications:
+            self.count(CountRequest(qualification=q.accreditation, shares=True))
+            self.enumerate(EnumerateRequest(qualification=q.accreditation, order="glh", limit=5))
+            self.audit(q.accreditation)
+
+    def cohort(self, data: bytes, qualification: str, objective: str) -> str:
+        import pandas as pd
+
+        from solver.cohort import check_columns, recommend_cohort
+
+        q = self.qualification(qualification)
+        if len(data) > self.limits.max_cohort_bytes:
+            raise LimitExceeded("file", f"at most {self.limits.max_cohort_bytes:,} bytes per cohort file")
+        try:  # in memory: the upload is never written anywhere
+            learners = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except pd.errors.EmptyDataError:
+            raise LookupFailure("the uploaded file is empty; expected a header row learner,registered,achieved") \
+                from None
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+            raise LookupFailure(f"cannot read the uploaded file as CSV: {' '.join(str(err).split())}") from None
+        learners.columns = [str(c).strip() for c in learners.columns]
+        check_columns(learners)
+        if len(learners) > self.limits.max_cohort_rows:
+            raise LimitExceeded("file", f"at most {self.limits.max_cohort_rows:,} learners per cohort file, "
+                                f"got {len(learners):,}")
+        frame = recommend_cohort(self.catalogue, q, learners, objective, workers=1,
+                                 time_limit=self.limits.solve_time)
+        return frame.to_csv(index=False, lineterminator="\n")

@@ -1,0 +1,364 @@
+/* Pathways web explorer: plain JavaScript, no build step. Every value shown is set as text, never as HTML. */
+"use strict";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+const QUALIFICATION = document.body.dataset.qualification;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  return node;
+}
+
+function codes(text) {
+  return (text || "").split(/[\s,]+/).filter(Boolean);
+}
+
+function fmt(n) {
+  return n === null || n === undefined ? "–" : Number(n).toLocaleString("en-GB");
+}
+
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
+  const response = await fetch(path, options);
+  let data;
+  try { data = await response.json(); } catch (e) { data = {message: "the server sent no JSON"}; }
+  return {ok: response.ok, status: response.status, data};
+}
+
+function problemBox(data) {
+  const box = el("div", {class: "error", role: "alert"}, el("p", {}, data.error ? `${data.error}:` : "error:"));
+  const problems = data.problems || [];
+  if (problems.length) box.append(el("ul", {}, problems.map((p) => el("li", {}, p.text))));
+  else box.append(el("p", {}, data.message || ""));
+  return box;
+}
+
+function table(headers, rows, caption) {
+  const t = el("table", {class: "data"});
+  if (caption) t.append(el("caption", {}, caption));
+  t.append(el("thead", {}, el("tr", {}, headers.map((h) => el("th", {scope: "col"}, h)))));
+  t.append(el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c) => el("td", {}, c))))));
+  return t;
+}
+
+function statusBadge(status) {
+  return el("span", {class: `status status-${status.toLowerCase()}`}, status);
+}
+
+/* --- catalogue: filter rows as the user types -------------------------------------------------- */
+function catalogue() {
+  const input = $("#search");
+  const rows = $$("#qualifications tbody tr");
+  input.addEventListener("input", () => {
+    const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const row of rows) {
+      const hit = words.every((w) => row.dataset.search.includes(w));
+      row.hidden = !hit;
+      shown += hit ? 1 : 0;
+    }
+    $("#search-count").textContent = `${shown} qualification${shown === 1 ? "" : "s"}`;
+  });
+}
+
+/* --- pathway builder: every tick re-checks every rule -------------------------------------------- */
+function builder() {
+  const boxes = $$('input[name="unit"]');
+  let latest = 0;
+  const ticked = () => boxes.filter((b) => b.checked).map((b) => b.value);
+  const learner = () => ({registered: $("#registered").value || null, achieved: codes($("#achieved").value)});
+
+  async function refresh() {
+    const mine = ++latest;
+    const {ok, data} = await api("/api/check", {qualification: QUALIFICATION, units: ticked(), ...learner()});
+    if (mine !== latest) return; // a newer tick has been sent: show only its answer
+    const list = $("#rules");
+    list.replaceChildren();
+    if (!ok) { list.append(el("li", {}, problemBox(data))); return; }
+    $("#total-credits").textContent = data.credits;
+    $("#total-glh").textContent = data.glh;
+    $("#total-new-glh").textContent = data.new_glh;
+    const failing = data.rules.filter((r) => !r.holds).length;
+    const verdict = $("#verdict");
+    verdict.className = `verdict ${data.valid ? "holds" : "fails"}`;
+    verdict.textContent = data.valid ? "Valid pathway: every rule holds."
+      : `Not valid yet: ${failing} rule${failing === 1 ? "" : "s"} failing.`;
+    for (const rule of data.rules) {
+      const item = el("li", {class: rule.holds ? "holds" : "fails", "data-rule": rule.id},
+        el("span", {class: "mark"}, rule.holds ? "✓ holds" : "✗ fails"), " ",
+        el("span", {class: "sentence"}, rule.description));
+      if (rule.required) item.append(el("div", {class: "muted"}, `needs ${rule.required}; has ${rule.actual}`));
+      if (rule.fix) item.append(el("div", {class: "fix"}, `Fix: ${rule.fix}`));
+      list.append(item);
+    }
+  }
+
+  async function complete() {
+    const message = $("#complete-message");
+    message.textContent = "Completing…";
+    const before = new Set(ticked());
+    const {ok, data} = await api("/api/recommend", {qualification: QUALIFICATION, include: [...before], ...learner()});
+    message.replaceChildren();
+    if (!ok) { message.append(problemBox(data)); return; }
+    if (!data.units.length) {
+      message.append(el("span", {}, statusBadge(data.status), " ",
+        (data.explanation || []).join(" ") || "No pathway found within the time limit."));
+      return;
+    }
+    const chosen = new Set(data.units);
+    for (const box of boxes) box.checked = chosen.has(box.value);
+    const added = data.units.filter((c) => !before.has(c));
+    message.append(statusBadge(data.status), " ", added.length
+      ? `Added ${added.join(", ")}: ${data.new_glh} new GLH in total, ${data.credits} credits.`
+      : "Already complete: nothing to add.");
+    await refresh();
+  }
+
+  boxes.forEach((b) => b.addEventListener("change", refresh));
+  $("#registered").addEventListener("change", refresh);
+  $("#achieved").addEventListener("change", refresh);
+  $("#complete").addEventListener("click", complete);
+  $("#clear").addEventListener("click", () => { boxes.forEach((b) => { b.checked = false; }); refresh(); });
+  refresh();
+}
+
+/* --- learner view ------------------------------------------------------------------------------ */
+function goals(text) {
+  const out = {};
+  for (const part of (text || "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [name, weight] = part.split("=").map((s) => s.trim());
+    out[name] = weight === undefined ? 1 : (/^\d+$/.test(weight) ? Number(weight) : weight);
+  }
+  return out;
+}
+
+function pathwayTable(p, caption) {
+  return table(["Unit", "Title", "Group", "Credits", "GLH", "New GLH", "Why"],
+    p.detail.map((u) => [u.code, u.title, u.group, u.credits, u.glh, u.new_glh, u.reasons.join("; ")]), caption);
+}
+
+function learnerView() {
+  $("#learner-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const budget = $("#l-budget").value;
+    const body = {qualification: QUALIFICATION, registered: $("#l-registered").value || null,
+      achieved: codes($("#l-achieved").value), objective: $("#l-objective").value, goals: goals($("#l-goals").value),
+      max_glh: budget === "" ? null : Number(budget), include: codes($("#l-include").value),
+      exclude: codes($("#l-exclude").value), alternatives: Number($("#l-alternatives").value || 0)};
+    const out = $("#result-body");
+    out.replaceChildren(el("p", {}, "Working…"));
+    const {ok, data} = await api("/api/recommend", body);
+    $("#result-heading").hidden = false;
+    out.replaceChildren();
+    if (!ok) { out.append(problemBox(data)); return; }
+    out.append(el("p", {class: "big"}, statusBadge(data.status), " ",
+      data.units.length ? `${data.new_glh} new GLH · ${data.credits} credits · ${data.glh} GLH in all`
+        : "No pathway."));
+    if (data.status === "FEASIBLE") out.append(el("p", {}, "The time limit was reached: the best pathway found, not proven the best."));
+    if (data.units.length) {
+      out.append(pathwayTable(data, "Recommended pathway"));
+      if (data.induction_hours !== null || data.tutorial_hours !== null) {
+        out.append(el("p", {class: "muted"}, `Plus induction ${fmt(data.induction_hours)} h and tutorials ${fmt(data.tutorial_hours)} h.`));
+      }
+      data.alternatives.forEach((a, i) => {
+        out.append(el("h3", {}, `Alternative ${i + 1}: ${a.new_glh} new GLH, ${a.credits} credits`));
+        out.append(pathwayTable(a, `Alternative ${i + 1}`));
+      });
+    }
+    if (data.explanation && data.explanation.length) {
+      out.append(el("section", {class: "explanation", "aria-label": "Why it is impossible"},
+        el("h3", {}, "Why it is impossible"), el("ul", {}, data.explanation.map((s) => el("li", {}, s)))));
+    }
+  });
+}
+
+function parseCsv(text) { // the server's CSV: quoted fields may hold commas and doubled quotes
+  const rows = [];
+  for (const line of text.split("\n").filter(Boolean)) {
+    const cells = [];
+    let cell = "", quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (quoted && ch === '"' && line[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = !quoted;
+      else if (ch === "," && !quoted) { cells.push(cell); cell = ""; }
+      else cell += ch;
+    }
+    cells.push(cell);
+    rows.push(cells);
+  }
+  return rows;
+}
+
+function cohortView() {
+  $("#cohort-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const out = $("#cohort-result");
+    const form = new FormData();
+    form.append("file", $("#c-file").files[0]);
+    form.append("qualification", QUALIFICATION);
+    form.append("objective", $("#l-objective").value);
+    out.textContent = "Working…";
+    const response = await fetch("/api/cohort", {method: "POST", body: form});
+    if (!response.ok) {
+      let data;
+      try { data = await response.json(); } catch (e) { data = {message: `HTTP ${response.status}`}; }
+      out.replaceChildren(problemBox(data));
+      return;
+    }
+    const text = await response.text();
+    const [header, ...rows] = parseCsv(text);
+    const link = el("a", {href: URL.createObjectURL(new Blob([text], {type: "text/csv"})),
+      download: "recommendations.csv"}, "Download recommendations.csv");
+    out.replaceChildren(el("p", {}, `${rows.length} learner${rows.length === 1 ? "" : "s"}. `, link),
+      table(header, rows, "Cohort recommendations"));
+  });
+}
+
+/* --- explore view: counts, charts, routes, shares, audit --------------------------------------- */
+function barChart(figure, title, unit, dist) {
+  const entries = Object.entries(dist).map(([k, v]) => [Number(k), v]).sort((a, b) => a[0] - b[0]);
+  figure.replaceChildren();
+  if (!entries.length) { figure.append(el("figcaption", {}, `${title}: not available`)); return; }
+  const width = 560, height = 220, pad = 36;
+  const lo = entries[0][0], hi = entries[entries.length - 1][0];
+  const max = Math.max(...entries.map((e) => e[1]));
+  const step = (width - 2 * pad) / (hi - lo + 1);
+  const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": `${title}: ${unit} from ${lo} to ${hi}, the most common ${entries.find((e) => e[1] === max)[0]}`});
+  chart.append(svg("line", {x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: "axis"}));
+  for (const [k, v] of entries) {
+    const h = (height - 2 * pad) * v / max;
+    const bar = svg("rect", {x: pad + (k - lo) * step, y: height - pad - h, width: Math.max(step - 1, 1),
+      height: h, class: "bar"});
+    const tip = svg("title");
+    tip.textContent = `${k} ${unit}: ${fmt(v)} pathways`;
+    bar.append(tip);
+    chart.append(bar);
+  }
+  for (const [value, anchor] of [[lo, "start"], [hi, "end"]]) {
+    const label = svg("text", {x: value === lo ? pad : width - pad, y: height - pad + 16, "text-anchor": anchor});
+    label.textContent = `${value} ${unit}`;
+    chart.append(label);
+  }
+  figure.append(chart, el("figcaption", {}, title));
+  const details = el("details", {}, el("summary", {}, `${title} as a table`),
+    table([unit, "pathways"], entries.map(([k, v]) => [k, fmt(v)])));
+  figure.append(details);
+}
+
+function explore() {
+  async function count() {
+    const registered = $("#e-registered").value || null;
+    const result = $("#count-result");
+    result.textContent = "Counting…";
+    const {ok, data} = await api("/api/count", {qualification: QUALIFICATION, registered, shares: true});
+    if (!ok) { result.replaceChildren(problemBox(data)); return; }
+    const how = data.method === "dynamic-programming" ? "exact" : (data.complete ? "exact, by listing" : "at least (time limit)");
+    result.textContent = `${data.count_text} valid pathways (${how}), ${data.minimal_text} of them minimal.`;
+    barChart($("#chart-glh"), "Valid pathways by new GLH", "GLH", data.by_glh);
+    barChart($("#chart-credits"), "Valid pathways by credits", "credits", data.by_credits);
+    const shares = [...data.shares].sort((a, b) => b.share - a.share);
+    $("#shares").replaceChildren(el("h2", {}, "Unit shares"), table(["Unit", "Title", "Pathways", "Share"],
+      shares.map((s) => [s.code, s.title, fmt(s.pathways), `${(100 * s.share).toFixed(1)}%`])));
+    const routes = await api("/api/enumerate", {qualification: QUALIFICATION, registered, order: "glh", limit: 5});
+    const box = $("#routes");
+    if (!routes.ok) { box.replaceChildren(problemBox(routes.data)); return; }
+    box.replaceChildren(el("h2", {}, "Lowest-hours routes"), table(["#", "Units", "Credits", "New GLH"],
+      routes.data.pathways.map((p, i) => [i + 1, p.units.join(" "), p.credits, p.glh])));
+  }
+
+  async function audit() {
+    const box = $("#audit");
+    box.textContent = "Auditing…";
+    const {ok, data} = await api(`/api/audit?qualification=${encodeURIComponent(QUALIFICATION)}`);
+    if (!ok) { box.replaceChildren(problemBox(data)); return; }
+    box.replaceChildren();
+    for (const q of data.qualifications) {
+      box.append(table(["Regime", "Credits", "GLH", "Lowest-hours route", "Pathways", "Dead", "Forced"],
+        q.regimes.map((r) => [r.regime, r.credits.join("–"), r.glh.join("–"), (r.lowest_glh_route || []).join(" "),
+          fmt(r.count), r.dead.join(" ") || "–", r.forced.join(" ") || "–"]), "Per registration regime"));
+    }
+    box.append(el("h3", {}, `Findings (${data.findings.length})`),
+      el("ul", {class: "findings"}, data.findings.map((f) => el("li", {}, el("strong", {}, f.kind), ": ", f.sentence))));
+  }
+
+  $("#explore-form").addEventListener("submit", (event) => { event.preventDefault(); count(); });
+  $("#run-audit").addEventListener("click", audit);
+  count();
+}
+
+/* --- what-if view ------------------------------------------------------------------------------ */
+function whatif() {
+  const kind = $("#w-kind");
+  function showFields() {
+    for (const node of $$("[data-for]")) {
+      const on = node.dataset.for.split(" ").includes(kind.value);
+      node.hidden = !on;
+      if (node.matches("input, select")) node.disabled = !on;
+    }
+    for (const option of $$("#w-rule option")) {
+      option.hidden = option.dataset.kind !== (kind.value === "set-bound" ? "sum" : "replacement");
+    }
+    const first = $$("#w-rule option").find((o) => !o.hidden);
+    if (first && $("#w-rule").selectedOptions[0]?.hidden) $("#w-rule").value = first.value;
+    showBounds();
+  }
+  function showBounds() { // start from the rule's own bounds, so changing one keeps the other
+    const option = $("#w-rule").selectedOptions[0];
+    if (!option) return;
+    $("#w-min").value = option.dataset.min || "";
+    $("#w-max").value = option.dataset.max || "";
+  }
+  $("#w-rule").addEventListener("change", showBounds);
+  const number = (id) => ($(id).value === "" ? null : Number($(id).value));
+  function edit() {
+    switch (kind.value) {
+      case "set-bound": return {kind: "set-bound", rule: $("#w-rule").value, min: number("#w-min"), max: number("#w-max")};
+      case "move-date": return {kind: "move-date", rule: $("#w-rule").value, from: $("#w-date").value || null};
+      case "withdraw-unit": return {kind: "withdraw-unit", unit: $("#w-unit").value.trim(), from: $("#w-date").value || null};
+      default: return {kind: "add-unit", group: $("#w-group").value, unit: $("#w-unit").value.trim()};
+    }
+  }
+  kind.addEventListener("change", showFields);
+  showFields();
+  $("#whatif-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const out = $("#whatif-result");
+    out.textContent = "Comparing…";
+    const {ok, data} = await api("/api/whatif", {qualification: QUALIFICATION, edits: [edit()],
+      registered: $("#w-registered").value || null});
+    out.replaceChildren();
+    if (!ok) { out.append(problemBox(data)); return; }
+    const show = (key, v) => (Array.isArray(v) ? (["dead", "forced"].includes(key) ? v.join(" ") || "–" : v.join("–"))
+      : fmt(v));
+    const rows = ["count", "minimal", "lowest_glh", "credits", "glh", "dead", "forced"].map((key) => {
+      const changed = JSON.stringify(data.before[key]) !== JSON.stringify(data.after[key]);
+      return [key.replace("_", " "), show(key, data.before[key]), show(key, data.after[key]), changed ? "changed" : ""];
+    });
+    out.append(table(["Measure", "Before", "After", ""], rows, "Before and after"));
+  });
+}
+
+const PAGES = {catalogue, builder, learner: () => { learnerView(); cohortView(); }, explore, whatif};
+document.addEventListener("DOMContentLoaded", () => {
+  const page = PAGES[document.body.dataset.page];
+  if (page) page();
+});
