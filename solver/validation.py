@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -128,6 +129,9 @@ def _message(error: Mapping[str, Any]) -> str:
         return f"expected true or false, got {_shown(value)}"
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected', '')}, got {_shown(value)}"
+    if kind == "enum":  # an enum's aliases (best-fit for weighted-goals) list a value twice: once is enough
+        names = list(dict.fromkeys(re.findall(r"'([^']*)'", str(ctx.get("expected", "")))))
+        return f"expected one of {', '.join(names)}, got {_shown(value)}"
     if kind == "union_tag_invalid":
         return f"expected 'kind' to be one of {ctx.get('expected_tags', '')}, got {_shown(ctx.get('tag'))}"
     if kind == "union_tag_not_found":

@@ -83,7 +83,8 @@ def test_one_qualification_has_units_by_group_and_rules_with_the_awarding_bodys_
     assert [u["code"] for u in q["groups"][0]["units"]] == ["T-A", "T-B", "T-C"]
     assert q["groups"][0]["credits"] == 7
     assert q["rules"] == [{"id": "total", "kind": "sum", "description": "At least 4 and at most 5 credits in total",
-                           "note": "Learners must achieve 4 to 5 credits.", "min": 4, "max": 5}]
+                           "note": "Learners must achieve 4 to 5 credits.", "source": "tiny.yaml:15:9",
+                           "min": 4, "max": 5}]
     assert tiny.get("/api/qualifications/tiny").json() == q  # by short id too
 
 
