@@ -301,7 +301,7 @@ def test_numbers_too_large_for_the_solver_are_located_422s(client):
         assert "expected a number of at most 1,000,000,000" in response.json()["problems"][0]["message"]
 
 
-def test_a_deep_ordered_page_stops_at_its_deadline_and_says_so(tiny_dir):
+def test_a_deep_ordered_page_stops_at_its_deterministic_limit_and_says_so(tiny_dir):
     with TestClient(create_app(tiny_dir, Limits(enumerate_seconds=0.0))) as c:
         body = c.post("/api/enumerate", json={"qualification": "tiny", "order": "glh", "limit": 3}).json()
     assert body["listed"] < 3 and body["complete"] is False and body["stopped"] == "time limit"
