@@ -557,3 +557,14 @@ def test_cohort_output_matches_the_python_api(tiny_dir):
     frame = solver.recommend_cohort(solver.load_catalogue(tiny_dir), "tiny", learners)
     assert text == frame.to_csv(index=False, lineterminator="\n")
     assert "INFEASIBLE" in text.splitlines()[2]
+
+
+def test_an_exemption_meets_the_mandatory_rule_through_the_api(client):
+    """The L3 Certificate: all three units mandatory, 14 credits. Exempt from 8603-300 (2 credits), the other
+    two give 12: the mandatory rule holds, the credit total does not."""
+    body = client.post("/api/check", json={"qualification": "600/5788/9", "units": ["8603-301", "8603-302"],
+                                           "exempt": ["8603-300"]}).json()
+    rules = {r["id"]: r for r in body["rules"]}
+    assert rules["group-1-mandatory"]["holds"] and not rules["total-credits"]["holds"]
+    answer = client.post("/api/recommend", json={"qualification": "600/5788/9", "exempt": ["8603-300"]}).json()
+    assert answer["status"] == "INFEASIBLE"

@@ -38,6 +38,7 @@ class CheckRequest(Body):
     units: Codes = ()
     registered: Date | None = None
     achieved: Codes = ()
+    exempt: Codes = ()  # recognition of prior learning: meets a mandatory rule, gives no credit
 
 
 class RecommendRequest(Body):
@@ -46,6 +47,7 @@ class RecommendRequest(Body):
     objective: Objective = "min-glh"
     registered: Date | None = None
     achieved: Codes = ()
+    exempt: Codes = ()
     include: Codes = ()
     exclude: Codes = ()
     max_glh: Count | None = None
@@ -54,7 +56,7 @@ class RecommendRequest(Body):
 
     def learner(self) -> Learner:
         return Learner(name=self.name, registered=self.registered, achieved=self.achieved, include=self.include,
-                       exclude=self.exclude, max_glh=self.max_glh, goals=self.goals)
+                       exclude=self.exclude, max_glh=self.max_glh, goals=self.goals, exempt=self.exempt)
 
 
 class CountRequest(Body):
@@ -91,7 +93,7 @@ class WhatIfRequest(Body):
 
 def check_sizes(body: BaseModel, limits: Limits) -> None:
     """Refuse lists longer than the limits allow (413), naming the field."""
-    for name in ("units", "achieved", "include", "exclude"):
+    for name in ("units", "achieved", "exempt", "include", "exclude"):
         value = getattr(body, name, ())
         if len(value) > limits.max_units:
             raise LimitExceeded(name, f"at most {limits.max_units} unit codes per request, got {len(value)}")

@@ -62,11 +62,11 @@ class Explorer:
             if isinstance(own, SumRule):  # the bounds a what-if starts from
                 rule["min"], rule["max"] = own.min, own.max
         for group in out["groups"]:
-            group["credits"] = sum(u["credits"] for u in group["units"])
+            group["credits"] = sum(u["credits"] or 0 for u in group["units"])  # published credits only
         return out
 
     def check(self, body: CheckRequest) -> dict:
-        learner = Learner(registered=body.registered, achieved=body.achieved)
+        learner = Learner(registered=body.registered, achieved=body.achieved, exempt=body.exempt)
         return check(self.catalogue, body.qualification, body.units, learner).to_dict()
 
     def recommend(self, body: RecommendRequest) -> dict:
