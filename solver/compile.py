@@ -41,6 +41,26 @@ class Solution:
     seconds: float = 0.0
 
 
+def expression(take: dict[str, cp_model.IntVar], terms: Iterable[tuple[str, int]]) -> cp_model.LinearExprT:
+    return sum(coef * take[var] for var, coef in terms if coef)
+
+
+def post(model: cp_model.CpModel, take: dict[str, cp_model.IntVar], lin: Linear,
+         literal: cp_model.IntVar | None = None) -> None:
+    """The one way a linear constraint reaches CP-SAT: its bounds, under `literal` when given."""
+    expr = expression(take, lin.terms)
+    for lo, hi in ((lin.lo, None), (None, lin.hi)):
+        if lo is None and hi is None:
+            continue
+        if isinstance(expr, int):  # no terms: the bound holds or it does not
+            if not Linear((), lo, hi).admits(expr):  # an empty clause is false: it can never hold
+                model.add_bool_or([literal.Not()] if literal is not None else [])
+            continue
+        ct = model.add(expr >= lo) if lo is not None else model.add(expr <= hi)  # type: ignore[operator]
+        if literal is not None:
+            ct.only_enforce_if(literal)
+
+
 def tier_weights(tiers: Sequence[Tier]) -> list[int]:
     """Weights that make a weighted sum of tiers lexicographic: each tier outweighs all below it."""
     weights = [1] * len(tiers)
@@ -64,30 +84,13 @@ class CompiledModel:
         self.variables = tuple(variables)
         self.take = {v: self.model.new_bool_var(f"take[{v}]") for v in self.variables}
         for lin in fixed:  # structure that is never switched off (e.g. links between variables)
-            self._post(lin, None)
+            post(self.model, self.take, lin)
         self.enabled: dict[str, cp_model.IntVar] = {}
         for req in requirements:
             literal = self.model.new_bool_var(f"on[{req.id}]")
             self.enabled[req.id] = literal
             for lin in req.linears:
-                self._post(lin, literal)
-
-    def expression(self, terms: Iterable[tuple[str, int]]) -> cp_model.LinearExprT:
-        return sum(coef * self.take[var] for var, coef in terms if coef)
-
-    def _post(self, lin: Linear, literal: cp_model.IntVar | None, model: cp_model.CpModel | None = None) -> None:
-        model = model or self.model
-        expr = self.expression(lin.terms)
-        for lo, hi in ((lin.lo, None), (None, lin.hi)):
-            if lo is None and hi is None:
-                continue
-            if isinstance(expr, int):  # no terms: the bound holds or it does not
-                if not Linear((), lo, hi).admits(expr):  # an empty clause is false: it can never hold
-                    model.add_bool_or([literal.Not()] if literal is not None else [])
-                continue
-            ct = model.add(expr >= lo) if lo is not None else model.add(expr <= hi)  # type: ignore[operator]
-            if literal is not None:
-                ct.only_enforce_if(literal)
+                post(self.model, self.take, lin, literal)
 
     def _clone(self, extra: Iterable[Linear], nogoods: Iterable[frozenset[str]]
                ) -> tuple[cp_model.CpModel, dict[str, cp_model.IntVar]]:
@@ -95,11 +98,7 @@ class CompiledModel:
         model = self.model.clone()
         take = {v: model.get_bool_var_from_proto_index(x.index) for v, x in self.take.items()}
         for lin in extra:
-            expr = sum(c * take[v] for v, c in lin.terms if c)
-            if lin.lo is not None:
-                model.add(expr >= lin.lo)
-            if lin.hi is not None:
-                model.add(expr <= lin.hi)
+            post(model, take, lin)
         for chosen in nogoods:
             # Exclude exactly this pathway: at least one variable must differ from it.
             model.add_bool_or([take[v].Not() if v in chosen else take[v] for v in self.variables])
@@ -230,7 +229,7 @@ class CompiledModel:
         for k, lin in enumerate(minimal):
             if lin.lo is None:
                 continue
-            expr = sum(c * take[v] for v, c in lin.terms if c)
+            expr = expression(take, lin.terms)
             for w in sorted({c for _, c in lin.terms if c > 0}):
                 tight = model.new_bool_var(f"tight[{k},{w}]")
                 model.add(expr <= lin.lo + w - 1).only_enforce_if(tight)

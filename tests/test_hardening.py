@@ -196,3 +196,13 @@ def test_a_rule_that_can_never_hold_is_worded_in_the_singular_too(tmp_path):
         load_catalogue(write(tmp_path, "c.yaml", text))
     assert str(err.value.problems[0]).endswith(
         "rule can never hold: min 2 units but the one selected unit gives only 1")
+
+
+def test_a_request_constraint_over_no_units_is_posted_like_any_other():
+    """Extra constraints went to CP-SAT by a second, hand-written path that choked on a sum of no terms; they
+    now take the one posting function: an empty sum is 0, so `>= 1` is impossible and `<= 0` holds."""
+    from solver.linear import Linear
+
+    model = CompiledModel(["A"], [])
+    assert model.solve(extra=[Linear((), 1, None)]).status == "INFEASIBLE"
+    assert model.solve(extra=[Linear((), None, 0)]).status == "OPTIMAL"
