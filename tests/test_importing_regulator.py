@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from solver.catalogue import load_catalogue
-from solver.errors import CatalogueError, InputError
+from solver.errors import InputError
 from solver.importing.draft import import_specification
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -56,12 +56,12 @@ def test_a_units_only_file_and_a_qualification_file_load_together(tmp_path):
     assert {c: u.credits for c, u in catalogue.units_of(q).items()} == {"A/650/6127": 10, "H/505/0053": 8}
 
 
-def test_the_missing_glh_fails_the_load_at_that_unit_only(tmp_path):
+def test_the_missing_glh_loads_as_unpublished_at_that_unit_only(tmp_path):
     draft = import_specification([UNITS])
     (tmp_path / "units.yaml").write_text(draft.to_yaml(), encoding="utf-8")
-    with pytest.raises(CatalogueError) as err:
-        load_catalogue(tmp_path)
-    assert [p.path for p in err.value.problems] == ["units[2].glh"]
+    catalogue = load_catalogue(tmp_path)
+    assert [code for code, unit in catalogue.units.items() if unit.unpublished] == [draft.document["units"][2]["code"]]
+    assert catalogue.units[draft.document["units"][2]["code"]].unpublished == ("glh",)
 
 
 def test_a_csv_of_another_layout_is_refused(tmp_path):
