@@ -51,6 +51,10 @@ class Filters:
     max_credits: int | None = None
     minimal: bool = False
 
+    def for_formulation(self, f: Formulation) -> list[Linear]:
+        """The filters as linear constraints over the formulation's units (GLH: new GLH)."""
+        return self.linears(problem_of(f))
+
     def linears(self, problem: Problem) -> list[Linear]:
         out = []
         glh = tuple(problem.glh.items())
@@ -400,6 +404,34 @@ def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: s
         if limit is not None and n >= limit:
             return
         yield pathway
+
+
+@dataclass
+class PathwayListing:
+    """Pathways streamed (in order if asked), with the exact total where the counter reaches it, or None and
+    `note` saying why; iterate it once, close it to stop the search early."""
+
+    pathways: Iterator[Pathway]
+    total: int | None
+    note: str | None = None
+
+    def __iter__(self) -> Iterator[Pathway]:
+        return self.pathways
+
+    def close(self) -> None:
+        close = getattr(self.pathways, "close", None)
+        if close is not None:
+            close()
+
+
+def list_pathways(f: Formulation, filters: Filters = Filters(), order: str | None = None,
+                  limit: int | None = None) -> PathwayListing:
+    """The pathways of a formulation meeting `filters` (see `enumerate_formulation`), with their exact total."""
+    try:
+        total, note = Lister(f, filters).count(), None
+    except Unsupported as why:
+        total, note = None, f"total not counted: {why}"
+    return PathwayListing(enumerate_formulation(f, filters, order, limit), total, note)
 
 
 def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),

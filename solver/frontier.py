@@ -2,7 +2,7 @@
 
 A state is the tuple of running sums of the constraints that are open (some of their units seen, some not),
 plus, when counting minimal pathways, a guessed class of each lower-bounded rule's final slack, plus, for a
-distribution, the running tracked total. Only reachable states are kept (rows of an integer array, merged
+distribution, the running tracked total (or a vector of counts by it, see `Programme.run`). Only reachable states are kept (rows of an integer array, merged
 after every unit); sums are put in a canonical form so that states no future can tell apart merge: once a
 sum cannot pass its maximum any more, everything at or above its minimum is one state, and a state that can
 no longer reach a minimum is dropped. Counts are exact (int64 up to 62 units, Python integers beyond).
@@ -105,7 +105,7 @@ def order_units(variables: Sequence[str], cons: list[_Con]) -> list[str]:
     order: list[str] = []
     pending = list(groups)
     while pending:
-        def cost(sig: frozenset[int]) -> tuple[float, int, int]:
+        def cost(sig: frozenset[int], opened: set[int] = opened) -> tuple[float, int, int]:
             peak = sum(width[i] for i in opened | sig)
             closes = sum(1 for i in sig if remaining[i] == len(groups[sig]))
             return (peak, -closes, pending.index(sig))
@@ -139,10 +139,10 @@ class Programme:
     """The programme for one set of bounds over `variables`: run it to count, track or record layers."""
 
     def __init__(self, variables: Sequence[str], bounds: Sequence[Bound], minimal: bool = False,
-                 max_states: int = MAX_STATES):
+                 max_states: int | None = None):
         self.variables = tuple(variables)
         self.minimal = minimal
-        self.max_states = max_states
+        self.max_states = max_states if max_states is not None else MAX_STATES
         self.cons = normalise(self.variables, bounds, minimal)
         self.order = order_units(self.variables, self.cons) if self.cons is not None else list(self.variables)
         position = {v: k for k, v in enumerate(self.order)}
