@@ -160,9 +160,11 @@ class _Listing:
 
 
 def _listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minimal: bool = False,
-             cap: int = LISTING_CAP, work: float = LISTING_WORK) -> _Listing:
-    """List at most `cap` pathways (minimal ones if asked) with CP-SAT, each re-checked in plain Python."""
+             work: float = LISTING_WORK) -> _Listing:
+    """List at most LISTING_CAP pathways (minimal ones if asked) with CP-SAT, each re-checked in plain Python."""
     from solver.compile import CompiledModel
+
+    cap = LISTING_CAP
 
     found: list[frozenset[str]] = []
     overflow = [False]

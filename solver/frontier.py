@@ -2,11 +2,12 @@
 
 A state is the tuple of running sums of the constraints that are open (some of their units seen, some not),
 plus, when counting minimal pathways, a guessed class of each lower-bounded rule's final slack, plus, for a
-distribution, the running tracked total (or a vector of counts by it, see `Programme.run`). Only reachable states are kept (rows of an integer array, merged
-after every unit); sums are put in a canonical form so that states no future can tell apart merge: once a
-sum cannot pass its maximum any more, everything at or above its minimum is one state, and a state that can
-no longer reach a minimum is dropped. Counts are exact (int64 up to 62 units, Python integers beyond).
-Every limit is a count of states, so the same input always gives the same answer or the same refusal.
+distribution, the running tracked total (or a vector of counts by it, see `Programme.run`). Only reachable
+states are kept (rows of an integer array, merged after every unit), in a canonical form so that states no
+future can tell apart merge: once a sum cannot pass its maximum any more, everything at or above its
+minimum is one state; a state that can no longer reach a minimum is dropped. Counts are exact (int64 up to
+62 units, Python integers beyond). Every limit is a count of states, so the same input always gives the
+same answer or the same refusal.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_STATES = 400_000  # rows a layer of the programme may hold (a work bound, never a clock)
-MAX_CELLS = 30_000_000  # counts a layer may hold: states times tracked totals (memory, about 240 MB)
+MAX_CELLS = 8_000_000  # counts a layer may hold: states times tracked totals (memory, about 64 MB)
 
 
 class Unsupported(Exception):
