@@ -33,8 +33,8 @@ def scale_spec(shape: ScaleShape) -> dict:
     units = [{"code": f"X{i:03d}", "title": f"Scale unit {i}", "level": rng.randint(2, 4),
               "credits": rng.randint(*shape.credits), "glh": rng.randint(*shape.glh)} for i in range(shape.units)]
     size = -(-shape.units // shape.groups)
-    groups = [{"id": f"G{g + 1}", "name": f"Group {g + 1}", "units": [u["code"] for u in units[g * size:(g + 1) * size]]}
-              for g in range(shape.groups)]
+    groups = [{"id": f"G{g + 1}", "name": f"Group {g + 1}",
+               "units": [u["code"] for u in units[g * size:(g + 1) * size]]} for g in range(shape.groups)]
     groups = [g for g in groups if g["units"]]
     credit_of = {u["code"]: u["credits"] for u in units}
     total = sum(credit_of.values())

@@ -19,6 +19,8 @@ DP = "dynamic-programming"
 ENUMERATION = "enumeration"
 LISTING_CAP = 10_000  # pathways CP-SAT may list when the programme cannot count: a work bound, not a clock
 LISTING_WORK = 30.0  # CP-SAT deterministic seconds such a listing may take (the same stop every run)
+RELAXATIONS = 4  # tries at an upper bound by dropping the longest-open constraints
+RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
 
 __all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountResult", "Problem", "Unsupported",
            "count_formulation", "count_pathways", "frontier_count", "holds", "is_minimal", "problem_of",
@@ -112,9 +114,9 @@ class CountResult:
 
     `method` says how: "dynamic-programming" (exact, no enumeration) or "enumeration" (CP-SAT listed every
     pathway). A figure that could not be had exactly is None, with `count_at_least` / `minimal_at_least` a
-    proven lower bound where one is known and `notes` saying why; `complete` is True when the count is
-    exact; `distributions` is False when a spread was not computed (its dict is then empty). GLH is new
-    GLH: the hours of the claimed units the learner has not already achieved.
+    proven lower bound and `count_at_most` a proven upper bound where known, and `notes` saying why;
+    `complete` is True when the count is exact; `distributions` is False when a spread was not computed
+    (its dict is then empty). GLH is new GLH: the hours of the claimed units the learner has not achieved.
     """
 
     qualification: str
@@ -129,6 +131,7 @@ class CountResult:
     distributions: bool = True
     count_at_least: int | None = None
     minimal_at_least: int | None = None
+    count_at_most: int | None = None  # a proven upper bound when the count is not exact (a relaxed count)
     notes: tuple[str, ...] = ()
     peak_states: int = 0  # the largest layer of the counting programme (0 when it did not run)
 
@@ -139,7 +142,8 @@ class CountResult:
                 "by_credits": {str(k): v for k, v in self.by_credits.items()},
                 "by_glh": {str(k): v for k, v in self.by_glh.items()},
                 "method": self.method, "complete": self.complete, "distributions": self.distributions,
-                "count_at_least": self.count_at_least, "minimal_at_least": self.minimal_at_least,
+                "count_at_least": self.count_at_least, "count_at_most": self.count_at_most,
+                "minimal_at_least": self.minimal_at_least,
                 "notes": list(self.notes)}
 
     def to_frame(self):
@@ -245,13 +249,38 @@ def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...
     listed = _listing(f, problem, extra, work=work)
     if not listed.complete:
         n = len(listed.pathways)
+        notes = [f"count not computed exactly: {why}; CP-SAT listed {n:,} pathways before its work limit "
+                 f"(a lower bound)"]
+        upper, dropped = _relaxed_count(problem)
+        if upper is not None:
+            notes.append(f"at most {upper:,} valid pathways: the exact count without {dropped} of the "
+                         f"{len(problem.constraints)} constraints (an upper bound)")
         return CountResult(*head, None, None, {}, {}, ENUMERATION, complete=False, distributions=False,
-                           count_at_least=n, notes=(f"count not computed exactly: {why}; CP-SAT listed {n:,} "
-                                                    f"pathways before its work limit (a lower bound)",))
+                           count_at_least=n, count_at_most=upper, notes=tuple(notes))
     pathways = listed.pathways
     minimal = sum(1 for p in pathways if is_minimal(problem, p))
     return CountResult(*head, len(pathways), minimal, _tally(pathways, problem.credits),
                        _tally(pathways, problem.glh), ENUMERATION)
+
+
+def _relaxed_count(problem: Problem) -> tuple[int | None, int]:
+    """A proven upper bound: the exact count with the constraints that stay open longest dropped (every
+    pathway meeting all constraints meets fewer), dropping more until the programme fits; (None, 0) if no
+    relaxation within RELAXATIONS fits. Only maximums and minimums are dropped, never a unit."""
+    cons = list(problem.constraints)
+    position = {v: k for k, v in enumerate(problem.variables)}
+    span = [max((position[v] for v in c.weights), default=0) - min((position[v] for v in c.weights), default=0)
+            for c in cons]
+    by_span = sorted(range(len(cons)), key=lambda i: (-span[i], i))
+    for attempt in range(1, RELAXATIONS + 1):
+        dropped = set(by_span[:attempt * max(1, len(cons) // (2 * RELAXATIONS))])
+        kept = [c for i, c in enumerate(cons) if i not in dropped]
+        try:
+            sweep = Programme(problem.variables, kept, max_states=RELAXED_STATES).run()
+        except Unsupported:
+            continue
+        return sum(sweep.by_track.values()), len(dropped)
+    return None, 0
 
 
 def count_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),

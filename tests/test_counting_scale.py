@@ -146,9 +146,10 @@ def test_forced_fallback_lists_exactly_or_gives_a_labelled_lower_bound(tmp_path,
     bounded = count_formulation(f)
     assert (bounded.count, bounded.complete, bounded.count_at_least) == (None, False, 5)
     assert bounded.notes and "lower bound" in bounded.notes[0]
+    assert bounded.count_at_most is not None and bounded.count_at_most >= exact.count  # a proven interval
     assert count_formulation(f) == bounded  # the same stop every run
     out = _invoke("count", "TNY/0/0", "--catalogue", str(tmp_path)).output
-    assert "at least 5 valid pathways (a proven lower bound)" in out
+    assert f"at least 5 and at most {bounded.count_at_most:,} valid pathways" in out
     text = _invoke("audit", "TNY/0/0", "--catalogue", str(tmp_path)).output
     assert "at least 5" in text and "not computed" in text and "Tiny [draft]" in text
     data = json.loads(_invoke("audit", "TNY/0/0", "--catalogue", str(tmp_path), "--json").output)

@@ -53,7 +53,9 @@ def _count_line(result) -> str:
     """The count and minimal count as one sentence: exact figures, or labelled lower bounds."""
     if result.count is None:
         low = result.count_at_least or 0
-        return f"Count not computed exactly: at least [bold]{low:,}[/bold] valid pathways (a proven lower bound)."
+        high = f" and at most {result.count_at_most:,}" if result.count_at_most is not None else ""
+        return (f"Count not computed exactly: at least [bold]{low:,}[/bold]{high} valid pathways "
+                f"(a proven lower bound{' and upper bound' if high else ''}).")
     how = "exact, by dynamic programming" if result.method == "dynamic-programming" else \
         "exact, by listing every pathway with CP-SAT"
     if result.minimal is not None:
@@ -273,7 +275,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
         for r in qa.regimes:
             shares_known = bool(r.shares) or r.counts.count == 0
             cells = [r.regime.label, _span(r.min_credits, r.max_credits), _span(r.min_glh, r.max_glh),
-                     " ".join(r.lowest_glh_route or ()) or "none", _figure(r.counts.count, r.counts.count_at_least),
+                     " ".join(r.lowest_glh_route or ()) or "none", _figure(r.counts.count, r.counts.count_at_least, r.counts.count_at_most),
                      _figure(r.counts.minimal, r.counts.minimal_at_least),
                      " ".join(r.dead) or "-" if shares_known else "not computed",
                      " ".join(r.forced) or "-" if shares_known else "not computed"]
@@ -314,10 +316,12 @@ def _span(low: int | None, high: int | None) -> str:
     return f"{low}-{high}" if low is not None and high is not None else "none"
 
 
-def _figure(exact: int | None, at_least: int | None) -> str:
+def _figure(exact: int | None, at_least: int | None, at_most: int | None = None) -> str:
     if exact is not None:
         return f"{exact:,}"
-    return f"at least {at_least:,}" if at_least is not None else "not computed"
+    if at_least is None:
+        return "not computed"
+    return f"at least {at_least:,}" + (f", at most {at_most:,}" if at_most is not None else "")
 
 
 @app.command("whatif")
