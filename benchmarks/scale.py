@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -30,10 +31,10 @@ class ScaleShape:
 def scale_spec(shape: ScaleShape) -> dict:
     """The catalogue file (as a dict) of one synthetic qualification `q`: see ScaleShape."""
     rng = random.Random(shape.seed)
-    units = [{"code": f"X{i:03d}", "title": f"Scale unit {i}", "level": rng.randint(2, 4),
+    units: list[dict[str, Any]] = [{"code": f"X{i:03d}", "title": f"Scale unit {i}", "level": rng.randint(2, 4),
               "credits": rng.randint(*shape.credits), "glh": rng.randint(*shape.glh)} for i in range(shape.units)]
     size = -(-shape.units // shape.groups)
-    groups = [{"id": f"G{g + 1}", "name": f"Group {g + 1}",
+    groups: list[dict[str, Any]] = [{"id": f"G{g + 1}", "name": f"Group {g + 1}",
                "units": [u["code"] for u in units[g * size:(g + 1) * size]]} for g in range(shape.groups)]
     groups = [g for g in groups if g["units"]]
     credit_of = {u["code"]: u["credits"] for u in units}
@@ -48,7 +49,8 @@ def scale_spec(shape: ScaleShape) -> dict:
             where["min_level"] = 3
             reach = sum(credit_of[c] for g in groups if g["id"] in chosen for c in g["units"]
                         if units[int(c[1:])]["level"] >= 3)
-        rule = {"id": f"r{r}", "kind": "sum", "sum": "units" if kind == 3 else "credits", "where": where}
+        rule: dict[str, Any] = {"id": f"r{r}", "kind": "sum", "sum": "units" if kind == 3 else "credits",
+                                "where": where}
         if kind == 3:
             count = sum(len(g["units"]) for g in groups if g["id"] in chosen)
             rule["max"] = max(1, count // 2)

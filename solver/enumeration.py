@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from solver.formulation import Formulation, formulate
 from solver.frontier import normalise
 from solver.learner import Learner
 from solver.linear import Linear
+
+if TYPE_CHECKING:
+    from solver.compile import CompiledModel
 
 Order = Literal["glh", "credits", "units"]
 ORDERS: tuple[str, ...] = ("glh", "credits", "units")
@@ -106,7 +109,7 @@ class Lister:
                 *(dict(con.weights) for con in self.problem.constraints)]
         self.tables = _Tables(self.variables, sums)
         self.first_check = 2 + len(per_group)
-        self._model = None  # the CP-SAT model for next-value solves, built on first use
+        self._model: CompiledModel | None = None  # the CP-SAT model for next-value solves, built on first use
 
     def metric(self, name: str) -> dict[str, int]:
         if name == "glh":
@@ -175,12 +178,13 @@ class Lister:
 
         if self._model is None:
             self._model = CompiledModel(self.variables, self.f.requirements)
+        model = self._model
         terms = tuple(self.metric(metric).items())
         floor = [] if above is None else [Linear(terms, above + 1, None)]
-        solution = self._model.solve(tiers=[terms], extra=[*self.extra, *extra, *floor])
+        solution = model.solve(tiers=[terms], extra=[*self.extra, *extra, *floor])
         if solution.status == "INFEASIBLE":
             return None
-        if solution.status != "OPTIMAL" or solution.pathway is None:
+        if solution.status != "OPTIMAL" or solution.pathway is None or solution.objective is None:
             raise Unsupported(f"CP-SAT could not prove the next {metric} value ({solution.status})")
         self.f.verify(solution.pathway, "the next-value pathway")
         return int(solution.objective)
@@ -227,7 +231,7 @@ def block_masks(problem: Problem) -> Iterator[np.ndarray]:
     after = [weights[start + BLOCK:].sum(axis=0) for start in starts]
     pairs = [(j, k) for j, a in enumerate(cons) for k, b in enumerate(cons)
              if j != k and a.lo > 0 and b.hi is not None]
-    reach = [{(j, k): _knapsack(weights[start + BLOCK:, j], weights[start + BLOCK:, k], cons[k].hi)
+    reach = [{(j, k): _knapsack(weights[start + BLOCK:, j], weights[start + BLOCK:, k], cons[k].hi or 0)
               for j, k in pairs} for start in starts]
 
     def feasible(total: np.ndarray, level: int) -> np.ndarray:

@@ -144,10 +144,12 @@ class Programme:
         self.variables = tuple(variables)
         self.minimal = minimal
         self.max_states = max_states if max_states is not None else MAX_STATES
-        self.cons = normalise(self.variables, bounds, minimal)
-        self.order = order_units(self.variables, self.cons) if self.cons is not None else list(self.variables)
+        normalised = normalise(self.variables, bounds, minimal)
+        self.never = normalised is None  # some bound can never hold: no pathway at all
+        self.cons: list[_Con] = normalised or []
+        self.order = order_units(self.variables, self.cons)
         position = {v: k for k, v in enumerate(self.order)}
-        cons = self.cons or []
+        cons = self.cons
         self.first = [min(position[v] for v in c.weights) for c in cons]
         self.last = [max(position[v] for v in c.weights) for c in cons]
         # rest[i][k]: the weight of constraint i's units after position k (what the sum can still gain)
@@ -167,7 +169,7 @@ class Programme:
         With `sparse_track` the tracked total so far is one more column of the state (few states when the
         totals reachable from each state are few); without, each state carries a vector of counts by
         tracked total (a polynomial), as few states as without tracking but every total stored."""
-        if self.cons is None:
+        if self.never:
             return Sweep({}, 0, self.order, [] if record else None)
         if record and (self.minimal or track is not None):
             raise ValueError("layers are recorded only without minimality or tracking")

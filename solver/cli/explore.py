@@ -128,7 +128,8 @@ def enumerate_command(
         registered: RegisteredOption = None, include: IncludeOption = None, exclude: ExcludeOption = None,
         min_glh: MinGlh = None, max_glh: MaxGlh = None, min_credits: MinCredits = None,
         max_credits: MaxCredits = None,
-        minimal: Annotated[bool, typer.Option("--minimal", help="Only minimal pathways (no unit can be dropped).")] = False,
+        minimal: Annotated[bool, typer.Option("--minimal",
+                                              help="Only minimal pathways (no unit can be dropped).")] = False,
         order: Annotated[str | None, typer.Option("--order", help="glh, credits or units: really in that order "
                                                   "(ties: the other two, then catalogue order).")] = None,
         limit: Annotated[int | None, typer.Option("--limit", min=0, help="Stop after N pathways.")] = None,
@@ -232,13 +233,14 @@ class _progress:
         self.bar = Progress("pathways", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                             console=Console(stderr=True), transient=True)
         self.bar.start()
-        task = self.bar.add_task("enumerate", total=self.total)
+        bar = self.bar
+        task = bar.add_task("enumerate", total=self.total)
         count = [0]
 
         def advance() -> None:
             count[0] += 1
             if count[0] % 1000 == 0:
-                self.bar.update(task, completed=count[0])
+                bar.update(task, completed=count[0])
         return advance
 
     def __exit__(self, *exc) -> None:
@@ -275,7 +277,8 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
         for r in qa.regimes:
             shares_known = bool(r.shares) or r.counts.count == 0
             cells = [r.regime.label, _span(r.min_credits, r.max_credits), _span(r.min_glh, r.max_glh),
-                     " ".join(r.lowest_glh_route or ()) or "none", _figure(r.counts.count, r.counts.count_at_least, r.counts.count_at_most),
+                     " ".join(r.lowest_glh_route or ()) or "none",
+                     _figure(r.counts.count, r.counts.count_at_least, r.counts.count_at_most),
                      _figure(r.counts.minimal, r.counts.minimal_at_least),
                      " ".join(r.dead) or "-" if shares_known else "not computed",
                      " ".join(r.forced) or "-" if shares_known else "not computed"]
