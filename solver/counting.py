@@ -19,6 +19,7 @@ DP = "dynamic-programming"
 ENUMERATION = "enumeration"
 LISTING_CAP = 10_000  # pathways CP-SAT may list when the programme cannot count: a work bound, not a clock
 LISTING_WORK = 30.0  # CP-SAT deterministic seconds such a listing may take (the same stop every run)
+VECTOR_CELLS = 4_000_000  # states times tracked totals up to which a distribution uses count vectors
 RELAXATIONS = 4  # tries at an upper bound by dropping the longest-open constraints
 RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
 
@@ -84,20 +85,23 @@ def _track_ceiling(problem: Problem, track: Mapping[str, int]) -> int:
 
 
 def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, minimal: bool = False,
-                   fixed: Mapping[str, bool] | None = None) -> np.ndarray:
+                   fixed: Mapping[str, bool] | None = None, peak: int | None = None) -> np.ndarray:
     """Count pathways meeting every constraint (only minimal ones if asked), as an array indexed by the
-    tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out.
+    tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out;
+    `peak`, the untracked programme's largest layer if known, picks how to track.
     Raises Unsupported on negative weights or when the state would grow past MAX_STATES."""
     track = {v: track.get(v, 0) for v in problem.variables} if track is not None else None
     ceiling = _track_ceiling(problem, track) if track is not None else 0
     programme = Programme(problem.variables, problem.constraints, minimal)
+    # Measured (benchmarks/count_scale.py): a count vector per state is fastest while states times totals
+    # stay small (the seeds: 2x the state column); past that the tracked total as a state column, which
+    # keeps only the reachable (state, total) pairs, fits where the vectors would not.
+    vectors = track is not None and peak is not None and peak * (ceiling + 1) <= VECTOR_CELLS
     try:
-        sweep = programme.run(track, fixed, ceiling=ceiling)
+        sweep = programme.run(track, fixed, ceiling=ceiling, sparse_track=not vectors)
     except Unsupported:
-        if track is None:
+        if track is None or vectors:
             raise
-        # Measured: the tracked total as a state column is fastest while few totals are reachable from each
-        # state (credits); wide GLH spreads multiply the states, and a count vector per state wins.
         sweep = programme.run(track, fixed, ceiling=ceiling, sparse_track=False)
     dtype = np.int64 if len(problem.variables) <= 62 else object
     out = np.zeros(ceiling + 1, dtype=dtype)
@@ -233,7 +237,8 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
         if not count:
             continue
         try:
-            spreads[name] = {k: int(v) for k, v in enumerate(frontier_count(problem, track=weights).tolist()) if v}
+            counts = frontier_count(problem, track=weights, peak=plain.peak_states)
+            spreads[name] = {k: int(v) for k, v in enumerate(counts.tolist()) if v}
         except Unsupported as why:
             notes.append(f"{name} distribution not computed: {why}")
     complete_spreads = all(spreads.values()) or not count

@@ -208,11 +208,8 @@ class Programme:
             if len(merged) > self.max_states or len(merged) * (reach + 1) > MAX_CELLS:
                 raise Unsupported(f"the counting state would exceed {self.max_states:,} states or "
                                   f"{MAX_CELLS:,} counts (at unit {k + 1} of {len(self.order)})")
-            width = reach + 1
-            skipped = _widen(counts[skip_rows], width, 0)
-            taken = _widen(counts[take_rows], width, w)
-            origin_counts = np.concatenate([skipped, taken])[keep]
-            new_counts = _sum_rows(origin_counts, target, len(merged))
+            new_counts = _gather(counts, skip_rows, take_rows, w, reach + 1, np.flatnonzero(keep), target,
+                                 len(merged))
             if record:
                 to = np.full(len(candidates), -1, dtype=np.int64)
                 to[np.flatnonzero(keep)] = target
@@ -309,21 +306,25 @@ def unit_totals(programme: Programme, sweep: Sweep) -> dict[str, int]:
     return {v: totals.get(v, 0) for v in programme.variables}
 
 
-def _widen(counts: np.ndarray, width: int, shift: int) -> np.ndarray:
-    """Count vectors moved up by `shift` tracked units into `width` columns (totals past it dropped)."""
-    out = np.zeros((len(counts), width), dtype=counts.dtype)
+def _gather(counts: np.ndarray, skip_rows: np.ndarray, take_rows: np.ndarray, shift: int, width: int,
+            kept: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
+    """The next layer's count vectors: each kept candidate's vector (a skip as it was, a take moved up by
+    `shift` tracked units, totals past `width` dropped), added up by target state."""
+    ns = len(skip_rows)
+    candidates = np.zeros((ns + len(take_rows), width), dtype=counts.dtype)
+    span = min(counts.shape[1], width)
+    candidates[:ns, :span] = counts[skip_rows, :span]
     span = min(counts.shape[1], width - shift)
     if span > 0:
-        out[:, shift:shift + span] = counts[:, :span]
-    return out
-
-
-def _sum_rows(rows: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
-    """Add the rows with the same target together (an exact grouped sum, object integers included)."""
-    out = np.zeros((n, rows.shape[1]), dtype=rows.dtype)
-    if len(rows):
-        order = np.argsort(target, kind="stable")
-        ordered = target[order]
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        out[ordered[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+        candidates[ns:, shift:shift + span] = counts[take_rows, :span]
+    out = np.zeros((n, width), dtype=counts.dtype)
+    if not len(kept):
+        return out
+    if len(kept) == n:  # no two candidates met: a permutation
+        out[target] = candidates[kept]
+        return out
+    order = np.argsort(target, kind="stable")
+    ordered = target[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] = np.add.reduceat(candidates[kept[order]], starts, axis=0)
     return out
