@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -79,8 +81,22 @@ def _track_ceiling(problem: Problem, track: Mapping[str, int]) -> int:
     sum that weighs every unit at least as much as the tracked measure (states above it are dropped)."""
     ceiling = sum(track.values())
     for con in problem.constraints:
-        if con.hi is not None and all(con.weights.get(v, 0) >= t for v, t in track.items() if t):
+        if con.hi is None:
+            continue
+        if all(con.weights.get(v, 0) >= t for v, t in track.items() if t):
             ceiling = min(ceiling, max(con.hi, 0))
+        # The fractional knapsack: the most tracked total the maximum allows, best ratios first, plus
+        # every tracked unit outside the sum (an upper bound on what any valid pathway reaches).
+        outside = sum(t for v, t in track.items() if t and not con.weights.get(v, 0))
+        room, best = Fraction(max(con.hi, 0)), Fraction(0)  # exact: a rounding error must not cut a total
+        for v in sorted((v for v, t in track.items() if t and con.weights.get(v, 0)),
+                        key=lambda v: (-Fraction(track[v], con.weights[v]), v)):
+            share = min(Fraction(1), room / con.weights[v])
+            best += share * track[v]
+            room -= share * con.weights[v]
+            if room <= 0:
+                break
+        ceiling = min(ceiling, outside + math.floor(best))
     return ceiling
 
 
