@@ -66,14 +66,19 @@ def count_at_scale(only: list[str] | None = None) -> list[Result]:
             shares = "not computed"
         shares_took = time.perf_counter() - started
         old_took, old_outcome = _previous(f)
-        exact = "exact" if result.count is not None else f"at least {result.count_at_least:,} (lower bound)"
+        if result.count is not None:
+            exact = f"exact ({result.count:,})"
+        else:
+            high = f", at most {result.count_at_most:,}" if result.count_at_most is not None else ""
+            exact = f"not exact: at least {result.count_at_least:,}{high} (proven bounds)"
         minimal = "exact" if result.minimal is not None else "not computed"
         spreads = "both" if result.distributions else \
             ", ".join(k for k, d in (("credits", result.by_credits), ("glh", result.by_glh)) if d) or "none"
-        facts = {"count": result.count, "count_at_least": result.count_at_least, "minimal": result.minimal,
+        facts = {"count": result.count, "count_at_least": result.count_at_least,
+                 "count_at_most": result.count_at_most, "minimal": result.minimal,
                  "peak_states": result.peak_states, "method": result.method, "distributions": spreads,
                  "units": len(f.variables), "notes": list(result.notes)}
-        note = (f"count {exact} ({result.count or 0:,}), minimal {minimal}, distributions: {spreads}, "
+        note = (f"count {exact}, minimal {minimal}, distributions: {spreads}, "
                 f"peak {result.peak_states:,} states, {result.method}")
         if brute and result.count is not None:
             truth = _brute_force(f)
