@@ -110,6 +110,7 @@ class Lister:
         self.tables = _Tables(self.variables, sums)
         self.first_check = 2 + len(per_group)
         self._model: CompiledModel | None = None  # the CP-SAT model for next-value solves, built on first use
+        self._total: int | Unsupported | None = None  # the count without extra constraints, once asked
 
     def metric(self, name: str) -> dict[str, int]:
         if name == "glh":
@@ -147,6 +148,7 @@ class Lister:
         `expected` (an exact count, if known) picking its parameters. Each pathway is re-checked."""
         from solver.compile import CompiledModel
 
+        extra = list(extra)
         if expected is None:
             try:
                 expected = self.count(extra)
@@ -154,6 +156,7 @@ class Lister:
                 expected = None
         elif expected < 0:  # the caller knows the count is out of reach: do not try it again
             expected = None
+        slice_ = bool(extra)
         if expected == 0:
             return
         problem = problem_of(self.f, [*self.extra, *extra])
@@ -165,7 +168,8 @@ class Lister:
         model = CompiledModel(self.variables, self.f.requirements)
         extra = [*self.extra, *extra]
         minimality = self.minimality()
-        sparse = expected is not None and expected <= SPARSE
+        # An ordered slice (a measure fixed) is sparse by nature: without a count, list it as such.
+        sparse = expected <= SPARSE if expected is not None else slice_
 
         def run(take: Callable[[list[int]], bool]) -> str:
             return model.enumerate_masks(take, extra, minimality, time_limit, sparse=sparse)
@@ -190,8 +194,23 @@ class Lister:
         return int(solution.objective)
 
     def count(self, extra: Iterable[Linear] = ()) -> int:
+        """The exact number of pathways meeting the rules, filters and `extra` (Unsupported if out of reach;
+        the answer without `extra` is kept, as the CLI and the ordered listing both ask for it)."""
+        extra = tuple(extra)
+        if not extra and self._total is not None:
+            if isinstance(self._total, Unsupported):
+                raise self._total
+            return self._total
         problem = problem_of(self.f, [*self.extra, *extra])
-        return int(frontier_count(problem, minimal=self.filters.minimal).sum())
+        try:
+            total = int(frontier_count(problem, minimal=self.filters.minimal).sum())
+        except Unsupported as why:
+            if not extra:
+                self._total = why
+            raise
+        if not extra:
+            self._total = total
+        return total
 
     def distribution(self, metric: str, extra: Iterable[Linear] = ()) -> dict[int, int]:
         problem = problem_of(self.f, [*self.extra, *extra])
@@ -353,11 +372,15 @@ def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iter
     key = sort_key(lister, order)
     metrics = TIE_BREAKS[order]
     deepest = len(metrics) + len(lister.variables)
+    counting = [True]  # a slice adds constraints, so once the counter refuses, it is not asked again
 
     def size(extra: list[Linear]) -> int | None:
+        if not counting[0]:
+            return None
         try:
             return lister.count(extra)
         except Unsupported:
+            counting[0] = False
             return None
 
     def values(metric: str, extra: list[Linear], known: bool) -> Iterator[int]:
@@ -379,11 +402,10 @@ def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iter
         if n is not None and (n <= SORT_CAP or depth >= deepest):
             yield from sorted(lister.stream(extra, time_limit, n), key=key)
             return
-        if n is None:
+        if n is None:  # sized by listing: at most SORT_CAP + 1 of its pathways
             head = list(itertools.islice(lister.stream(extra, time_limit, -1), SORT_CAP + 1))
-            if len(head) <= SORT_CAP or depth >= deepest:
-                rest = [] if len(head) <= SORT_CAP else lister.stream(extra, time_limit, -1)
-                yield from sorted(head if not rest else rest, key=key)
+            if len(head) <= SORT_CAP:
+                yield from sorted(head, key=key)
                 return
         if depth < len(metrics):
             weights = tuple(lister.metric(metrics[depth]).items())
@@ -398,11 +420,12 @@ def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iter
 
 
 def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: str | None = None,
-                          limit: int | None = None, time_limit: float | None = None) -> Iterator[Pathway]:
+                          limit: int | None = None, time_limit: float | None = None,
+                          lister: Lister | None = None) -> Iterator[Pathway]:
     """Valid pathways of a formulation meeting `filters`, streamed; in `order` if given; at most `limit`."""
     if order is not None and order not in ORDERS:
         raise ValueError(f"unknown order '{order}'; expected one of {', '.join(ORDERS)}")
-    lister = Lister(f, filters)
+    lister = lister if lister is not None else Lister(f, filters)
     source = ordered(lister, order, time_limit) if order else lister.stream(time_limit=time_limit, blocks=True)
     for n, pathway in enumerate(source):
         if limit is not None and n >= limit:
@@ -431,11 +454,12 @@ class PathwayListing:
 def list_pathways(f: Formulation, filters: Filters = Filters(), order: str | None = None,
                   limit: int | None = None) -> PathwayListing:
     """The pathways of a formulation meeting `filters` (see `enumerate_formulation`), with their exact total."""
+    lister = Lister(f, filters)
     try:
-        total, note = Lister(f, filters).count(), None
+        total, note = lister.count(), None
     except Unsupported as why:
         total, note = None, f"total not counted: {why}"
-    return PathwayListing(enumerate_formulation(f, filters, order, limit), total, note)
+    return PathwayListing(enumerate_formulation(f, filters, order, limit, lister=lister), total, note)
 
 
 def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),

@@ -199,3 +199,10 @@ def test_unit_shares_of_a_wide_catalogue_match_forced_counts(exact60):
     for unit in itertools.islice(f.variables, 0, 60, 7):
         forced = int(counting.frontier_count(problem, fixed={unit: True}).sum())
         assert shares[unit] == forced
+
+
+def test_one_pathway_is_singular_in_count_and_enumerate():
+    out = _invoke("count", "600/5788/9").output
+    assert "1 valid pathway, 1 of them minimal" in out and "pathways," not in out
+    table = _invoke("enumerate", "600/5788/9").output
+    assert "1 of 1 valid pathway" in table and "1 valid pathways" not in table

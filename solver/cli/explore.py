@@ -62,7 +62,8 @@ def _count_line(result) -> str:
         minimal = f"{result.minimal:,} of them minimal"
     else:
         minimal = f"at least {result.minimal_at_least or 0:,} of them minimal (a lower bound)"
-    return f"[bold]{result.count:,}[/bold] valid pathways, {minimal} ({how})."
+    noun = "valid pathway" if result.count == 1 else "valid pathways"
+    return f"[bold]{result.count:,}[/bold] {noun}, {minimal} ({how})."
 
 
 @app.command("count")
@@ -201,7 +202,7 @@ def enumerate_command(
     else:
         from rich.table import Table
 
-        shown = f"{len(rows):,} of {total:,} valid pathways" if total is not None else \
+        shown = f"{len(rows):,} of {_plural(total, 'valid pathway')}" if total is not None else \
             _plural(len(rows), "valid pathway") + " (total not counted)"
         table = Table(title=_escape(f"{q.accreditation}: {shown}" + (f", by {order}" if order else "")))
         for col in ["#", *header]:
