@@ -279,7 +279,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
             shares_known = bool(r.shares) or r.counts.count == 0
             cells = [r.regime.label, _span(r.min_credits, r.max_credits), _span(r.min_glh, r.max_glh),
                      " ".join(r.lowest_glh_route or ()) or "none",
-                     _figure(r.counts.count, r.counts.count_at_least, r.counts.count_at_most),
+                     _figure(r.counts.count, r.counts.count_at_least),  # the upper bound is in the notes
                      _figure(r.counts.minimal, r.counts.minimal_at_least),
                      " ".join(r.dead) or "-" if shares_known else "not computed",
                      " ".join(r.forced) or "-" if shares_known else "not computed"]
@@ -320,12 +320,10 @@ def _span(low: int | None, high: int | None) -> str:
     return f"{low}-{high}" if low is not None and high is not None else "none"
 
 
-def _figure(exact: int | None, at_least: int | None, at_most: int | None = None) -> str:
+def _figure(exact: int | None, at_least: int | None) -> str:
     if exact is not None:
         return f"{exact:,}"
-    if at_least is None:
-        return "not computed"
-    return f"at least {at_least:,}" + (f", at most {at_most:,}" if at_most is not None else "")
+    return f"at least {at_least:,}" if at_least is not None else "not computed"
 
 
 @app.command("whatif")
