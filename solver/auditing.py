@@ -74,7 +74,8 @@ class RegimeAudit:
                 "glh": [self.min_glh, self.max_glh],
                 "lowest_glh_route": list(self.lowest_glh_route) if self.lowest_glh_route else None,
                 "count": count, "minimal": self.counts.minimal, "method": self.counts.method,
-                "count_at_least": self.counts.count_at_least, "minimal_at_least": self.counts.minimal_at_least,
+                "count_at_least": self.counts.count_at_least, "count_at_most": self.counts.count_at_most,
+                "minimal_at_least": self.counts.minimal_at_least,
                 "dead": self.dead, "forced": self.forced,
                 "shares": {u: {"pathways": n, "share": (n / count if count else 0.0)} for u, n in self.shares.items()},
                 "average_glh_readings": self.average_glh, "notes": list(self.notes)}
