@@ -206,3 +206,41 @@ def test_one_pathway_is_singular_in_count_and_enumerate():
     assert "1 valid pathway, 1 of them minimal" in out and "pathways," not in out
     table = _invoke("enumerate", "600/5788/9").output
     assert "1 of 1 valid pathway" in table and "1 valid pathways" not in table
+
+
+class _NoMinimal(frontier.Programme):
+    """The programme, refusing minimal counting: forces the CP-SAT listing of minimal pathways."""
+
+    def run(self, *args, **kwargs):
+        if self.minimal:
+            raise frontier.Unsupported("forced by the test")
+        return super().run(*args, **kwargs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=catalogue_specs(max_units=8))
+def test_fallbacks_match_brute_force(spec):
+    """Both fallbacks, forced: minimal pathways listed by CP-SAT, and everything listed by CP-SAT."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cat = write_catalogue(spec, Path(tmp))
+    f = formulate(cat, cat.qualifications[0])
+    valid = valid_subsets(f)
+    minimal = len(minimal_subsets(f, valid))
+    original = counting.Programme
+    counting.Programme = _NoMinimal
+    try:
+        listed_minimal = count_formulation(f)
+    finally:
+        counting.Programme = original
+    assert (listed_minimal.count, listed_minimal.minimal, listed_minimal.method) == (len(valid), minimal, DP)
+    saved = frontier.MAX_STATES
+    frontier.MAX_STATES = 0
+    try:
+        listed = count_formulation(f)
+        shares = unit_shares(f)
+    finally:
+        frontier.MAX_STATES = saved
+    credits = Counter(sum(f.context.units[c].credits for c in p) for p in valid)
+    assert (listed.count, listed.minimal, listed.method) == (len(valid), minimal, ENUMERATION)
+    assert listed.by_credits == dict(sorted(credits.items()))
+    assert shares == {u: sum(1 for p in valid if u in p) for u in f.variables}
