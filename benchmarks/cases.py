@@ -140,10 +140,11 @@ def count(cat: Catalogue, s: Settings) -> list[Result]:
     out = []
     for q in cat.qualifications:
         result = count_pathways(cat, q)
-        samples = seconds(lambda: count_pathways(cat, q), s.repeats, 5)
+        samples = seconds(lambda q=q: count_pathways(cat, q), s.repeats, 5)
         out.append(Result(f"count {q.accreditation}", "Pathways: count_pathways (exact)", "ms",
                           [x * 1e3 for x in samples], ("<=", 50.0),
-                          f"{result.count:,} pathways ({result.minimal:,} minimal), {result.method}"))
+                          f"{result.count:,} pathway{'' if result.count == 1 else 's'} ({result.minimal:,} minimal), "
+                          f"{result.method}"))
     return out
 
 

@@ -17,7 +17,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/run.py`
 from benchmarks import cases  # noqa: E402
 from benchmarks.harness import Result, table  # noqa: E402
 
-SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup")
+SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup", "scale")
 
 
 def environment() -> dict:
@@ -54,6 +54,10 @@ def run(sections: list[str], settings: cases.Settings) -> list[Result]:
             results += cases.large(settings)
         elif section == "startup":
             results += cases.startup(settings)
+        elif section == "scale":
+            from benchmarks.count_scale import count_at_scale
+
+            results += count_at_scale()
         print(f"[{section}: {time.perf_counter() - started:.1f} s]", file=sys.stderr, flush=True)
     return results
 

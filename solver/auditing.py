@@ -52,15 +52,18 @@ class RegimeAudit:
     max_glh: int | None
     lowest_glh_route: tuple[str, ...] | None
     counts: CountResult
-    shares: dict[str, int]
+    shares: dict[str, int]  # empty when not computed (see `notes`)
     average_glh: dict[str, float]  # candidate readings of a published average GLH, computed exactly
+    notes: tuple[str, ...] = ()  # each figure not computed, and why, in one line
 
     @property
     def dead(self) -> list[str]:
-        return [u for u, n in self.shares.items() if n == 0]
+        """Units in no valid pathway (empty when the shares were not computed)."""
+        return [u for u, n in self.shares.items() if n == 0] if self.counts.count is not None else []
 
     @property
     def forced(self) -> list[str]:
+        """Units in every valid pathway, mandatory ones included (empty when the shares were not computed)."""
         return [u for u, n in self.shares.items() if self.counts.count and n == self.counts.count]
 
     def to_dict(self) -> dict:
@@ -71,9 +74,11 @@ class RegimeAudit:
                 "glh": [self.min_glh, self.max_glh],
                 "lowest_glh_route": list(self.lowest_glh_route) if self.lowest_glh_route else None,
                 "count": count, "minimal": self.counts.minimal, "method": self.counts.method,
+                "count_at_least": self.counts.count_at_least, "count_at_most": self.counts.count_at_most,
+                "minimal_at_least": self.counts.minimal_at_least,
                 "dead": self.dead, "forced": self.forced,
                 "shares": {u: {"pathways": n, "share": (n / count if count else 0.0)} for u, n in self.shares.items()},
-                "average_glh_readings": self.average_glh}
+                "average_glh_readings": self.average_glh, "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,7 @@ def _glh_distribution(f: Formulation, extra: list[Linear], minimal: bool) -> dic
 
 def average_readings(f: Formulation, counts: CountResult) -> dict[str, float]:
     """What a published "average GLH" could mean, each computed exactly from the rules."""
-    if not counts.count or counts.method != "dynamic-programming":
+    if not counts.count or counts.method != "dynamic-programming" or not counts.by_glh or not counts.by_credits:
         return {}
     readings: dict[str, Fraction] = {"mean GLH over all valid pathways": _mean(counts.by_glh)}
     try:
@@ -186,6 +191,8 @@ def average_readings(f: Formulation, counts: CountResult) -> dict[str, float]:
         low = min(counts.by_credits)
         credit_terms = tuple((c, u.credits) for c, u in f.context.units.items())
         at_min = _glh_distribution(f, [Linear(credit_terms, low, low)], False)
+        if not minimal or not at_min:
+            raise Unsupported("no minimal or minimum-credit pathways")
     except Unsupported:
         return {k: float(v) for k, v in readings.items() if v is not None}
     readings["mean GLH over minimal pathways"] = _mean(minimal)
@@ -215,12 +222,23 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> Regi
     if lowest is not None and not f.valid(frozenset(lowest)):
         raise RuntimeError(f"CP-SAT's lowest-hours route fails the plain-Python check: {list(lowest)}")
     counts = count_formulation(f)
-    if counts.method == "dynamic-programming" and counts.count and (
-            (min(counts.by_credits), max(counts.by_credits), min(counts.by_glh), max(counts.by_glh))
-            != (min_credits, max_credits, min_glh, max_glh)):
-        raise RuntimeError(f"CP-SAT and the exact count disagree on the ranges of {q.id} ({regime.label})")
+    for spread, low, high in ((counts.by_credits, min_credits, max_credits), (counts.by_glh, min_glh, max_glh)):
+        if counts.count and spread and (min(spread), max(spread)) != (low, high):
+            raise RuntimeError(f"CP-SAT and the exact count disagree on the ranges of {q.id} ({regime.label})")
+    notes = list(counts.notes)
+    shares: dict[str, int] = {}
+    if counts.count is None:
+        notes.append("unit shares, dead and forced units not computed: the exact count is out of reach")
+    elif counts.count:
+        try:
+            shares = unit_shares(f)
+        except Unsupported as why:
+            notes.append(f"unit shares, dead and forced units not computed: {why}")
+    readings = average_readings(f, counts)
+    if q.figures.average_glh is not None and counts.count and not readings:
+        notes.append("average GLH readings not computed: they need the exact GLH distribution")
     return RegimeAudit(regime, status, min_credits, max_credits, min_glh, max_glh, lowest, counts,
-                       unit_shares(f), average_readings(f, counts))
+                       shares, readings, tuple(notes))
 
 
 # --- findings ---------------------------------------------------------------------------------------
@@ -310,12 +328,13 @@ def _unit_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]
     mandatory = {c for r in q.rules if getattr(r, "kind", "") == "mandatory"
                  for c in [*r.units, *(u for g in q.groups if g.id in r.groups for u in g.units)]}
     for r in audits:
-        if not r.counts.count:
+        if not r.counts.count or not r.shares:
             continue
         if r.dead:
             out.append(Finding(q.id, r.regime.label, "dead-units",
-                               f"{len(r.dead)} unit(s) of {q.accreditation} are in no valid pathway for learners "
-                               f"{r.regime.label}: {', '.join(r.dead)}.", {"units": r.dead}))
+                               f"{_units(len(r.dead))} of {q.accreditation} {'is' if len(r.dead) == 1 else 'are'} "
+                               f"in no valid pathway for learners {r.regime.label}: {', '.join(r.dead)}.",
+                               {"units": r.dead}))
         surprising = [u for u in r.forced if u not in mandatory]
         if surprising:
             out.append(Finding(q.id, r.regime.label, "forced-units",
@@ -323,6 +342,10 @@ def _unit_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]
                                f"pathway for learners {r.regime.label} without being declared mandatory.",
                                {"units": surprising}))
     return out
+
+
+def _units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
 
 
 def _normal_title(title: str) -> str:

@@ -114,14 +114,15 @@ class CompiledModel:
                 model.add_bool_and([model.get_bool_var_from_proto_index(lit.index)])
 
     @staticmethod
-    def _solver(params: dict, time_limit: float | None) -> cp_model.CpSolver:
+    def _solver(params: dict, time_limit: float | None, work_limit: float | None = None) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         for key, value in params.items():
             setattr(solver.parameters, key, value)
-        if time_limit is not None:
+        limits = [x for x in (time_limit, work_limit) if x is not None]
+        if limits:
             # Deterministic time (CP-SAT's work measure, roughly seconds) rather than the wall clock, so a
             # search stopped by its limit stops at the same point and gives the same answer on every run.
-            solver.parameters.max_deterministic_time = time_limit
+            solver.parameters.max_deterministic_time = min(limits)
         return solver
 
     def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
@@ -162,7 +163,8 @@ class CompiledModel:
         return self.solve(disabled=off).status in ("OPTIMAL", "FEASIBLE")
 
     def enumerate(self, on_pathway: Callable[[frozenset[str]], bool], disabled: Iterable[str] = (),
-                  extra: Iterable[Linear] = (), time_limit: float | None = None) -> str:
+                  extra: Iterable[Linear] = (), time_limit: float | None = None,
+                  work_limit: float | None = None) -> str:
         """Call `on_pathway` for every valid pathway until it returns False; return the final status."""
         model, take_by_unit = self._clone(extra, ())
         self._switch(model, off=disabled)
@@ -174,12 +176,12 @@ class CompiledModel:
                 if not on_pathway(chosen):
                     self.stop_search()
 
-        solver = self._solver(ENUMERATE_PARAMS, time_limit)
+        solver = self._solver(ENUMERATE_PARAMS, time_limit, work_limit)
         return STATUS.get(solver.solve(model, Collector()), Status.UNKNOWN)
 
     def enumerate_masks(self, on_batch: Callable[[list[int]], bool], extra: Iterable[Linear] = (),
                         minimal: Sequence[Linear] | None = None, time_limit: float | None = None,
-                        batch: int = 2048, sparse: bool = False) -> str:
+                        batch: int = 2048, sparse: bool = False, work_limit: float | None = None) -> str:
         """Stream valid pathways as bit masks over `self.variables` (bit i set: variable i taken), handed
         over in batches to `on_batch` until it returns False; return the final status.
 
@@ -216,7 +218,7 @@ class CompiledModel:
         params = dict(ENUMERATE_PARAMS, cp_model_probing_level=0, symmetry_level=0)
         if sparse:
             params["linearization_level"] = 2
-        code = self._solver(params, time_limit).solve(model, collector)
+        code = self._solver(params, time_limit, work_limit).solve(model, collector)
         if pending and not collector.stopped:
             on_batch(pending[:])
         return STATUS.get(code, Status.UNKNOWN)

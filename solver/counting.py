@@ -1,39 +1,42 @@
-"""Exact counts of valid pathways by dynamic programming over the linear constraints, without enumerating."""
+"""Exact counts of valid pathways, minimal ones, their spreads and unit shares, without enumerating."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
 from solver.formulation import Formulation, formulate
+from solver.frontier import MAX_STATES, Bound, Programme, Unsupported, unit_totals
 from solver.learner import Learner
-from solver.rules import Linear
+from solver.linear import Linear
 
 DP = "dynamic-programming"
 ENUMERATION = "enumeration"
-MAX_CELLS = 20_000_000  # the largest frontier (array cells) the dynamic programme may hold
-MINIMAL_BY_LISTING = 100_000  # valid pathways few enough to test for minimality one by one
-ENUMERATION_TIME = 60.0  # seconds a fallback count by enumeration may run unless told otherwise
+LISTING_CAP = 10_000  # pathways CP-SAT may list when the programme cannot count: a work bound, not a clock
+LISTING_WORK = 30.0  # CP-SAT deterministic seconds such a listing may take (the same stop every run)
+VECTOR_CELLS = 4_000_000  # states times tracked totals up to which a distribution uses count vectors
+RELAXATIONS = 4  # tries at an upper bound by dropping the longest-open constraints
+RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
 
-
-class Unsupported(Exception):
-    """The constraints fall outside what the dynamic programme covers (negative weights, huge state)."""
+__all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountResult", "Problem", "Unsupported",
+           "count_formulation", "count_pathways", "frontier_count", "holds", "is_minimal", "problem_of",
+           "unit_shares"]
 
 
 @dataclass(frozen=True)
-class Constraint:
-    """`lo <= sum(weights[u] * take[u]) <= hi` with positive weights; `minimality`: a rule, not a filter."""
+class Constraint(Bound):
+    """`lo <= sum(weights[u] * take[u]) <= hi`; `minimality`: a rule (defines minimal), not a filter."""
 
-    weights: Mapping[str, int]
-    lo: int | None
-    hi: int | None
-    minimality: bool = True
+    @property
+    def linear(self) -> Linear:
+        return Linear(tuple(self.weights.items()), self.lo, self.hi)
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,7 @@ def _constraint(lin: Linear, minimality: bool) -> Constraint:
 
 def holds(problem: Problem, chosen: frozenset[str], rules_only: bool = False) -> bool:
     """Plain-Python check of every constraint (or only the rules) on a set of units."""
-    for con in problem.constraints:
-        if rules_only and not con.minimality:
-            continue
-        total = sum(w for c, w in con.weights.items() if c in chosen)
-        if (con.lo is not None and total < con.lo) or (con.hi is not None and total > con.hi):
-            return False
-    return True
+    return all(con.linear.holds(chosen) for con in problem.constraints if con.minimality or not rules_only)
 
 
 def is_minimal(problem: Problem, chosen: frozenset[str]) -> bool:
@@ -79,251 +76,84 @@ def is_minimal(problem: Problem, chosen: frozenset[str]) -> bool:
     return holds(problem, chosen, True) and not any(holds(problem, chosen - {u}, True) for u in chosen)
 
 
-# --- the frontier dynamic programme -------------------------------------------------------------------
-
-@dataclass
-class _Axis:
-    """One dimension of the frontier: the running sum of a constraint, or its guessed final slack."""
-
-    kind: str  # "sum" | "guess" | "track"
-    index: int
-    size: int
-    saturate: bool = False
-
-
-@dataclass
-class _Con:
-    """Constraints on one weighted sum, merged: validity needs `lo <= sum <= hi`; minimality counts
-    against `floor` (the largest minimum among the rules, filters excluded)."""
-
-    weights: dict[str, int]
-    lo: int | None
-    hi: int | None
-    floor: int | None
-    guess: int  # 0: no slack guess; else the guess axis size (distinct weights + 1), minimal counting only
-    size: int  # sum axis size
-    saturate: bool
-
-
-def _tightest(values: list[int | None], pick) -> int | None:
-    known = [v for v in values if v is not None]
-    return pick(known) if known else None
-
-
-def _normalise(problem: Problem, minimal: bool) -> list[_Con] | None:
-    """Merge constraints on the same sum, drop those that always hold; None if one can never hold.
-    Raise Unsupported on negative weights."""
-    if any(w < 0 for con in problem.constraints for w in con.weights.values()):
-        raise Unsupported("a constraint has a negative weight")
-    same: dict[tuple, list[Constraint]] = {}
-    for con in problem.constraints:
-        unknown = set(con.weights) - set(problem.variables)
-        if unknown:
-            raise ValueError(f"constraint over units that are not variables: {sorted(unknown)}")
-        same.setdefault(tuple(sorted(con.weights.items())), []).append(con)
-    out = []
-    for key, cons in same.items():
-        weights = dict(key)
-        total = sum(weights.values())
-        lo = _tightest([c.lo for c in cons], max)
-        hi = _tightest([c.hi for c in cons], min)
-        floor = _tightest([c.lo for c in cons if c.minimality], max)
-        if (lo is not None and lo > total) or (hi is not None and hi < 0) or \
-                (lo is not None and hi is not None and lo > hi):
-            return None
-        lo = lo if lo is not None and lo > 0 else None
-        hi = hi if hi is not None and hi < total else None
-        floor = floor if floor is not None and floor > 0 and minimal else None
-        if lo is None and hi is None:
-            continue
-        top = max(weights.values())
-        guess = len(set(weights.values())) + 1 if floor is not None else 0
-        if hi is not None:
-            size, saturate = hi + 1, False
-        else:
-            size, saturate = max(lo or 0, (floor or 0) + (top if guess else 0)) + 1, True
-        out.append(_Con(weights, lo, hi, floor, guess, size, saturate))
-    return out
-
-
-def _order(variables: Sequence[str], cons: list[_Con]) -> list[str]:
-    """A processing order that keeps the frontier small: greedily take the group of units (same
-    constraints) whose processing opens the least, preferring groups that close constraints."""
-    touching = {v: frozenset(i for i, c in enumerate(cons) if v in c.weights) for v in variables}
-    groups: dict[frozenset[int], list[str]] = {}
-    for v in variables:
-        groups.setdefault(touching[v], []).append(v)
-    remaining = [sum(1 for v in variables if v in c.weights) for c in cons]
-    width = [math.log(c.size) + (math.log(c.guess) if c.guess else 0.0) for c in cons]
-    opened: set[int] = set()
-    order: list[str] = []
-    pending = list(groups)
-    while pending:
-        def cost(sig: frozenset[int]) -> tuple[float, int, int]:
-            peak = sum(width[i] for i in opened | sig)
-            closes = sum(1 for i in sig if remaining[i] == len([v for v in groups[sig] if i in touching[v]]))
-            return (peak, -closes, pending.index(sig))
-        best = min(pending, key=cost)
-        pending.remove(best)
-        order += groups[best]
-        opened |= best
-        for i in best:
-            remaining[i] -= len(groups[best])
-        opened -= {i for i in best if remaining[i] == 0}
-    return order
-
-
-def _spans(order: list[str], cons: list[_Con]) -> tuple[dict[int, int], dict[int, int]]:
-    """Where each constraint opens (its first unit in `order`) and closes (its last)."""
-    position = {v: k for k, v in enumerate(order)}
-    first = {i: min(position[v] for v in c.weights) for i, c in enumerate(cons)}
-    last = {i: max(position[v] for v in c.weights) for i, c in enumerate(cons)}
-    return first, last
-
-
-def _peak_cells(order: list[str], cons: list[_Con], track: int) -> int:
-    first, last = _spans(order, cons)
-    peak = track
-    for k in range(len(order)):
-        cells = track
-        for i, c in enumerate(cons):
-            if first[i] <= k <= last[i]:
-                cells *= c.size * (c.guess or 1)
-        peak = max(peak, cells)
-    return peak
-
-
 def _track_ceiling(problem: Problem, track: Mapping[str, int]) -> int:
     """The largest tracked total a valid pathway can have: the total, or less where a maximum bounds a
     sum that weighs every unit at least as much as the tracked measure (states above it are dropped)."""
     ceiling = sum(track.values())
     for con in problem.constraints:
-        if con.hi is not None and all(con.weights.get(v, 0) >= t for v, t in track.items() if t):
+        if con.hi is None:
+            continue
+        if all(con.weights.get(v, 0) >= t for v, t in track.items() if t):
             ceiling = min(ceiling, max(con.hi, 0))
+        # The fractional knapsack: the most tracked total the maximum allows, best ratios first, plus
+        # every tracked unit outside the sum (an upper bound on what any valid pathway reaches).
+        outside = sum(t for v, t in track.items() if t and not con.weights.get(v, 0))
+        room, best = Fraction(max(con.hi, 0)), Fraction(0)  # exact: a rounding error must not cut a total
+        for v in sorted((v for v, t in track.items() if t and con.weights.get(v, 0)),
+                        key=lambda v: (-Fraction(track[v], con.weights[v]), v)):
+            share = min(Fraction(1), room / con.weights[v])
+            best += share * track[v]
+            room -= share * con.weights[v]
+            if room <= 0:
+                break
+        ceiling = min(ceiling, outside + math.floor(best))
     return ceiling
 
 
-def _shift(a: np.ndarray, axis: int, w: int, size: int, saturate: bool) -> np.ndarray:
-    """Add `w` to the value indexed by `axis`: overflow is dropped, or piled on the top cell if saturating."""
-    moved = np.moveaxis(a, axis, -1)
-    out = np.zeros_like(moved)
-    if w < size:
-        out[..., w:] = moved[..., :size - w]
-        if saturate and w:
-            out[..., size - 1] += moved[..., size - w:].sum(axis=-1)
-    elif saturate:
-        out[..., size - 1] = moved.sum(axis=-1)
-    return np.moveaxis(out, -1, axis)
-
-
 def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, minimal: bool = False,
-                   fixed: Mapping[str, bool] | None = None) -> np.ndarray:
+                   fixed: Mapping[str, bool] | None = None, peak: int | None = None) -> np.ndarray:
     """Count pathways meeting every constraint (only minimal ones if asked), as an array indexed by the
-    tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out."""
-    fixed = dict(fixed or {})
+    tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out;
+    `peak`, the untracked programme's largest layer if known, picks how to track.
+    Raises Unsupported on negative weights or when the state would grow past MAX_STATES."""
     track = {v: track.get(v, 0) for v in problem.variables} if track is not None else None
-    track_size = _track_ceiling(problem, track) + 1 if track is not None else 1
-    cons = _normalise(problem, minimal)
+    ceiling = _track_ceiling(problem, track) if track is not None else 0
+    programme = Programme(problem.variables, problem.constraints, minimal)
+    # Measured (benchmarks/count_scale.py): a count vector per state is fastest while states times totals
+    # stay small (the seeds: 2x the state column); past that the tracked total as a state column, which
+    # keeps only the reachable (state, total) pairs, fits where the vectors would not.
+    vectors = track is not None and peak is not None and peak * (ceiling + 1) <= VECTOR_CELLS
+    try:
+        sweep = programme.run(track, fixed, ceiling=ceiling, sparse_track=not vectors)
+    except Unsupported:
+        if track is None or vectors:
+            raise
+        sweep = programme.run(track, fixed, ceiling=ceiling, sparse_track=False)
     dtype = np.int64 if len(problem.variables) <= 62 else object
-    if cons is None:
-        return np.zeros(track_size, dtype=dtype)
-    order = _order(problem.variables, cons)
-    if _peak_cells(order, cons, track_size) > MAX_CELLS:
-        raise Unsupported("the dynamic programme's state would be too large")
-    first, last = _spans(order, cons)
-    axes = [_Axis("track", -1, track_size)]
-    state = np.zeros(track_size, dtype=dtype)
-    state[0] = 1
-    for k, unit in enumerate(order):
-        for i in (i for i, c in enumerate(cons) if first[i] == k):
-            state, axes = _open(state, axes, i, cons[i])
-        taken = state
-        for pos, axis in enumerate(axes):
-            w = (track or {}).get(unit, 0) if axis.kind == "track" else (
-                cons[axis.index].weights.get(unit, 0) if axis.kind == "sum" else 0)
-            if w:
-                taken = _shift(taken, pos, w, axis.size, axis.saturate)
-        if minimal:
-            taken = taken * _critical_mask(unit, axes, cons)
-        choice = fixed.get(unit)
-        state = taken if choice is True else state if choice is False else state + taken
-        for i in (i for i, c in enumerate(cons) if last[i] == k):
-            state, axes = _close(state, axes, i, cons[i])
-    return state
-
-
-def _open(state: np.ndarray, axes: list[_Axis], i: int, con: _Con) -> tuple[np.ndarray, list[_Axis]]:
-    grown = np.zeros(state.shape + (con.size,), dtype=state.dtype)
-    grown[..., 0] = state
-    axes = axes + [_Axis("sum", i, con.size, con.saturate)]
-    if con.guess:  # every guess of the final slack starts with the same counts
-        grown = np.repeat(grown[..., np.newaxis], con.guess, axis=-1)
-        axes = axes + [_Axis("guess", i, con.guess)]
-    return grown, axes
-
-
-def _close(state: np.ndarray, axes: list[_Axis], i: int, con: _Con) -> tuple[np.ndarray, list[_Axis]]:
-    """Sum out a finished constraint, keeping the states that meet it (and whose slack matches the guess)."""
-    s = next(p for p, a in enumerate(axes) if a.kind == "sum" and a.index == i)
-    values = np.arange(con.size)
-    ok = values >= (con.lo or 0)
-    if not con.guess:
-        moved = np.moveaxis(state, s, -1)
-        return moved[..., ok].sum(axis=-1), axes[:s] + axes[s + 1:]
-    g = next(p for p, a in enumerate(axes) if a.kind == "guess" and a.index == i)
-    category = np.array([_category(con, v - (con.floor or 0)) for v in values])
-    match = ok[:, None] & (category[:, None] == np.arange(con.guess)[None, :])
-    moved = np.moveaxis(state, (s, g), (-2, -1))
-    kept = (moved * match.astype(state.dtype)).sum(axis=(-2, -1))
-    return kept, [a for p, a in enumerate(axes) if p not in (s, g)]
-
-
-def _category(con: _Con, slack: int) -> int:
-    """The final slack as far as minimality cares: how many distinct unit weights fit within it
-    (a unit of weight w is critical iff slack < w iff category < rank of w). The saturated top cell
-    holds slacks of at least the largest weight, so its category is the top one either way."""
-    return sum(1 for d in set(con.weights.values()) if d <= slack)
-
-
-def _critical_mask(unit: str, axes: list[_Axis], cons: list[_Con]) -> np.ndarray | int:
-    """Where taking `unit` is allowed in a minimal pathway: some rule's guessed final slack is below the
-    unit's weight in it, so dropping the unit would break that rule."""
-    shape = [1] * len(axes)
-    mask = None
-    for pos, axis in enumerate(axes):
-        w = cons[axis.index].weights.get(unit, 0) if axis.kind == "guess" else 0
-        if not w:
-            continue
-        shape_here = list(shape)
-        shape_here[pos] = axis.size
-        here = (np.arange(axis.size) < _category(cons[axis.index], w)).reshape(shape_here)
-        mask = here if mask is None else (mask | here)
-    if mask is None:
-        return 0  # the unit is in no rule with a minimum: it can always be dropped
-    return mask.astype(np.int64)
+    out = np.zeros(ceiling + 1, dtype=dtype)
+    for value, n in sweep.by_track.items():
+        out[value] = n
+    return out
 
 
 # --- results ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class CountResult:
-    """The exact number of valid pathways, of minimal ones, and their distributions by credits and GLH.
+    """The number of valid pathways, of minimal ones, and their distributions by credits and GLH.
 
     `method` says how: "dynamic-programming" (exact, no enumeration) or "enumeration" (CP-SAT listed every
-    pathway); `complete` is False only when an enumeration stopped at its time limit (counts are then lower
-    bounds); `distributions` is False when a spread needed too large a state (its dict is left empty). GLH is new GLH: the hours of the claimed units the learner has not already achieved.
+    pathway). A figure that could not be had exactly is None, with `count_at_least` / `minimal_at_least` a
+    proven lower bound and `count_at_most` a proven upper bound where known, and `notes` saying why;
+    `complete` is True when the count is exact; `distributions` is False when a spread was not computed
+    (its dict is then empty). GLH is new GLH: the hours of the claimed units the learner has not achieved.
     """
 
     qualification: str
     accreditation: str
     registered: dt.date | None
-    count: int
-    minimal: int
+    count: int | None
+    minimal: int | None
     by_credits: dict[int, int]
     by_glh: dict[int, int]
     method: str
     complete: bool = True
-    distributions: bool = True  # False when a spread was too large to compute (its dict is then empty)
+    distributions: bool = True
+    count_at_least: int | None = None
+    minimal_at_least: int | None = None
+    count_at_most: int | None = None  # a proven upper bound when the count is not exact (a relaxed count)
+    notes: tuple[str, ...] = ()
+    peak_states: int = 0  # the largest layer of the counting programme (0 when it did not run)
 
     def to_dict(self) -> dict:
         return {"qualification": self.qualification, "accreditation": self.accreditation,
@@ -331,7 +161,10 @@ class CountResult:
                 "count": self.count, "minimal": self.minimal,
                 "by_credits": {str(k): v for k, v in self.by_credits.items()},
                 "by_glh": {str(k): v for k, v in self.by_glh.items()},
-                "method": self.method, "complete": self.complete, "distributions": self.distributions}
+                "method": self.method, "complete": self.complete, "distributions": self.distributions,
+                "count_at_least": self.count_at_least, "count_at_most": self.count_at_most,
+                "minimal_at_least": self.minimal_at_least,
+                "notes": list(self.notes)}
 
     def to_frame(self):
         """One row per GLH value and one per credit value: metric, value, pathways."""
@@ -342,65 +175,133 @@ class CountResult:
         return pd.DataFrame(rows, columns=["metric", "value", "pathways"])
 
 
-def _distribution(counts: np.ndarray) -> dict[int, int]:
-    return {k: int(v) for k, v in enumerate(counts.tolist()) if v}
+@dataclass
+class _Listing:
+    """Pathways CP-SAT listed up to the work cap: complete when it proved there are no more."""
+
+    pathways: list[frozenset[str]]
+    complete: bool
+
+
+def _listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minimal: bool = False,
+             work: float = LISTING_WORK) -> _Listing:
+    """List at most LISTING_CAP pathways (minimal ones if asked) with CP-SAT, each re-checked in plain Python."""
+    from solver.compile import CompiledModel
+
+    cap = LISTING_CAP
+
+    found: list[frozenset[str]] = []
+    overflow = [False]
+    variables = f.variables
+
+    def take(masks: list[int]) -> bool:
+        for mask in masks:
+            if len(found) >= cap:
+                overflow[0] = True
+                return False
+            chosen = frozenset(v for i, v in enumerate(variables) if mask >> i & 1)
+            if not holds(problem, chosen) or (minimal and not is_minimal(problem, chosen)):
+                raise RuntimeError(f"CP-SAT returned a pathway the plain-Python check rejects: {sorted(chosen)}")
+            found.append(chosen)
+        return True
+
+    floors = [lin for req in f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
+    status = CompiledModel(variables, f.requirements).enumerate_masks(
+        take, extra, floors if minimal else None, work_limit=work, batch=min(cap + 1, 2048))
+    return _Listing(found, status in ("OPTIMAL", "INFEASIBLE") and not overflow[0])
+
+
+def _tally(listed: list[frozenset[str]], weights: Mapping[str, int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for chosen in listed:
+        value = sum(weights[c] for c in chosen)
+        out[value] = out.get(value, 0) + 1
+    return dict(sorted(out.items()))
 
 
 def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: float | None = None) -> CountResult:
-    """Count the pathways of a formulation meeting `extra` filters; exact by DP, else by enumeration."""
+    """Count the pathways of a formulation meeting `extra` filters: exact by the sparse programme, else by
+    listing them all with CP-SAT (up to LISTING_CAP; `time_limit`: CP-SAT deterministic seconds), else
+    a lower bound labelled as such. Minimal count and spreads are exact or flagged, never guessed."""
     extra = tuple(extra)
     problem = problem_of(f, extra)
     q, reg = f.qualification, f.context.registered
-    limit = ENUMERATION_TIME if time_limit is None else time_limit
+    work = LISTING_WORK if time_limit is None else time_limit
+    head = (q.id, q.accreditation, reg)
     try:
-        count = int(frontier_count(problem).sum())
-    except Unsupported:
-        return _count_by_enumeration(f, problem, extra, limit)
-    try:
-        minimal = int(frontier_count(problem, minimal=True).sum()) if count else 0
-    except Unsupported:
-        # Minimality adds a slack axis per lower bound, so its state can outgrow the count's. Few pathways
-        # are listed and tested one by one instead; many keep the exact count from a full enumeration.
-        if count > MINIMAL_BY_LISTING:
-            return _count_by_enumeration(f, problem, extra, limit)
-        listed = _count_by_enumeration(f, problem, extra, limit)
-        if not listed.complete or listed.count != count:
-            return listed
-        minimal = listed.minimal
-    distributions = {}
-    for name, weights in (("credits", problem.credits), ("glh", problem.glh)):
+        plain = Programme(problem.variables, problem.constraints).run()
+    except Unsupported as why:
+        return _count_by_listing(f, problem, extra, work, str(why))
+    count, peak = sum(plain.by_track.values()), plain.peak_states
+    notes: list[str] = []
+    minimal: int | None = 0
+    minimal_at_least = None
+    if count:
         try:
-            distributions[name] = _distribution(frontier_count(problem, track=weights))
-        except Unsupported:  # the count is exact; this spread would need too large a state
-            distributions[name] = {}
-    return CountResult(q.id, q.accreditation, reg, count, minimal, distributions["credits"],
-                       distributions["glh"], DP, distributions=all(distributions.values()) or not count)
+            sweep = Programme(problem.variables, problem.constraints, minimal=True).run()
+            minimal, peak = sum(sweep.by_track.values()), max(peak, sweep.peak_states)
+        except Unsupported as why:
+            listed = _listing(f, problem, extra, minimal=True, work=work)
+            if listed.complete:
+                minimal = len(listed.pathways)
+            else:
+                minimal, minimal_at_least = None, len(listed.pathways)
+                notes.append(f"minimal count not computed: {why}; CP-SAT listed {minimal_at_least:,} minimal "
+                             f"pathways before its work limit (a lower bound)")
+    spreads: dict[str, dict[int, int]] = {"credits": {}, "glh": {}}
+    for name, weights in (("credits", problem.credits), ("glh", problem.glh)):
+        if not count:
+            continue
+        try:
+            counts = frontier_count(problem, track=weights, peak=plain.peak_states)
+            spreads[name] = {k: int(v) for k, v in enumerate(counts.tolist()) if v}
+        except Unsupported as why:
+            notes.append(f"{name} distribution not computed: {why}")
+    complete_spreads = all(spreads.values()) or not count
+    return CountResult(*head, count, minimal, spreads["credits"], spreads["glh"], DP,
+                       distributions=complete_spreads, minimal_at_least=minimal_at_least, notes=tuple(notes),
+                       peak_states=peak)
 
 
-def _count_by_enumeration(f: Formulation, problem: Problem, extra: tuple[Linear, ...],
-                          time_limit: float | None) -> CountResult:
-    from solver.compile import CompiledModel
-
-    by_credits: dict[int, int] = {}
-    by_glh: dict[int, int] = {}
-    tally = {"count": 0, "minimal": 0}
-
-    def seen(chosen: frozenset[str]) -> bool:
-        if not holds(problem, chosen):
-            raise RuntimeError(f"CP-SAT returned a pathway the plain-Python check rejects: {sorted(chosen)}")
-        tally["count"] += 1
-        tally["minimal"] += is_minimal(problem, chosen)
-        credits = sum(problem.credits[c] for c in chosen)
-        glh = sum(problem.glh[c] for c in chosen)
-        by_credits[credits] = by_credits.get(credits, 0) + 1
-        by_glh[glh] = by_glh.get(glh, 0) + 1
-        return True
-
-    status = CompiledModel(f.variables, f.requirements).enumerate(seen, extra=extra, time_limit=time_limit)
+def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], work: float,
+                      why: str) -> CountResult:
     q = f.qualification
-    return CountResult(q.id, q.accreditation, f.context.registered, tally["count"], tally["minimal"],
-                       dict(sorted(by_credits.items())), dict(sorted(by_glh.items())), ENUMERATION,
-                       status == "OPTIMAL")
+    head = (q.id, q.accreditation, f.context.registered)
+    listed = _listing(f, problem, extra, work=work)
+    if not listed.complete:
+        n = len(listed.pathways)
+        notes = [f"count not computed exactly: {why}; CP-SAT listed {n:,} pathways before its work limit "
+                 f"(a lower bound)"]
+        upper, dropped = _relaxed_count(problem)
+        if upper is not None:
+            notes.append(f"at most {upper:,} valid pathways: the exact count without {dropped} of the "
+                         f"{len(problem.constraints)} constraints (an upper bound)")
+        return CountResult(*head, None, None, {}, {}, ENUMERATION, complete=False, distributions=False,
+                           count_at_least=n, count_at_most=upper, notes=tuple(notes))
+    pathways = listed.pathways
+    minimal = sum(1 for p in pathways if is_minimal(problem, p))
+    return CountResult(*head, len(pathways), minimal, _tally(pathways, problem.credits),
+                       _tally(pathways, problem.glh), ENUMERATION)
+
+
+def _relaxed_count(problem: Problem) -> tuple[int | None, int]:
+    """A proven upper bound: the exact count with the constraints that stay open longest dropped (every
+    pathway meeting all constraints meets fewer), dropping more until the programme fits; (None, 0) if no
+    relaxation within RELAXATIONS fits. Only maximums and minimums are dropped, never a unit."""
+    cons = list(problem.constraints)
+    position = {v: k for k, v in enumerate(problem.variables)}
+    span = [max((position[v] for v in c.weights), default=0) - min((position[v] for v in c.weights), default=0)
+            for c in cons]
+    by_span = sorted(range(len(cons)), key=lambda i: (-span[i], i))
+    for attempt in range(1, RELAXATIONS + 1):
+        dropped = set(by_span[:attempt * max(1, len(cons) // (2 * RELAXATIONS))])
+        kept = [c for i, c in enumerate(cons) if i not in dropped]
+        try:
+            sweep = Programme(problem.variables, kept, max_states=RELAXED_STATES).run()
+        except Unsupported:
+            continue
+        return sum(sweep.by_track.values()), len(dropped)
+    return None, 0
 
 
 def count_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),
@@ -411,19 +312,19 @@ def count_pathways(catalogue: Catalogue, qualification: Qualification | str, lea
 
 
 def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
-    """For each unit, the exact number of valid pathways that contain it (one forced count per unit)."""
-    problem = problem_of(f, tuple(extra))
+    """For each unit, the exact number of valid pathways that contain it (one recorded sweep, forward
+    counts times backward completions); else by a complete CP-SAT listing; else Unsupported (why)."""
+    extra = tuple(extra)
+    problem = problem_of(f, extra)
     try:
-        return {u: int(frontier_count(problem, fixed={u: True}).sum()) for u in f.variables}
-    except Unsupported:
+        programme = Programme(problem.variables, problem.constraints)
+        return unit_totals(programme, programme.run(record=True))
+    except Unsupported as why:
+        listed = _listing(f, problem, extra)
+        if not listed.complete:
+            raise Unsupported(f"{why}; and more than CP-SAT may list ({len(listed.pathways):,} listed)") from None
         shares = dict.fromkeys(f.variables, 0)
-
-        def seen(chosen: frozenset[str]) -> bool:
+        for chosen in listed.pathways:
             for u in chosen:
                 shares[u] += 1
-            return True
-
-        from solver.compile import CompiledModel
-
-        CompiledModel(f.variables, f.requirements).enumerate(seen, extra=tuple(extra))
         return shares

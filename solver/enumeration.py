@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from solver.catalogue import Catalogue
-from solver.counting import Constraint, Problem, Unsupported, _normalise, frontier_count, is_minimal, problem_of
+from solver.counting import Constraint, Problem, Unsupported, frontier_count, is_minimal, problem_of
 from solver.documents import Qualification
 from solver.formulation import Formulation, formulate
+from solver.frontier import normalise
 from solver.learner import Learner
-from solver.rules import Linear
+from solver.linear import Linear
+
+if TYPE_CHECKING:
+    from solver.compile import CompiledModel
 
 Order = Literal["glh", "credits", "units"]
 ORDERS: tuple[str, ...] = ("glh", "credits", "units")
@@ -48,6 +53,10 @@ class Filters:
     min_credits: int | None = None
     max_credits: int | None = None
     minimal: bool = False
+
+    def for_formulation(self, f: Formulation) -> list[Linear]:
+        """The filters as linear constraints over the formulation's units (GLH: new GLH)."""
+        return self.linears(problem_of(f))
 
     def linears(self, problem: Problem) -> list[Linear]:
         out = []
@@ -100,6 +109,8 @@ class Lister:
                 *(dict(con.weights) for con in self.problem.constraints)]
         self.tables = _Tables(self.variables, sums)
         self.first_check = 2 + len(per_group)
+        self._model: CompiledModel | None = None  # the CP-SAT model for next-value solves, built on first use
+        self._total: int | Unsupported | None = None  # the count without extra constraints, once asked
 
     def metric(self, name: str) -> dict[str, int]:
         if name == "glh":
@@ -112,8 +123,7 @@ class Lister:
         """Decode and re-check in plain Python every rule, learner constraint and filter, then describe."""
         tables = self.tables
         for k, con in enumerate(self.problem.constraints, start=self.first_check):
-            total = tables.total(k, mask)
-            if (con.lo is not None and total < con.lo) or (con.hi is not None and total > con.hi):
+            if not con.linear.admits(tables.total(k, mask)):  # the fast decode, the one bound check
                 raise RuntimeError(f"CP-SAT returned a pathway the plain-Python check rejects: "
                                    f"{list(tables.units(mask))}")
         units = tables.units(mask)
@@ -138,11 +148,15 @@ class Lister:
         `expected` (an exact count, if known) picking its parameters. Each pathway is re-checked."""
         from solver.compile import CompiledModel
 
+        extra = list(extra)
         if expected is None:
             try:
                 expected = self.count(extra)
             except Unsupported:
                 expected = None
+        elif expected < 0:  # the caller knows the count is out of reach: do not try it again
+            expected = None
+        slice_ = bool(extra)
         if expected == 0:
             return
         problem = problem_of(self.f, [*self.extra, *extra])
@@ -154,15 +168,49 @@ class Lister:
         model = CompiledModel(self.variables, self.f.requirements)
         extra = [*self.extra, *extra]
         minimality = self.minimality()
-        sparse = expected is not None and expected <= SPARSE
+        # An ordered slice (a measure fixed) is sparse by nature: without a count, list it as such.
+        sparse = expected <= SPARSE if expected is not None else slice_
 
         def run(take: Callable[[list[int]], bool]) -> str:
             return model.enumerate_masks(take, extra, minimality, time_limit, sparse=sparse)
         yield from _drain(run, self.pathway)
 
+    def next_value(self, metric: str, extra: Iterable[Linear], above: int | None) -> int | None:
+        """The least value of `metric` above `above` among pathways meeting the rules, filters and `extra`
+        (an objective-bounded CP-SAT solve, proven optimal), or None if there is none."""
+        from solver.compile import CompiledModel
+
+        if self._model is None:
+            self._model = CompiledModel(self.variables, self.f.requirements)
+        model = self._model
+        terms = tuple(self.metric(metric).items())
+        floor = [] if above is None else [Linear(terms, above + 1, None)]
+        solution = model.solve(tiers=[terms], extra=[*self.extra, *extra, *floor])
+        if solution.status == "INFEASIBLE":
+            return None
+        if solution.status != "OPTIMAL" or solution.pathway is None or solution.objective is None:
+            raise Unsupported(f"CP-SAT could not prove the next {metric} value ({solution.status})")
+        self.f.verify(solution.pathway, "the next-value pathway")
+        return int(solution.objective)
+
     def count(self, extra: Iterable[Linear] = ()) -> int:
+        """The exact number of pathways meeting the rules, filters and `extra` (Unsupported if out of reach;
+        the answer without `extra` is kept, as the CLI and the ordered listing both ask for it)."""
+        extra = tuple(extra)
+        if not extra and self._total is not None:
+            if isinstance(self._total, Unsupported):
+                raise self._total
+            return self._total
         problem = problem_of(self.f, [*self.extra, *extra])
-        return int(frontier_count(problem, minimal=self.filters.minimal).sum())
+        try:
+            total = int(frontier_count(problem, minimal=self.filters.minimal).sum())
+        except Unsupported as why:
+            if not extra:
+                self._total = why
+            raise
+        if not extra:
+            self._total = total
+        return total
 
     def distribution(self, metric: str, extra: Iterable[Linear] = ()) -> dict[int, int]:
         problem = problem_of(self.f, [*self.extra, *extra])
@@ -181,7 +229,7 @@ def block_masks(problem: Problem) -> Iterator[np.ndarray]:
     by block, dropping any that exceed a maximum or can no longer reach a minimum with the units left.
     Non-negative weights only (as the counter); at most 62 variables (masks are int64).
     """
-    cons = _normalise(problem, minimal=False)
+    cons = normalise(problem.variables, problem.constraints, minimal=False)
     if cons is None:
         return
     n = len(problem.variables)
@@ -191,7 +239,7 @@ def block_masks(problem: Problem) -> Iterator[np.ndarray]:
         for i, v in enumerate(problem.variables):
             weights[i, j] = con.weights.get(v, 0)
     big = np.iinfo(np.int64).max // 4
-    lo = np.array([c.lo if c.lo is not None else -big for c in cons] or [-big], dtype=np.int64)
+    lo = np.array([c.lo if c.lo > 0 else -big for c in cons] or [-big], dtype=np.int64)
     hi = np.array([c.hi if c.hi is not None else big for c in cons] or [big], dtype=np.int64)
     starts = list(range(0, n, BLOCK))
     sums = []
@@ -201,8 +249,8 @@ def block_masks(problem: Problem) -> Iterator[np.ndarray]:
         sums.append(bits @ weights[start:start + k])
     after = [weights[start + BLOCK:].sum(axis=0) for start in starts]
     pairs = [(j, k) for j, a in enumerate(cons) for k, b in enumerate(cons)
-             if j != k and a.lo is not None and b.hi is not None]
-    reach = [{(j, k): _knapsack(weights[start + BLOCK:, j], weights[start + BLOCK:, k], cons[k].hi)
+             if j != k and a.lo > 0 and b.hi is not None]
+    reach = [{(j, k): _knapsack(weights[start + BLOCK:, j], weights[start + BLOCK:, k], cons[k].hi or 0)
               for j, k in pairs} for start in starts]
 
     def feasible(total: np.ndarray, level: int) -> np.ndarray:
@@ -315,32 +363,54 @@ def sort_key(lister: Lister, order: str) -> Callable[[Pathway], tuple]:
 def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iterator[Pathway]:
     """Pathways in `order` (ties: the other two measures, then earlier catalogue units first), exactly.
 
-    The exact counts split the pathways into slices, by each measure's value and then unit by unit, until
-    a slice is small enough to list in full and sort; slices are visited in order, so the first pathways
-    come out without listing the rest.
+    The pathways are split into slices, by each measure's value and then unit by unit, until a slice is
+    small enough to list in full and sort; slices are visited in order, so the first pathways come out
+    without listing the rest. Where the exact counter works, its counts and distributions size and split
+    the slices; where it does not, CP-SAT finds the next value of the measure (an objective-bounded solve)
+    and a slice is sized by listing at most SORT_CAP + 1 of its pathways.
     """
     key = sort_key(lister, order)
     metrics = TIE_BREAKS[order]
-    try:
-        lister.count()
-    except Unsupported:  # no exact counts: list everything and sort
-        yield from sorted(lister.stream(time_limit=time_limit), key=key)
-        return
+    deepest = len(metrics) + len(lister.variables)
+    counting = [True]  # a slice adds constraints, so once the counter refuses, it is not asked again
 
-    def visit(extra: list[Linear], depth: int, known: int | None = None) -> Iterator[Pathway]:
+    def size(extra: list[Linear]) -> int | None:
+        if not counting[0]:
+            return None
         try:
-            size = lister.count(extra) if known is None else known
-        except Unsupported:  # this slice's counting state is too large: list it in full
-            size = 0 if known == 0 else SORT_CAP
-        if size == 0:
+            return lister.count(extra)
+        except Unsupported:
+            counting[0] = False
+            return None
+
+    def values(metric: str, extra: list[Linear], known: bool) -> Iterator[int]:
+        if known:
+            try:
+                yield from sorted(lister.distribution(metric, extra))
+                return
+            except Unsupported:
+                pass
+        value = lister.next_value(metric, extra, None)
+        while value is not None:
+            yield value
+            value = lister.next_value(metric, extra, value)
+
+    def visit(extra: list[Linear], depth: int) -> Iterator[Pathway]:
+        n = size(extra)
+        if n == 0:
             return
-        if size <= SORT_CAP or depth >= len(metrics) + len(lister.variables):
-            yield from sorted(lister.stream(extra, time_limit, size), key=key)
+        if n is not None and (n <= SORT_CAP or depth >= deepest):
+            yield from sorted(lister.stream(extra, time_limit, n), key=key)
             return
+        if n is None:  # sized by listing: at most SORT_CAP + 1 of its pathways
+            head = list(itertools.islice(lister.stream(extra, time_limit, -1), SORT_CAP + 1))
+            if len(head) <= SORT_CAP:
+                yield from sorted(head, key=key)
+                return
         if depth < len(metrics):
-            weights = lister.metric(metrics[depth])
-            for value, n in sorted(lister.distribution(metrics[depth], extra).items()):
-                yield from visit([*extra, Linear(tuple(weights.items()), value, value)], depth + 1, n)
+            weights = tuple(lister.metric(metrics[depth]).items())
+            for value in values(metrics[depth], extra, n is not None):
+                yield from visit([*extra, Linear(weights, value, value)], depth + 1)
             return
         unit = lister.variables[depth - len(metrics)]
         for bit in (1, 0):
@@ -350,16 +420,46 @@ def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iter
 
 
 def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: str | None = None,
-                          limit: int | None = None, time_limit: float | None = None) -> Iterator[Pathway]:
+                          limit: int | None = None, time_limit: float | None = None,
+                          lister: Lister | None = None) -> Iterator[Pathway]:
     """Valid pathways of a formulation meeting `filters`, streamed; in `order` if given; at most `limit`."""
     if order is not None and order not in ORDERS:
         raise ValueError(f"unknown order '{order}'; expected one of {', '.join(ORDERS)}")
-    lister = Lister(f, filters)
+    lister = lister if lister is not None else Lister(f, filters)
     source = ordered(lister, order, time_limit) if order else lister.stream(time_limit=time_limit, blocks=True)
     for n, pathway in enumerate(source):
         if limit is not None and n >= limit:
             return
         yield pathway
+
+
+@dataclass
+class PathwayListing:
+    """Pathways streamed (in order if asked), with the exact total where the counter reaches it, or None and
+    `note` saying why; iterate it once, close it to stop the search early."""
+
+    pathways: Iterator[Pathway]
+    total: int | None
+    note: str | None = None
+
+    def __iter__(self) -> Iterator[Pathway]:
+        return self.pathways
+
+    def close(self) -> None:
+        close = getattr(self.pathways, "close", None)
+        if close is not None:
+            close()
+
+
+def list_pathways(f: Formulation, filters: Filters = Filters(), order: str | None = None,
+                  limit: int | None = None) -> PathwayListing:
+    """The pathways of a formulation meeting `filters` (see `enumerate_formulation`), with their exact total."""
+    lister = Lister(f, filters)
+    try:
+        total, note = lister.count(), None
+    except Unsupported as why:
+        total, note = None, f"total not counted: {why}"
+    return PathwayListing(enumerate_formulation(f, filters, order, limit, lister=lister), total, note)
 
 
 def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),

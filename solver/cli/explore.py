@@ -45,6 +45,27 @@ def _setup(catalogue, qualification: str, registered, include, exclude):
     return cat, q, learner
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _count_line(result) -> str:
+    """The count and minimal count as one sentence: exact figures, or labelled lower bounds."""
+    if result.count is None:
+        low = result.count_at_least or 0
+        high = f" and at most {result.count_at_most:,}" if result.count_at_most is not None else ""
+        return (f"Count not computed exactly: at least [bold]{low:,}[/bold]{high} valid pathways "
+                f"(a proven lower bound{' and upper bound' if high else ''}).")
+    how = "exact, by dynamic programming" if result.method == "dynamic-programming" else \
+        "exact, by listing every pathway with CP-SAT"
+    if result.minimal is not None:
+        minimal = f"{result.minimal:,} of them minimal"
+    else:
+        minimal = f"at least {result.minimal_at_least or 0:,} of them minimal (a lower bound)"
+    noun = "valid pathway" if result.count == 1 else "valid pathways"
+    return f"[bold]{result.count:,}[/bold] {noun}, {minimal} ({how})."
+
+
 @app.command("count")
 def count_command(qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
                   registered: RegisteredOption = None, include: IncludeOption = None, exclude: ExcludeOption = None,
@@ -52,28 +73,29 @@ def count_command(qualification: Annotated[str, typer.Argument(help="Accreditati
                   max_credits: MaxCredits = None, catalogue: CatalogueOption = None,
                   as_json: JsonOption = False) -> None:
     """Count the valid pathways exactly (and the minimal ones), with their spread by credits and GLH."""
-    from solver.counting import count_formulation, problem_of
+    from solver.counting import count_formulation
     from solver.enumeration import Filters
     from solver.formulation import formulate
 
     cat, q, learner = _setup(catalogue, qualification, registered, include, exclude)
     f = formulate(cat, q, learner)
-    result = count_formulation(f, Filters(min_glh, max_glh, min_credits, max_credits).linears(problem_of(f)))
+    result = count_formulation(f, Filters(min_glh, max_glh, min_credits, max_credits).for_formulation(f))
     if as_json:
         print_json(result.to_dict())
         return
     from rich.table import Table
 
     out = console()
-    how = ("exact, by dynamic programming" if result.method == "dynamic-programming"
-           else "by listing every pathway with CP-SAT" + ("" if result.complete else ", STOPPED at the time limit: "
-                                                          "lower bounds"))
-    out.print(f"[bold]{_escape(q.title)}[/bold]  {q.accreditation}  "
+    out.print(f"[bold]{_escape(q.title)}[/bold]  {_escape(q.accreditation)}  "
               f"({'registered ' + str(learner.registered) if learner.registered else 'a new learner'})")
-    out.print(f"[bold]{result.count:,}[/bold] valid pathways, {result.minimal:,} of them minimal ({how}).")
+    out.print(_count_line(result))
+    for note in result.notes:
+        out.print(f"  note: {_escape(note)}", soft_wrap=True)
     if not result.count:
         return
     for title, dist, unit in (("by credits", result.by_credits, "credits"), ("by GLH", result.by_glh, "GLH")):
+        if not dist:
+            continue
         table = Table(title=f"Valid pathways {title}")
         table.add_column(unit, justify="right")
         table.add_column("pathways", justify="right")
@@ -107,7 +129,8 @@ def enumerate_command(
         registered: RegisteredOption = None, include: IncludeOption = None, exclude: ExcludeOption = None,
         min_glh: MinGlh = None, max_glh: MaxGlh = None, min_credits: MinCredits = None,
         max_credits: MaxCredits = None,
-        minimal: Annotated[bool, typer.Option("--minimal", help="Only minimal pathways (no unit can be dropped).")] = False,
+        minimal: Annotated[bool, typer.Option("--minimal",
+                                              help="Only minimal pathways (no unit can be dropped).")] = False,
         order: Annotated[str | None, typer.Option("--order", help="glh, credits or units: really in that order "
                                                   "(ties: the other two, then catalogue order).")] = None,
         limit: Annotated[int | None, typer.Option("--limit", min=0, help="Stop after N pathways.")] = None,
@@ -115,8 +138,8 @@ def enumerate_command(
                                                       "(complete rows only, even when interrupted).")] = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """List valid pathways, streamed as found: one row per pathway (units, credits per group, GLH)."""
-    from solver.counting import Unsupported, frontier_count
-    from solver.enumeration import ORDERS, Filters, Lister, enumerate_formulation
+    from solver.counting import Unsupported
+    from solver.enumeration import ORDERS, Filters, list_pathways
     from solver.formulation import formulate
 
     if order is not None and order not in ORDERS:
@@ -130,14 +153,10 @@ def enumerate_command(
     header = ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids], "glh"]
     if csv_file is None and not as_json and limit is None:
         limit = TABLE_ROWS
-    try:
-        lister = Lister(f, filters)
-        total = int(frontier_count(lister.problem, minimal=minimal).sum())
-    except Unsupported:
-        total = None
+    stream = list_pathways(f, filters, order, limit)
+    total = stream.total
     expected = min(total, limit) if total is not None and limit is not None else (total or limit)
-    stream = enumerate_formulation(f, filters, order, limit)
-    written, interrupted = 0, False
+    written, interrupted, failure = 0, False, ""
     if csv_file is not None:
         import csv
 
@@ -153,13 +172,17 @@ def enumerate_command(
                     advance()
             except KeyboardInterrupt:  # keep the complete rows written so far
                 interrupted = True
+            except Unsupported as why:
+                failure = str(why)
             finally:
                 stream.close()
-        end = "interrupted; " if interrupted else ""
+        end = "interrupted; " if interrupted else f"stopped ({failure}); " if failure else ""
         print(f"{end}wrote {written:,} pathways to {csv_file}" + (f" (of {total:,})" if total is not None else ""),
               file=sys.stderr)
         if interrupted:
             raise typer.Exit(130)
+        if failure:
+            raise typer.Exit(1)
         return
     rows = []
     try:
@@ -167,25 +190,32 @@ def enumerate_command(
             rows.append(p)
     except KeyboardInterrupt:
         interrupted = True
+    except Unsupported as why:
+        failure = str(why)
     finally:
         stream.close()
     if as_json:
         print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
                     "order": order, "limit": limit, "total": total, "listed": len(rows),
-                    "complete": not interrupted and (total is None or len(rows) == total),
-                    "pathways": [p.to_dict() for p in rows]})
+                    "complete": not interrupted and not failure and (total is None or len(rows) == total),
+                    "note": stream.note or failure or None, "pathways": [p.to_dict() for p in rows]})
     else:
         from rich.table import Table
 
-        table = Table(title=f"{q.accreditation}: {len(rows):,} of {total:,} valid pathways"
-                      + (f", by {order}" if order else "") if total is not None else f"{q.accreditation}")
+        shown = f"{len(rows):,} of {_plural(total, 'valid pathway')}" if total is not None else \
+            _plural(len(rows), "valid pathway") + " (total not counted)"
+        table = Table(title=_escape(f"{q.accreditation}: {shown}" + (f", by {order}" if order else "")))
         for col in ["#", *header]:
             table.add_column(col, justify="left" if col == "units" else "right")
         for i, p in enumerate(rows, start=1):
-            table.add_row(str(i), *map(str, _row(p, group_ids)))
+            table.add_row(str(i), *(_escape(str(v)) for v in _row(p, group_ids)))
         console().print(table)
+        if failure:
+            console().print(f"stopped: {_escape(failure)}", soft_wrap=True)
     if interrupted:
         raise typer.Exit(130)
+    if failure:
+        raise typer.Exit(1)
 
 
 class _progress:
@@ -204,13 +234,14 @@ class _progress:
         self.bar = Progress("pathways", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                             console=Console(stderr=True), transient=True)
         self.bar.start()
-        task = self.bar.add_task("enumerate", total=self.total)
+        bar = self.bar
+        task = bar.add_task("enumerate", total=self.total)
         count = [0]
 
         def advance() -> None:
             count[0] += 1
             if count[0] % 1000 == 0:
-                self.bar.update(task, completed=count[0])
+                bar.update(task, completed=count[0])
         return advance
 
     def __exit__(self, *exc) -> None:
@@ -238,34 +269,61 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
 
     out = console()
     for qa in report.qualifications:
-        q, figures = qa.qualification, qa.qualification.figures
-        table = Table(title=f"{_escape(q.title)} {q.accreditation}: published "
-                            f"{figures.credits.min if figures.credits else '-'}-"
-                            f"{figures.credits.max if figures.credits else '-'} credits, "
-                            f"GLH {figures.glh if figures.glh is not None else 'not published'}, "
-                            f"average GLH {figures.average_glh if figures.average_glh is not None else '-'}, "
-                            f"TQT {figures.tqt if figures.tqt is not None else '-'}")
+        q = qa.qualification
+        table = Table(title=_escape(f"{q.title} {q.accreditation}: {_published(q.figures)}"))
         for col in ("regime", "credits", "GLH", "lowest-hours route", "pathways", "minimal", "dead", "forced"):
             numeric = col in ("pathways", "minimal", "credits", "GLH")
             table.add_column(col, justify="right" if col in ("pathways", "minimal") else "left", no_wrap=numeric,
                              min_width=18 if col == "regime" else None)
         for r in qa.regimes:
-            table.add_row(r.regime.label, f"{r.min_credits}-{r.max_credits}", f"{r.min_glh}-{r.max_glh}",
-                          " ".join(r.lowest_glh_route or ()) or "none", f"{r.counts.count:,}",
-                          f"{r.counts.minimal:,}", " ".join(r.dead) or "-", " ".join(r.forced) or "-")
+            shares_known = bool(r.shares) or r.counts.count == 0
+            cells = [r.regime.label, _span(r.min_credits, r.max_credits), _span(r.min_glh, r.max_glh),
+                     " ".join(r.lowest_glh_route or ()) or "none",
+                     _figure(r.counts.count, r.counts.count_at_least),  # the upper bound is in the notes
+                     _figure(r.counts.minimal, r.counts.minimal_at_least),
+                     " ".join(r.dead) or "-" if shares_known else "not computed",
+                     " ".join(r.forced) or "-" if shares_known else "not computed"]
+            table.add_row(*(_escape(c) for c in cells))
         out.print(table)
+        for r in qa.regimes:
+            for note in r.notes:
+                out.print(f"  {_escape(r.regime.label)}: {_escape(note)}", soft_wrap=True)
         if shares:
             for r in qa.regimes:
-                share_table = Table(title=f"Share of valid pathways containing each unit ({r.regime.label})")
+                if not r.shares or not r.counts.count:
+                    continue
+                share_table = Table(title=_escape(f"Share of valid pathways containing each unit ({r.regime.label})"))
                 for col in ("unit", "title", "pathways", "share"):
                     share_table.add_column(col, justify="right" if col in ("pathways", "share") else "left")
                 for unit, n in r.shares.items():
-                    share = n / r.counts.count if r.counts.count else 0.0
-                    share_table.add_row(unit, _escape(cat.units[unit].title), f"{n:,}", f"{share:.2%}")
+                    share_table.add_row(_escape(unit), _escape(cat.units[unit].title), f"{n:,}",
+                                        f"{n / r.counts.count:.2%}")
                 out.print(share_table)
     out.print(f"[bold]Findings ({len(report.findings)})[/bold]")
     for finding in report.findings:
-        out.print(f"  [{finding.kind}] {_escape(finding.sentence)}", soft_wrap=True)
+        out.print(f"  {_escape(f'[{finding.kind}]')} {_escape(finding.sentence)}", soft_wrap=True)
+
+
+def _published(figures) -> str:
+    """The published figures in words; a figure not published says so instead of dashes."""
+    credits = f"published {figures.credits.min}-{figures.credits.max} credits" if figures.credits else \
+        "no published credits"
+    parts = [credits, f"GLH {figures.glh}" if figures.glh is not None else "GLH not published"]
+    if figures.average_glh is not None:
+        parts.append(f"average GLH {figures.average_glh}")
+    if figures.tqt is not None:
+        parts.append(f"TQT {figures.tqt}")
+    return ", ".join(parts)
+
+
+def _span(low: int | None, high: int | None) -> str:
+    return f"{low}-{high}" if low is not None and high is not None else "none"
+
+
+def _figure(exact: int | None, at_least: int | None) -> str:
+    if exact is not None:
+        return f"{exact:,}"
+    return f"at least {at_least:,}" if at_least is not None else "not computed"
 
 
 @app.command("whatif")

@@ -1,0 +1,330 @@
+"""The exact counter's engine: a sparse dynamic programme over the reachable running sums, unit by unit.
+
+A state is the tuple of running sums of the constraints that are open (some of their units seen, some not),
+plus, when counting minimal pathways, a guessed class of each lower-bounded rule's final slack, plus, for a
+distribution, the running tracked total (or a vector of counts by it, see `Programme.run`). Only reachable
+states are kept (rows of an integer array, merged after every unit), in a canonical form so that states no
+future can tell apart merge: once a sum cannot pass its maximum any more, everything at or above its
+minimum is one state; a state that can no longer reach a minimum is dropped. Counts are exact (int64 up to
+62 units, Python integers beyond). Every limit is a count of states, so the same input always gives the
+same answer or the same refusal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_STATES = 400_000  # rows a layer of the programme may hold (a work bound, never a clock)
+MAX_CELLS = 8_000_000  # counts a layer may hold: states times tracked totals (memory, about 64 MB)
+
+
+class Unsupported(Exception):
+    """The constraints fall outside what the programme covers (negative weights, too many states)."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """`lo <= sum(weights[u] * take[u]) <= hi` with non-negative weights; `minimality`: a rule, not a filter."""
+
+    weights: Mapping[str, int]
+    lo: int | None
+    hi: int | None
+    minimality: bool = True
+
+
+@dataclass
+class _Con:
+    """Bounds on one weighted sum, merged; `floor` (minimal counting only) is the largest minimum among the
+    rules, filters excluded; `cap` is where the sum saturates once its maximum is out of reach."""
+
+    weights: dict[str, int]
+    lo: int
+    hi: int | None
+    floor: int | None
+    distinct: np.ndarray  # the distinct unit weights, ascending (slack classes for minimality)
+    cap: int
+
+    @property
+    def guesses(self) -> int:
+        return len(self.distinct) + 1 if self.floor is not None else 0
+
+    @property
+    def top(self) -> int:
+        return self.hi if self.hi is not None else self.cap
+
+    def category(self, slack: np.ndarray) -> np.ndarray:
+        """How many distinct weights fit in the slack: a unit of weight w is critical iff category < rank(w)."""
+        return np.searchsorted(self.distinct, slack, side="right")
+
+
+def normalise(variables: Sequence[str], bounds: Sequence[Bound], minimal: bool) -> list[_Con] | None:
+    """Merge bounds on the same sum and drop those that always hold; None if one can never hold."""
+    if any(w < 0 for b in bounds for w in b.weights.values()):
+        raise Unsupported("a constraint has a negative weight")
+    known = set(variables)
+    same: dict[tuple, list[Bound]] = {}
+    for b in bounds:
+        unknown = set(b.weights) - known
+        if unknown:
+            raise ValueError(f"constraint over units that are not variables: {sorted(unknown)}")
+        key = tuple(sorted((c, w) for c, w in b.weights.items() if w))
+        same.setdefault(key, []).append(b)
+    out = []
+    for key, group in same.items():
+        weights = dict(key)
+        total = sum(weights.values())
+        los = [b.lo for b in group if b.lo is not None]
+        his = [b.hi for b in group if b.hi is not None]
+        floors = [b.lo for b in group if b.lo is not None and b.minimality]
+        lo, hi = max(los, default=0), min(his, default=None)
+        if lo > total or (hi is not None and (hi < 0 or lo > hi)):
+            return None
+        hi = hi if hi is not None and hi < total else None
+        floor = max(floors) if floors and minimal and max(floors) > 0 else None
+        if lo <= 0 and hi is None:
+            continue
+        distinct = np.array(sorted(set(weights.values())), dtype=np.int64)
+        cap = max(lo, floor + int(distinct[-1])) if floor is not None else lo
+        out.append(_Con(weights, max(lo, 0), hi, floor, distinct, cap))
+    return out
+
+
+def order_units(variables: Sequence[str], cons: list[_Con]) -> list[str]:
+    """A processing order that keeps few constraints open at once: greedily take the group of units (same
+    constraints) whose processing opens the least width, preferring groups that close constraints."""
+    touching = {v: frozenset(i for i, c in enumerate(cons) if v in c.weights) for v in variables}
+    groups: dict[frozenset[int], list[str]] = {}
+    for v in variables:
+        groups.setdefault(touching[v], []).append(v)
+    remaining = [sum(1 for v in variables if v in c.weights) for c in cons]
+    width = [math.log(c.top + 2) + (math.log(c.guesses) if c.guesses else 0.0) for c in cons]
+    opened: set[int] = set()
+    order: list[str] = []
+    pending = list(groups)
+    while pending:
+        def cost(sig: frozenset[int], opened: set[int] = opened) -> tuple[float, int, int]:
+            peak = sum(width[i] for i in opened | sig)
+            closes = sum(1 for i in sig if remaining[i] == len(groups[sig]))
+            return (peak, -closes, pending.index(sig))
+        best = min(pending, key=cost)
+        pending.remove(best)
+        order += groups[best]
+        opened |= best
+        for i in best:
+            remaining[i] -= len(groups[best])
+        opened -= {i for i in best if remaining[i] == 0}
+    return order
+
+
+@dataclass
+class _Column:
+    kind: str  # "sum" | "guess" | "track"
+    con: int  # the constraint's index (-1 for the track)
+
+
+@dataclass
+class Sweep:
+    """What one pass produced: counts by tracked total, the largest layer, and (if recorded) the layers."""
+
+    by_track: dict[int, int]
+    peak_states: int
+    order: list[str]
+    layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None  # counts, skip_to, take_to
+
+
+class Programme:
+    """The programme for one set of bounds over `variables`: run it to count, track or record layers."""
+
+    def __init__(self, variables: Sequence[str], bounds: Sequence[Bound], minimal: bool = False,
+                 max_states: int | None = None):
+        self.variables = tuple(variables)
+        self.minimal = minimal
+        self.max_states = max_states if max_states is not None else MAX_STATES
+        normalised = normalise(self.variables, bounds, minimal)
+        self.never = normalised is None  # some bound can never hold: no pathway at all
+        self.cons: list[_Con] = normalised or []
+        self.order = order_units(self.variables, self.cons)
+        position = {v: k for k, v in enumerate(self.order)}
+        cons = self.cons
+        self.first = [min(position[v] for v in c.weights) for c in cons]
+        self.last = [max(position[v] for v in c.weights) for c in cons]
+        # rest[i][k]: the weight of constraint i's units after position k (what the sum can still gain)
+        self.rest = []
+        for c in cons:
+            after = np.zeros(len(self.order) + 1, dtype=np.int64)
+            for k in range(len(self.order) - 1, -1, -1):
+                after[k] = after[k + 1] + c.weights.get(self.order[k], 0)
+            self.rest.append([int(x) for x in after[1:]] + [0])
+        self.dtype = np.int64 if len(self.variables) <= 62 else object
+
+    def run(self, track: Mapping[str, int] | None = None, fixed: Mapping[str, bool] | None = None,
+            record: bool = False, ceiling: int | None = None, sparse_track: bool = True) -> Sweep:
+        """Count every pathway meeting the bounds (only minimal ones if the programme is minimal), by
+        tracked total; units in `fixed` forced in (True) or out; `record` keeps the layers (no minimality).
+
+        With `sparse_track` the tracked total so far is one more column of the state (few states when the
+        totals reachable from each state are few); without, each state carries a vector of counts by
+        tracked total (a polynomial), as few states as without tracking but every total stored."""
+        if self.never:
+            return Sweep({}, 0, self.order, [] if record else None)
+        if record and (self.minimal or track is not None):
+            raise ValueError("layers are recorded only without minimality or tracking")
+        fixed = dict(fixed or {})
+        if track is not None and any(w < 0 for w in track.values()):
+            raise Unsupported("a tracked measure has a negative weight")
+        ceiling = ceiling if ceiling is not None else sum((track or {}).values())
+        in_state = track is not None and sparse_track
+        columns: list[_Column] = [_Column("track", -1)] if in_state else []
+        states = np.zeros((1, len(columns)), dtype=np.int64)
+        counts = np.ones((1, 1), dtype=self.dtype)  # rows: states; columns: tracked total so far
+        peak, reach = 1, 0
+        layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for k, unit in enumerate(self.order):
+            for i in (i for i in range(len(self.cons)) if self.first[i] == k):
+                states, counts, columns = self._open(states, counts, columns, i)
+            n = len(states)
+            step = np.array([(track or {}).get(unit, 0) if col.kind == "track" else self._weight(col, unit)
+                             for col in columns], dtype=np.int64)
+            choice = fixed.get(unit)
+            skip_rows = np.arange(n) if choice is not True else np.zeros(0, dtype=np.int64)
+            take_rows = np.arange(n) if choice is not False else np.zeros(0, dtype=np.int64)
+            if self.minimal and len(take_rows):
+                take_rows = take_rows[self._critical(states[take_rows], columns, unit)]
+            candidates = np.concatenate([states[skip_rows], states[take_rows] + step])
+            keep = self._canonical(candidates, columns, k)
+            if in_state:
+                keep &= candidates[:, 0] <= ceiling
+            closing = [p for p, col in enumerate(columns) if col.kind != "track" and self.last[col.con] == k]
+            if closing:
+                columns = [col for p, col in enumerate(columns) if p not in closing]
+                candidates = np.delete(candidates, closing, axis=1)
+            merged, target = self._merge(candidates[keep], columns, ceiling)
+            w = (track or {}).get(unit, 0) if not in_state else 0
+            reach = min(ceiling, reach + w)
+            if len(merged) > self.max_states or len(merged) * (reach + 1) > MAX_CELLS:
+                raise Unsupported(f"the counting state would exceed {self.max_states:,} states or "
+                                  f"{MAX_CELLS:,} counts (at unit {k + 1} of {len(self.order)})")
+            new_counts = _gather(counts, skip_rows, take_rows, w, reach + 1, np.flatnonzero(keep), target,
+                                 len(merged))
+            if record:
+                to = np.full(len(candidates), -1, dtype=np.int64)
+                to[np.flatnonzero(keep)] = target
+                skip_to = np.full(n, -1, dtype=np.int64)
+                take_to = np.full(n, -1, dtype=np.int64)
+                skip_to[skip_rows] = to[:len(skip_rows)]
+                take_to[take_rows] = to[len(skip_rows):]
+                layers.append((counts[:, 0], skip_to, take_to))
+            states, counts = merged, new_counts
+            peak = max(peak, len(states))
+        by_track: dict[int, int] = {}
+        if in_state:
+            for value, c in zip(states[:, 0].tolist(), counts[:, 0].tolist()):
+                by_track[value] = by_track.get(value, 0) + int(c)
+        else:
+            totals = counts.sum(axis=0).tolist() if len(counts) else []
+            by_track = {value: int(c) for value, c in enumerate(totals) if c}
+        return Sweep(by_track, peak, self.order, layers if record else None)
+
+    def _weight(self, col: _Column, unit: str) -> int:
+        return self.cons[col.con].weights.get(unit, 0) if col.kind == "sum" else 0
+
+    def _open(self, states: np.ndarray, counts: np.ndarray, columns: list[_Column], i: int):
+        con = self.cons[i]
+        states = np.hstack([states, np.zeros((len(states), 1), dtype=np.int64)])
+        columns = [*columns, _Column("sum", i)]
+        if con.guesses:  # every guess of the final slack class starts with the same counts
+            g = con.guesses
+            states = np.hstack([np.repeat(states, g, axis=0), np.tile(np.arange(g), len(states))[:, None]])
+            counts = np.repeat(counts, g, axis=0)
+            columns = [*columns, _Column("guess", i)]
+        return states, counts, columns
+
+    def _critical(self, states: np.ndarray, columns: list[_Column], unit: str) -> np.ndarray:
+        """Rows where taking `unit` keeps the pathway minimal: some rule's guessed final slack is below the
+        unit's weight in it, so dropping the unit would break that rule."""
+        ok = np.zeros(len(states), dtype=bool)
+        for p, col in enumerate(columns):
+            w = self.cons[col.con].weights.get(unit, 0) if col.kind == "guess" else 0
+            if w:
+                rank = int(np.searchsorted(self.cons[col.con].distinct, w, side="right"))
+                ok |= states[:, p] < rank
+        return ok
+
+    def _canonical(self, rows: np.ndarray, columns: list[_Column], k: int) -> np.ndarray:
+        """Drop rows that break a maximum or can no longer reach a minimum (or their guessed slack class),
+        and saturate sums whose maximum is out of reach, in place; return the rows kept."""
+        keep = np.ones(len(rows), dtype=bool)
+        guess_at = {col.con: p for p, col in enumerate(columns) if col.kind == "guess"}
+        for p, col in enumerate(columns):
+            s = rows[:, p]
+            if col.kind != "sum":
+                continue
+            con, rest = self.cons[col.con], self.rest[col.con][k]
+            if con.hi is not None:
+                keep &= s <= con.hi
+            keep &= s + rest >= con.lo
+            if col.con in guess_at:
+                g = rows[:, guess_at[col.con]]
+                keep &= con.category(s - con.floor) <= g  # the slack only grows
+                keep &= con.category(s + rest - con.floor) >= g  # ... and cannot grow past s + rest
+            free = s + rest <= con.hi if con.hi is not None else np.ones(len(s), dtype=bool)
+            rows[:, p] = np.where(free, np.minimum(s, con.cap), s)
+        return keep
+
+    def _merge(self, rows: np.ndarray, columns: list[_Column], ceiling: int) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct rows and, for each input row, the index of its distinct row."""
+        if not columns:
+            return np.zeros((1 if len(rows) else 0, 0), dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
+        sizes = [ceiling + 1 if col.kind == "track" else self.cons[col.con].guesses if col.kind == "guess"
+                 else self.cons[col.con].top + 1 for col in columns]
+        if math.prod(sizes) < 2 ** 62:  # one integer key per row: a much faster unique
+            radix = np.cumprod([1, *sizes[:-1]]).astype(np.int64)
+            keys = rows @ radix
+            unique, first, target = np.unique(keys, return_index=True, return_inverse=True)
+            return rows[first], target.reshape(-1)
+        unique_rows, target = np.unique(rows, axis=0, return_inverse=True)
+        return unique_rows, target.reshape(-1)
+
+
+def unit_totals(programme: Programme, sweep: Sweep) -> dict[str, int]:
+    """For each unit, the number of counted pathways containing it, from a recorded sweep: forward counts
+    times backward completions through the unit's take transitions."""
+    assert sweep.layers is not None
+    dtype = programme.dtype
+    after = np.ones(1 if sweep.by_track else 0, dtype=dtype)  # completions of the final (empty) state
+    totals: dict[str, int] = {}
+    for k in range(len(sweep.layers) - 1, -1, -1):
+        counts, skip_to, take_to = sweep.layers[k]
+        padded = np.concatenate([after, np.zeros(1, dtype=dtype)])  # index -1: a dead transition
+        via_take = padded[take_to]
+        totals[sweep.order[k]] = int((counts * via_take).sum())
+        after = padded[skip_to] + via_take
+    return {v: totals.get(v, 0) for v in programme.variables}
+
+
+def _gather(counts: np.ndarray, skip_rows: np.ndarray, take_rows: np.ndarray, shift: int, width: int,
+            kept: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
+    """The next layer's count vectors: each kept candidate's vector (a skip as it was, a take moved up by
+    `shift` tracked units, totals past `width` dropped), added up by target state."""
+    ns = len(skip_rows)
+    candidates = np.zeros((ns + len(take_rows), width), dtype=counts.dtype)
+    span = min(counts.shape[1], width)
+    candidates[:ns, :span] = counts[skip_rows, :span]
+    span = min(counts.shape[1], width - shift)
+    if span > 0:
+        candidates[ns:, shift:shift + span] = counts[take_rows, :span]
+    out = np.zeros((n, width), dtype=counts.dtype)
+    if not len(kept):
+        return out
+    if len(kept) == n:  # no two candidates met: a permutation
+        out[target] = candidates[kept]
+        return out
+    order = np.argsort(target, kind="stable")
+    ordered = target[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] = np.add.reduceat(candidates[kept[order]], starts, axis=0)
+    return out

@@ -1,0 +1,246 @@
+"""Counting, audit and ordered enumeration at real scale, and the honest fallback forced on small catalogues."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from explore_strategies import catalogue_specs, minimal_subsets, valid_subsets, write_catalogue
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import solver.counting as counting
+import solver.frontier as frontier
+from benchmarks.scale import exact_total_spec, heavy_glh_spec, write_spec
+from solver.auditing import audit
+from solver.catalogue import load_catalogue
+from solver.cli import app
+from solver.counting import DP, ENUMERATION, count_formulation, unit_shares
+from solver.enumeration import Filters, Lister, enumerate_formulation, sort_key
+from solver.formulation import formulate
+
+
+def _load(spec: dict, folder: Path):
+    write_spec(spec, folder)
+    return load_catalogue(folder)
+
+
+def _invoke(*args: str, code: int = 0):
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def _reference(units: list[dict], step, start: tuple, accept) -> int:
+    """An independent count: a plain dict of states, one unit at a time (`step` returns the next state or
+    None when a maximum breaks; `accept` judges the final state)."""
+    states: Counter = Counter({start: 1})
+    for u in units:
+        nxt: Counter = Counter()
+        for state, n in states.items():
+            nxt[state] += n
+            taken = step(state, u)
+            if taken is not None:
+                nxt[taken] += n
+        states = nxt
+    return sum(n for s, n in states.items() if accept(s))
+
+
+@pytest.fixture(scope="module")
+def exact60(tmp_path_factory):
+    return _load(exact_total_spec(), tmp_path_factory.mktemp("exact60"))
+
+
+@pytest.fixture(scope="module")
+def heavy40(tmp_path_factory):
+    return _load(heavy_glh_spec(), tmp_path_factory.mktemp("heavy40"))
+
+
+def test_sixty_units_with_an_exact_total_are_counted_exactly(exact60):
+    spec = exact_total_spec()
+    graded = set(spec["qualifications"][0]["groups"][0]["units"])
+
+    def step(s, u):  # (total, graded, ungraded capped at 15, level 3 capped at 25, units)
+        total, g, ug, l3, n = s
+        c = u["credits"]
+        if total + c > 60 or (u["code"] in graded and g + c > 40) or n + 1 > 10:
+            return None
+        inside = u["code"] in graded
+        return (total + c, g + c * inside, min(15, ug + c * (not inside)), min(25, l3 + c * (u["level"] == 3)), n + 1)
+
+    expected = _reference(spec["units"], step, (0, 0, 0, 0, 0),
+                          lambda s: s[0] == 60 and 20 <= s[1] <= 40 and s[2] >= 15 and s[3] >= 25)
+    f = formulate(exact60, exact60.qualifications[0])
+    result = count_formulation(f)
+    assert expected > 10**8
+    assert (result.method, result.count, result.complete, result.notes) == (DP, expected, True, ())
+    assert result.minimal == expected  # an exact total: no unit of a valid pathway can be dropped
+    assert result.by_credits == {60: expected} and sum(result.by_glh.values()) == expected
+    assert count_formulation(f) == result  # deterministic: the same figures every run
+
+
+def test_forty_units_near_150_glh_count_exactly_and_audit_and_order(heavy40, tmp_path):
+    spec = heavy_glh_spec()
+    group_a = set(spec["qualifications"][0]["groups"][0]["units"])
+    core = spec["units"][0]["code"]
+
+    def step(s, u):  # (total, group A, group B capped at 30, core taken)
+        total, a, b, k = s
+        c = u["credits"]
+        if total + c > 180 or (u["code"] in group_a and a + c > 120):
+            return None
+        inside = u["code"] in group_a
+        return (total + c, a + c * inside, min(30, b + c * (not inside)), k or u["code"] == core)
+
+    expected = _reference(spec["units"], step, (0, 0, 0, False),
+                          lambda s: 120 <= s[0] and 40 <= s[1] and s[2] >= 30 and s[3])
+    f = formulate(heavy40, heavy40.qualifications[0])
+    result = count_formulation(f)
+    assert result.count == expected and result.method == DP
+    assert result.minimal is not None or result.minimal_at_least is not None
+    assert result.by_glh or any("glh distribution not computed" in n for n in result.notes)
+    shares = unit_shares(f)
+    assert shares[core] == expected  # mandatory: in every pathway
+    report = audit(heavy40)
+    regime = report.qualifications[0].regimes[0]
+    assert regime.counts.count == expected and core in regime.forced
+    assert all(n <= expected for n in regime.shares.values())
+    folder = str(tmp_path)
+    write_spec(spec, tmp_path)
+    _invoke("audit", "--catalogue", folder)
+    data = json.loads(_invoke("enumerate", "HVY/40/150", "--order", "glh", "--limit", "5", "--json",
+                              "--catalogue", folder).output)
+    glh = [p["glh"] for p in data["pathways"]]
+    assert len(glh) == 5 and glh == sorted(glh) and glh[0] == regime.min_glh
+    assert data["total"] == expected
+
+
+def _tiny_spec(tmp: Path):
+    spec = {"units": [{"code": f"U{i}", "title": f"Unit [{i}]", "level": 2 + i % 2, "credits": 1 + i % 3,
+                       "glh": 10 + 7 * i} for i in range(8)],
+            "qualifications": [{"id": "q", "accreditation": "TNY/0/0", "title": "Tiny [draft]", "level": 2,
+                                "awarding_body": "T", "groups": [{"id": "G", "name": "G",
+                                                                  "units": [f"U{i}" for i in range(8)]}],
+                                "rules": [{"id": "total", "kind": "sum", "sum": "credits", "min": 4, "max": 9},
+                                          {"id": "core", "kind": "mandatory", "units": ["U0"]}]}]}
+    write_spec(spec, tmp)
+    return load_catalogue(tmp), spec
+
+
+def test_forced_fallback_lists_exactly_or_gives_a_labelled_lower_bound(tmp_path, monkeypatch):
+    cat, _ = _tiny_spec(tmp_path)
+    f = formulate(cat, cat.qualifications[0])
+    valid = valid_subsets(f)
+    exact = count_formulation(f)
+    monkeypatch.setattr(frontier, "MAX_STATES", 1)  # the programme now refuses everything
+    listed = count_formulation(f)
+    assert listed.method == ENUMERATION and listed.count == len(valid) == exact.count
+    assert (listed.minimal, listed.by_credits, listed.by_glh) == (exact.minimal, exact.by_credits, exact.by_glh)
+    monkeypatch.setattr(counting, "LISTING_CAP", 5)
+    bounded = count_formulation(f)
+    assert (bounded.count, bounded.complete, bounded.count_at_least) == (None, False, 5)
+    assert bounded.notes and "lower bound" in bounded.notes[0]
+    assert bounded.count_at_most is not None and bounded.count_at_most >= exact.count  # a proven interval
+    assert count_formulation(f) == bounded  # the same stop every run
+    out = _invoke("count", "TNY/0/0", "--catalogue", str(tmp_path)).output
+    assert f"at least 5 and at most {bounded.count_at_most:,} valid pathways" in out
+    text = _invoke("audit", "TNY/0/0", "--catalogue", str(tmp_path)).output
+    assert "at least 5" in text and "not computed" in text and "Tiny [draft]" in text
+    data = json.loads(_invoke("audit", "TNY/0/0", "--catalogue", str(tmp_path), "--json").output)
+    regime = data["qualifications"][0]["regimes"][0]
+    assert regime["count"] is None and regime["count_at_least"] == 5 and regime["forced"] == []
+    key = sort_key(Lister(f, Filters()), "glh")
+    ordered = list(enumerate_formulation(f, order="glh", limit=7))
+    assert [p.units for p in ordered] == [p.units for p in sorted(enumerate_formulation(f), key=key)[:7]]
+
+
+def test_audit_keeps_finding_labels_and_counts_forced_mandatory_units(tmp_path):
+    cat, _ = _tiny_spec(tmp_path)
+    text = _invoke("audit", "TNY/0/0", "--catalogue", str(tmp_path)).output
+    assert "[glh-not-published]" in text  # rich would swallow an unescaped [label]
+    assert "no published credits" in text and "---" not in text
+    regime = audit(cat).qualifications[0].regimes[0]
+    assert regime.forced == ["U0"]  # mandatory, and in every pathway
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=catalogue_specs(max_units=8), data=st.data())
+def test_cp_sat_slices_order_like_brute_force(spec, data):
+    """With the counter refused, ordered enumeration takes objective-bounded CP-SAT slices: still exact."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cat = write_catalogue(spec, Path(tmp))
+    f = formulate(cat, cat.qualifications[0])
+    valid = valid_subsets(f)
+    order = data.draw(st.sampled_from(["glh", "credits", "units"]))
+    minimal = data.draw(st.booleans())
+    expected_sets = minimal_subsets(f, valid) if minimal else valid
+    lister = Lister(f, Filters(minimal=minimal))
+    key = sort_key(lister, order)
+    original = frontier.MAX_STATES
+    frontier.MAX_STATES = 0
+    try:
+        got = list(enumerate_formulation(f, Filters(minimal=minimal), order=order))
+    finally:
+        frontier.MAX_STATES = original
+    assert [key(p) for p in got] == sorted(key(p) for p in got)
+    assert sorted(p.units for p in got) == sorted(tuple(c for c in f.variables if c in s) for s in expected_sets)
+
+
+def test_unit_shares_of_a_wide_catalogue_match_forced_counts(exact60):
+    f = formulate(exact60, exact60.qualifications[0])
+    shares = unit_shares(f)
+    problem = counting.problem_of(f)
+    for unit in itertools.islice(f.variables, 0, 60, 7):
+        forced = int(counting.frontier_count(problem, fixed={unit: True}).sum())
+        assert shares[unit] == forced
+
+
+def test_one_pathway_is_singular_in_count_and_enumerate():
+    out = _invoke("count", "600/5788/9").output
+    assert "1 valid pathway, 1 of them minimal" in out and "pathways," not in out
+    table = _invoke("enumerate", "600/5788/9").output
+    assert "1 of 1 valid pathway" in table and "1 valid pathways" not in table
+
+
+class _NoMinimal(frontier.Programme):
+    """The programme, refusing minimal counting: forces the CP-SAT listing of minimal pathways."""
+
+    def run(self, *args, **kwargs):
+        if self.minimal:
+            raise frontier.Unsupported("forced by the test")
+        return super().run(*args, **kwargs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=catalogue_specs(max_units=8))
+def test_fallbacks_match_brute_force(spec):
+    """Both fallbacks, forced: minimal pathways listed by CP-SAT, and everything listed by CP-SAT."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cat = write_catalogue(spec, Path(tmp))
+    f = formulate(cat, cat.qualifications[0])
+    valid = valid_subsets(f)
+    minimal = len(minimal_subsets(f, valid))
+    original = counting.Programme
+    counting.Programme = _NoMinimal
+    try:
+        listed_minimal = count_formulation(f)
+    finally:
+        counting.Programme = original
+    assert (listed_minimal.count, listed_minimal.minimal, listed_minimal.method) == (len(valid), minimal, DP)
+    saved = frontier.MAX_STATES
+    frontier.MAX_STATES = 0
+    try:
+        listed = count_formulation(f)
+        shares = unit_shares(f)
+    finally:
+        frontier.MAX_STATES = saved
+    credits = Counter(sum(f.context.units[c].credits for c in p) for p in valid)
+    assert (listed.count, listed.minimal, listed.method) == (len(valid), minimal, ENUMERATION)
+    assert listed.by_credits == dict(sorted(credits.items()))
+    assert shares == {u: sum(1 for p in valid if u in p) for u in f.variables}
