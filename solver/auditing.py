@@ -12,7 +12,7 @@ from solver.counting import CountResult, Unsupported, count_formulation, frontie
 from solver.documents import Qualification
 from solver.formulation import Formulation, formulate, objective_tiers
 from solver.learner import Learner
-from solver.rules import EquivalenceRule, Linear, ReplacementRule
+from solver.rules import EquivalenceRule, Linear
 
 TQT_PER_CREDIT = 10  # Ofqual: credit value = total qualification time / 10
 
@@ -55,6 +55,7 @@ class RegimeAudit:
     shares: dict[str, int]  # empty when not computed (see `notes`)
     average_glh: dict[str, float]  # candidate readings of a published average GLH, computed exactly
     notes: tuple[str, ...] = ()  # each figure not computed, and why, in one line
+    unpublished_route: tuple[str, ...] = ()  # units of the lowest-hours route whose GLH is unpublished
 
     @property
     def dead(self) -> list[str]:
@@ -120,8 +121,7 @@ class AuditReport:
             for r in qa.regimes:
                 rows.append({"qualification": qa.qualification.id, "accreditation": qa.qualification.accreditation,
                              "regime": r.regime.label, "min_credits": r.min_credits, "max_credits": r.max_credits,
-                             "published_credits": (f"{figures.credits.min}-{figures.credits.max}"
-                                                   if figures.credits else None),
+                             "published_credits": credit_text(figures.credits) if figures.credits else None,
                              "min_glh": r.min_glh, "published_glh": figures.glh, "max_glh": r.max_glh,
                              "average_glh": figures.average_glh, "tqt": figures.tqt, "pathways": r.counts.count,
                              "minimal": r.counts.minimal, "dead": " ".join(r.dead), "forced": " ".join(r.forced)})
@@ -143,8 +143,9 @@ class AuditReport:
 # --- regimes ----------------------------------------------------------------------------------------
 
 def regimes(catalogue: Catalogue, q: Qualification) -> list[Regime]:
-    """Registration windows split at every replacement cut-off and unit availability date."""
-    cuts: set[dt.date] = {r.from_date for r in q.rules if isinstance(r, ReplacementRule)}
+    """Registration windows split at every date a rule treats learners differently (replacement cut-offs,
+    rule versions) and every unit availability date."""
+    cuts: set[dt.date] = {d for r in (*q.rules, *(x for p in q.pathways for x in p.rules)) for d in r.cutoffs()}
     for code in q.unit_codes():
         unit = catalogue.units[code]
         if unit.available_from is not None:
@@ -185,11 +186,11 @@ def average_readings(f: Formulation, counts: CountResult) -> dict[str, float]:
     """What a published "average GLH" could mean, each computed exactly from the rules."""
     if not counts.count or counts.method != "dynamic-programming" or not counts.by_glh or not counts.by_credits:
         return {}
-    readings: dict[str, Fraction] = {"mean GLH over all valid pathways": _mean(counts.by_glh)}
+    readings: dict[str, Fraction | None] = {"mean GLH over all valid pathways": _mean(counts.by_glh)}
     try:
         minimal = _glh_distribution(f, [], True)
         low = min(counts.by_credits)
-        credit_terms = tuple((c, u.credits) for c, u in f.context.units.items())
+        credit_terms = tuple((c, u.credits or 0) for c, u in f.context.units.items())
         at_min = _glh_distribution(f, [Linear(credit_terms, low, low)], False)
         if not minimal or not at_min:
             raise Unsupported("no minimal or minimum-credit pathways")
@@ -209,8 +210,9 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> Regi
 
     f = formulate(catalogue, q, Learner(registered=regime.registered))
     model = CompiledModel(f.variables, f.requirements)
-    credits = tuple((c, u.credits) for c, u in f.context.units.items())
-    glh = tuple((c, u.glh) for c, u in f.context.units.items())
+    # Unpublished values count 0: the ranges are then bounds, and the findings say so rather than state them.
+    credits = tuple((c, u.credits or 0) for c, u in f.context.units.items())
+    glh = tuple((c, u.glh or 0) for c, u in f.context.units.items())
     status, min_credits = _optimum(model, credits, 1)
     _, max_credits = _optimum(model, credits, -1)
     _, max_glh = _optimum(model, glh, -1)
@@ -237,8 +239,9 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> Regi
     readings = average_readings(f, counts)
     if q.figures.average_glh is not None and counts.count and not readings:
         notes.append("average GLH readings not computed: they need the exact GLH distribution")
+    unknown = tuple(c for c in lowest or () if f.context.units[c].glh is None)
     return RegimeAudit(regime, status, min_credits, max_credits, min_glh, max_glh, lowest, counts,
-                       shares, readings, tuple(notes))
+                       shares, readings, tuple(notes), unknown)
 
 
 # --- findings ---------------------------------------------------------------------------------------
@@ -255,14 +258,24 @@ def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
                                f"{r.min_glh} GLH ({' '.join(r.lowest_glh_route or ())}) for learners "
                                f"{r.regime.label}.", {"lowest_glh": r.min_glh}))
             continue
+        if r.unpublished_route:
+            out.append(Finding(q.id, r.regime.label, "glh-bound",
+                               f"The lowest-hours route for learners {r.regime.label} is at least {r.min_glh} GLH "
+                               f"({' '.join(r.lowest_glh_route or ())}), but {', '.join(r.unpublished_route)} "
+                               f"{'has' if len(r.unpublished_route) == 1 else 'have'} unpublished GLH: it is not "
+                               f"held against the published {published} GLH.",
+                               {"published": published, "at_least": r.min_glh,
+                                "unpublished": list(r.unpublished_route)}))
+            continue
         if published == r.min_glh:
             continue
         why = ""
         earlier = next((a for a in audits[:i] if a.min_glh == published and a.lowest_glh_route), None)
         if earlier is not None:
-            lost = [u for u in earlier.lowest_glh_route if r.shares.get(u, 0) == 0]
+            route = earlier.lowest_glh_route or ()
+            lost = [u for u in route if r.shares.get(u, 0) == 0]
             if lost:
-                why = (f"; the {published}-GLH route ({' '.join(earlier.lowest_glh_route)}) needs "
+                why = (f"; the {published}-GLH route ({' '.join(route)}) needs "
                        f"{', '.join(lost)}, which learners {r.regime.label} cannot claim")
         relation = "above" if r.min_glh > published else "below"
         out.append(Finding(q.id, r.regime.label, "glh-mismatch",
@@ -273,23 +286,27 @@ def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
     return out
 
 
-def _credit_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+def _credit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
     out = []
     figures = q.figures
+    # A unit of unpublished credits leaves the achievable range unknown: no mismatch is stated as fact.
+    known = not any(catalogue.units[c].credits is None for c in q.unit_codes())
     for r in audits:
         if r.min_credits is None:
             out.append(Finding(q.id, r.regime.label, "no-pathway",
                                f"No valid pathway exists for learners {r.regime.label}: the rules contradict "
                                f"each other.", {}))
             continue
-        if figures.credits and (figures.credits.min, figures.credits.max) != (r.min_credits, r.max_credits):
+        published = figures.credits
+        achievable = (r.min_credits, r.max_credits if published is None or published.max is not None else None)
+        if known and published and (published.min, published.max) != achievable:
             out.append(Finding(q.id, r.regime.label, "credits-mismatch",
-                               f"{q.accreditation} publishes {figures.credits.min}-{figures.credits.max} credits but "
+                               f"{q.accreditation} publishes {credit_text(published)} credits but "
                                f"valid pathways for learners {r.regime.label} range from {r.min_credits} to "
                                f"{r.max_credits} credits.",
-                               {"published": [figures.credits.min, figures.credits.max],
+                               {"published": [published.min, published.max],
                                 "achievable": [r.min_credits, r.max_credits]}))
-    if figures.tqt is not None and audits and audits[0].min_credits is not None:
+    if known and figures.tqt is not None and audits and audits[0].min_credits is not None:
         implied = Fraction(figures.tqt, TQT_PER_CREDIT)
         minimum = figures.credits.min if figures.credits else audits[0].min_credits
         if implied != minimum:
@@ -300,10 +317,10 @@ def _credit_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Findin
     return out
 
 
-def _average_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+def _average_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
     published = q.figures.average_glh
-    if published is None:
-        return []
+    if published is None or any(catalogue.units[c].glh is None for c in q.unit_codes()):
+        return []  # an average over pathways of unpublished GLH would rest on hours nobody has published
     out = []
     for r in audits:
         if not r.average_glh:
@@ -323,10 +340,10 @@ def _average_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Findi
     return out
 
 
-def _unit_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+def _unit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
     out = []
-    mandatory = {c for r in q.rules if getattr(r, "kind", "") == "mandatory"
-                 for c in [*r.units, *(u for g in q.groups if g.id in r.groups for u in g.units)]}
+    ctx = catalogue.context(q)
+    mandatory = {c for r in q.rules for c in r.forced(ctx)}
     for r in audits:
         if not r.counts.count or not r.shares:
             continue
@@ -350,6 +367,39 @@ def _units(n: int) -> str:
 
 def _normal_title(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+def _data_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
+    """What the specification leaves open: unpublished values and groups that list only some units."""
+    out = []
+    gaps = {c: catalogue.units[c].unpublished for c in q.unit_codes() if catalogue.units[c].unpublished}
+    if gaps:
+        listed = "; ".join(f"{c} ({', '.join(v)})" for c, v in gaps.items())
+        out.append(Finding(q.id, "all", "unpublished-values",
+                           f"{_units(len(gaps))} of {q.accreditation} {'has' if len(gaps) == 1 else 'have'} values "
+                           f"the specification does not publish: {listed}; figures that rest on them are bounds.",
+                           {"units": {c: list(v) for c, v in gaps.items()}}))
+    for g in q.open_groups():
+        out.append(Finding(q.id, "all", "open-group",
+                           f"{g.name} of {q.accreditation} lists only some of its units ({len(g.units)} listed): "
+                           f"every figure here is over the listed units only.", {"group": g.id}))
+    return out
+
+
+def _reading_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
+    """Each ambiguous rule, and what its readings change for a new learner."""
+    from solver.readings import reading_differences
+
+    return [Finding(q.id, "a new learner", "ambiguous-rule", d.sentence(),
+                    {"rule": d.rule, "readings": {n: list(v) for n, v in d.readings.items()}})
+            for d in reading_differences(catalogue, q)]
+
+
+def credit_text(published) -> str:
+    """A published credit value as words: '13-36', '14', or '20 or more'."""
+    if published.max is None:
+        return f"{published.min} or more"
+    return str(published.min) if published.min == published.max else f"{published.min}-{published.max}"
 
 
 def suspected_equivalences(catalogue: Catalogue) -> list[Finding]:
@@ -385,14 +435,16 @@ def audit(catalogue: Catalogue, qualification: Qualification | str | None = None
     if qualification is None:
         chosen = list(catalogue.qualifications)
     else:
-        chosen = [catalogue.qualification(qualification) if isinstance(qualification, str) else qualification]
+        chosen = [catalogue.qualification(qualification)]
     audits: list[QualificationAudit] = []
     findings: list[Finding] = []
     for q in chosen:
         per_regime = [audit_regime(catalogue, q, r) for r in regimes(catalogue, q)]
         audits.append(QualificationAudit(q, tuple(per_regime)))
-        for check in (_credit_findings, _glh_findings, _average_findings, _unit_findings):
-            findings += check(q, per_regime)
+        findings += _data_findings(catalogue, q)
+        findings += _credit_findings(catalogue, q, per_regime) + _glh_findings(q, per_regime)
+        findings += _average_findings(catalogue, q, per_regime) + _unit_findings(catalogue, q, per_regime)
+        findings += _reading_findings(catalogue, q)
     if qualification is None:
         findings += suspected_equivalences(catalogue)
     else:

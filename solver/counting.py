@@ -54,8 +54,9 @@ def problem_of(f: Formulation, extra: Iterable[Linear] = ()) -> Problem:
     cons = [_constraint(lin, True) for req in f.requirements for lin in req.linears]
     cons += [_constraint(lin, False) for lin in extra]
     units = f.context.units
-    credits = {c: u.credits for c, u in units.items()}
-    glh = {c: 0 if c in f.context.achieved else u.glh for c, u in units.items()}
+    # Unpublished values count 0 in the spreads (the notes say which pathways that touches).
+    credits = {c: u.credits or 0 for c, u in units.items()}
+    glh = {c: 0 if c in f.context.achieved else u.glh or 0 for c, u in units.items()}
     return Problem(f.variables, tuple(cons), credits, glh)
 
 
@@ -258,9 +259,31 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
         except Unsupported as why:
             notes.append(f"{name} distribution not computed: {why}")
     complete_spreads = all(spreads.values()) or not count
+    notes += _unpublished_notes(f, problem, count)
     return CountResult(*head, count, minimal, spreads["credits"], spreads["glh"], DP,
                        distributions=complete_spreads, minimal_at_least=minimal_at_least, notes=tuple(notes),
                        peak_states=peak)
+
+
+def _unpublished_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
+    """How many counted pathways claim a unit of unpublished credits or GLH: their spreads are lower bounds."""
+    out = []
+    for measure in ("credits", "glh"):
+        unknown = {c: False for c, u in f.context.units.items() if getattr(u, measure) is None
+                   and not (measure == "glh" and c in f.context.achieved)}
+        if not unknown or not count:
+            continue
+        try:
+            touched = count - int(frontier_count(problem, fixed=unknown).sum())
+        except Unsupported:
+            out.append(f"some pathways may claim units of unpublished {measure.replace('glh', 'GLH')} "
+                       f"({', '.join(unknown)}): not counted")
+            continue
+        if touched:
+            word = "GLH" if measure == "glh" else "credits"
+            out.append(f"{touched:,} of these pathways claim units of unpublished {word} ({', '.join(unknown)}): "
+                       f"their {word} figures above count those as 0 (lower bounds)")
+    return out
 
 
 def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], work: float,

@@ -104,12 +104,19 @@ def count_by_pathway(catalogue: Catalogue, qualification: str | Qualification,
     by_pathway = {p: count_pathways(catalogue, following(q, p), learner) for p in ids}
     distinct: int | None = None
     if len(ids) <= MAX_FOR_UNION:
-        distinct = 0
+        total = 0
         for size in range(1, len(ids) + 1):
             for group in combinations(ids, size):
                 n = by_pathway[group[0]].count if size == 1 else count_pathways(
                     catalogue, following(q, *group), learner).count
-                distinct += n if size % 2 else -n
+                if n is None:  # a count out of exact reach: the union is then not exact either
+                    break
+                total += n if size % 2 else -n
+            else:
+                continue
+            break
+        else:
+            distinct = total
     return PathwayCounts(q.accreditation, by_pathway, distinct)
 
 

@@ -39,8 +39,9 @@ def catalogue_specs(draw, max_units: int = 12) -> dict:
                                             max_size=2, unique=True))
         if draw(st.booleans()):
             where[draw(st.sampled_from(["level", "min_level", "max_level"]))] = draw(st.integers(2, 3))
+        in_groups = {c for g in groups if g["id"] in where.get("groups", []) for c in g["units"]}
         chosen = [u for u in units
-                  if (not where.get("groups") or any(u["code"] in g["units"] for g in groups if g["id"] in where["groups"]))
+                  if (not where.get("groups") or u["code"] in in_groups)
                   and u["level"] == where.get("level", u["level"])
                   and u["level"] >= where.get("min_level", 0) and u["level"] <= where.get("max_level", 9)]
         reach = sum(1 if metric == "units" else u[metric] for u in chosen)

@@ -111,7 +111,7 @@ async def whatif(request: Request) -> dict:
              "out as CSV", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 async def cohort(request: Request, file: Annotated[UploadFile, File(description="CSV: learner,registered,achieved")],
                  qualification: Annotated[str, Form(max_length=100)],
-                 objective: Annotated[Objective, Form()] = "min-glh") -> Response:
+                 objective: Annotated[Objective, Form()] = Objective.MIN_GLH) -> Response:
     ex = explorer(request)
     data = await file.read(ex.limits.max_cohort_bytes + 1)
     if len(data) > ex.limits.max_cohort_bytes:

@@ -44,7 +44,7 @@ class CheckRequest(Body):
 class RecommendRequest(Body):
     qualification: Code
     name: str = "learner"
-    objective: Objective = "min-glh"
+    objective: Objective = Objective.MIN_GLH
     registered: Date | None = None
     achieved: Codes = ()
     exempt: Codes = ()
