@@ -253,10 +253,14 @@ def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
         if r.min_glh is None:
             continue
         if published is None:
+            route = " ".join(r.lowest_glh_route or ())
+            if r.unpublished_route:
+                route += (f"; {', '.join(r.unpublished_route)} {'has' if len(r.unpublished_route) == 1 else 'have'}"
+                          f" unpublished GLH")
+            bound = f"at least {r.min_glh}" if r.unpublished_route else str(r.min_glh)
             out.append(Finding(q.id, r.regime.label, "glh-not-published",
                                f"{q.accreditation} publishes no GLH; the rules imply a lowest-hours route of "
-                               f"{r.min_glh} GLH ({' '.join(r.lowest_glh_route or ())}) for learners "
-                               f"{r.regime.label}.", {"lowest_glh": r.min_glh}))
+                               f"{bound} GLH ({route}) for learners {r.regime.label}.", {"lowest_glh": r.min_glh}))
             continue
         if r.unpublished_route:
             out.append(Finding(q.id, r.regime.label, "glh-bound",
@@ -272,10 +276,10 @@ def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
         why = ""
         earlier = next((a for a in audits[:i] if a.min_glh == published and a.lowest_glh_route), None)
         if earlier is not None:
-            route = earlier.lowest_glh_route or ()
-            lost = [u for u in route if r.shares.get(u, 0) == 0]
+            earlier_route = earlier.lowest_glh_route or ()
+            lost = [u for u in earlier_route if r.shares.get(u, 0) == 0]
             if lost:
-                why = (f"; the {published}-GLH route ({' '.join(route)}) needs "
+                why = (f"; the {published}-GLH route ({' '.join(earlier_route)}) needs "
                        f"{', '.join(lost)}, which learners {r.regime.label} cannot claim")
         relation = "above" if r.min_glh > published else "below"
         out.append(Finding(q.id, r.regime.label, "glh-mismatch",
@@ -347,11 +351,19 @@ def _unit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAu
     for r in audits:
         if not r.counts.count or not r.shares:
             continue
-        if r.dead:
+        unknown = [u for u in r.dead if catalogue.units[u].unpublished]
+        if unknown:
+            out.append(Finding(q.id, r.regime.label, "unclaimable-until-published",
+                               f"{', '.join(unknown)} cannot be claimed in a pathway that is valid whatever "
+                               f"{'its' if len(unknown) == 1 else 'their'} unpublished values turn out to be "
+                               f"(a rule's maximum depends on them), for learners {r.regime.label}.",
+                               {"units": unknown}))
+        dead = [u for u in r.dead if u not in unknown]
+        if dead:
             out.append(Finding(q.id, r.regime.label, "dead-units",
-                               f"{_units(len(r.dead))} of {q.accreditation} {'is' if len(r.dead) == 1 else 'are'} "
-                               f"in no valid pathway for learners {r.regime.label}: {', '.join(r.dead)}.",
-                               {"units": r.dead}))
+                               f"{_units(len(dead))} of {q.accreditation} {'is' if len(dead) == 1 else 'are'} "
+                               f"in no valid pathway for learners {r.regime.label}: {', '.join(dead)}.",
+                               {"units": dead}))
         surprising = [u for u in r.forced if u not in mandatory]
         if surprising:
             out.append(Finding(q.id, r.regime.label, "forced-units",

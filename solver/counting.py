@@ -268,6 +268,10 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
 def _unpublished_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
     """How many counted pathways claim a unit of unpublished credits or GLH: their spreads are lower bounds."""
     out = []
+    open_values = [c for c, u in f.context.units.items() if u.credits is None or u.level is None]
+    if open_values:
+        out.append(f"counted: the pathways valid whatever the unpublished credits or levels of "
+                   f"{', '.join(open_values)} turn out to be (more may be valid once they are published)")
     for measure in ("credits", "glh"):
         unknown = {c: False for c, u in f.context.units.items() if getattr(u, measure) is None
                    and not (measure == "glh" and c in f.context.achieved)}

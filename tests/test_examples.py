@@ -89,3 +89,15 @@ def test_cli_refuses_an_unknown_reading_or_pathway():
         out = subprocess.run([sys.executable, "-m", "solver.cli", *args, "--catalogue", str(EXAMPLES)],
                              capture_output=True, text=True)
         assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_cli_counts_each_pathway_and_the_distinct_unit_sets():
+    """Dementia: the 12 mandatory credits plus DEM 301 and 312 (19) need one more unit of the three others:
+    any non-empty subset of HSC 3013, EOL 301, EOL 306 (7). End of life: EOL 306 alone (17 credits) needs a
+    non-empty subset of HSC 3013, DEM 301, DEM 312 (7); EOL 301 with 306 (20) takes any subset of them (8):
+    15. Both: DEM 301, DEM 312, EOL 306 in, HSC 3013 and EOL 301 free: 4. Distinct: 7 + 15 - 4 = 18."""
+    out = pathways("count", "adult-care-l3")
+    assert out.exit_code == 0
+    text = " ".join(out.stdout.split())
+    assert "Pathway dementia (Dementia Care): 7 valid pathways" in text
+    assert "Distinct valid unit sets over all pathways: 18." in text

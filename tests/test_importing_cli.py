@@ -54,12 +54,13 @@ def test_json_and_check(tmp_path):
     assert any("publishes 28 GLH" in f["sentence"] for f in data["check"]["findings"])
 
 
-def test_check_reports_the_located_load_error_at_the_review_item(tmp_path):
+def test_check_audits_the_draft_and_names_its_unpublished_value(tmp_path):
     out = tmp_path / "draft.yaml"
     result = runner.invoke(app, ["import", str(FIXTURES / "northway-l3-diploma.md"), "-o", str(out), "--check"])
     assert result.exit_code == 0, result.output
-    assert "the draft does not load yet:" in result.output
-    assert "units[3].glh: expected a whole number" in result.output
+    assert "the draft loads" in result.output
+    assert "1 unit of 610/1234/5 has values the specification does not publish: M/650/6131 (glh)" in \
+        " ".join(result.output.split())
 
 
 def test_not_a_specification_exits_2_and_writes_nothing(tmp_path, monkeypatch, capsys):

@@ -86,3 +86,21 @@ def test_the_cli_says_undetermined_and_at_least(catalogue):
     assert advised.exit_code == 0
     text = " ".join(advised.stdout.split())
     assert "FEASIBLE (a lower bound: some GLH are unpublished)" in text and "At least 10 new GLH: A has" in text
+
+
+def test_counts_and_audit_state_nothing_as_fact_that_rests_on_an_unknown(catalogue):
+    """Valid whatever the unknowns: D is never claimed (the 6-credit maximum depends on it); the rest need 4-6
+    credits with 4 for sure at level 3 (A, B, C; E's level unknown counts nothing there): A+B, A+C, B+C and
+    A+B+C, each with or without E where the total stays within 6: A+B, A+C, B+C, A+B+C (6), A+B+E, A+C+E,
+    B+C+E (6 each) -> 7. Of these, 5 claim A, whose GLH is unpublished."""
+    from solver.auditing import audit
+    from solver.counting import count_pathways
+
+    counts = count_pathways(catalogue, "q")
+    assert counts.count == 7
+    assert any("5 of these pathways claim units of unpublished GLH (A)" in n for n in counts.notes)
+    kinds = {f.kind: f.sentence for f in audit(catalogue, "q").findings}
+    assert "dead-units" not in kinds and "glh-mismatch" not in kinds
+    assert kinds["unpublished-values"].startswith("3 units of 605/0000/5 have values the specification does not")
+    assert "at least 10 GLH (A B; A has unpublished GLH)" in kinds["glh-not-published"]
+    assert kinds["unclaimable-until-published"].startswith("D cannot be claimed")

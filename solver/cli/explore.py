@@ -9,15 +9,8 @@ from typing import Annotated
 import typer
 
 from solver.cli import app
-from solver.cli.common import (
-    CatalogueOption,
-    JsonOption,
-    RegisteredOption,
-    console,
-    parse_codes,
-    parse_date,
-    print_json,
-)
+from solver.cli.common import (CatalogueOption, JsonOption, PathwayOption, ReadingOption, RegisteredOption, console,
+                               load, parse_codes, parse_date, print_json, shaped)
 
 IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
                                                          "(comma-separated or repeated).")]
@@ -35,12 +28,11 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _setup(catalogue, qualification: str, registered, include, exclude):
-    from solver.catalogue import load_catalogue
+def _setup(catalogue, qualification: str, registered, include, exclude, reading=None, pathway=None):
     from solver.learner import Learner
 
-    cat = load_catalogue(catalogue)
-    q = cat.qualification(qualification)
+    cat = load(catalogue)
+    q = shaped(cat, qualification, reading, pathway)
     learner = Learner(registered=parse_date(registered), include=parse_codes(include), exclude=parse_codes(exclude))
     return cat, q, learner
 
@@ -70,14 +62,28 @@ def _count_line(result) -> str:
 def count_command(qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
                   registered: RegisteredOption = None, include: IncludeOption = None, exclude: ExcludeOption = None,
                   min_glh: MinGlh = None, max_glh: MaxGlh = None, min_credits: MinCredits = None,
-                  max_credits: MaxCredits = None, catalogue: CatalogueOption = None,
-                  as_json: JsonOption = False) -> None:
-    """Count the valid pathways exactly (and the minimal ones), with their spread by credits and GLH."""
+                  max_credits: MaxCredits = None, reading: ReadingOption = None, pathway: PathwayOption = None,
+                  catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
+    """Count the valid pathways exactly (and the minimal ones), with their spread by credits and GLH; for a
+    qualification with named pathways, each pathway's count and the distinct unit sets over all of them."""
     from solver.counting import count_formulation
     from solver.enumeration import Filters
     from solver.formulation import formulate
 
-    cat, q, learner = _setup(catalogue, qualification, registered, include, exclude)
+    cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
+    if q.pathways:
+        from solver.specialisations import count_by_pathway
+
+        per = count_by_pathway(cat, q, learner)
+        if as_json:
+            print_json(per.to_dict())
+            return
+        for p in q.pathways:
+            console().print(f"Pathway {_escape(p.id)} ({_escape(p.title)}): {_count_line(per.by_pathway[p.id])}",
+                            soft_wrap=True)
+        distinct = f"{per.distinct:,}" if per.distinct is not None else "not computed exactly"
+        console().print(f"Distinct valid unit sets over all pathways: [bold]{distinct}[/bold].")
+        return
     f = formulate(cat, q, learner)
     result = count_formulation(f, Filters(min_glh, max_glh, min_credits, max_credits).for_formulation(f))
     if as_json:
@@ -136,6 +142,7 @@ def enumerate_command(
         limit: Annotated[int | None, typer.Option("--limit", min=0, help="Stop after N pathways.")] = None,
         csv_file: Annotated[Path | None, typer.Option("--csv", help="Write the pathways to this CSV file "
                                                       "(complete rows only, even when interrupted).")] = None,
+        reading: ReadingOption = None, pathway: PathwayOption = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """List valid pathways, streamed as found: one row per pathway (units, credits per group, GLH)."""
     from solver.counting import Unsupported
@@ -146,7 +153,10 @@ def enumerate_command(
         raise typer.BadParameter(f"expected one of {', '.join(ORDERS)}, got {order!r}", param_hint="--order")
     if csv_file is not None and as_json:
         raise typer.BadParameter("choose one of --csv and --json", param_hint="--csv")
-    cat, q, learner = _setup(catalogue, qualification, registered, include, exclude)
+    cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
+    if q.pathways:
+        raise typer.BadParameter(f"{q.accreditation} has named pathways: list one with --pathway "
+                                 f"({', '.join(p.id for p in q.pathways)})", param_hint="--pathway")
     f = formulate(cat, q, learner)
     filters = Filters(min_glh, max_glh, min_credits, max_credits, minimal)
     group_ids = [g.id for g in q.groups]
@@ -258,9 +268,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
     """Audit the rules: achievable credits and GLH per registration regime against the published figures,
     dead and forced units, unit shares and suspected equivalences, each finding in a sentence."""
     from solver.auditing import audit
-    from solver.catalogue import load_catalogue
-
-    cat = load_catalogue(catalogue)
+    cat = load(catalogue)
     report = audit(cat, qualification)
     if as_json:
         print_json(report.to_dict())
@@ -331,10 +339,9 @@ def whatif_command(scenario: Annotated[Path, typer.Argument(help="A what-if scen
                    catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Apply a what-if file's rule edits and compare before and after: counts, lowest GLH, dead and forced
     units, and which learners' recommendations change. Exits 1 if the file's `expected:` block fails."""
-    from solver.catalogue import load_catalogue
     from solver.whatif import run_whatif
 
-    result = run_whatif(scenario, load_catalogue(catalogue) if catalogue else None)
+    result = run_whatif(scenario, load(catalogue) if catalogue else None)
     problems = result.mismatches()
     if as_json:
         print_json({**result.to_dict(), "mismatches": problems})
