@@ -12,6 +12,7 @@ import numpy as np
 
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
+from solver.errors import PathwayInvalid
 from solver.formulation import Formulation, formulate
 from solver.frontier import MAX_STATES, Bound, Programme, Unsupported, unit_totals
 from solver.learner import Learner
@@ -202,7 +203,7 @@ def _listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minima
                 return False
             chosen = frozenset(v for i, v in enumerate(variables) if mask >> i & 1)
             if not holds(problem, chosen) or (minimal and not is_minimal(problem, chosen)):
-                raise RuntimeError(f"CP-SAT returned a pathway the plain-Python check rejects: {sorted(chosen)}")
+                raise PathwayInvalid(f"CP-SAT returned a pathway the plain-Python check rejects: {sorted(chosen)}")
             found.append(chosen)
         return True
 
@@ -334,7 +335,7 @@ def _relaxed_count(problem: Problem) -> tuple[int | None, int]:
 def count_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),
                    extra: Iterable[Linear] = (), time_limit: float | None = None) -> CountResult:
     """The exact number of valid pathways for a learner (default: a new learner with nothing achieved)."""
-    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    q = catalogue.qualification(qualification)
     return count_formulation(formulate(catalogue, q, learner), extra, time_limit)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from solver.catalogue import Catalogue
 from solver.counting import Constraint, Problem, Unsupported, frontier_count, is_minimal, problem_of
 from solver.documents import Qualification
+from solver.errors import PathwayInvalid
 from solver.formulation import Formulation, formulate
 from solver.frontier import normalise
 from solver.learner import Learner
@@ -124,11 +125,11 @@ class Lister:
         tables = self.tables
         for k, con in enumerate(self.problem.constraints, start=self.first_check):
             if not con.linear.admits(tables.total(k, mask)):  # the fast decode, the one bound check
-                raise RuntimeError(f"CP-SAT returned a pathway the plain-Python check rejects: "
+                raise PathwayInvalid(f"CP-SAT returned a pathway the plain-Python check rejects: "
                                    f"{list(tables.units(mask))}")
         units = tables.units(mask)
         if self.filters.minimal and not is_minimal(self.problem, frozenset(units)):
-            raise RuntimeError(f"CP-SAT returned a pathway that is not minimal: {list(units)}")
+            raise PathwayInvalid(f"CP-SAT returned a pathway that is not minimal: {list(units)}")
         groups = tuple((g, tables.total(2 + i, mask)) for i, g in enumerate(self.group_ids))
         return Pathway(units, tables.total(0, mask), tables.total(1, mask), groups)
 
@@ -473,7 +474,7 @@ def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str,
     `registered`, `include` and `exclude` adjust the learner; GLH means new GLH (total GLH when nothing is
     achieved). Every pathway is re-checked in plain Python before it is yielded.
     """
-    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    q = catalogue.qualification(qualification)
     update: dict = {}
     if registered is not None:
         update["registered"] = registered

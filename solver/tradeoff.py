@@ -76,7 +76,7 @@ class TradeOff:
 def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, learner: Learner,
              time_limit: float | None = 10.0) -> TradeOff:
     """The Pareto front of new GLH against goal coverage for `learner` (their budget and limits still hold)."""
-    q = catalogue.qualification(qualification) if isinstance(qualification, str) else qualification
+    q = catalogue.qualification(qualification)
     req = request(formulate(catalogue, q, learner), Objective.WEIGHTED_GOALS)
     f, goals = req.formulation, req.spec.goals
     score = score_terms(goals, f.variables)
