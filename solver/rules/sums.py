@@ -29,17 +29,21 @@ class Selector(BaseModel):
         if ((self.groups and code not in in_groups) or (self.codes and code not in self.codes)
                 or (self.tags and not set(self.tags) & set(unit.tags))):
             return False
-        checks: list[bool | None] = []
+        unknown = False
         if self.unit_credits:
-            checks.append(None if unit.credits is None else unit.credits in self.unit_credits)
-        level = unit.level
-        for wanted, holds in ((self.level, lambda n: level == n), (self.min_level, lambda n: level >= n),
-                              (self.max_level, lambda n: level <= n)):
-            if wanted is not None:
-                checks.append(None if level is None else holds(wanted))
-        if False in checks:
-            return False
-        return None if None in checks else True
+            if unit.credits is None:
+                unknown = True
+            elif unit.credits not in self.unit_credits:
+                return False
+        if self.level is not None or self.min_level is not None or self.max_level is not None:
+            level = unit.level
+            if level is None:
+                unknown = True
+            elif ((self.level is not None and level != self.level)
+                  or (self.min_level is not None and level < self.min_level)
+                  or (self.max_level is not None and level > self.max_level)):
+                return False
+        return None if unknown else True
 
     def select(self, ctx: Context) -> list[str]:
         """The units certainly selected."""
@@ -48,6 +52,8 @@ class Selector(BaseModel):
 
     def maybe(self, ctx: Context) -> list[str]:
         """The units that are selected or not depending on a value the specification does not publish."""
+        if not self.unit_credits and self.level is None and self.min_level is None and self.max_level is None:
+            return []  # only levels and credit values can be unpublished
         in_groups = {c for g in self.groups for c in ctx.groups.get(g, ())}
         return [code for code, unit in ctx.units.items() if self.admits(code, unit, in_groups) is None]
 
@@ -99,8 +105,9 @@ class SumRule(RuleBase):
 
     def uncertain(self, ctx: Context) -> list[str]:
         """Units whose unpublished value (or level) leaves what they add to this sum unknown."""
-        selected = [c for c in self.where.select(ctx) if weight(ctx.units[c], self.sum) is None]
-        return [c for c in ctx.units if c in set(selected) | set(self.where.maybe(ctx))]
+        unknown = {c for c in self.where.select(ctx) if weight(ctx.units[c], self.sum) is None}
+        unknown |= set(self.where.maybe(ctx))
+        return [c for c in ctx.units if c in unknown] if unknown else []
 
     def linears(self, ctx: Context) -> list[Linear]:
         # What an uncertain unit adds is unknown but never negative: it cannot help meet a minimum for sure
