@@ -13,9 +13,10 @@ from solver.documents import Qualification
 from solver.errors import LookupFailure
 from solver.formulation import formulate
 from solver.goals import parse_goal
-from solver.learner import Learner, new_glh_terms
+from solver.learner import Learner, new_glh_terms, unpublished_glh
 from solver.linear import total
-from solver.recommendation import Planner, Recommendation
+from solver.explain import explain
+from solver.recommendation import Planner, Search, compile_formulation
 from solver.status import Status
 
 ERROR = "ERROR"  # the status of a row that could not be read; its message says why
@@ -49,7 +50,7 @@ class ProfileSolver:
     def __init__(self, catalogue: Catalogue, qualification: Qualification, time_limit: float | None = 10.0):
         self.catalogue = catalogue
         self.planner = Planner(catalogue, qualification, time_limit)
-        self._solved: dict[tuple, Recommendation] = {}
+        self._solved: dict[tuple, tuple[Status, frozenset[str] | None, str]] = {}
 
     def solve(self, profile: Profile) -> Outcome:
         try:
@@ -67,24 +68,33 @@ class ProfileSolver:
         if key not in self._solved:
             if len(self._solved) >= CACHE_LIMIT:  # oldest first; a miss only costs a (deterministic) re-solve
                 del self._solved[next(iter(self._solved))]
-            self._solved[key] = self.planner.recommend_formulation(f, profile.objective)
-        answer = self._solved[key]
-        if answer.pathway is None:
-            if answer.explanation is not None:
-                message = " ".join(answer.explanation.sentences())
-            elif answer.status is Status.INFEASIBLE:
-                message = ""
-            else:
-                message = "a limit was reached before any pathway was found"
-            return Outcome(answer.status, "", None, None, None, message)
-        chosen = f.verify(answer.pathway.codes)  # the independent plain-Python check, for every learner
+            self._solved[key] = self._answer(self.planner.search(f, profile.objective))
+        status, chosen, message = self._solved[key]
+        if chosen is None:
+            return Outcome(status, "", None, None, None, message)
+        f.verify(chosen)  # the independent plain-Python check, for every learner
         units = f.context.units
         codes = [c for c in units if c in chosen]
-        notes = [] if answer.status is Status.OPTIMAL else ["a limit was reached: best found, not proven optimal"]
-        notes += [f"goal '{g.goal.text}' matches no unit: left out" for g in answer.goals if not g.matches]
-        note = "; ".join(notes)
-        return Outcome(answer.status, " ".join(codes), sum(units[c].credits or 0 for c in codes),
-                       sum(units[c].glh or 0 for c in codes), total(new_glh, chosen), note)
+        return Outcome(status, " ".join(codes), sum(units[c].credits or 0 for c in codes),
+                       sum(units[c].glh or 0 for c in codes), total(new_glh, chosen), message)
+
+    @staticmethod
+    def _answer(found: Search) -> tuple[Status, frozenset[str] | None, str]:
+        """Status, units and message of a solved request, as every learner of that request gets them."""
+        f = found.request.formulation
+        notes = [f"goal '{g}' matches no unit: left out" for g in found.request.spec.unmatched]
+        if found.pathways:
+            best = f.verify(found.pathways[0])
+            unknown = [c for c in unpublished_glh(f.context) if c in best]
+            if unknown:
+                notes.insert(0, f"new GLH is a lower bound: {', '.join(unknown)} has unpublished GLH")
+            elif found.status is not Status.OPTIMAL:
+                notes.insert(0, "a limit was reached: best found, not proven optimal")
+            return found.status, best, "; ".join(notes)
+        if found.status is Status.INFEASIBLE:
+            explanation = explain(compile_formulation(f), f.requirements)
+            return found.status, None, " ".join(explanation.sentences()) if explanation else ""
+        return found.status, None, "a limit was reached before any pathway was found"
 
     def solve_all(self, profiles: list[Profile]) -> list[Outcome]:
         return [self.solve(p) for p in profiles]

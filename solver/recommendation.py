@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 from solver.catalogue import Catalogue
 from solver.catalogue import credited_from as catalogue_credits
-from solver.compile import CompiledModel, Solution
+from solver.compile import CompiledModel
 from solver.documents import Qualification
 from solver.errors import PathwayInvalid  # noqa: F401  (re-exported: it is raised here)
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate
 from solver.goals import GoalMatches
 from solver.learner import Learner, Objective, Origin, goal_scores, new_glh_terms, objective_named, unpublished_glh
-from solver.objectives import ObjectiveSpec, objective_spec, request
+from solver.objectives import ObjectiveSpec, Request, objective_spec, request
 from solver.rules import amount
 from solver.status import Status
 
@@ -180,41 +180,51 @@ class Planner:
         return self.recommend_formulation(formulate(self.catalogue, self.qualification, learner), objective,
                                           alternatives)
 
-    def recommend_formulation(self, formulated: Formulation, objective: str = Objective.MIN_GLH,
-                              alternatives: int = 0) -> Recommendation:
-        """The best pathway of a formulated request, and up to `alternatives` next-best distinct ones."""
-        goal = objective_named(objective)
-        q = self.qualification
-        req = request(formulated, goal)  # the objective's asks added
+    def search(self, formulated: Formulation, objective: str = Objective.MIN_GLH, alternatives: int = 0
+               ) -> Search:
+        """Solve a formulated request: the best unit set and up to `alternatives` next-best distinct ones."""
+        req = request(formulated, objective_named(objective))  # the objective's asks added
         f, spec = req.formulation, req.spec
         model = req.compile() if spec.auxiliary else self.model_for(f)
         asks = [lin for r in f.requirements if r.origin is Origin.LEARNER for lin in r.linears]
-        tiers = spec.minimised
-        def answer(status: Status, best: Pathway | None = None, rest: tuple[Pathway, ...] = (),
-                   explanation: Explanation | None = None) -> Recommendation:
-            unknown = tuple(c for c in unpublished_glh(f.context) if best is not None and c in best.codes)
-            if unknown and status is Status.OPTIMAL:
-                # The lowest new GLH rests on hours nobody has published: a bound, never a proven optimum.
-                status = Status.FEASIBLE
-            return Recommendation(q.accreditation, goal, status, best, rest, explanation, q.figures.induction_hours,
-                                  q.figures.tutorial_hours, f.learner.name, spec.order(), spec.goals, unknown,
-                                  tuple(g.name for g in q.open_groups()))
-
-        found: list[Solution] = []
+        found: list[frozenset[str]] = []
+        status = Status.UNKNOWN
         while len(found) <= alternatives:
-            solution = model.solve(tiers, extra=asks, nogoods=[s.pathway for s in found if s.pathway is not None],
-                                   time_limit=self.time_limit)
+            solution = model.solve(spec.minimised, extra=asks, nogoods=found, time_limit=self.time_limit)
+            if not found:
+                status = solution.status  # the answer's: FEASIBLE (a limit hit) is never reported as OPTIMAL
             if solution.pathway is None:
                 break
-            found.append(solution)
-        if not found:
-            explanation = None
-            if solution.status is Status.INFEASIBLE:
-                explanation = explain(compile_formulation(f), f.requirements)
-            return answer(solution.status, explanation=explanation)
-        best, *rest = [describe_pathway(f, spec.strip(s.pathway), goal, spec) for s in found if s.pathway is not None]
-        # The answer's status is the first solve's: FEASIBLE (a limit hit) is never reported as OPTIMAL.
-        return answer(found[0].status, best, tuple(rest))
+            found.append(solution.pathway)
+        best = spec.strip(found[0]) if found else None
+        if best is not None and status is Status.OPTIMAL and any(c in best for c in unpublished_glh(f.context)):
+            status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
+        return Search(req, status, tuple(spec.strip(p) for p in found))
+
+    def recommend_formulation(self, formulated: Formulation, objective: str = Objective.MIN_GLH,
+                              alternatives: int = 0) -> Recommendation:
+        """The best pathway of a formulated request, described, and up to `alternatives` next-best ones."""
+        goal = objective_named(objective)
+        found = self.search(formulated, goal, alternatives)
+        f, spec, q = found.request.formulation, found.request.spec, self.qualification
+        explanation = None
+        if not found.pathways and found.status is Status.INFEASIBLE:
+            explanation = explain(compile_formulation(f), f.requirements)
+        described = [describe_pathway(f, p, goal, spec) for p in found.pathways]
+        best = described[0] if described else None
+        unknown = tuple(c for c in unpublished_glh(f.context) if best is not None and c in best.codes)
+        return Recommendation(q.accreditation, goal, found.status, best, tuple(described[1:]), explanation,
+                              q.figures.induction_hours, q.figures.tutorial_hours, f.learner.name, spec.order(),
+                              spec.goals, unknown, tuple(g.name for g in q.open_groups()))
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a solve found: the request solved, the answer's status and the unit sets, best first."""
+
+    request: Request
+    status: Status
+    pathways: tuple[frozenset[str], ...]
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),

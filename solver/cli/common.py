@@ -34,18 +34,23 @@ def load(path: Path | None):
 
 
 def shaped(catalogue, ref: str, readings: list[str] | None, pathway: str | None = None):
-    """The qualification `ref` read as `readings` and, with `pathway`, for a learner on that pathway."""
-    from solver.readings import read_as
+    """The qualification `ref` read as `readings` and, with `pathway`, for a learner on that pathway.
+
+    The modules are imported only when asked for: `pathways check` must start as fast as it can."""
+    q = catalogue.qualification(ref)
+    if readings:
+        from solver.readings import read_as
+
+        per_rule = dict(r.split("=", 1) for r in readings if "=" in r)
+        for name in (r for r in readings if "=" not in r):
+            q = read_as(q, name)
+        if per_rule:
+            q = read_as(q, {k.strip(): v.strip() for k, v in per_rule.items()})
+    if pathway is None:
+        return q
     from solver.specialisations import following
 
-    q = catalogue.qualification(ref)
-    named = [r for r in readings or [] if "=" not in r]
-    per_rule = dict(r.split("=", 1) for r in readings or [] if "=" in r)
-    for name in named:
-        q = read_as(q, name)
-    if per_rule:
-        q = read_as(q, {k.strip(): v.strip() for k, v in per_rule.items()})
-    return following(q, pathway) if pathway is not None else q
+    return following(q, pathway)
 
 
 def parse_date(text: str | None, what: str = "--registered") -> dt.date | None:
