@@ -84,7 +84,7 @@ class ProfileSolver:
         f = found.request.formulation
         notes = [f"goal '{g}' matches no unit: left out" for g in found.request.spec.unmatched]
         if found.pathways:
-            best = f.verify(found.pathways[0])
+            best = found.pathways[0]  # verified, for every learner it is given to, by _solve
             unknown = [c for c in unpublished_glh(f.context) if c in best]
             if unknown:
                 notes.insert(0, f"new GLH is a lower bound: {', '.join(unknown)} has unpublished GLH")

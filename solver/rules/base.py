@@ -58,7 +58,7 @@ class _FrozenMapping(dict):
     """A mapping value of a frozen rule (its readings): hashable, so rules stay usable as cache keys."""
 
     def __hash__(self) -> int:  # type: ignore[override]
-        return hash(json.dumps(self, sort_keys=True, default=str))
+        return hash(json.dumps(self, sort_keys=True, default=str)) if self else 0
 
 
 def _hashable(value: dict) -> dict:

@@ -99,22 +99,31 @@ class SumRule(RuleBase):
     min: Count | None = None
     max: Count | None = None
 
+    def parts(self, ctx: Context) -> tuple[Terms, list[str]]:
+        """The sum over the selected units whose values are published, and the units whose unpublished value
+        (or level) leaves what they add unknown; one selection for both."""
+        terms: list[tuple[str, int]] = []
+        unknown = set(self.where.maybe(ctx))
+        for c in self.where.select(ctx):
+            w = weight(ctx.units[c], self.sum)
+            if w is None:
+                unknown.add(c)
+            else:
+                terms.append((c, w))
+        return tuple(terms), ([c for c in ctx.units if c in unknown] if unknown else [])
+
     def terms(self, ctx: Context) -> Terms:
-        """The sum over the selected units whose values are published."""
-        return tuple((c, w) for c in self.where.select(ctx) if (w := weight(ctx.units[c], self.sum)) is not None)
+        return self.parts(ctx)[0]
 
     def uncertain(self, ctx: Context) -> list[str]:
-        """Units whose unpublished value (or level) leaves what they add to this sum unknown."""
-        unknown = {c for c in self.where.select(ctx) if weight(ctx.units[c], self.sum) is None}
-        unknown |= set(self.where.maybe(ctx))
-        return [c for c in ctx.units if c in unknown] if unknown else []
+        return self.parts(ctx)[1]
 
     def linears(self, ctx: Context) -> list[Linear]:
         # What an uncertain unit adds is unknown but never negative: it cannot help meet a minimum for sure
         # (so it counts 0 there), and any amount could break a maximum (so under one it is not claimed).
         # Every pathway the solver returns is then valid whatever the values turn out to be.
-        out = [Linear(self.terms(ctx), self.min, self.max)]
-        uncertain = self.uncertain(ctx)
+        terms, uncertain = self.parts(ctx)
+        out = [Linear(terms, self.min, self.max)]
         if uncertain and self.max is not None:
             out.append(Linear(tuple((c, 1) for c in uncertain), None, 0))
         return out
@@ -136,9 +145,10 @@ class SumRule(RuleBase):
         return total(self.terms(ctx), pathway)
 
     def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
-        got = self.total(pathway, ctx)
+        terms, uncertain = self.parts(ctx)
+        got = total(terms, pathway)
         scope = self.where.scope(ctx)
-        unknown = tuple(c for c in self.uncertain(ctx) if c in pathway)
+        unknown = tuple(c for c in uncertain if c in pathway)
         fix = None
         if self.max is not None and got > self.max:
             fix = f"remove at least {amount(got - self.max, self.sum)} {scope}"
