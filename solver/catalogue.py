@@ -110,8 +110,8 @@ def _with_rule_ids(q: Qualification) -> Qualification:
 
 
 def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units: dict[str, Unit],
-                         all_units: bool = True) -> list[Problem]:
-    """References, bounds and rules that can never hold, within one qualification.
+                         all_units: bool = True) -> tuple[list[Problem], list[Problem]]:
+    """References, bounds and rules that can never hold, within one qualification; and its warnings.
 
     `all_units` is False when another file failed to load: its units are unknown, so "not defined"
     would be said of units that are merely in the broken file.
@@ -150,14 +150,9 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
         rule_ids.add(rule.id or "")
         problems += [doc.problem(path + where, message.replace("the qualification", f"qualification {q.id!r}"))
                      for where, message in rule.problems(scope)]
-    return problems
-
-
-def _warnings(q: Qualification, qi: int, doc: LocatedDocument, units: dict[str, Unit], all_units: bool
-              ) -> list[Problem]:
-    scope = _scope(q, units, {g.id for g in q.groups}, all_units)
-    return [doc.problem(("qualifications", qi, "rules", ri) + where, message)
-            for ri, rule in enumerate(q.rules) for where, message in rule.warnings(scope)]
+    warnings = [doc.problem(at + ("rules", ri) + where, message)
+                for ri, rule in enumerate(q.rules) for where, message in rule.warnings(scope)]
+    return problems, warnings
 
 
 def _scope(q: Qualification, units: dict[str, Unit], group_ids: set[str], all_units: bool) -> Scope:
@@ -239,8 +234,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                 for ri, rule in enumerate(pathway.rules):
                     sources[("rule", q.id, rule.id or "")] = _at(doc, ("qualifications", qi, "pathways", pi,
                                                                        "rules", ri))
-            problems += _check_qualification(q, qi, doc, units, all_units=complete)
-            warnings += _warnings(q, qi, doc, units, complete)
+            found, noted = _check_qualification(q, qi, doc, units, all_units=complete)
+            problems += found
+            warnings += noted
             qualifications.append(q)
     if problems:
         raise CatalogueError(problems)

@@ -13,7 +13,7 @@ from solver.documents import Qualification
 from solver.errors import LookupFailure
 from solver.formulation import formulate
 from solver.goals import parse_goal
-from solver.learner import Learner, new_glh_terms, unpublished_glh
+from solver.learner import Learner, new_glh_terms
 from solver.linear import total
 from solver.explain import explain
 from solver.recommendation import Planner, Search, compile_formulation
@@ -85,9 +85,8 @@ class ProfileSolver:
         notes = [f"goal '{g}' matches no unit: left out" for g in found.request.spec.unmatched]
         if found.pathways:
             best = found.pathways[0]  # verified, for every learner it is given to, by _solve
-            unknown = [c for c in unpublished_glh(f.context) if c in best]
-            if unknown:
-                notes.insert(0, f"new GLH is a lower bound: {', '.join(unknown)} has unpublished GLH")
+            if found.unpublished_glh:
+                notes.insert(0, f"new GLH is a lower bound: {', '.join(found.unpublished_glh)} has unpublished GLH")
             elif found.status is not Status.OPTIMAL:
                 notes.insert(0, "a limit was reached: best found, not proven optimal")
             return found.status, best, "; ".join(notes)

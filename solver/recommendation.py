@@ -196,10 +196,11 @@ class Planner:
             if solution.pathway is None:
                 break
             found.append(solution.pathway)
-        best = spec.strip(found[0]) if found else None
-        if best is not None and status is Status.OPTIMAL and any(c in best for c in unpublished_glh(f.context)):
+        pathways = tuple(spec.strip(p) for p in found)
+        unknown = tuple(c for c in unpublished_glh(f.context) if pathways and c in pathways[0])
+        if unknown and status is Status.OPTIMAL:
             status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
-        return Search(req, status, tuple(spec.strip(p) for p in found))
+        return Search(req, status, pathways, unknown)
 
     def recommend_formulation(self, formulated: Formulation, objective: str = Objective.MIN_GLH,
                               alternatives: int = 0) -> Recommendation:
@@ -212,10 +213,9 @@ class Planner:
             explanation = explain(compile_formulation(f), f.requirements)
         described = [describe_pathway(f, p, goal, spec) for p in found.pathways]
         best = described[0] if described else None
-        unknown = tuple(c for c in unpublished_glh(f.context) if best is not None and c in best.codes)
         return Recommendation(q.accreditation, goal, found.status, best, tuple(described[1:]), explanation,
                               q.figures.induction_hours, q.figures.tutorial_hours, f.learner.name, spec.order(),
-                              spec.goals, unknown, tuple(g.name for g in q.open_groups()))
+                              spec.goals, found.unpublished_glh, tuple(g.name for g in q.open_groups()))
 
 
 @dataclass(frozen=True)
@@ -225,6 +225,7 @@ class Search:
     request: Request
     status: Status
     pathways: tuple[frozenset[str], ...]
+    unpublished_glh: tuple[str, ...] = ()  # units of the best whose GLH is unpublished (its figure: a bound)
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
