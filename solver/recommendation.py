@@ -9,7 +9,6 @@ from solver.catalogue import Catalogue
 from solver.catalogue import credited_from as catalogue_credits
 from solver.compile import CompiledModel
 from solver.documents import Qualification
-from solver.errors import PathwayInvalid  # noqa: F401  (re-exported: it is raised here)
 from solver.explain import Explanation, explain
 from solver.formulation import Formulation, formulate
 from solver.goals import GoalMatches
