@@ -53,7 +53,9 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
         return
     from rich.table import Table
 
-    table = Table(title=f"Qualifications in {plain(cat.root)}")
+    # The bundled catalogue's place on disk depends on the install; name it, as the user asked for it.
+    where = "the bundled catalogue" if catalogue is None else plain(catalogue)
+    table = Table(title=f"Qualifications in {where}")
     for col in ("id", "accreditation", "title", "level", "credits", "units"):
         table.add_column(col, justify="right" if col in ("level", "units") else "left")
     for q, r in zip(cat.qualifications, rows):
