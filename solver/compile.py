@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.learner import Requirement
-from solver.linear import Linear
+from solver.linear import Linear, is_auxiliary
 from solver.status import Status
 
 Tier = tuple[tuple[str, int], ...]
@@ -83,6 +83,12 @@ class CompiledModel:
         self.model = cp_model.CpModel()
         self.variables = tuple(variables)
         self.take = {v: self.model.new_bool_var(f"take[{v}]") for v in self.variables}
+        requirements = list(requirements)
+        fixed = list(fixed)
+        # A rule's own variables (auxiliaries) are Booleans like the units, but never part of a pathway.
+        names = {v for lin in [*fixed, *(x for r in requirements for x in r.linears)] for v, _ in lin.terms}
+        for v in sorted(n for n in names if n not in self.take and is_auxiliary(n)):
+            self.take[v] = self.model.new_bool_var(v)
         for lin in fixed:  # structure that is never switched off (e.g. links between variables)
             post(self.model, self.take, lin)
         self.enabled: dict[str, cp_model.IntVar] = {}
@@ -96,7 +102,7 @@ class CompiledModel:
                ) -> tuple[cp_model.CpModel, dict[str, cp_model.IntVar]]:
         """A copy of the model with request-specific constraints added, and its unit variables."""
         model = self.model.clone()
-        take = {v: model.get_bool_var_from_proto_index(x.index) for v, x in self.take.items()}
+        take = {v: model.get_bool_var_from_proto_index(x.index) for v, x in self.take.items()}  # auxiliaries too
         for lin in extra:
             post(model, take, lin)
         for chosen in nogoods:
@@ -140,7 +146,7 @@ class CompiledModel:
         seconds = time.perf_counter() - started
         status = STATUS.get(code, Status.UNKNOWN)
         if status.found:
-            chosen = frozenset(v for v, x in take.items() if solver.boolean_value(x))
+            chosen = frozenset(v for v in self.variables if solver.boolean_value(take[v]))
             objective = int(solver.objective_value) if tiers else None
             bound = solver.best_objective_bound if tiers else None
             return Solution(status, chosen, objective, bound, seconds)
@@ -168,7 +174,7 @@ class CompiledModel:
         """Call `on_pathway` for every valid pathway until it returns False; return the final status."""
         model, take_by_unit = self._clone(extra, ())
         self._switch(model, off=disabled)
-        take = list(take_by_unit.items())
+        take = [(v, take_by_unit[v]) for v in self.variables]
 
         class Collector(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
@@ -195,7 +201,7 @@ class CompiledModel:
         self._switch(model)
         xs = [take[v] for v in self.variables]
         if minimal is not None:
-            self._post_minimality(model, take, minimal)
+            self._post_minimality(model, take, minimal, self.variables)
         chunks = [sum((1 << i) * x for i, x in enumerate(xs[k:k + 62])) for k in range(0, len(xs), 62)]
         pending: list[int] = []
 
@@ -225,9 +231,9 @@ class CompiledModel:
 
     @staticmethod
     def _post_minimality(model: cp_model.CpModel, take: dict[str, cp_model.IntVar],
-                         minimal: Sequence[Linear]) -> None:
+                         minimal: Sequence[Linear], units: Sequence[str]) -> None:
         """Each taken unit must be critical: some sum has slack below the unit's weight in it."""
-        critical: dict[str, list[cp_model.IntVar]] = {v: [] for v in take}
+        critical: dict[str, list[cp_model.IntVar]] = {v: [] for v in units}
         for k, lin in enumerate(minimal):
             if lin.lo is None:
                 continue
@@ -237,7 +243,7 @@ class CompiledModel:
                 model.add(expr <= lin.lo + w - 1).only_enforce_if(tight)
                 model.add(expr >= lin.lo + w).only_enforce_if(tight.Not())  # fully determined: no repeats
                 for v, c in lin.terms:
-                    if c == w:
+                    if c == w and v in critical:
                         critical[v].append(tight)
-        for v, x in take.items():
-            model.add_bool_or([x.Not(), *critical[v]])
+        for v in units:
+            model.add_bool_or([take[v].Not(), *critical[v]])

@@ -16,7 +16,7 @@ from solver.errors import PathwayInvalid
 from solver.formulation import Formulation, formulate
 from solver.frontier import MAX_STATES, Bound, Programme, Unsupported, unit_totals
 from solver.learner import Learner
-from solver.linear import Linear
+from solver.linear import Linear, is_auxiliary
 
 DP = "dynamic-programming"
 ENUMERATION = "enumeration"
@@ -58,7 +58,10 @@ def problem_of(f: Formulation, extra: Iterable[Linear] = ()) -> Problem:
     # Unpublished values count 0 in the spreads (the notes say which pathways that touches).
     credits = {c: u.credits or 0 for c, u in units.items()}
     glh = {c: 0 if c in f.context.achieved else u.glh or 0 for c, u in units.items()}
-    return Problem(f.variables, tuple(cons), credits, glh)
+    # A rule's own variables (e.g. "group G unused") are fully determined by the units, so counting over
+    # them too counts unit sets; they come last and carry no credits or GLH.
+    auxiliaries = sorted({v for c in cons for v in c.weights if is_auxiliary(v)})
+    return Problem((*f.variables, *auxiliaries), tuple(cons), credits, glh)
 
 
 def _constraint(lin: Linear, minimality: bool) -> Constraint:
@@ -108,6 +111,9 @@ def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, min
     tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out;
     `peak`, the untracked programme's largest layer if known, picks how to track.
     Raises Unsupported on negative weights or when the state would grow past MAX_STATES."""
+    if minimal and any(is_auxiliary(v) for v in problem.variables):
+        # Minimality asks that every claimed unit be needed; a rule's own variables are not units.
+        raise Unsupported("minimal pathways are not counted for rules with their own variables (groups)")
     track = {v: track.get(v, 0) for v in problem.variables} if track is not None else None
     ceiling = _track_ceiling(problem, track) if track is not None else 0
     programme = Programme(problem.variables, problem.constraints, minimal)
@@ -346,7 +352,8 @@ def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
     problem = problem_of(f, extra)
     try:
         programme = Programme(problem.variables, problem.constraints)
-        return unit_totals(programme, programme.run(record=True))
+        totals = unit_totals(programme, programme.run(record=True))
+        return {v: totals[v] for v in f.variables}
     except Unsupported as why:
         listed = _listing(f, problem, extra)
         if not listed.complete:

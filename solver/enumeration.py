@@ -17,7 +17,7 @@ from solver.errors import PathwayInvalid
 from solver.formulation import Formulation, formulate
 from solver.frontier import normalise
 from solver.learner import Learner
-from solver.linear import Linear
+from solver.linear import Linear, is_auxiliary
 
 if TYPE_CHECKING:
     from solver.compile import CompiledModel
@@ -110,6 +110,8 @@ class Lister:
                 *(dict(con.weights) for con in self.problem.constraints)]
         self.tables = _Tables(self.variables, sums)
         self.first_check = 2 + len(per_group)
+        self.own_variables = {k for k, con in enumerate(self.problem.constraints, start=self.first_check)
+                              if any(is_auxiliary(v) for v in con.weights)}
         self._model: CompiledModel | None = None  # the CP-SAT model for next-value solves, built on first use
         self._total: int | Unsupported | None = None  # the count without extra constraints, once asked
 
@@ -124,10 +126,14 @@ class Lister:
         """Decode and re-check in plain Python every rule, learner constraint and filter, then describe."""
         tables = self.tables
         for k, con in enumerate(self.problem.constraints, start=self.first_check):
+            if k in self.own_variables:
+                continue
             if not con.linear.admits(tables.total(k, mask)):  # the fast decode, the one bound check
                 raise PathwayInvalid(f"CP-SAT returned a pathway the plain-Python check rejects: "
                                    f"{list(tables.units(mask))}")
         units = tables.units(mask)
+        if self.own_variables:  # a rule with its own variables (not in the mask): its plain-Python verdict
+            self.f.verify(frozenset(units))
         if self.filters.minimal and not is_minimal(self.problem, frozenset(units)):
             raise PathwayInvalid(f"CP-SAT returned a pathway that is not minimal: {list(units)}")
         groups = tuple((g, tables.total(2 + i, mask)) for i, g in enumerate(self.group_ids))
@@ -136,6 +142,8 @@ class Lister:
     def minimality(self) -> list[Linear] | None:
         if not self.filters.minimal:
             return None
+        if self.own_variables:
+            raise Unsupported("minimal pathways are not listed for rules with their own variables (groups)")
         return [lin for req in self.f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
 
     def stream(self, extra: Iterable[Linear] = (), time_limit: float | None = None,

@@ -6,6 +6,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 Terms = tuple[tuple[str, int], ...]
+AUXILIARY = "aux:"  # unit codes cannot hold a colon, so this marks a rule's own variable, never a unit
+
+
+def auxiliary(name: str) -> str:
+    """The variable a rule declares for itself (e.g. "group G is left unused"), beside the unit variables."""
+    return AUXILIARY + name
+
+
+def is_auxiliary(var: str) -> bool:
+    return AUXILIARY in var  # also when renamed with a prefix (progression plans prefix the qualification)
 
 
 def total(terms: Terms, chosen: Collection[str]) -> int:

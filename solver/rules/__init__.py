@@ -14,16 +14,17 @@ from solver.rules.base import (Bound, Code, Context, Count, Date, LevelNumber, M
                                UnitFacts, Verdict, amount, listing, parse_date, units_word)
 from solver.rules.dated import ReplacementRule
 from solver.rules.equivalence import EquivalenceRule
+from solver.rules.spread import GroupSpreadRule
 from solver.rules.structure import BarredRule, MandatoryRule
 from solver.rules.sums import Selector, SumRule, weight
 
 Rule = Annotated[
-    SumRule | MandatoryRule | BarredRule | ReplacementRule | EquivalenceRule,
+    SumRule | MandatoryRule | BarredRule | ReplacementRule | EquivalenceRule | GroupSpreadRule,
     Field(discriminator="kind"),
 ]
-RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence")
+RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence", "groups")
 
-__all__ = ["RULE_KINDS", "BarredRule", "Bound", "Code", "Context", "Count", "Date", "EquivalenceRule", "LevelNumber",
-           "Linear", "MandatoryRule", "Metric", "ReplacementRule", "Rule", "RuleBase", "Scope", "Selector", "Side",
-           "SumRule", "Tag", "UnitFacts", "Verdict", "amount", "listing", "parse_date", "units_word",
-           "weight"]
+__all__ = ["RULE_KINDS", "BarredRule", "Bound", "Code", "Context", "Count", "Date", "EquivalenceRule",
+           "GroupSpreadRule", "LevelNumber", "Linear", "MandatoryRule", "Metric", "ReplacementRule", "Rule",
+           "RuleBase", "Scope", "Selector", "Side", "SumRule", "Tag", "UnitFacts", "Verdict", "amount", "listing",
+           "parse_date", "units_word", "weight"]
