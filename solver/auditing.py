@@ -358,7 +358,14 @@ def _unit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAu
                                f"{'its' if len(unknown) == 1 else 'their'} unpublished values turn out to be "
                                f"(a rule's maximum depends on them), for learners {r.regime.label}.",
                                {"units": unknown}))
-        dead = [u for u in r.dead if u not in unknown]
+        imports = {c for codes in ctx.imported.values() for c in codes}
+        never = [u for u in r.dead if u in imports and u not in unknown]
+        if never:
+            out.append(Finding(q.id, r.regime.label, "unusable-imports",
+                               f"{', '.join(never)} {'is' if len(never) == 1 else 'are'} offered by an import slot "
+                               f"of {q.accreditation} but in no valid pathway for learners {r.regime.label}.",
+                               {"units": never}))
+        dead = [u for u in r.dead if u not in unknown and u not in imports]
         if dead:
             out.append(Finding(q.id, r.regime.label, "dead-units",
                                f"{_units(len(dead))} of {q.accreditation} {'is' if len(dead) == 1 else 'are'} "
@@ -382,7 +389,8 @@ def _normal_title(title: str) -> str:
 
 
 def _data_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
-    """What the specification leaves open: unpublished values and groups that list only some units."""
+    """What the specification leaves open or contradicts: unpublished values, groups that list only some units,
+    and group totals its units' values disagree with."""
     out = []
     gaps = {c: catalogue.units[c].unpublished for c in q.unit_codes() if catalogue.units[c].unpublished}
     if gaps:
@@ -391,6 +399,11 @@ def _data_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
                            f"{_units(len(gaps))} of {q.accreditation} {'has' if len(gaps) == 1 else 'have'} values "
                            f"the specification does not publish: {listed}; figures that rest on them are bounds.",
                            {"units": {c: list(v) for c, v in gaps.items()}}))
+    for g in q.groups:
+        mismatch = g.total_mismatch(catalogue.units)
+        if mismatch:
+            out.append(Finding(q.id, "all", "group-total-mismatch", f"{mismatch} ({q.accreditation}).",
+                               {"group": g.id, "published": g.credits}))
     for g in q.open_groups():
         out.append(Finding(q.id, "all", "open-group",
                            f"{g.name} of {q.accreditation} lists only some of its units ({len(g.units)} listed): "

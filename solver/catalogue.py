@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -71,7 +72,7 @@ class Catalogue:
         for q in self.qualifications:
             if wanted == q.id.lower() or wanted in (n.lower() for n in q.numbers()):
                 return q
-        known = ", ".join(f"{q.id} ({q.accreditation})" for q in self.qualifications)
+        known = ", ".join(f"{q.id} ({q.number or 'no number'})" for q in self.qualifications)
         raise LookupFailure(f"no qualification {ref!r} in {self.root}; known: {known}")
 
     def units_of(self, q: Qualification) -> dict[str, Unit]:
@@ -81,16 +82,39 @@ class Catalogue:
         """Achieved units plus the units of `q` that declared equivalences credit from them."""
         return frozenset(achieved | set(credited_from(q, achieved)))
 
+    def imports(self, q: Qualification) -> dict[str, tuple[str, ...]]:
+        """Each import slot of `q` (rule id) and the units of other qualifications it may take."""
+        return imported(q, self.qualifications, self.units)
+
     def context(self, q: Qualification, registered: dt.date | None = None,
                 achieved: frozenset[str] = frozenset(), exempt: frozenset[str] = frozenset()) -> Context:
+        slots = self.imports(q)
+        units = self.units_of(q)
+        units.update({c: self.units[c] for codes in slots.values() for c in codes})
         return Context(
-            units=self.units_of(q),
+            units=units,
             groups={g.id: g.units for g in q.groups},
             group_names={g.id: g.name for g in q.groups},
             registered=registered,
             achieved=self.credited(q, frozenset(achieved)),
             exempt=frozenset(exempt),
+            imported=slots,
         )
+
+
+def imported(q: Qualification, qualifications: Iterable[Qualification], units: Mapping[str, Unit]
+             ) -> dict[str, tuple[str, ...]]:
+    """The import slots of `q` (rule id -> candidate units): units of the other qualifications, not of `q`."""
+    rules = [*q.rules, *(r for p in q.pathways for r in p.rules)]
+    slots: dict[str, tuple[str, ...]] = {}
+    own = set(q.unit_codes())
+    elsewhere = {o.id: {c: units[c] for c in o.unit_codes() if c in units and c not in own}
+                 for o in qualifications if o.id != q.id}
+    for rule in rules:
+        found = tuple(rule.imports(elsewhere))
+        if found:
+            slots[rule.id or ""] = found
+    return slots
 
 
 def credited_from(q: Qualification, achieved: frozenset[str]) -> dict[str, str]:
@@ -110,7 +134,8 @@ def _with_rule_ids(q: Qualification) -> Qualification:
 
 
 def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units: dict[str, Unit],
-                         all_units: bool = True) -> tuple[list[Problem], list[Problem]]:
+                         all_units: bool = True, others: tuple[Qualification, ...] = ()
+                         ) -> tuple[list[Problem], list[Problem]]:
     """References, bounds and rules that can never hold, within one qualification; and its warnings.
 
     `all_units` is False when another file failed to load: its units are unknown, so "not defined"
@@ -118,6 +143,7 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
     """
     at = ("qualifications", qi)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     group_ids: set[str] = set()
     for gi, group in enumerate(q.groups):
         if group.id in group_ids:
@@ -131,12 +157,15 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
             if code in seen:
                 problems.append(doc.problem(at + ("groups", gi, "units", ui), f"unit {code!r} is listed twice"))
             seen.add(code)
+        mismatch = group.total_mismatch(units)
+        if mismatch:
+            warnings.append(doc.problem(at + ("groups", gi, "credits"), mismatch))
     figures = q.figures.credits
     if figures and figures.max is not None and figures.min > figures.max:
         problems.append(doc.problem(at + ("figures", "credits"),
                                     f"expected min <= max, got min {figures.min} > max {figures.max}"))
     rule_ids: set[str] = set()
-    scope = _scope(q, units, group_ids, all_units)
+    scope = _scope(q, units, group_ids, all_units, others)
     placed: list[tuple[PathKey, RuleBase]] = [(at + ("rules", ri), rule) for ri, rule in enumerate(q.rules)]
     pathway_ids: set[str] = set()
     for pi, pathway in enumerate(q.pathways):
@@ -150,20 +179,24 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
         rule_ids.add(rule.id or "")
         problems += [doc.problem(path + where, message.replace("the qualification", f"qualification {q.id!r}"))
                      for where, message in rule.problems(scope)]
-    warnings = [doc.problem(at + ("rules", ri) + where, message)
-                for ri, rule in enumerate(q.rules) for where, message in rule.warnings(scope)]
+    warnings += [doc.problem(at + ("rules", ri) + where, message)
+                 for ri, rule in enumerate(q.rules) for where, message in rule.warnings(scope)]
     return problems, warnings
 
 
-def _scope(q: Qualification, units: dict[str, Unit], group_ids: set[str], all_units: bool) -> Scope:
+def _scope(q: Qualification, units: dict[str, Unit], group_ids: set[str], all_units: bool,
+           others: tuple[Qualification, ...] = ()) -> Scope:
     """What the rules of `q` are validated against; bounds are judged only when every unit of `q` is known."""
     own = q.unit_codes()
     known = all_units and all(c in units for c in own)
-    ctx = Context(units={c: units[c] for c in own if c in units}, groups={g.id: g.units for g in q.groups},
-                  group_names={g.id: g.name for g in q.groups})
+    slots = imported(q, others, units)
+    claimable = {c: units[c] for c in own if c in units} | {c: units[c] for codes in slots.values() for c in codes}
+    ctx = Context(units=claimable, groups={g.id: g.units for g in q.groups},
+                  group_names={g.id: g.name for g in q.groups}, imported=slots)
     forced = frozenset(c for r in q.rules for c in r.forced(ctx))
     return Scope(frozenset(own), frozenset(group_ids), frozenset(units) if all_units else None,
-                 ctx if known else None, forced, frozenset(g.id for g in q.open_groups()))
+                 ctx if known else None, forced, frozenset(g.id for g in q.open_groups()),
+                 frozenset(o.id for o in others if o.id != q.id))
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
@@ -206,15 +239,15 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                                             f"({unit.available_from.isoformat()}), got "
                                             f"{unit.available_until.isoformat()}"))
             units[unit.code], sources[where] = unit, _at(doc, ("units", i, "code"))
-    qualifications: list[Qualification] = []
+    placed: list[tuple[LocatedDocument, int, Qualification]] = []
     warnings: list[Problem] = []
     names: dict[str, str] = {}
     for part in parsed:
         doc = part.doc
         for qi, q in part.qualifications:
             # Every name of a qualification finds it alone; an id equal to its own number names it once.
-            keys: list[tuple[PathKey, str, str]] = [(("id",), "id", q.id), (("accreditation",), "accreditation",
-                                                                              q.accreditation)]
+            keys: list[tuple[PathKey, str, str]] = [(("id",), "id", q.id)]
+            keys += [(("accreditation",), "accreditation", q.number)] if q.number else []
             keys += [(("offered_as", i, "accreditation"), "accreditation", o.accreditation)
                      for i, o in enumerate(q.offered_as)]
             own: set[str] = set()
@@ -234,10 +267,13 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                 for ri, rule in enumerate(pathway.rules):
                     sources[("rule", q.id, rule.id or "")] = _at(doc, ("qualifications", qi, "pathways", pi,
                                                                        "rules", ri))
-            found, noted = _check_qualification(q, qi, doc, units, all_units=complete)
-            problems += found
-            warnings += noted
-            qualifications.append(q)
+            placed.append((doc, qi, q))
+    # Checked once every qualification is known: an import slot draws on the others.
+    qualifications = [q for _, _, q in placed]
+    for doc, qi, q in placed:
+        found, noted = _check_qualification(q, qi, doc, units, complete, tuple(qualifications))
+        problems += found
+        warnings += noted
     if problems:
         raise CatalogueError(problems)
     return Catalogue(units=FrozenDict(units), qualifications=tuple(qualifications), root=str(root),

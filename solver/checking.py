@@ -72,7 +72,8 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
     foreign = [c for c in chosen if c not in own]
     verdicts = [Verdict(f"unit:{c}", False, "a unit of this qualification", "not part of it",
                         f"{c} is not a unit of {q.accreditation}"
-                        + ("" if c in catalogue.units else " (nor of any qualification in the catalogue)"),
+                        + (" (nor of any qualification in the catalogue)" if c not in catalogue.units
+                           else " and no import slot of it takes it" if f.context.imported else ""),
                         f"remove {c}") for c in foreign]
     pathway = frozenset(c for c in chosen if c in own)
     verdicts += [v for v in f.evaluate(pathway) if v.id != "availability" or not v.holds]

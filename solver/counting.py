@@ -275,7 +275,9 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
 def _unpublished_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
     """How many counted pathways claim a unit of unpublished credits or GLH: their spreads are lower bounds."""
     out = []
-    open_values = [c for c, u in f.context.units.items() if u.credits is None or u.level is None]
+    # Only a value some rule depends on leaves the count open ("exact when no rule depends on the unknown").
+    depends = {c for r in f.rules for c in r.uncertain(f.context)}
+    open_values = [c for c in f.context.units if c in depends]
     if open_values:
         out.append(f"counted: the pathways valid whatever the unpublished credits or levels of "
                    f"{', '.join(open_values)} turn out to be (more may be valid once they are published)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,6 +53,21 @@ class Group(Frozen):
     name: Text
     units: tuple[Code, ...]  # may be empty: a specification published as rules only
     complete: bool = True  # False: the specification lists only some of the group's units
+    credits: Count | None = None  # the group's total as published ("Group A: 28 credits"), held against its units
+
+    def total_mismatch(self, units: Mapping[str, Unit]) -> str | None:
+        """Why the published total disagrees with the units' credit values, or None when it agrees (or
+        cannot be judged: values unpublished or units unlisted, and what is known stays within it)."""
+        if self.credits is None:
+            return None
+        values = [units[c].credits for c in self.units if c in units]
+        known = sum(v for v in values if v is not None)
+        certain = self.complete and None not in values and len(values) == len(self.units)
+        if known > self.credits or (certain and known != self.credits):
+            already = "" if certain else "already "
+            return (f"{self.name} publishes a total of {self.credits} credits but its units' credit values "
+                    f"{already}add up to {known}")
+        return None
 
 
 class CreditRange(Frozen):
@@ -98,19 +114,25 @@ class Qualification(Frozen):
     """
 
     id: Text
-    accreditation: Text
+    # Written as published: `null` where the specification gives no accreditation number or awarding body.
+    number: Text | None = Field(alias="accreditation")
     title: Text
     level: Level
-    awarding_body: Text
+    awarding_body: Text | None
     groups: tuple[Group, ...]
     rules: tuple[Rule, ...] = ()
     pathways: tuple[Specialisation, ...] = ()
     figures: Figures = Figures()
     offered_as: tuple[Offering, ...] = ()  # the same structure under other numbers, each findable
 
+    @property
+    def accreditation(self) -> str:
+        """How answers name the qualification: its accreditation number, or its id where none is published."""
+        return self.number or self.id
+
     def numbers(self) -> list[str]:
         """Every accreditation number of the qualification, its own first."""
-        return [self.accreditation, *(o.accreditation for o in self.offered_as)]
+        return [*([self.number] if self.number else []), *(o.accreditation for o in self.offered_as)]
 
     def open_groups(self) -> list[Group]:
         """Groups of which only some units are listed: every answer is then over the listed units only."""

@@ -69,8 +69,23 @@ def availability(ctx: Context) -> Requirement | None:
                        tuple(Linear(((c, 1),), None, 0) for c in unavailable))
 
 
+def open_imports(f: Formulation) -> Formulation:
+    """The request with its import slots left open, as `recommend` leaves them unless asked to fill them:
+    a unit of another qualification is claimed only when the learner achieved it or asked for it."""
+    ctx, learner = f.context, f.learner
+    closed = [c for codes in ctx.imported.values() for c in codes
+              if c not in ctx.achieved and c not in learner.include]
+    if learner.fill_imports or not closed:
+        return f
+    ask = Requirement("imports-open", Ask.IMPORTS,
+                      "Import slots are left open: units of other qualifications are claimed only when already "
+                      "achieved or asked for (fill them with --fill-imports)",
+                      tuple(Linear(((c, 1),), None, 0) for c in dict.fromkeys(closed)))
+    return Formulation(f.qualification, ctx, learner, (*f.requirements, ask))
+
+
 def check_learner(catalogue: Catalogue, q: Qualification, learner: Learner) -> None:
-    own = set(q.unit_codes())
+    own = set(q.unit_codes()) | {c for codes in catalogue.imports(q).values() for c in codes}
     for code in learner.achieved:
         if code not in catalogue.units:
             raise LookupFailure(f"achieved unit '{code}' is not in the catalogue")

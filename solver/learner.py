@@ -64,6 +64,7 @@ class Learner(BaseModel):
     max_units: Annotated[int, Field(strict=True, ge=0)] | None = None
     max_new_units: Annotated[int, Field(strict=True, ge=0)] | None = None
     known_only: bool = False  # claim only units whose level, credits and GLH are all published
+    fill_imports: bool = False  # recommend may choose units of other qualifications for import slots
 
     @field_validator("goals", mode="before")
     @classmethod
@@ -82,6 +83,7 @@ class Ask(StrEnum):
     UNIT_LIMIT = "unit-limit"  # at most so many (new) units
     GOAL = "goal"  # a goal to cover
     KNOWN_ONLY = "known-only"  # only units whose values are all published
+    IMPORTS = "imports"  # import slots left open: units of other qualifications only if achieved or asked for
     EXCLUDE = "exclude"
     BUDGET = "budget"  # at most so many new GLH
 

@@ -10,7 +10,7 @@ from solver.catalogue import credited_from as catalogue_credits
 from solver.compile import CompiledModel
 from solver.documents import Qualification
 from solver.explain import Explanation, explain
-from solver.formulation import Formulation, formulate
+from solver.formulation import Formulation, formulate, open_imports
 from solver.goals import GoalMatches
 from solver.learner import Learner, Objective, Origin, goal_scores, new_glh_terms, objective_named, unpublished_glh
 from solver.objectives import ObjectiveSpec, Request, objective_spec, request
@@ -76,6 +76,7 @@ class Recommendation:
     goals: tuple[GoalMatches, ...] = ()
     unpublished_glh: tuple[str, ...] = ()  # claimed units of unpublished GLH: new_glh is then a lower bound
     open_groups: tuple[str, ...] = ()  # groups listing only some units: the answer is over the listed ones
+    open_imports: tuple[str, ...] = ()  # import slots left open, each in words with its candidates
 
     @property
     def new_glh(self) -> int | None:
@@ -98,6 +99,8 @@ class Recommendation:
             out.update(self.explanation.to_dict())
         if self.open_groups:
             out["over_listed_units_only"] = list(self.open_groups)
+        if self.open_imports:
+            out["open_imports"] = list(self.open_imports)
         if self.unpublished_glh:
             out["unpublished_glh"] = list(self.unpublished_glh)
             out["new_glh_is_lower_bound"] = True
@@ -148,10 +151,16 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str,
     why = _reasons(f, objective)
     new_glh = dict(new_glh_terms(ctx))
     units = tuple(
-        PlannedUnit(code, ctx.units[code].title, (f.qualification.group_of(code) or f.qualification.groups[0]).name,
-                    ctx.units[code].credits, ctx.units[code].glh, new_glh[code], why(code))
+        PlannedUnit(code, ctx.units[code].title, group_name(f.qualification, code), ctx.units[code].credits,
+                    ctx.units[code].glh, new_glh[code], why(code))
         for code in ctx.units if code in chosen)
     return Pathway(units, (spec or objective_spec(f, objective)).values(chosen))
+
+
+def group_name(q: Qualification, code: str) -> str:
+    """The name of the unit's group, or "imported" for a unit an import slot takes from elsewhere."""
+    group = q.group_of(code)
+    return group.name if group else "imported"
 
 
 def compile_formulation(f: Formulation) -> CompiledModel:
@@ -182,7 +191,7 @@ class Planner:
     def search(self, formulated: Formulation, objective: str = Objective.MIN_GLH, alternatives: int = 0
                ) -> Search:
         """Solve a formulated request: the best unit set and up to `alternatives` next-best distinct ones."""
-        req = request(formulated, objective_named(objective))  # the objective's asks added
+        req = request(open_imports(formulated), objective_named(objective))  # the objective's asks added
         f, spec = req.formulation, req.spec
         model = req.compile() if spec.auxiliary else self.model_for(f)
         asks = [lin for r in f.requirements if r.origin is Origin.LEARNER for lin in r.linears]
@@ -214,7 +223,22 @@ class Planner:
         best = described[0] if described else None
         return Recommendation(q.accreditation, goal, found.status, best, tuple(described[1:]), explanation,
                               q.figures.induction_hours, q.figures.tutorial_hours, f.learner.name, spec.order(),
-                              spec.goals, found.unpublished_glh, tuple(g.name for g in q.open_groups()))
+                              spec.goals, found.unpublished_glh, tuple(g.name for g in q.open_groups()),
+                              open_slots(f, best))
+
+
+def open_slots(f: Formulation, best: Pathway | None) -> tuple[str, ...]:
+    """The import slots a recommendation left open (nothing claimed from them), each with its candidates."""
+    if f.learner.fill_imports:
+        return ()
+    claimed = best.codes if best else frozenset()
+    rules = {r.id: r for r in f.rules}
+    out = []
+    for rule_id, codes in f.context.imported.items():
+        if rule_id in rules and not claimed & set(codes):
+            out.append(f"{rules[rule_id].describe(f.context)}: left open; {len(codes)} candidate unit"
+                       f"{'' if len(codes) == 1 else 's'} in the catalogue")
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ def units_frame(catalogue: Catalogue) -> pd.DataFrame:
         for g in q.groups:
             for code in g.units:
                 u = catalogue.units[code]
-                rows.append({"qualification": q.id, "accreditation": q.accreditation, "group": g.id,
+                rows.append({"qualification": q.id, "accreditation": q.number, "group": g.id,
                              "group_name": g.name, "code": code, "title": u.title, "level": u.level,
                              "credits": u.credits, "glh": u.glh, "tags": ", ".join(u.tags)})
     return pd.DataFrame(rows, columns=["qualification", "accreditation", "group", "group_name", "code", "title",
@@ -26,7 +26,7 @@ def qualifications_frame(catalogue: Catalogue) -> pd.DataFrame:
     rows = []
     for q in catalogue.qualifications:
         f = q.figures
-        rows.append({"id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
+        rows.append({"id": q.id, "accreditation": q.number, "title": q.title, "level": q.level,
                      "awarding_body": q.awarding_body, "offered_as": " ".join(o.accreditation for o in q.offered_as),
                      "units": len(q.unit_codes()), "groups": len(q.groups),
                      "rules": len(q.rules), "min_credits": f.credits.min if f.credits else None,
@@ -40,18 +40,22 @@ def qualifications_frame(catalogue: Catalogue) -> pd.DataFrame:
 def qualification_summary(catalogue: Catalogue, q) -> dict:
     """JSON-ready description of one qualification: figures, groups with units, rules in English."""
     ctx = catalogue.context(q)
-    return {
-        "id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
+    summary = {
+        "id": q.id, "accreditation": q.number, "title": q.title, "level": q.level,
         "awarding_body": q.awarding_body,
         "offered_as": [o.model_dump(exclude_none=True) for o in q.offered_as],
         "figures": q.figures.model_dump(mode="json", exclude_none=True),
         "groups": [{"id": g.id, "name": g.name, "complete": g.complete,
-                    "units": [_unit(catalogue.units[c]) for c in g.units]}
+                    "units": [_unit(catalogue.units[c]) for c in g.units],
+                    **({"credits": g.credits} if g.credits is not None else {})}
                    for g in q.groups],
         "rules": [_rule(catalogue, q, r, ctx) for r in q.rules],
         "pathways": [{"id": p.id, "title": p.title, "note": p.note,
                       "rules": [_rule(catalogue, q, r, ctx) for r in p.rules]} for p in q.pathways],
     }
+    if ctx.imported:  # only where there are slots, so every other summary keeps its bytes
+        summary["imports"] = [{"rule": rule_id, "candidates": list(codes)} for rule_id, codes in ctx.imported.items()]
+    return summary
 
 
 def _rule(catalogue: Catalogue, q, rule, ctx) -> dict:

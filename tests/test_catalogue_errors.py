@@ -153,7 +153,7 @@ in 1..12)"""),
               - {kind: total, min: 3}
         """, """\
         cat.yaml:9:9: qualifications[0].rules[0]: expected 'kind' to be one of 'sum', 'mandatory', 'barred', \
-'replacement', 'equivalence', 'groups', got text 'total'"""),
+'replacement', 'equivalence', 'groups', 'import', got text 'total'"""),
     "a sum rule's own 'sum' key does not hide the field in error": ("""\
         qualifications:
           - id: q1

@@ -52,6 +52,44 @@ def test_adult_care_pathways_and_numbers(examples):
                                                     "SHC 34"]
 
 
+def test_education_award_unpublished_glh_and_open_group(examples):
+    """Mandatory: ET-301 + ET-302, 9 credits, 36 GLH; 3 more optional credits from ET-303 (GLH unpublished),
+    ET-304 (15) or ET-305 (18): the lowest new GLH is at least 36 (ET-303), never OPTIMAL; known values only,
+    ET-304: 51. Valid sets: the mandatory pair with any non-empty subset of the three options, 7, of which
+    the 4 with ET-303 have unknown GLH. The published 48 GLH is not held against a bound."""
+    q = examples.qualification("aet-l3")
+    bound = recommend(examples, q)
+    assert (bound.status, bound.new_glh, bound.unpublished_glh) == ("FEASIBLE", 36, ("ET-303",))
+    known = recommend(examples, q, Learner(known_only=True))
+    assert (known.status, known.new_glh, known.open_groups) == ("OPTIMAL", 51, ("Optional units",))
+    counted = count_pathways(examples, q)
+    assert counted.count == 7 and "4 of these pathways claim units of unpublished GLH (ET-303)" in counted.notes[0]
+    from solver.auditing import audit
+
+    kinds = {f.kind for f in audit(examples, q).findings}
+    assert {"unpublished-values", "open-group", "glh-bound"} <= kinds and "glh-mismatch" not in kinds
+
+
+def test_certificate_counted_in_units_with_groups_rule_and_import_slot(examples):
+    """6 units: the 3 core and 3 electives, at least 2 of them from the elective groups (A: 2 units, D: 2,
+    H: 1) and those from at least two groups; at most 1 imported from the adult care diploma at level 3 (9
+    candidates: all but HSC 024). No import: any 3 of the 5 (no group has 3): 10. One import: a pair from two
+    groups (10 pairs less the 2 within A or D: 8) times 9: 72. In all 82. Core 150 GLH; cheapest electives
+    HOM-1 15 + AGE-1 20 + AGE-2 25: 210 with the slot left open; filled, SHC 34 (5 GLH) replaces AGE-2: 190;
+    with DEM 301 achieved (credit transfer, 0 new GLH): 185."""
+    q = examples.qualification("isc-iii")
+    assert q.awarding_body is None and examples.imports(q)["imported"][0] == "SHC 31"
+    assert len(examples.imports(q)["imported"]) == 9
+    counted = count_pathways(examples, q)
+    assert counted.count == 82 and not any("whatever the unpublished" in n for n in counted.notes)
+    open_slot = recommend(examples, q)
+    assert (open_slot.new_glh, len(open_slot.open_imports)) == (210, 1)
+    filled = recommend(examples, q, Learner(fill_imports=True))
+    assert filled.new_glh == 190 and "SHC 34" in filled.codes
+    transfer = recommend(examples, q, Learner(achieved=("DEM 301",)))
+    assert transfer.new_glh == 185 and "DEM 301" in transfer.codes and not transfer.open_imports
+
+
 def pathways(*args: str):
     from typer.testing import CliRunner
 

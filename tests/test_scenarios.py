@@ -41,5 +41,5 @@ def test_bad_scenario_is_located(tmp_path):
         f"{path}:4:15: learner.registered: expected a date (YYYY-MM-DD), got text 'soon'",
         f"{path}:5:3: learner.hobbies: unknown key 'hobbies'; expected one of: name, registered, achieved, "
         "exempt, include, exclude, max_glh, goals, offer, prefer, preferred_level, max_units, max_new_units, "
-        "known_only",
+        "known_only, fill_imports",
     ]

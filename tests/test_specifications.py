@@ -320,3 +320,37 @@ def test_a_what_if_moves_a_version_date(tmp_path):
     assert [r.id for r in after.rules if r.applies(edited.context(after, autumn.registered))] == []
     with pytest.raises(ScenarioError, match="has no date to move"):
         apply_edits(catalogue, q, (edits[0].model_copy(update={"rule": "total-2012"}),))
+
+
+def test_unknown_number_and_body_and_a_published_group_total(tmp_path):
+    """The mandatory group publishes 6 credits (M1 + M2 = 3 + 3: agrees); the optional group publishes 7 but its
+    units add up to 2 + 2 + 4 = 8, a warning at load and an audit finding, never a refusal."""
+    from solver.auditing import audit
+
+    text = (EXEMPTION.replace("accreditation: 604/0000/4", "accreditation: null")
+            .replace("awarding_body: Example", "awarding_body: null")
+            .replace("units: [M1, M2]}", "units: [M1, M2], credits: 6}")
+            .replace("units: [O1, O2, O3]}", "units: [O1, O2, O3], credits: 7}"))
+    catalogue = load(tmp_path, text)
+    assert [w.message for w in catalogue.warnings] == [
+        "Optional publishes a total of 7 credits but its units' credit values add up to 8"]
+    assert catalogue.warnings[0].path == "qualifications[0].groups[1].credits"
+    q = catalogue.qualification("cert")
+    assert q.number is None and q.awarding_body is None and q.numbers() == ["604/9999/9"]
+    assert catalogue.qualification("604/9999/9") is q
+    summary = qualification_summary(catalogue, q)
+    assert (summary["accreditation"], summary["awarding_body"]) == (None, None)
+    assert [g.get("credits") for g in summary["groups"]] == [6, 7]
+    findings = [f for f in audit(catalogue, q).findings if f.kind == "group-total-mismatch"]
+    assert [f.numbers for f in findings] == [{"group": "O", "published": 7}]
+    assert recommend(catalogue, q).status == "OPTIMAL"  # everything else works as before
+
+
+def test_a_group_total_with_unpublished_values_is_judged_only_when_exceeded(tmp_path):
+    text = (EXEMPTION.replace("{code: O3, title: Option three, level: 3, credits: 4,",
+                              "{code: O3, title: Option three, level: 3, credits: null,")
+            .replace("units: [O1, O2, O3]}", "units: [O1, O2, O3], credits: 7}"))
+    assert load(tmp_path, text).warnings == ()  # 2 + 2 + unknown may well be 7
+    exceeded = load(tmp_path, text.replace("credits: 7}", "credits: 3}"))
+    assert [w.message for w in exceeded.warnings] == [
+        "Optional publishes a total of 3 credits but its units' credit values already add up to 4"]

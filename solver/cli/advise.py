@@ -127,6 +127,9 @@ def recommend_command(
         exempt: ExemptOption = None, reading: ReadingOption = None, pathway: PathwayOption = None,
         known_only: Annotated[bool, typer.Option("--known-only", help="Claim only units whose level, credits and "
                                                  "GLH are all published.")] = False,
+        fill_imports: Annotated[bool, typer.Option("--fill-imports", help="Let the solver choose units of other "
+                                                   "qualifications for import slots (else only achieved or "
+                                                   "--include units fill them).")] = False,
         max_glh: Annotated[int | None, typer.Option("--max-glh", min=0, help="Budget of new GLH.")] = None,
         include: Annotated[list[str] | None, typer.Option(help="Units that must be in the pathway.")] = None,
         exclude: Annotated[list[str] | None, typer.Option(help="Units that must not be.")] = None,
@@ -151,7 +154,7 @@ def recommend_command(
                  "--max-glh": max_glh, "--include": include, "--exclude": exclude, "--goal": goal,
                  "--offer": offer, "--prefer": prefer, "--max-units": max_units, "--max-new-units": max_new_units,
                  "--level": level, "--exempt": exempt, "--reading": reading, "--pathway": pathway,
-                 "--known-only": known_only or None,
+                 "--known-only": known_only or None, "--fill-imports": fill_imports or None,
                  "--alternatives": alternatives or None}
         mixed = [name for name, value in given.items() if value is not None]
         if mixed:
@@ -167,7 +170,7 @@ def recommend_command(
                           include=parse_codes(include), exclude=parse_codes(exclude), max_glh=max_glh,
                           exempt=parse_codes(exempt), goals=_goals(goal), offer=read_offer_option(offer, cat),
                           prefer=parse_codes(prefer), max_units=max_units, max_new_units=max_new_units,
-                          preferred_level=level, known_only=known_only)
+                          preferred_level=level, known_only=known_only, fill_imports=fill_imports)
         goal_objective = objective or Objective.MIN_GLH
         if len(targets) > 1:
             from solver.progression import plan_progression
@@ -222,6 +225,8 @@ def _show(result) -> None:
     if data.get("over_listed_units_only"):
         out.print(plain(f"Over the listed units only: {', '.join(data['over_listed_units_only'])} list only some "
                         f"of their units."))
+    for slot in data.get("open_imports", []):
+        out.print(plain(f"Import slot {slot} (--fill-imports lets the solver choose)."))
     for goal in data.get("unmatched_goals", []):
         out.print(plain(f"Goal '{goal}' matches no unit of this qualification: left out (try `pathways goals`)."))
     if data["status"] not in ("OPTIMAL", "FEASIBLE"):

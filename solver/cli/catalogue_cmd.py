@@ -45,7 +45,7 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
     if ctx.invoked_subcommand is not None:
         return
     cat = load(catalogue)
-    rows = [{"id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
+    rows = [{"id": q.id, "accreditation": q.number, "title": q.title, "level": q.level,
              "credits": [q.figures.credits.min, q.figures.credits.max] if q.figures.credits else None,
              "units": len(q.unit_codes())} for q in cat.qualifications]
     if as_json:
@@ -61,7 +61,7 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
     for q, r in zip(cat.qualifications, rows):
         span = q.figures.credits
         credits = "-" if span is None else _range(span.min, span.max)
-        table.add_row(plain(r["id"]), plain(r["accreditation"]), plain(r["title"]), str(r["level"]), credits,
+        table.add_row(plain(r["id"]), plain(r["accreditation"] or "-"), plain(r["title"]), str(r["level"]), credits,
                       str(r["units"]))
     console().print(table)
 
@@ -82,8 +82,9 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{plain(q.title)}[/bold]  {plain(q.accreditation)}  ({plain(q.id)}), level {q.level}, "
-              f"{plain(q.awarding_body)}", soft_wrap=True)
+    out.print(f"[bold]{plain(q.title)}[/bold]  {plain(q.number or 'accreditation number not published')}  "
+              f"({plain(q.id)}), level {q.level}, {plain(q.awarding_body or 'awarding body not published')}",
+              soft_wrap=True)
     if q.offered_as:
         others = ", ".join(f"{o.accreditation}" + (f" ({o.awarding_body})" if o.awarding_body else "")
                            for o in q.offered_as)
@@ -94,6 +95,7 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     out.print(f"Published figures: {figures}", soft_wrap=True)
     for g in summary["groups"]:
         listed = _plural(len(g["units"]), "unit") + ("" if g["complete"] else " listed (only some of its units)")
+        listed += f", {g['credits']} credits as published" if "credits" in g else ""
         table = Table(title=f"{plain(g['name'])} ({plain(g['id'])}): {listed}")
         for col in ("code", "title", "level", "credits", "glh", "tags"):
             table.add_column(col, justify="right" if col in ("level", "credits", "glh") else "left")
@@ -105,6 +107,9 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     out.print(f"{units} in {_plural(len(summary['groups']), 'group')}")
     out.print("[bold]Rules of combination[/bold]")
     _print_rules(out, summary["rules"])
+    for slot in summary.get("imports", []):
+        out.print(f"  {plain(slot['rule'])} may take, from other qualifications of the catalogue: "
+                  f"{plain(', '.join(slot['candidates']))}", soft_wrap=True)
     if summary["pathways"]:
         out.print("[bold]Pathways[/bold] (a learner follows exactly one; each adds its own rules)")
         for p in summary["pathways"]:

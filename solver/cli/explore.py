@@ -314,8 +314,9 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
 
 def _published(figures) -> str:
     """The published figures in words; a figure not published says so instead of dashes."""
-    credits = f"published {figures.credits.min}-{figures.credits.max} credits" if figures.credits else \
-        "no published credits"
+    span = figures.credits
+    credits = "no published credits" if span is None else (
+        f"published {span.min} or more credits" if span.max is None else f"published {span.min}-{span.max} credits")
     parts = [credits, f"GLH {figures.glh}" if figures.glh is not None else "GLH not published"]
     if figures.average_glh is not None:
         parts.append(f"average GLH {figures.average_glh}")

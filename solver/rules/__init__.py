@@ -14,17 +14,18 @@ from solver.rules.base import (Bound, Code, Context, Count, Date, LevelNumber, M
                                UnitFacts, Verdict, amount, listing, parse_date, units_word)
 from solver.rules.dated import ReplacementRule
 from solver.rules.equivalence import EquivalenceRule
+from solver.rules.imports import ImportRule
 from solver.rules.spread import GroupSpreadRule
 from solver.rules.structure import BarredRule, MandatoryRule
 from solver.rules.sums import Selector, SumRule, weight
 
 Rule = Annotated[
-    SumRule | MandatoryRule | BarredRule | ReplacementRule | EquivalenceRule | GroupSpreadRule,
+    SumRule | MandatoryRule | BarredRule | ReplacementRule | EquivalenceRule | GroupSpreadRule | ImportRule,
     Field(discriminator="kind"),
 ]
-RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence", "groups")
+RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence", "groups", "import")
 
 __all__ = ["RULE_KINDS", "BarredRule", "Bound", "Code", "Context", "Count", "Date", "EquivalenceRule",
-           "GroupSpreadRule", "LevelNumber", "Linear", "MandatoryRule", "Metric", "ReplacementRule", "Rule",
-           "RuleBase", "Scope", "Selector", "Side", "SumRule", "Tag", "UnitFacts", "Verdict", "amount", "listing",
-           "parse_date", "units_word", "weight"]
+           "GroupSpreadRule", "ImportRule", "LevelNumber", "Linear", "MandatoryRule", "Metric", "ReplacementRule",
+           "Rule", "RuleBase", "Scope", "Selector", "Side", "SumRule", "Tag", "UnitFacts", "Verdict", "amount",
+           "listing", "parse_date", "units_word", "weight"]

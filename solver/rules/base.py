@@ -97,6 +97,8 @@ class Context:
     registered: dt.date | None = None  # None: a new learner, after every cut-off
     achieved: frozenset[str] = field(default_factory=frozenset)
     exempt: frozenset[str] = field(default_factory=frozenset)  # met by recognition of prior learning, no credit
+    # Import slots: rule id -> the units of other qualifications it may take (they are in `units` too).
+    imported: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def registered_from(self, cutoff: dt.date) -> bool:
         return self.registered is None or self.registered >= cutoff
@@ -152,6 +154,7 @@ class Scope:
     context: Context | None
     forced: frozenset[str]  # units some rule makes mandatory
     open_groups: frozenset[str] = frozenset()  # groups that list only some of their units
+    qualifications: frozenset[str] | None = None  # ids of the catalogue's other qualifications (import slots)
 
 
 def listing(items: list[str], joiner: str = "and") -> str:
@@ -279,6 +282,10 @@ class RuleBase(BaseModel):
         """Checks of the kind itself (bounds that can never hold, a unit replacing itself), references known."""
         return []
 
+    def uncertain(self, ctx: Context) -> list[str]:
+        """Units whose unpublished values leave what the rule makes of them unknown."""
+        return []
+
     def bounds(self, ctx: Context) -> tuple[Bound, ...]:
         """The numbers of the rule that could be relaxed, each on its own."""
         return ()
@@ -301,6 +308,10 @@ class RuleBase(BaseModel):
 
     def kind_cutoffs(self) -> tuple[dt.date, ...]:
         return ()
+
+    def imports(self, elsewhere: Mapping[str, Mapping[str, UnitFacts]]) -> list[str]:
+        """Units of other qualifications (qualification id -> its units) the rule lets a pathway claim."""
+        return []
 
     def credits(self, achieved: frozenset[str]) -> dict[str, str]:
         """Units of the qualification credited from achieved units (credited unit -> achieved unit)."""

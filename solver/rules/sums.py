@@ -137,8 +137,12 @@ class SumRule(RuleBase):
             return f"at least {amount(self.min, self.sum)}"
         return f"at most {amount(self.max or 0, self.sum)}"
 
+    def scope_words(self, ctx: Context) -> str:
+        """Which units the sum is over, in words ("from Group B", "in total")."""
+        return self.where.scope(ctx)
+
     def describe(self, ctx: Context) -> str:
-        text = f"{self.stated_bounds()} {self.where.scope(ctx)}"
+        text = f"{self.stated_bounds()} {self.scope_words(ctx)}"
         return text[0].upper() + text[1:]
 
     def total(self, pathway: frozenset[str], ctx: Context) -> int:
@@ -147,7 +151,7 @@ class SumRule(RuleBase):
     def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
         terms, uncertain = self.parts(ctx)
         got = total(terms, pathway)
-        scope = self.where.scope(ctx)
+        scope = self.scope_words(ctx)
         unknown = tuple(c for c in uncertain if c in pathway)
         fix = None
         if self.max is not None and got > self.max:
