@@ -13,6 +13,7 @@ from solver.documents import Qualification
 from solver.formulation import Formulation, formulate, objective_tiers
 from solver.learner import Learner
 from solver.rules import EquivalenceRule, Linear
+from solver.rules.base import unit_of
 
 TQT_PER_CREDIT = 10  # Ofqual: credit value = total qualification time / 10
 
@@ -351,7 +352,7 @@ def _unit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAu
     for r in audits:
         if not r.counts.count or not r.shares:
             continue
-        unknown = [u for u in r.dead if catalogue.units[u].unpublished]
+        unknown = [u for u in r.dead if catalogue.units[unit_of(u)].unpublished]
         if unknown:
             out.append(Finding(q.id, r.regime.label, "unclaimable-until-published",
                                f"{', '.join(unknown)} cannot be claimed in a pathway that is valid whatever "

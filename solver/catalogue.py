@@ -14,6 +14,7 @@ from solver.documents import CatalogueFile, Qualification, Unit
 from solver.errors import CatalogueError, LookupFailure, Problem
 from solver.located_yaml import LocatedDocument, PathKey, read_yaml
 from solver.rules import Context, RuleBase, Scope
+from solver.rules.base import claim_code
 from solver.validation import validate
 
 M = TypeVar("M", bound=BaseModel)
@@ -91,15 +92,34 @@ class Catalogue:
         slots = self.imports(q)
         units = self.units_of(q)
         units.update({c: self.units[c] for codes in slots.values() for c in codes})
+        variables, claims = by_mode(units)
+        credited = self.credited(q, frozenset(achieved))
         return Context(
-            units=units,
+            units=variables,
             groups={g.id: g.units for g in q.groups},
             group_names={g.id: g.name for g in q.groups},
             registered=registered,
-            achieved=self.credited(q, frozenset(achieved)),
+            # A unit achieved in any mode counts for each of its claims; a claim achieved, for itself.
+            achieved=credited | {c for code in credited for c in claims.get(code, ())},
             exempt=frozenset(exempt),
             imported=slots,
+            claims=claims,
         )
+
+
+def by_mode(units: Mapping[str, Unit]) -> tuple[dict[str, Unit], dict[str, tuple[str, ...]]]:
+    """The claimable variables: each unit, or for a unit offered in several modes one claim per mode."""
+    variables: dict[str, Unit] = {}
+    claims: dict[str, tuple[str, ...]] = {}
+    for code, unit in units.items():
+        if len(unit.modes) < 2:
+            variables[code] = unit
+            continue
+        for mode in unit.modes:
+            claim = unit.claimed_in(mode)
+            variables[claim.code] = claim
+        claims[code] = tuple(claim_code(code, m) for m in unit.modes)
+    return variables, claims
 
 
 def imported(q: Qualification, qualifications: Iterable[Qualification], units: Mapping[str, Unit]
@@ -191,8 +211,9 @@ def _scope(q: Qualification, units: dict[str, Unit], group_ids: set[str], all_un
     known = all_units and all(c in units for c in own)
     slots = imported(q, others, units)
     claimable = {c: units[c] for c in own if c in units} | {c: units[c] for codes in slots.values() for c in codes}
-    ctx = Context(units=claimable, groups={g.id: g.units for g in q.groups},
-                  group_names={g.id: g.name for g in q.groups}, imported=slots)
+    variables, claims = by_mode(claimable)
+    ctx = Context(units=variables, groups={g.id: g.units for g in q.groups},
+                  group_names={g.id: g.name for g in q.groups}, imported=slots, claims=claims)
     forced = frozenset(c for r in q.rules for c in r.forced(ctx))
     return Scope(frozenset(own), frozenset(group_ids), frozenset(units) if all_units else None,
                  ctx if known else None, forced, frozenset(g.id for g in q.open_groups()),
@@ -238,6 +259,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                                             f"expected available_until on or after available_from "
                                             f"({unit.available_from.isoformat()}), got "
                                             f"{unit.available_until.isoformat()}"))
+            if len(set(unit.modes)) != len(unit.modes):
+                problems.append(doc.problem(("units", i, "modes"), f"expected each mode once, got "
+                                                                    f"{', '.join(unit.modes)}"))
             units[unit.code], sources[where] = unit, _at(doc, ("units", i, "code"))
     placed: list[tuple[LocatedDocument, int, Qualification]] = []
     warnings: list[Problem] = []

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.rules import Code, Count, Date, Rule, Tag
+from solver.rules.base import claim_code
 
 Level = Annotated[int, Field(strict=True, ge=0, le=8)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
@@ -30,8 +31,14 @@ class Unit(Frozen):
     credits: Count | None
     glh: Count | None
     tags: tuple[Tag, ...] = ()
+    # How the unit may be taken ("graded", "ungraded"); offered in several, a pathway claims it in one of them.
+    modes: tuple[Tag, ...] = ()
     available_from: Date | None = None
     available_until: Date | None = None
+
+    def claimed_in(self, mode: str) -> Unit:
+        """The unit claimed in one of its modes: a variable of its own, "CODE@mode"."""
+        return self.model_copy(update={"code": claim_code(self.code, mode), "modes": (mode,)})
 
     @property
     def unpublished(self) -> tuple[str, ...]:

@@ -104,7 +104,8 @@ class Lister:
         self.problem = problem_of(f, self.extra)
         self.variables = f.variables
         self.group_ids = [g.id for g in f.qualification.groups]
-        per_group = [{u: self.problem.credits[u] for u in g.units if u in self.problem.credits}
+        base = f.context.base  # a unit claimed in a mode is in its unit's group
+        per_group = [{u: c for u, c in self.problem.credits.items() if base(u) in g.units}
                      for g in f.qualification.groups]
         sums = [dict(self.problem.credits), dict(self.problem.glh), *per_group,
                 *(dict(con.weights) for con in self.problem.constraints)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from solver.catalogue import Catalogue
@@ -9,8 +10,9 @@ from solver.documents import Qualification
 from solver.errors import LookupFailure, PathwayInvalid
 from solver.learner import (Ask, Learner, Requirement, evaluate_requirement, learner_requirements, new_glh_terms,
                             unpublished, unpublished_glh)
-from solver.linear import Linear, total
+from solver.linear import Linear, spread_terms, total
 from solver.rules import Context, RuleBase, Verdict
+from solver.rules.base import claim_code, unit_of
 
 Tier = tuple[tuple[str, int], ...]  # minimise sum(coef * take[var])
 
@@ -37,8 +39,10 @@ class Formulation:
         return {c: u.credits or 0 for c, u in self.context.units.items()}
 
     def evaluate(self, pathway: frozenset[str]) -> list[Verdict]:
-        """Plain-Python verdict of every requirement on a pathway: the independent check."""
-        return [replace(req.rule.evaluate(pathway, self.context), source=req.source, note=req.rule.note)
+        """Plain-Python verdict of every requirement on a pathway: the independent check. Rules name units, so
+        they see a unit claimed in a mode as the unit too; the learner's asks are over the claims."""
+        seen = pathway | {self.context.base(c) for c in pathway} if self.context.claims else pathway
+        return [replace(req.rule.evaluate(seen, self.context), source=req.source, note=req.rule.note)
                 if req.rule is not None
                 else evaluate_requirement(req, pathway) for req in self.requirements]
 
@@ -86,8 +90,9 @@ def open_imports(f: Formulation) -> Formulation:
 
 def check_learner(catalogue: Catalogue, q: Qualification, learner: Learner) -> None:
     own = set(q.unit_codes()) | {c for codes in catalogue.imports(q).values() for c in codes}
+    own |= {claim_code(c, m) for c in list(own) if c in catalogue.units for m in catalogue.units[c].modes}
     for code in learner.achieved:
-        if code not in catalogue.units:
+        if unit_of(code) not in catalogue.units:
             raise LookupFailure(f"achieved unit '{code}' is not in the catalogue")
     for what, codes in (("included", learner.include), ("excluded", learner.exclude), ("exempted", learner.exempt)):
         for code in codes:
@@ -107,7 +112,22 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     if extra is not None:
         requirements.append(extra)
     requirements += learner_requirements(learner, new_glh_terms(ctx), unpublished_glh(ctx), unpublished(ctx))
+    if ctx.claims:
+        requirements = [spread(r, ctx.claims) for r in requirements] + [one_mode(ctx)]
     return Formulation(q, ctx, learner, tuple(requirements))
+
+
+def spread(req: Requirement, claims: Mapping[str, tuple[str, ...]]) -> Requirement:
+    """A requirement over units, stated over the claims of the units offered in several modes."""
+    bounds = tuple(replace(b, terms=spread_terms(b.terms, claims)) for b in req.bounds)
+    return replace(req, linears=tuple(lin.spread(claims) for lin in req.linears), bounds=bounds)
+
+
+def one_mode(ctx: Context) -> Requirement:
+    """A unit offered in several modes is claimed in one of them at most."""
+    return Requirement("modes", Ask.MODES, f"A unit offered in several modes is claimed in one of them: "
+                                           f"{', '.join(ctx.claims)}",
+                       tuple(Linear(tuple((c, 1) for c in claims), None, 1) for claims in ctx.claims.values()))
 
 
 def objective_tiers(f: Formulation, objective: str) -> list[Tier]:

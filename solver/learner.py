@@ -12,6 +12,7 @@ from solver.errors import LookupFailure
 from solver.goals import Goal, goals_from, match_goals, unit_scores
 from solver.linear import Linear, Terms, total
 from solver.rules import Bound, Code, Context, Date, RuleBase, Side, Verdict
+from solver.rules.base import Claim
 
 
 class Objective(StrEnum):
@@ -50,16 +51,16 @@ class Learner(BaseModel):
 
     name: str = "learner"
     registered: Date | None = None  # never a number: `registered: 0` is not 1970-01-01
-    achieved: tuple[Code, ...] = ()
+    achieved: tuple[Claim, ...] = ()
     # Recognition of prior learning: an exempt unit meets a mandatory rule but gives no credit (unlike an
     # achieved unit, which is claimed and counts), so it is never claimed.
     exempt: tuple[Code, ...] = ()
-    include: tuple[Code, ...] = ()
-    exclude: tuple[Code, ...] = ()
+    include: tuple[Claim, ...] = ()
+    exclude: tuple[Claim, ...] = ()
     max_glh: Annotated[int, Field(strict=True, ge=0)] | None = None
     goals: tuple[Goal, ...] = ()  # {coaching: 3}, [customer service, {text: coaching, at_least: 2}]
-    offer: tuple[Code, ...] | None = None  # the units the centre delivers (None: every unit)
-    prefer: tuple[Code, ...] = ()  # soft: claimed where the objective allows
+    offer: tuple[Claim, ...] | None = None  # the units the centre delivers (None: every unit)
+    prefer: tuple[Claim, ...] = ()  # soft: claimed where the objective allows
     preferred_level: Annotated[int, Field(strict=True, ge=1, le=8)] | None = None  # soft
     max_units: Annotated[int, Field(strict=True, ge=0)] | None = None
     max_new_units: Annotated[int, Field(strict=True, ge=0)] | None = None
@@ -83,13 +84,14 @@ class Ask(StrEnum):
     UNIT_LIMIT = "unit-limit"  # at most so many (new) units
     GOAL = "goal"  # a goal to cover
     KNOWN_ONLY = "known-only"  # only units whose values are all published
+    MODES = "modes"  # a unit offered in several modes is claimed in one
     IMPORTS = "imports"  # import slots left open: units of other qualifications only if achieved or asked for
     EXCLUDE = "exclude"
     BUDGET = "budget"  # at most so many new GLH
 
     @property
     def origin(self) -> Origin:
-        return Origin.RULE if self in (Ask.RULE, Ask.AVAILABILITY) else Origin.LEARNER
+        return Origin.RULE if self in (Ask.RULE, Ask.AVAILABILITY, Ask.MODES) else Origin.LEARNER
 
 
 class Origin(StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 Terms = tuple[tuple[str, int], ...]
@@ -23,6 +23,14 @@ def total(terms: Terms, chosen: Collection[str]) -> int:
     return sum(coef for var, coef in terms if var in chosen)
 
 
+def spread_terms(terms: Terms, into: Mapping[str, tuple[str, ...]]) -> Terms:
+    """Terms with each variable of `into` replaced by its parts, same coefficient: a unit offered in several
+    modes is claimed as exactly one of its claims, so a sum over the unit is the sum over its claims."""
+    if not into:
+        return terms
+    return tuple((part, coef) for var, coef in terms for part in into.get(var, (var,)))
+
+
 @dataclass(frozen=True)
 class Linear:
     """`lo <= sum(coef * take[var]) <= hi`; a missing bound is unbounded."""
@@ -40,3 +48,6 @@ class Linear:
     def holds(self, chosen: Collection[str]) -> bool:
         """The plain-Python check of this constraint on a set of chosen variables."""
         return self.admits(self.value(chosen))
+
+    def spread(self, into: Mapping[str, tuple[str, ...]]) -> Linear:
+        return Linear(spread_terms(self.terms, into), self.lo, self.hi) if into else self

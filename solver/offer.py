@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from solver.errors import InputError, LookupFailure, Problem
 from solver.linear import Linear
+from solver.rules.base import unit_of
 
 if TYPE_CHECKING:
     from solver.compile import CompiledModel
@@ -65,7 +66,8 @@ def offer_requirement(offer: Collection[str] | None, glh: Mapping[str, int],
 
     if offer is None:
         return None
-    outside = tuple((c, 1) for c in glh if c not in offer and c not in free)
+    # A unit offered is offered in each of its modes.
+    outside = tuple((c, 1) for c in glh if c not in offer and unit_of(c) not in offer and c not in free)
     # The second form (no GLH outside the offer) is implied by the first; it carries the GLH that
     # smallest_addition breaks ties by.
     hours = Linear(tuple((c, glh[c]) for c, _ in outside), None, 0)

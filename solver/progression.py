@@ -15,6 +15,7 @@ from solver.learner import Learner, Requirement, learner_requirements
 from solver.linear import Linear, total
 from solver.objectives import build_spec
 from solver.rules import EquivalenceRule
+from solver.rules.base import unit_of
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
     situation = Learner(name=learner.name, registered=learner.registered, achieved=learner.achieved)
     forms: list[Formulation] = [formulate(catalogue, q, situation) for q in quals]
     sources = {r.unit for q in quals for r in q.rules if isinstance(r, EquivalenceRule)}
-    study = list(dict.fromkeys([c for q in quals for c in q.unit_codes()] + sorted(sources)))
+    # Units are studied once, whatever mode each target claims them in; import slots' candidates included.
+    study = list(dict.fromkeys([c for q in quals for c in q.unit_codes()] + [unit_of(c) for f in forms for c in
+                                                                          f.variables] + sorted(sources)))
     achieved = set(learner.achieved)
     links: list[Linear] = []
     requirements: list[Requirement] = []
@@ -80,7 +83,8 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
                 counts_as.setdefault(r.counts_as, []).append(r.unit)
         for code in f.variables:
             # Claiming a unit needs it studied (or achieved), or a declared equivalent studied instead.
-            terms = ((_claim(q, code), 1), (code, -1), *((x, -1) for x in counts_as.get(code, [])))
+            unit = unit_of(code)
+            terms = ((_claim(q, code), 1), (unit, -1), *((x, -1) for x in counts_as.get(unit, [])))
             links.append(Linear(terms, None, 0))
         requirements += [_renamed(r, q) for r in f.requirements]
     new_glh = tuple((c, 0 if c in achieved else catalogue.units[c].glh or 0) for c in study)
@@ -104,7 +108,8 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
         claimed = frozenset(c for c in f.variables if _claim(q, c) in solution.pathway)
         f.verify(claimed, f"solver pathway for {q.accreditation}")
         units = tuple(c for c in f.variables if c in claimed)
-        out.append(TargetPathway(q.accreditation, units, sum(catalogue.units[c].credits or 0 for c in units),
-                                 sum(catalogue.units[c].glh or 0 for c in units)))
+        facts = [f.context.units[c] for c in units]
+        out.append(TargetPathway(q.accreditation, units, sum(u.credits or 0 for u in facts),
+                                 sum(u.glh or 0 for u in facts)))
     spent = total(new_glh, solution.pathway)
     return ProgressionPlan(solution.status, tuple(out), studied, spent, None, spec.order(), spec.goals)

@@ -151,7 +151,7 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str,
     why = _reasons(f, objective)
     new_glh = dict(new_glh_terms(ctx))
     units = tuple(
-        PlannedUnit(code, ctx.units[code].title, group_name(f.qualification, code), ctx.units[code].credits,
+        PlannedUnit(code, ctx.units[code].title, group_name(f.qualification, ctx.base(code)), ctx.units[code].credits,
                     ctx.units[code].glh, new_glh[code], why(code))
         for code in ctx.units if code in chosen)
     return Pathway(units, (spec or objective_spec(f, objective)).values(chosen))

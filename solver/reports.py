@@ -67,4 +67,6 @@ def _unit(unit) -> dict:
     """A unit as published: its optional fields when given, and level, credits and GLH always (null when the
     specification does not publish them)."""
     data = unit.model_dump(mode="json")
+    if not data["modes"]:
+        del data["modes"]  # most units are offered one way: said only where there is a choice
     return {k: v for k, v in data.items() if v is not None or k in ("level", "credits", "glh")}

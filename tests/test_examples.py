@@ -90,6 +90,30 @@ def test_certificate_counted_in_units_with_groups_rule_and_import_slot(examples)
     assert transfer.new_glh == 185 and "DEM 301" in transfer.codes and not transfer.open_imports
 
 
+def test_access_diploma_graded_and_ungraded(examples):
+    """30 credits (ten 3-credit steps): 24+ graded at level 3, 3-6 ungraded. Per step: SKL2 15 (ungraded only),
+    SKL1 18 (either way), PSY1 20, SKL3 20 (ungraded), SOC1 22, BIO1 and BIO2 22.5, MAT1 24, CHE1 24. Two steps
+    ungraded as SKL2 + SKL3 (35) leave eight graded of the ten graded steps: leaving out CHE1 (48) is cheapest,
+    SKL1 graded + PSY1 + SOC1 + BIO1 + BIO2 + MAT1 = 174: 209 in all. SKL2 + SKL1 ungraded (33) needs eight of
+    the nine other graded steps, leaving out MAT1: 213; one ungraded step (SKL2) needs nine graded: 213."""
+    import itertools
+
+    from solver.checking import check
+    from solver.formulation import formulate
+
+    q = examples.qualification("access-health")
+    best = recommend(examples, q)
+    assert (best.status, best.new_glh) == ("OPTIMAL", 209)
+    assert {"AHS-SKL1@graded", "AHS-SKL2", "AHS-SKL3"} <= best.codes and "AHS-CHE1" not in best.codes
+    f = formulate(examples, q)
+    brute = sum(f.valid(frozenset(s)) for n in range(len(f.variables) + 1)
+                for s in itertools.combinations(f.variables, n))
+    assert count_pathways(examples, q).count == brute == 24
+    subjects = ["AHS-BIO1", "AHS-BIO2", "AHS-CHE1", "AHS-PSY1", "AHS-SOC1"]
+    assert check(examples, q, [*subjects, "AHS-SKL1", "AHS-SKL2"]).modes == {"AHS-SKL1": "graded"}
+    assert check(examples, q, [*subjects, "AHS-MAT1", "AHS-SKL1"]).modes == {"AHS-SKL1": "ungraded"}
+
+
 def pathways(*args: str):
     from typer.testing import CliRunner
 

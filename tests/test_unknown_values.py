@@ -104,3 +104,34 @@ def test_counts_and_audit_state_nothing_as_fact_that_rests_on_an_unknown(catalog
     assert kinds["unpublished-values"].startswith("3 units of 605/0000/5 have values the specification does not")
     assert "at least 10 GLH (A B; A has unpublished GLH)" in kinds["glh-not-published"]
     assert kinds["unclaimable-until-published"].startswith("D cannot be claimed")
+
+
+def test_a_unit_of_unknown_level_counts_its_published_credits_under_a_level_cap(tmp_path):
+    """At most 5 credits at level 3+: U1 (level unpublished, 2 credits) and U2 (level 3, 2 credits) give at
+    most 4 whatever U1's level, so all four subsets hold for sure."""
+    from solver.counting import count_pathways
+
+    (tmp_path / "q.yaml").write_text(textwrap.dedent("""\
+        units:
+          - {code: U1, title: One, level: null, credits: 2, glh: 5}
+          - {code: U2, title: Two, level: 3, credits: 2, glh: 9}
+        qualifications:
+          - id: q
+            accreditation: Q/1
+            title: Cap
+            level: 3
+            awarding_body: Test
+            groups:
+              - {id: G, name: Group, units: [U1, U2]}
+            rules:
+              - {id: cap, kind: sum, where: {min_level: 3}, max: 5}
+              - {id: floor, kind: sum, where: {min_level: 3}, min: 2}
+        """), encoding="utf-8")
+    cat = load_catalogue(tmp_path)
+    # The floor holds for sure only with U2: U1's level may be below 3.
+    assert count_pathways(cat, "q").count == 2
+    both = check(cat, "q", ["U1", "U2"])
+    assert both.valid and both.verdict == "valid"
+    alone = check(cat, "q", ["U1"])
+    assert alone.verdict == "undetermined"
+    assert recommend(cat, "q").codes == {"U2"}

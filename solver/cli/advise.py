@@ -105,6 +105,9 @@ def _print_check(result) -> None:
         holds = "yes" if v.holds else ("NO" if v.determined else "unknown")
         table.add_row(plain(v.id), plain(v.required), plain(v.actual), holds, words)
     out.print(table)
+    if result.modes:
+        out.print(plain("Claimed as: " + ", ".join(f"{code} claimed {mode}" for code, mode in result.modes.items())
+                        + " (name a unit CODE@MODE to choose)."))
     fixes = plain("; ".join(result.fixes))
     if result.open_groups:
         out.print(plain(f"Over the listed units only: {', '.join(result.open_groups)} "

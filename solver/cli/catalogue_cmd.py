@@ -100,8 +100,9 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
         for col in ("code", "title", "level", "credits", "glh", "tags"):
             table.add_column(col, justify="right" if col in ("level", "credits", "glh") else "left")
         for u in g["units"]:
+            modes = [" or ".join(u["modes"])] if u.get("modes") else []
             table.add_row(plain(u["code"]), plain(u["title"]), *(_published(u[k]) for k in ("level", "credits", "glh")),
-                          plain(", ".join(u.get("tags", []))))
+                          plain(", ".join([*u.get("tags", []), *modes])))
         out.print(table)
     units = _plural(sum(len(g["units"]) for g in summary["groups"]), "unit")
     out.print(f"{units} in {_plural(len(summary['groups']), 'group')}")

@@ -268,6 +268,8 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
     """Audit the rules: achievable credits and GLH per registration regime against the published figures,
     dead and forced units, unit shares and suspected equivalences, each finding in a sentence."""
     from solver.auditing import audit
+    from solver.rules.base import unit_of
+
     cat = load(catalogue)
     report = audit(cat, qualification)
     if as_json:
@@ -304,7 +306,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                 for col in ("unit", "title", "pathways", "share"):
                     share_table.add_column(col, justify="right" if col in ("pathways", "share") else "left")
                 for unit, n in r.shares.items():
-                    share_table.add_row(_escape(unit), _escape(cat.units[unit].title), f"{n:,}",
+                    share_table.add_row(_escape(unit), _escape(cat.units[unit_of(unit)].title), f"{n:,}",
                                         f"{n / r.counts.count:.2%}")
                 out.print(share_table)
     out.print(f"[bold]Findings ({len(report.findings)})[/bold]")

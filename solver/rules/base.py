@@ -18,9 +18,24 @@ from solver.linear import Linear, Terms
 Count = Annotated[int, Field(strict=True, ge=0)]
 # Unit codes as awarding bodies print them (8000-250, 600/5962/X, sector codes such as "SHC 31"): single
 # spaces inside, no footnote marks (a trailing ^ or * is a footnote, not part of the code).
-Code = Annotated[str, Field(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]*(?: [A-Za-z0-9/._-]+)*$")]
+CODE = r"[A-Za-z0-9][A-Za-z0-9/._-]*(?: [A-Za-z0-9/._-]+)*"
+Code = Annotated[str, Field(strict=True, pattern=f"^{CODE}$")]
+# What a learner names: a unit, or a unit in one of the modes it is offered in ("D1@graded").
+Claim = Annotated[str, Field(strict=True, pattern=f"^{CODE}(?:@[^@]+)?$")]
 Tag = Annotated[str, Field(strict=True, min_length=1)]
 LevelNumber = Annotated[int, Field(strict=True, ge=0, le=8)]
+
+
+MODE_MARK = "@"  # unit codes cannot hold it: "CODE@graded" is the unit claimed in its graded mode
+
+
+def claim_code(code: str, mode: str) -> str:
+    return f"{code}{MODE_MARK}{mode}"
+
+
+def unit_of(code: str) -> str:
+    """The unit a variable stands for: itself, or the unit of a claim in one mode."""
+    return code.split(MODE_MARK, 1)[0]
 
 
 DATE_EXPECTED = "expected a date (YYYY-MM-DD)"
@@ -82,6 +97,8 @@ class UnitFacts(Protocol):
     def tags(self) -> tuple[str, ...]: ...
 
     @property
+    def modes(self) -> tuple[str, ...]: ...  # e.g. ("graded", "ungraded"); a claim has its one mode
+    @property
     def unpublished(self) -> tuple[str, ...]: ...
 
     def available_on(self, day: dt.date | None) -> bool: ...
@@ -99,6 +116,17 @@ class Context:
     exempt: frozenset[str] = field(default_factory=frozenset)  # met by recognition of prior learning, no credit
     # Import slots: rule id -> the units of other qualifications it may take (they are in `units` too).
     imported: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Units offered in several modes (graded or ungraded): code -> one claim per mode ("CODE@graded"). The
+    # claims, not the unit, are the keys of `units` and the variables: a pathway claims the unit in one mode.
+    claims: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def base(self, code: str) -> str:
+        """The unit a variable stands for: itself, or the unit of a claim in one mode."""
+        return unit_of(code)
+
+    def claimable(self, code: str) -> bool:
+        """Whether a unit (or claim) can be claimed here: one of `units`, or a unit claimed in a mode."""
+        return code in self.units or code in self.claims
 
     def registered_from(self, cutoff: dt.date) -> bool:
         return self.registered is None or self.registered >= cutoff

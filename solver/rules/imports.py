@@ -30,7 +30,7 @@ class ImportRule(SumRule):
                  if self.where.admits(code, unit, set()) is True]
         return list(dict.fromkeys(found))
 
-    def parts(self, ctx: Context) -> tuple[Terms, list[str]]:
+    def split(self, ctx: Context) -> tuple[Terms, Terms, list[str]]:
         terms: list[tuple[str, int]] = []
         unknown: list[str] = []
         for code in ctx.imported.get(self.id or "", ()):
@@ -39,7 +39,7 @@ class ImportRule(SumRule):
                 unknown.append(code)
             else:
                 terms.append((code, w))
-        return tuple(terms), unknown
+        return tuple(terms), (), unknown
 
     def scope_words(self, ctx: Context) -> str:
         source = f"qualification {listing(list(self.from_), 'or')}" if self.from_ else "other qualifications"

@@ -28,7 +28,7 @@ class GroupSpreadRule(RuleBase):
         # With "unused" rather than "used" every weight is non-negative, which the exact counter requires.
         out = []
         for g in self.groups:
-            units = [c for c in ctx.groups.get(g, ()) if c in ctx.units]
+            units = [c for c in ctx.groups.get(g, ()) if ctx.claimable(c)]
             flag = self.unused(g)
             out += [Linear(((flag, 1), (c, 1)), None, 1) for c in units]  # unused: none of its units
             out.append(Linear(((flag, 1), *((c, 1) for c in units)), 1, None))  # no unit: unused

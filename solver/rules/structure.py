@@ -64,7 +64,7 @@ class BarredRule(RuleBase):
     units: Annotated[tuple[Code, ...], Field(min_length=2)]
 
     def linears(self, ctx: Context) -> list[Linear]:
-        return [Linear(tuple((c, 1) for c in self.units if c in ctx.units), None, 1)]
+        return [Linear(tuple((c, 1) for c in self.units if ctx.claimable(c)), None, 1)]
 
     def describe(self, ctx: Context) -> str:
         return f"At most one of {listing(list(self.units))} may be claimed"

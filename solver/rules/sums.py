@@ -23,11 +23,13 @@ class Selector(BaseModel):
     min_level: LevelNumber | None = None
     max_level: LevelNumber | None = None
     unit_credits: tuple[Count, ...] = ()  # units of these sizes ("units of 6 or 9 credits")
+    mode: Tag | None = None  # units claimed in this mode ("graded"): a unit offered in two counts in the one claimed
 
     def admits(self, code: str, unit: UnitFacts, in_groups: set[str]) -> bool | None:
         """Whether the unit is selected; None when that rests on its unpublished level or credit value."""
         if ((self.groups and code not in in_groups) or (self.codes and code not in self.codes)
-                or (self.tags and not set(self.tags) & set(unit.tags))):
+                or (self.tags and not set(self.tags) & set(unit.tags))
+                or (self.mode is not None and unit.modes != (self.mode,))):
             return False
         unknown = False
         if self.unit_credits:
@@ -48,14 +50,14 @@ class Selector(BaseModel):
     def select(self, ctx: Context) -> list[str]:
         """The units certainly selected."""
         in_groups = {c for g in self.groups for c in ctx.groups.get(g, ())}
-        return [code for code, unit in ctx.units.items() if self.admits(code, unit, in_groups) is True]
+        return [code for code, unit in ctx.units.items() if self.admits(ctx.base(code), unit, in_groups) is True]
 
     def maybe(self, ctx: Context) -> list[str]:
         """The units that are selected or not depending on a value the specification does not publish."""
         if not self.unit_credits and self.level is None and self.min_level is None and self.max_level is None:
             return []  # only levels and credit values can be unpublished
         in_groups = {c for g in self.groups for c in ctx.groups.get(g, ())}
-        return [code for code, unit in ctx.units.items() if self.admits(code, unit, in_groups) is None]
+        return [code for code, unit in ctx.units.items() if self.admits(ctx.base(code), unit, in_groups) is None]
 
     def scope(self, ctx: Context) -> str:
         parts = []
@@ -68,6 +70,8 @@ class Selector(BaseModel):
             parts.append(f"from units tagged {listing(list(self.tags), 'or')}")
         if self.unit_credits:
             parts.append(f"from units of {listing([str(n) for n in self.unit_credits], 'or')} credits")
+        if self.mode:
+            parts.append(f"claimed {self.mode}")
         parts += self._levels()
         return " ".join(parts) if parts else "in total"
 
@@ -99,33 +103,49 @@ class SumRule(RuleBase):
     min: Count | None = None
     max: Count | None = None
 
-    def parts(self, ctx: Context) -> tuple[Terms, list[str]]:
-        """The sum over the selected units whose values are published, and the units whose unpublished value
-        (or level) leaves what they add unknown; one selection for both."""
+    def split(self, ctx: Context) -> tuple[Terms, Terms, list[str]]:
+        """The sum in three parts, from one selection: the units surely selected whose values are published;
+        those whose selection rests on an unpublished level or credit value but whose weight is published; and
+        the units whose weight itself is unpublished."""
+        maybe = set(self.where.maybe(ctx))
+        chosen = set(self.where.select(ctx)) | maybe
         terms: list[tuple[str, int]] = []
-        unknown = set(self.where.maybe(ctx))
-        for c in self.where.select(ctx):
+        possible: list[tuple[str, int]] = []
+        unknown: list[str] = []
+        for c in (c for c in ctx.units if c in chosen):
             w = weight(ctx.units[c], self.sum)
             if w is None:
-                unknown.add(c)
+                unknown.append(c)
             else:
-                terms.append((c, w))
-        return tuple(terms), ([c for c in ctx.units if c in unknown] if unknown else [])
+                (possible if c in maybe else terms).append((c, w))
+        return tuple(terms), tuple(possible), unknown
+
+    def parts(self, ctx: Context) -> tuple[Terms, list[str]]:
+        """The sum over the units surely selected whose values are published, and the units whose unpublished
+        value (or level) leaves what they add unknown."""
+        terms, possible, unknown = self.split(ctx)
+        uncertain = {c for c, _ in possible} | set(unknown)
+        return terms, [c for c in ctx.units if c in uncertain]
 
     def terms(self, ctx: Context) -> Terms:
-        return self.parts(ctx)[0]
+        return self.split(ctx)[0]
 
     def uncertain(self, ctx: Context) -> list[str]:
         return self.parts(ctx)[1]
 
     def linears(self, ctx: Context) -> list[Linear]:
         # What an uncertain unit adds is unknown but never negative: it cannot help meet a minimum for sure
-        # (so it counts 0 there), and any amount could break a maximum (so under one it is not claimed).
-        # Every pathway the solver returns is then valid whatever the values turn out to be.
-        terms, uncertain = self.parts(ctx)
-        out = [Linear(terms, self.min, self.max)]
-        if uncertain and self.max is not None:
-            out.append(Linear(tuple((c, 1) for c in uncertain), None, 0))
+        # (so it counts 0 there); under a maximum it counts its weight when only its selection is uncertain
+        # (it may be selected), and when its weight is unpublished any amount could break it (so it is not
+        # claimed). Every pathway the solver returns is then valid whatever the values turn out to be.
+        terms, possible, unknown = self.split(ctx)
+        if not possible:
+            out = [Linear(terms, self.min, self.max)]
+        else:
+            out = [Linear(terms, self.min, None)] if self.min is not None else []
+            out += [Linear(terms + possible, None, self.max)] if self.max is not None else []
+        if unknown and self.max is not None:
+            out.append(Linear(tuple((c, 1) for c in unknown), None, 0))
         return out
 
     def stated_bounds(self) -> str:
@@ -149,14 +169,16 @@ class SumRule(RuleBase):
         return total(self.terms(ctx), pathway)
 
     def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
-        terms, uncertain = self.parts(ctx)
+        terms, possible, unpublished = self.split(ctx)
         got = total(terms, pathway)
+        upper = got + total(possible, pathway)  # if every unit of uncertain selection is selected
         scope = self.scope_words(ctx)
-        unknown = tuple(c for c in uncertain if c in pathway)
+        unknown = tuple(c for c in self.parts(ctx)[1] if c in pathway)
         fix = None
         if self.max is not None and got > self.max:
             fix = f"remove at least {amount(got - self.max, self.sum)} {scope}"
-        elif unknown and (self.max is not None or (self.min is not None and got < self.min)):
+        elif unknown and ((self.max is not None and (upper > self.max or any(c in pathway for c in unpublished)))
+                          or (self.min is not None and got < self.min)):
             # An unpublished value could be anything from 0: enough, or too much. Not a verdict to guess.
             sentence = (f"{self.describe(ctx)}; these units have {got} plus the unpublished values of "
                         f"{listing(list(unknown))}: undetermined")
