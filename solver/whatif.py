@@ -15,7 +15,7 @@ from solver.documents import Qualification, Unit
 from solver.errors import LookupFailure, Problem, ScenarioError
 from solver.learner import Learner
 from solver.located_yaml import LocatedDocument, read_yaml
-from solver.rules import Code, Count, Date, Rule
+from solver.rules import Code, Count, Date, Rule, Scope
 from solver.validation import validate
 
 
@@ -24,7 +24,7 @@ class Edit(BaseModel):
 
 
 class SetBound(Edit):
-    """Change a sum rule's bound: `min` and/or `max` (null removes that bound)."""
+    """Change a rule's bound (a sum, import slot or groups rule): `min` and/or `max` (null removes it)."""
 
     kind: Literal["set-bound"]
     rule: Code
@@ -172,15 +172,19 @@ def _replace_rule(q: Qualification, old, new) -> Qualification:
 
 def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualification, dict[str, Unit]]:
     if isinstance(edit, SetBound):
-        rule = _rule(q, edit.rule, "sum")
+        rule = _rule(q, edit.rule)
+        if not {"min", "max"} <= set(type(rule).model_fields):
+            raise _BadEdit("rule", f"rule '{edit.rule}' is a {rule.kind} rule; expected a rule with bounds "
+                                   f"(sum, import or groups)")
         update = {k: getattr(edit, k) for k in ("min", "max") if k in edit.model_fields_set}
         if not update:
             raise _BadEdit("rule", "expected 'min' or 'max' to set")
         new = rule.model_copy(update=update)
         if new.min is None and new.max is None:
-            raise _BadEdit("rule", "a sum rule needs 'min' or 'max'; use remove-rule to drop it")
-        if new.min is not None and new.max is not None and new.min > new.max:
-            raise _BadEdit("min", f"expected min <= max, got min {new.min} > max {new.max}")
+            raise _BadEdit("rule", f"a {rule.kind} rule needs 'min' or 'max'; use remove-rule to drop it")
+        # The rule kind's own checks of its fields (min <= max, an import slot's maximum), units aside.
+        for where, message in new.own_problems(Scope(frozenset(), frozenset(), None, None, frozenset())):
+            raise _BadEdit(str(where[0]) if where else "rule", message)
         return _replace_rule(q, rule, new), units
     if isinstance(edit, RemoveRule):
         return _replace_rule(q, _rule(q, edit.rule), None), units

@@ -153,3 +153,28 @@ def test_audit_names_imports_that_never_fit_apart_from_dead_units(tmp_path):
     findings = {f.kind: f for f in audit(cat, "core").findings}
     assert findings["unusable-imports"].numbers == {"units": ["X3"]}
     assert "dead-units" not in findings
+
+
+def test_what_if_widens_the_slot(tmp_path):
+    """With up to 8 imported credits X3 (8) fits too: all of A (1 set) with nothing, X1 or X3 (3); two of A
+    with X1 or X3 (6); one of A with X3 (3): 12 in all, from 5."""
+    from solver.whatif import WhatIf, compare
+
+    cat = catalogue(tmp_path)
+    scenario = WhatIf.model_validate({"name": "wider", "qualification": "core",
+                                      "edits": [{"kind": "set-bound", "rule": "elsewhere", "max": 8}]})
+    result = compare(scenario, cat, cat.qualification("core"))
+    assert (result.before.counts.count, result.after.counts.count) == (5, 12)
+    assert "X3" not in result.after.dead
+
+
+def test_cohort_rows_transfer_credit_into_the_slot(tmp_path):
+    import pandas as pd
+
+    from solver.cohort import recommend_cohort
+
+    rows = pd.DataFrame([{"learner": "new", "registered": "", "achieved": ""},
+                         {"learner": "transfer", "registered": "", "achieved": "X1"}])
+    out = recommend_cohort(catalogue(tmp_path), "core", rows)
+    assert list(out["units"]) == ["A1 A2 A3", "A1 A2 X1"]
+    assert list(out["new_glh"]) == [120, 70]

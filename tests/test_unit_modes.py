@@ -110,3 +110,20 @@ def test_cli(tmp_path):
     assert checked.exit_code == 0 and "D1 claimed ungraded" in " ".join(checked.output.split())
     shown = runner.invoke(app, ["catalogue", "show", "access", "--catalogue", str(tmp_path)])
     assert "graded or ungraded" in shown.output and "At least 6 credits claimed graded" in shown.output
+
+
+def test_what_if_and_cohort_over_modes(tmp_path):
+    """Dropping the ungraded minimum admits every three units in either mode that give 6 graded credits: the
+    four pathways above plus G1 G2 D1 graded (5 in all). A cohort row that achieved D1 ungraded claims it
+    (G1 G2 D1 ungraded: 22 new GLH, against 23 for G1 U1 D1 graded)."""
+    import pandas as pd
+
+    from solver.cohort import recommend_cohort
+    from solver.whatif import WhatIf, compare
+
+    cat = catalogue(tmp_path)
+    scenario = WhatIf.model_validate({"name": "no-ungraded", "qualification": "access",
+                                      "edits": [{"kind": "remove-rule", "rule": "ungraded"}]})
+    assert compare(scenario, cat, cat.qualification("access")).after.counts.count == 5
+    rows = pd.DataFrame([{"learner": "a", "registered": "", "achieved": "D1@ungraded"}])
+    assert recommend_cohort(cat, "access", rows).loc[0, "units"] == "G1 G2 D1@ungraded"

@@ -128,7 +128,8 @@ edits:
         load_whatif(path, bundled)
     text = str(err.value)
     assert f"{path}:4:29: edits[0].rule: no rule 'group-9-cap' in 600/5962/X" in text
-    assert f"{path}:5:29: edits[1].rule: rule 'coaching-359-not-339' is a replacement rule; expected a sum rule" in text
+    assert (f"{path}:5:29: edits[1].rule: rule 'coaching-359-not-339' is a replacement rule; expected a rule "
+            f"with bounds (sum, import or groups)") in text
     assert f"{path}:6:29: edits[2].group: no group 'G7' in 600/5962/X" in text
 
 
