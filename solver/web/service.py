@@ -62,6 +62,8 @@ class Explorer:
             if isinstance(own, SumRule):  # the bounds a what-if starts from
                 rule["min"], rule["max"] = own.min, own.max
         for group in out["groups"]:
+            if "credits" in group:  # the group's total as the specification publishes it
+                group["published_credits"] = group["credits"]
             group["credits"] = sum(u["credits"] or 0 for u in group["units"])  # published credits only
         return out
 
