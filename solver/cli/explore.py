@@ -283,8 +283,9 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
         table = Table(title=_escape(f"{q.title} {q.accreditation}: {_published(q.figures)}"))
         for col in ("regime", "credits", "GLH", "lowest-hours route", "pathways", "minimal", "dead", "forced"):
             numeric = col in ("pathways", "minimal", "credits", "GLH")
+            # Unit lists fold inside a long code rather than push the table past the console and be cropped.
             table.add_column(col, justify="right" if col in ("pathways", "minimal") else "left", no_wrap=numeric,
-                             min_width=18 if col == "regime" else None)
+                             min_width=18 if col == "regime" else None, overflow="ellipsis" if numeric else "fold")
         for r in qa.regimes:
             shares_known = bool(r.shares) or r.counts.count == 0
             cells = [r.regime.label, _span(r.min_credits, r.max_credits), _span(r.min_glh, r.max_glh),
@@ -294,7 +295,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                      " ".join(r.dead) or "-" if shares_known else "not computed",
                      " ".join(r.forced) or "-" if shares_known else "not computed"]
             table.add_row(*(_escape(c) for c in cells))
-        out.print(table)
+        out.print(table, crop=False)  # a table a character too wide for the console is shown whole
         for r in qa.regimes:
             for note in r.notes:
                 out.print(f"  {_escape(r.regime.label)}: {_escape(note)}", soft_wrap=True)
