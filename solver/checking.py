@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
-from solver.formulation import Formulation, formulate
+from solver.formulation import Formulation, claim_named, formulate
 from solver.learner import Learner, new_glh_terms
 from solver.linear import total
 from solver.rules import Verdict
@@ -70,7 +70,7 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
     situation = Learner(registered=learner.registered, achieved=learner.achieved, exempt=learner.exempt)
     f = formulate(catalogue, q, situation)
     own, claims = f.context.units, f.context.claims
-    chosen = tuple(dict.fromkeys(units))
+    chosen = tuple(dict.fromkeys(claim_named(catalogue, c) for c in units))
     foreign = [c for c in chosen if c not in own and c not in claims]
     verdicts = [Verdict(f"unit:{c}", False, "a unit of this qualification", "not part of it",
                         f"{c} is not a unit of {q.accreditation}"

@@ -12,7 +12,7 @@ from solver.learner import (Ask, Learner, Requirement, evaluate_requirement, lea
                             unpublished, unpublished_glh)
 from solver.linear import Linear, spread_terms, total
 from solver.rules import Context, RuleBase, Verdict
-from solver.rules.base import claim_code, unit_of
+from solver.rules.base import MODE_MARK, claim_code, unit_of
 
 Tier = tuple[tuple[str, int], ...]  # minimise sum(coef * take[var])
 
@@ -88,9 +88,31 @@ def open_imports(f: Formulation) -> Formulation:
     return Formulation(f.qualification, ctx, learner, (*f.requirements, ask))
 
 
+def claim_named(catalogue: Catalogue, code: str) -> str:
+    """The variable a learner's "CODE@mode" names: the claim of a unit offered in several modes, or the unit
+    itself when it is offered in that one mode; LookupFailure for a mode the unit is not offered in."""
+    unit = catalogue.units.get(unit_of(code))
+    if unit is None or code == unit.code:
+        return code
+    mode = code[len(unit.code) + 1:]
+    if mode not in unit.modes:
+        offered = f"offered {' or '.join(unit.modes)}" if unit.modes else "offered in no named mode"
+        raise LookupFailure(f"unit '{unit.code}' is not offered {mode} ({offered})")
+    return code if len(unit.modes) > 1 else unit.code
+
+
+def named_claims(catalogue: Catalogue, learner: Learner) -> Learner:
+    """The learner with every unit named in a mode named as the variable it stands for."""
+    fields = ("achieved", "include", "exclude", "prefer", "offer")
+    update = {name: tuple(claim_named(catalogue, c) for c in getattr(learner, name)) for name in fields
+              if getattr(learner, name) and any(MODE_MARK in c for c in getattr(learner, name))}
+    return learner.model_copy(update=update) if update else learner
+
+
 def check_learner(catalogue: Catalogue, q: Qualification, learner: Learner) -> None:
     own = set(q.unit_codes()) | {c for codes in catalogue.imports(q).values() for c in codes}
-    own |= {claim_code(c, m) for c in list(own) if c in catalogue.units for m in catalogue.units[c].modes}
+    own |= {claim_code(c, m) for c in list(own) if c in catalogue.units and len(catalogue.units[c].modes) > 1
+            for m in catalogue.units[c].modes}
     for code in learner.achieved:
         if unit_of(code) not in catalogue.units:
             raise LookupFailure(f"achieved unit '{code}' is not in the catalogue")
@@ -102,6 +124,7 @@ def check_learner(catalogue: Catalogue, q: Qualification, learner: Learner) -> N
 
 def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner()) -> Formulation:
     """Build the request: the qualification's rules (with the learner's context) and the learner's asks."""
+    learner = named_claims(catalogue, learner)
     check_learner(catalogue, q, learner)
     ctx = catalogue.context(q, learner.registered, frozenset(learner.achieved), frozenset(learner.exempt))
     requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.summary(ctx), tuple(rule.linears(ctx)),

@@ -127,3 +127,14 @@ def test_what_if_and_cohort_over_modes(tmp_path):
     assert compare(scenario, cat, cat.qualification("access")).after.counts.count == 5
     rows = pd.DataFrame([{"learner": "a", "registered": "", "achieved": "D1@ungraded"}])
     assert recommend_cohort(cat, "access", rows).loc[0, "units"] == "G1 G2 D1@ungraded"
+
+
+def test_a_unit_named_in_its_only_mode_is_the_unit_and_a_mode_not_offered_is_refused(tmp_path):
+    from solver.errors import LookupFailure
+
+    cat = catalogue(tmp_path)
+    assert recommend(cat, "access", Learner(include=("G2@graded",))).codes == {"G2", "U1", "D1@graded"}  # 25 GLH
+    assert recommend(cat, "access", Learner(achieved=("U1@ungraded",))).new_glh == 18  # G1 + D1 graded
+    assert check(cat, "access", ["G1@graded", "U1", "D1"]).valid
+    with pytest.raises(LookupFailure, match="unit 'G1' is not offered ungraded"):
+        recommend(cat, "access", Learner(include=("G1@ungraded",)))
