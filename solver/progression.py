@@ -67,6 +67,11 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
     """Lowest total new GLH over all targets (or another objective over the units studied: goals, budgets and
     limits count each studied unit once); a unit studied once counts toward every target that allows it."""
     quals = [catalogue.qualification(t) for t in targets]
+    # The plan's own asks are over units studied, once whatever mode a target claims them in: a unit named in
+    # a mode is the unit studied.
+    fields = ("achieved", "include", "exclude", "prefer", "offer")
+    learner = learner.model_copy(update={f: tuple(unit_of(c) for c in getattr(learner, f)) for f in fields
+                                         if getattr(learner, f) is not None})
     situation = Learner(name=learner.name, registered=learner.registered, achieved=learner.achieved)
     forms: list[Formulation] = [formulate(catalogue, q, situation) for q in quals]
     sources = {r.unit for q in quals for r in q.rules if isinstance(r, EquivalenceRule)}

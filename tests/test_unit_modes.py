@@ -138,3 +138,16 @@ def test_a_unit_named_in_its_only_mode_is_the_unit_and_a_mode_not_offered_is_ref
     assert check(cat, "access", ["G1@graded", "U1", "D1"]).valid
     with pytest.raises(LookupFailure, match="unit 'G1' is not offered ungraded"):
         recommend(cat, "access", Learner(include=("G1@ungraded",)))
+
+
+def test_a_progression_plan_studies_a_unit_once_whatever_its_mode(tmp_path):
+    """Two targets with the same rules: G1 + U1 + D1 (graded in both) is the cheapest for each, studied once:
+    23 new GLH; asked to include D1 graded, the plan studies D1."""
+    from solver.progression import plan_progression
+
+    second = SPEC.split("qualifications:\n")[1].replace("id: access", "id: access2").replace("000/0000/9",
+                                                                                          "000/0000/8")
+    cat = catalogue(tmp_path, SPEC + second)
+    plan = plan_progression(cat, ["access", "access2"], Learner(include=("D1@graded",)))
+    assert (plan.status, plan.new_glh) == ("OPTIMAL", 23)
+    assert [t.units for t in plan.targets] == [("G1", "U1", "D1@graded")] * 2
