@@ -266,7 +266,7 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
         except Unsupported as why:
             notes.append(f"{name} distribution not computed: {why}")
     complete_spreads = all(spreads.values()) or not count
-    notes += _unpublished_notes(f, problem, count)
+    notes += _unpublished_notes(f, problem, count) + _claim_notes(f, problem, count)
     return CountResult(*head, count, minimal, spreads["credits"], spreads["glh"], DP,
                        distributions=complete_spreads, minimal_at_least=minimal_at_least, notes=tuple(notes),
                        peak_states=peak)
@@ -296,6 +296,25 @@ def _unpublished_notes(f: Formulation, problem: Problem, count: int) -> list[str
             word = "GLH" if measure == "glh" else "credits"
             out.append(f"{touched:,} of these pathways claim units of unpublished {word} ({', '.join(unknown)}): "
                        f"their {word} figures above count those as 0 (lower bounds)")
+    return out
+
+
+def _claim_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
+    """What the count is over besides the qualification's own units: import slots' candidates (and how many
+    pathways import), and units offered in several modes (each mode claimed is a pathway of its own)."""
+    ctx, out = f.context, []
+    imported = list(dict.fromkeys(c for codes in ctx.imported.values() for c in codes))
+    if imported and count:
+        try:
+            importing = count - int(frontier_count(problem, fixed=dict.fromkeys(imported, False)).sum())
+            out.append(f"counted over {len(imported)} units of other qualifications that import slots may take "
+                       f"as well: {importing:,} of these pathways import")
+        except Unsupported:
+            out.append(f"counted over {len(imported)} units of other qualifications that import slots may take "
+                       f"as well")
+    if ctx.claims:
+        out.append(f"{', '.join(ctx.claims)} {'is' if len(ctx.claims) == 1 else 'are'} offered in several modes: "
+                   f"a pathway claims each in one, and each mode claimed counts as a pathway of its own")
     return out
 
 

@@ -82,6 +82,7 @@ def test_certificate_counted_in_units_with_groups_rule_and_import_slot(examples)
     assert len(examples.imports(q)["imported"]) == 9
     counted = count_pathways(examples, q)
     assert counted.count == 82 and not any("whatever the unpublished" in n for n in counted.notes)
+    assert any(n.endswith("72 of these pathways import") for n in counted.notes)
     open_slot = recommend(examples, q)
     assert (open_slot.new_glh, len(open_slot.open_imports)) == (210, 1)
     filled = recommend(examples, q, Learner(fill_imports=True))

@@ -58,7 +58,10 @@ def test_a_unit_offered_both_ways_is_two_claims(tmp_path):
 
 def test_count_and_enumerate_count_each_mode(tmp_path):
     cat = catalogue(tmp_path)
-    assert count_pathways(cat, "access").count == 4
+    counted = count_pathways(cat, "access")
+    assert counted.count == 4
+    assert counted.notes == ("D1 is offered in several modes: a pathway claims each in one, and each mode claimed "
+                             "counts as a pathway of its own",)
     pathways = list(enumerate_pathways(cat, "access"))
     assert {p.group_credits for p in pathways} == {(("A", 9),)}  # a claim counts in its unit's group
     listed = {frozenset(p.units) for p in pathways}
