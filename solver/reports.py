@@ -16,9 +16,10 @@ def units_frame(catalogue: Catalogue) -> pd.DataFrame:
                 u = catalogue.units[code]
                 rows.append({"qualification": q.id, "accreditation": q.number, "group": g.id,
                              "group_name": g.name, "code": code, "title": u.title, "level": u.level,
-                             "credits": u.credits, "glh": u.glh, "tags": ", ".join(u.tags)})
+                             "credits": u.credits, "glh": u.glh, "tags": ", ".join(u.tags),
+                             "modes": ", ".join(u.modes)})
     return pd.DataFrame(rows, columns=["qualification", "accreditation", "group", "group_name", "code", "title",
-                                       "level", "credits", "glh", "tags"])
+                                       "level", "credits", "glh", "tags", "modes"])
 
 
 def qualifications_frame(catalogue: Catalogue) -> pd.DataFrame:
