@@ -121,7 +121,8 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind in ("string_type", "string_sub_type"):
         return f"expected text, got {_shown(value)}"
     if kind == "string_pattern_mismatch":
-        return (f"expected a code of letters, digits and - / . _ (single spaces inside, no footnote marks), "
+        mode = ", or CODE@MODE for a unit in one of its modes" if "@" in str(ctx.get("pattern", "")) else ""
+        return (f"expected a code of letters, digits and - / . _ (single spaces inside, no footnote marks){mode}, "
                 f"got {_shown(value)}")
     if kind == "string_too_short":
         return "expected non-empty text"

@@ -568,3 +568,20 @@ def test_an_exemption_meets_the_mandatory_rule_through_the_api(client):
     assert rules["group-1-mandatory"]["holds"] and not rules["total-credits"]["holds"]
     answer = client.post("/api/recommend", json={"qualification": "600/5788/9", "exempt": ["8603-300"]}).json()
     assert answer["status"] == "INFEASIBLE"
+
+
+def test_examples_with_modes_and_an_import_slot():
+    examples = Path(__file__).resolve().parent.parent / "catalogue" / "examples"
+    client = TestClient(create_app(examples))
+    units = ["AHS-BIO1", "AHS-BIO2", "AHS-CHE1", "AHS-PSY1", "AHS-SOC1", "AHS-MAT1", "AHS-SKL1"]
+    checked = client.post("/api/check", json={"qualification": "access-health", "units": units}).json()
+    assert (checked["valid"], checked["modes"]) == (True, {"AHS-SKL1": "ungraded"})
+    named = client.post("/api/check", json={"qualification": "access-health",
+                                            "units": [*units[:-1], "AHS-SKL1@ungraded"]}).json()
+    assert named["valid"] and "modes" not in named
+    refused = client.post("/api/check", json={"qualification": "access-health", "units": ["AHS-BIO1@ungraded"]})
+    assert refused.status_code == 422 and "not offered ungraded" in refused.json()["message"]
+    slot = client.post("/api/recommend", json={"qualification": "isc-iii"}).json()
+    assert slot["new_glh"] == 210 and len(slot["open_imports"]) == 1
+    transfer = client.post("/api/recommend", json={"qualification": "isc-iii", "achieved": ["DEM 301"]}).json()
+    assert transfer["new_glh"] == 185 and "DEM 301" in transfer["units"]

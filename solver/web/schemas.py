@@ -13,6 +13,7 @@ from solver.errors import InputError, Problem
 from solver.learner import Learner, Objective
 from solver.located_yaml import parse_yaml
 from solver.rules import Code, Count, Date
+from solver.rules.base import Claim
 from solver.validation import validate
 from solver.web.limits import LimitExceeded, Limits
 from solver.whatif import AnyEdit
@@ -21,6 +22,7 @@ M = TypeVar("M", bound=BaseModel)
 BODY = "<request>"  # the "file" a problem in a request body is located in
 MAX_NUMBER = 10**9  # credits, GLH, bounds and weights beyond this are typing errors, and would overflow CP-SAT
 Codes = tuple[Code, ...]
+Claims = tuple[Claim, ...]  # units, or units in one of their modes (CODE@graded)
 
 
 class RequestError(InputError):
@@ -35,9 +37,9 @@ class Body(BaseModel):
 
 class CheckRequest(Body):
     qualification: Code
-    units: Codes = ()
+    units: Claims = ()
     registered: Date | None = None
-    achieved: Codes = ()
+    achieved: Claims = ()
     exempt: Codes = ()  # recognition of prior learning: meets a mandatory rule, gives no credit
 
 
@@ -46,10 +48,10 @@ class RecommendRequest(Body):
     name: str = "learner"
     objective: Objective = Objective.MIN_GLH
     registered: Date | None = None
-    achieved: Codes = ()
+    achieved: Claims = ()
     exempt: Codes = ()
-    include: Codes = ()
-    exclude: Codes = ()
+    include: Claims = ()
+    exclude: Claims = ()
     max_glh: Count | None = None
     goals: dict[str, Annotated[int, Field(strict=True, ge=1)]] = Field(default_factory=dict)
     alternatives: Count = 0
@@ -62,9 +64,9 @@ class RecommendRequest(Body):
 class CountRequest(Body):
     qualification: Code
     registered: Date | None = None
-    achieved: Codes = ()
-    include: Codes = ()
-    exclude: Codes = ()
+    achieved: Claims = ()
+    include: Claims = ()
+    exclude: Claims = ()
     min_glh: Count | None = None
     max_glh: Count | None = None
     min_credits: Count | None = None
