@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pathlib import Path
 
+from solver.claimable import claimable, imported
 from solver.documents import CatalogueFile, Qualification, Unit
 from solver.errors import CatalogueError, LookupFailure, Problem
 from solver.located_yaml import LocatedDocument, PathKey, read_yaml
 from solver.rules import Context, RuleBase, Scope
-from solver.rules.base import claim_code
 from solver.validation import validate
 
 M = TypeVar("M", bound=BaseModel)
@@ -89,52 +88,20 @@ class Catalogue:
 
     def context(self, q: Qualification, registered: dt.date | None = None,
                 achieved: frozenset[str] = frozenset(), exempt: frozenset[str] = frozenset()) -> Context:
-        slots = self.imports(q)
-        units = self.units_of(q)
-        units.update({c: self.units[c] for codes in slots.values() for c in codes})
-        variables, claims = by_mode(units)
+        found = claimable(q, self.qualifications, self.units)
+        claims = found.claims
         credited = self.credited(q, frozenset(achieved))
         return Context(
-            units=variables,
+            units=found.variables,
             groups={g.id: g.units for g in q.groups},
             group_names={g.id: g.name for g in q.groups},
             registered=registered,
             # A unit achieved in any mode counts for each of its claims; a claim achieved, for itself.
             achieved=credited | {c for code in credited for c in claims.get(code, ())},
             exempt=frozenset(exempt),
-            imported=slots,
+            imported=found.slots,
             claims=claims,
         )
-
-
-def by_mode(units: Mapping[str, Unit]) -> tuple[dict[str, Unit], dict[str, tuple[str, ...]]]:
-    """The claimable variables: each unit, or for a unit offered in several modes one claim per mode."""
-    variables: dict[str, Unit] = {}
-    claims: dict[str, tuple[str, ...]] = {}
-    for code, unit in units.items():
-        if len(unit.modes) < 2:
-            variables[code] = unit
-            continue
-        for mode in unit.modes:
-            claim = unit.claimed_in(mode)
-            variables[claim.code] = claim
-        claims[code] = tuple(claim_code(code, m) for m in unit.modes)
-    return variables, claims
-
-
-def imported(q: Qualification, qualifications: Iterable[Qualification], units: Mapping[str, Unit]
-             ) -> dict[str, tuple[str, ...]]:
-    """The import slots of `q` (rule id -> candidate units): units of the other qualifications, not of `q`."""
-    rules = [*q.rules, *(r for p in q.pathways for r in p.rules)]
-    slots: dict[str, tuple[str, ...]] = {}
-    own = set(q.unit_codes())
-    elsewhere = {o.id: {c: units[c] for c in o.unit_codes() if c in units and c not in own}
-                 for o in qualifications if o.id != q.id}
-    for rule in rules:
-        found = tuple(rule.imports(elsewhere))
-        if found:
-            slots[rule.id or ""] = found
-    return slots
 
 
 def credited_from(q: Qualification, achieved: frozenset[str]) -> dict[str, str]:
@@ -209,11 +176,9 @@ def _scope(q: Qualification, units: dict[str, Unit], group_ids: set[str], all_un
     """What the rules of `q` are validated against; bounds are judged only when every unit of `q` is known."""
     own = q.unit_codes()
     known = all_units and all(c in units for c in own)
-    slots = imported(q, others, units)
-    claimable = {c: units[c] for c in own if c in units} | {c: units[c] for codes in slots.values() for c in codes}
-    variables, claims = by_mode(claimable)
-    ctx = Context(units=variables, groups={g.id: g.units for g in q.groups},
-                  group_names={g.id: g.name for g in q.groups}, imported=slots, claims=claims)
+    found = claimable(q, others, units)
+    ctx = Context(units=found.variables, groups={g.id: g.units for g in q.groups},
+                  group_names={g.id: g.name for g in q.groups}, imported=found.slots, claims=found.claims)
     forced = frozenset(c for r in q.rules for c in r.forced(ctx))
     return Scope(frozenset(own), frozenset(group_ids), frozenset(units) if all_units else None,
                  ctx if known else None, forced, frozenset(g.id for g in q.open_groups()),

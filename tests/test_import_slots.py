@@ -181,3 +181,17 @@ def test_cohort_rows_transfer_credit_into_the_slot(tmp_path):
     out = recommend_cohort(catalogue(tmp_path), "core", rows)
     assert list(out["units"]) == ["A1 A2 A3", "A1 A2 X1"]
     assert list(out["new_glh"]) == [120, 70]
+
+
+def test_a_candidate_offered_in_two_modes_is_taken_in_one(tmp_path):
+    """X1 offered graded or ungraded: the slot takes either claim; the five pathways above double where X1 is (in
+    each of two modes in the four that import it): nine."""
+    cat = catalogue(tmp_path, SPEC.replace("{code: X1, title: Elsewhere one, level: 3, credits: 4, glh: 10}",
+                                           "{code: X1, title: Elsewhere one, level: 3, credits: 4, glh: 10, "
+                                           "modes: [graded, ungraded]}"))
+    assert cat.imports(cat.qualification("core")) == {"elsewhere": ("X1", "X3")}
+    assert count_pathways(cat, "core").count == 9
+    filled = recommend(cat, "core", Learner(fill_imports=True)).codes
+    assert filled in ({"A1", "A2", "X1@graded"}, {"A1", "A2", "X1@ungraded"})  # the modes tie
+    assert {"X1@graded", "X1@ungraded"} & recommend(cat, "core", Learner(achieved=("X1",))).codes
+    assert check(cat, "core", ["A1", "A2", "X1"]).modes == {"X1": "graded"}

@@ -114,7 +114,7 @@ class Context:
     registered: dt.date | None = None  # None: a new learner, after every cut-off
     achieved: frozenset[str] = field(default_factory=frozenset)
     exempt: frozenset[str] = field(default_factory=frozenset)  # met by recognition of prior learning, no credit
-    # Import slots: rule id -> the units of other qualifications it may take (they are in `units` too).
+    # Import slots: rule id -> the units of other qualifications it may take (variables: they are in `units`).
     imported: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Units offered in several modes (graded or ungraded): code -> one claim per mode ("CODE@graded"). The
     # claims, not the unit, are the keys of `units` and the variables: a pathway claims the unit in one mode.
