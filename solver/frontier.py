@@ -310,21 +310,31 @@ def _gather(counts: np.ndarray, skip_rows: np.ndarray, take_rows: np.ndarray, sh
             kept: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
     """The next layer's count vectors: each kept candidate's vector (a skip as it was, a take moved up by
     `shift` tracked units, totals past `width` dropped), added up by target state."""
-    ns = len(skip_rows)
-    candidates = np.zeros((ns + len(take_rows), width), dtype=counts.dtype)
-    span = min(counts.shape[1], width)
-    candidates[:ns, :span] = counts[skip_rows, :span]
-    span = min(counts.shape[1], width - shift)
-    if span > 0:
-        candidates[ns:, shift:shift + span] = counts[take_rows, :span]
     out = np.zeros((n, width), dtype=counts.dtype)
     if not len(kept):
         return out
-    if len(kept) == n:  # no two candidates met: a permutation
-        out[target] = candidates[kept]
-        return out
     order = np.argsort(target, kind="stable")
+    picked = kept[order]  # candidates in target order, each copied once, straight from its source row
+    rows = _vectors(counts, skip_rows, take_rows, shift, width, picked)
     ordered = target[order]
+    if len(kept) == n:  # no two candidates met: a permutation
+        out[ordered] = rows
+        return out
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    out[ordered[starts]] = np.add.reduceat(candidates[kept[order]], starts, axis=0)
+    out[ordered[starts]] = np.add.reduceat(rows, starts, axis=0)
     return out
+
+
+def _vectors(counts: np.ndarray, skip_rows: np.ndarray, take_rows: np.ndarray, shift: int, width: int,
+             picked: np.ndarray) -> np.ndarray:
+    """The count vectors of the candidates `picked` (indices: skips first, then takes), `width` wide."""
+    ns = len(skip_rows)
+    rows = np.zeros((len(picked), width), dtype=counts.dtype)
+    skips = picked < ns
+    span = min(counts.shape[1], width)
+    rows[skips, :span] = counts[skip_rows[picked[skips]], :span]
+    span = min(counts.shape[1], width - shift)
+    if span > 0:
+        takes = ~skips
+        rows[takes, shift:shift + span] = counts[take_rows[picked[takes] - ns], :span]
+    return rows
