@@ -194,7 +194,9 @@ class Programme:
             take_rows = np.arange(n) if choice is not False else np.zeros(0, dtype=np.int64)
             if self.minimal and len(take_rows):
                 take_rows = take_rows[self._critical(states[take_rows], columns, unit)]
-            candidates = np.concatenate([states[skip_rows], states[take_rows] + step])
+            skipped = states if len(skip_rows) == n else states[skip_rows]  # every row, mostly: no copy
+            taken = states if len(take_rows) == n else states[take_rows]
+            candidates = np.concatenate([skipped, taken + step])
             keep = self._canonical(candidates, columns, k)
             if in_state:
                 keep &= candidates[:, 0] <= ceiling
@@ -259,8 +261,9 @@ class Programme:
         and saturate sums whose maximum is out of reach, in place; return the rows kept."""
         keep = np.ones(len(rows), dtype=bool)
         guess_at = {col.con: p for p, col in enumerate(columns) if col.kind == "guess"}
+        by_column = rows.T.copy()  # each column contiguous: the checks below read and write whole columns
         for p, col in enumerate(columns):
-            s = rows[:, p]
+            s = by_column[p]
             if col.kind != "sum":
                 continue
             con, rest = self.cons[col.con], self.rest[col.con][k]
@@ -268,11 +271,15 @@ class Programme:
                 keep &= s <= con.hi
             keep &= s + rest >= con.lo
             if col.con in guess_at:
-                g = rows[:, guess_at[col.con]]
+                g = by_column[guess_at[col.con]]
                 keep &= con.category(s - con.floor) <= g  # the slack only grows
                 keep &= con.category(s + rest - con.floor) >= g  # ... and cannot grow past s + rest
-            free = s + rest <= con.hi if con.hi is not None else np.ones(len(s), dtype=bool)
-            rows[:, p] = np.where(free, np.minimum(s, con.cap), s)
+            if con.hi is not None:  # a sum that can no longer pass its maximum saturates at its cap
+                free = s + rest <= con.hi
+                np.copyto(s, np.minimum(s, con.cap), where=free)
+            else:
+                np.minimum(s, con.cap, out=s)
+        rows[...] = by_column.T
         return keep
 
     def _merge(self, rows: np.ndarray, columns: list[_Column], ceiling: int) -> tuple[np.ndarray, np.ndarray]:
