@@ -193,3 +193,27 @@ def test_minimal_count_survives_a_state_too_large_for_its_slack_axes(tmp_path):
     assert (result.method, result.count, result.minimal) == (DP, 0, 0)
     relaxed = formulate(cat, cat.qualifications[0], Learner(registered=dt.date(2019, 1, 1)))
     assert count_formulation(relaxed).method == DP
+
+
+@pytest.mark.parametrize("qualification", ["600/5928/X", "600/5962/X"])
+def test_every_form_of_a_tracked_count_gives_the_same_distribution(monkeypatch, qualification):
+    """The programme tracks a total as (state, total) pairs or as a count vector per state, whichever the
+    measured policy picks; forced down each route in turn, the distributions must not differ."""
+    import solver.counting as counting
+
+    catalogue = load_catalogue()
+    f = formulate(catalogue, catalogue.qualification(qualification))
+    problem = counting.problem_of(f)
+    peak = counting.Programme(problem.variables, problem.constraints).run().peak_states
+
+    def spread() -> list[int]:
+        return counting.frontier_count(problem, track=problem.glh, peak=peak).tolist()
+
+    vectors = spread()  # the seeds' GLH: few enough cells for vectors straight away
+    monkeypatch.setattr(counting, "SMALL_CELLS", 0)
+    monkeypatch.setattr(counting, "SPARSE_COST", 1)
+    pairs = spread()  # pairs first, within as many pairs as vector cells: enough here
+    monkeypatch.setattr(counting, "SPARSE_COST", 10**9)
+    refused_then_vectors = spread()  # a budget of no pairs: refused, then vectors
+    assert vectors == pairs == refused_then_vectors
+    assert sum(vectors) == count_pathways(catalogue, qualification).count
