@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import asyncio
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from solver.web.limits import LimitExceeded, Limits
 from solver.web.service import Explorer
 
 HERE = Path(__file__).parent
+WARM_STOP_SECONDS = 60.0  # how long shutdown waits for the answer the warming thread is computing
 log = logging.getLogger("pathways.web")
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
                "base-uri 'none'; frame-ancestors 'none'")
@@ -88,9 +90,16 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        warming = threading.Thread(target=explorer.warm, args=(stop,), name="pathways-warm", daemon=True)
         if warm:
-            threading.Thread(target=explorer.warm, name="pathways-warm", daemon=True).start()
+            warming.start()
         yield
+        # Stopped between two answers and joined: a thread left inside the solver's native code while the
+        # interpreter shuts down aborts the process ("terminate called without an active exception").
+        stop.set()
+        if warming.is_alive():
+            await asyncio.to_thread(warming.join, WARM_STOP_SECONDS)
 
     # FastAPIOffline serves the /docs page's Swagger UI from the package, not from a CDN: it works offline.
     app = FastAPIOffline(title="Pathways", version="0.1.0", lifespan=lifespan, redoc_url=None,

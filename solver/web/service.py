@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -163,13 +164,17 @@ class Explorer:
                                lambda: audit_regime(self.catalogue, q, regime))
         return WhatIfResult(scenario, before, audit_regime(edited, q_after, regime), ()).to_dict()
 
-    def warm(self) -> None:
+    def warm(self, stop: threading.Event | None = None) -> None:
         """Answer what the explore view asks first, for every qualification, ahead of the first request
-        (the server starts this on a thread)."""
-        for q in self.catalogue.qualifications:
-            self.count(CountRequest(qualification=q.accreditation, shares=True))
-            self.enumerate(EnumerateRequest(qualification=q.accreditation, order="glh", limit=5))
-            self.audit(q.accreditation)
+        (the server starts this on a thread, and sets `stop` to end it between two answers)."""
+        steps = [step for q in self.catalogue.qualifications for step in (
+            lambda q=q: self.count(CountRequest(qualification=q.accreditation, shares=True)),
+            lambda q=q: self.enumerate(EnumerateRequest(qualification=q.accreditation, order="glh", limit=5)),
+            lambda q=q: self.audit(q.accreditation))]
+        for step in steps:
+            if stop is not None and stop.is_set():
+                return
+            step()
 
     def cohort(self, data: bytes, qualification: str, objective: str) -> str:
         import pandas as pd
