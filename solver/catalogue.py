@@ -14,6 +14,7 @@ from solver.documents import CatalogueFile, Qualification, Unit
 from solver.errors import CatalogueError, LookupFailure, Problem
 from solver.located_yaml import LocatedDocument, PathKey, read_yaml
 from solver.rules import Context, RuleBase, Scope
+from solver.rules.base import unit_of
 from solver.validation import validate
 
 M = TypeVar("M", bound=BaseModel)
@@ -107,6 +108,7 @@ class Catalogue:
 def credited_from(q: Qualification, achieved: frozenset[str]) -> dict[str, str]:
     """Units of `q` that its rules credit from achieved units: credited unit -> the achieved unit."""
     out: dict[str, str] = {}
+    achieved = achieved | {unit_of(c) for c in achieved}  # a unit achieved in one of its modes is achieved
     for rule in q.rules:
         for unit, source in rule.credits(achieved).items():
             out.setdefault(unit, source)

@@ -154,3 +154,22 @@ def test_a_progression_plan_studies_a_unit_once_whatever_its_mode(tmp_path):
     plan = plan_progression(cat, ["access", "access2"], Learner(include=("D1@graded",)))
     assert (plan.status, plan.new_glh) == ("OPTIMAL", 23)
     assert [t.units for t in plan.targets] == [("G1", "U1", "D1@graded")] * 2
+
+
+def test_an_equivalence_credits_from_a_unit_achieved_in_one_of_its_modes(tmp_path):
+    """X9, of another qualification, counts as U1 (3 credits ungraded, 5 GLH): achieved graded, it still
+    credits U1, so G1 + U1 + D1 graded needs only G1 and D1's 18 new GLH."""
+    units = "  - {code: X9, title: Elsewhere, level: 3, credits: 3, glh: 7, modes: [graded, ungraded]}\n"
+    other = """  - id: other
+    accreditation: 000/0000/7
+    title: Other
+    level: 3
+    awarding_body: Test
+    groups:
+      - {id: X, name: X, units: [X9]}
+"""
+    text = SPEC.replace("qualifications:\n", units + "qualifications:\n" + other)
+    text += "      - {id: x9-u1, kind: equivalence, unit: X9, counts_as: U1}\n"
+    cat = catalogue(tmp_path, text)
+    result = recommend(cat, "access", Learner(achieved=("X9@graded",)))
+    assert (sorted(result.codes), result.new_glh) == (["D1@graded", "G1", "U1"], 18)
