@@ -17,6 +17,7 @@ from solver.formulation import Formulation, formulate
 from solver.frontier import MAX_CELLS, MAX_STATES, Bound, Programme, Sweep, Unsupported, unit_totals
 from solver.learner import Learner
 from solver.linear import Linear, is_auxiliary
+from solver.meeting import meet, plan, widths
 
 DP = "dynamic-programming"
 ENUMERATION = "enumeration"
@@ -24,6 +25,8 @@ LISTING_CAP = 10_000  # pathways CP-SAT may list when the programme cannot count
 LISTING_WORK = 30.0  # CP-SAT deterministic seconds such a listing may take (the same stop every run)
 SPARSE_COST = 10  # a (state, total) pair costs about as much as this many cells of count vectors (measured)
 SMALL_CELLS = 100_000  # count vectors up to this many cells are used straight away (a few milliseconds)
+QUICK_STATES = 50_000  # the first state bound each way: most programmes fit, and a hopeless run stops soon
+MEETING_ADVANTAGE = 2  # meet from both ends when estimated at under half a single pass of vectors
 RELAXATIONS = 4  # tries at an upper bound by dropping the longest-open constraints
 RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
 
@@ -106,55 +109,131 @@ def _track_ceiling(problem: Problem, track: Mapping[str, int]) -> int:
     return ceiling
 
 
-def _tracked(problem: Problem, programme: Programme, track: Mapping[str, int], fixed: Mapping[str, bool] | None,
-             ceiling: int, peak: int, minimal: bool) -> Sweep:
-    """A tracked sweep by the cheaper of two forms. Measured (benchmarks/count_scale.py and the seeds): the
-    tracked total as a state column keeps only the reachable (state, total) pairs and wins by far where they
-    are few (the 40-unit GLH case's credits: 9,290 pairs against 1.7 million vector cells, 0.04 s against
-    0.9 s), while a count vector per state wins where the pairs are many (the exact-total case's GLH: 167,509
-    pairs, 1.2 s, against 604,422 cells, 0.6 s); a pair costs about SPARSE_COST cells. So, past a few
-    milliseconds of vectors, the pairs are tried first within what the vectors would cost, then the vectors,
-    then the pairs up to the state bound."""
-    cells = peak * (ceiling + 1)
-    if cells <= SMALL_CELLS:  # vectors cost milliseconds: nothing to win by trying pairs first
-        return programme.run(track, fixed, ceiling=ceiling, sparse_track=False)
+@dataclass
+class Passes:
+    """What untracked runs learnt of a programme: `programme`, turned so that its order is the cheaper way
+    through; the states of each layer along it (fewer than the units where the run stopped short) and, where
+    known, from the other end."""
+
+    programme: Programme
+    forward: list[int]
+    backward: list[int] | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.programme.never or len(self.forward) == len(self.programme.order)
+
+
+def passes_of(problem: Problem, minimal: bool = False, fixed: Mapping[str, bool] | None = None
+              ) -> tuple[np.ndarray, Passes]:
+    """The untracked counts and what was learnt: in one pass from either end, first within QUICK_STATES
+    then within MAX_STATES (the greedy order is often far narrower one way than the other: the 120-unit
+    benchmark's peak is 44,591 states backwards against over 2.4 million forwards), else by meeting in the
+    middle; else Unsupported (why)."""
+    programme = Programme(problem.variables, problem.constraints, minimal)
+    why: Unsupported | None = None
+    ways = [False, True]  # forward, backward
+    reached: dict[bool, list[int]] = {}  # the layers each way reached
+    for budget in (min(QUICK_STATES, programme.max_states), programme.max_states):
+        for reverse in ways:
+            turned = programme.variant(reverse, budget)
+            try:
+                sweep = turned.run(None, fixed)
+            except Unsupported as stopped:
+                why, reached[reverse] = stopped, stopped.sizes
+                continue
+            return _array(sweep, 0), Passes(turned.variant(max_states=programme.max_states), sweep.sizes,
+                                            reached.get(not reverse))
+        met = _meeting(programme.variant(max_states=budget), None, fixed, 0, reached[False], reached[True])
+        if met is not None:
+            return met, Passes(programme, reached[False], reached[True])
+        # With the larger bound, only the way that got further (a run that fails does most of its work in
+        # its last, widest layers: the other way would more than double the time of a refusal).
+        ways = [len(reached[True]) > len(reached[False])]
+    assert why is not None
+    raise why
+
+
+def _tracked(passes: Passes, track: Mapping[str, int], fixed: Mapping[str, bool] | None, ceiling: int
+             ) -> np.ndarray:
+    """Counts by tracked total by the cheapest of three forms. Measured (benchmarks/count_scale.py and the
+    seeds): the tracked total as a state column keeps only the reachable (state, total) pairs and wins by far
+    where they are few (the 40-unit GLH case's credits: 9,290 pairs against 1.7 million vector cells, 0.04 s
+    against 0.9 s), while a count vector per state wins where the pairs are many (the exact-total case's GLH:
+    167,509 pairs, 1.2 s, against 604,422 cells, 0.6 s); a pair costs about SPARSE_COST cells. Meeting from
+    both ends (`meeting`) wins where the layers between groups are narrow (the 40-unit case's GLH: 10.8 s of
+    vectors or 5.6 s of pairs in one pass, 0.5 s met). So, past a few milliseconds of vectors, a meeting is
+    tried if it is estimated at under half the vectors' cost, then the pairs within what the vectors would
+    cost, then the vectors, then the pairs up to the state bound."""
+    programme, sizes = passes.programme, passes.forward
+    cells = sum(s * w for s, w in zip(sizes, widths(programme.order, track, ceiling)))
+    if passes.complete and cells <= SMALL_CELLS:  # vectors cost milliseconds: nothing to win by pairs first
+        return _array(programme.run(track, fixed, ceiling=ceiling, sparse_track=False), ceiling)
+    within = cells / MEETING_ADVANTAGE if passes.complete else None
+    met = _meeting(programme, track, fixed, ceiling, sizes, passes.backward, within)
+    if met is not None:
+        return met
+    if not passes.complete:
+        raise Unsupported(f"the counting state would exceed {programme.max_states:,} states from either end, "
+                          f"or {MAX_CELLS:,} counts", sizes)
+    cells = max(sizes, default=1) * (ceiling + 1)
     budget = min(MAX_STATES, cells // SPARSE_COST)
-    cheap = Programme(problem.variables, problem.constraints, minimal, max_states=budget)
     try:
-        return cheap.run(track, fixed, ceiling=ceiling, sparse_track=True)
+        return _array(programme.variant(max_states=budget).run(track, fixed, ceiling=ceiling), ceiling)
     except Unsupported:
         if cells > MAX_CELLS and budget == MAX_STATES:
             raise
     if cells <= MAX_CELLS:
         try:
-            return programme.run(track, fixed, ceiling=ceiling, sparse_track=False)
+            return _array(programme.run(track, fixed, ceiling=ceiling, sparse_track=False), ceiling)
         except Unsupported:
             if budget == MAX_STATES:
                 raise
-    return programme.run(track, fixed, ceiling=ceiling, sparse_track=True)
+    return _array(programme.run(track, fixed, ceiling=ceiling, sparse_track=True), ceiling)
 
 
-def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, minimal: bool = False,
-                   fixed: Mapping[str, bool] | None = None, peak: int | None = None) -> np.ndarray:
-    """Count pathways meeting every constraint (only minimal ones if asked), as an array indexed by the
-    tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out;
-    `peak`, the untracked programme's largest layer if known, picks how to track.
-    Raises Unsupported on negative weights or when the state would grow past MAX_STATES."""
-    if minimal and any(is_auxiliary(v) for v in problem.variables):
-        # Minimality asks that every claimed unit be needed; a rule's own variables are not units.
-        raise Unsupported("minimal pathways are not counted for rules with their own variables (groups)")
-    track = {v: track.get(v, 0) for v in problem.variables} if track is not None else None
-    ceiling = _track_ceiling(problem, track) if track is not None else 0
-    programme = Programme(problem.variables, problem.constraints, minimal)
-    if track is None or peak is None:
-        sweep = programme.run(track, fixed, ceiling=ceiling)
-    else:
-        sweep = _tracked(problem, programme, track, fixed, ceiling, peak, minimal)
-    dtype = np.int64 if len(problem.variables) <= 62 else object
-    out = np.zeros(ceiling + 1, dtype=dtype)
+def _meeting(programme: Programme, track: Mapping[str, int] | None, fixed: Mapping[str, bool] | None,
+             ceiling: int, forward: list[int], backward: list[int] | None = None,
+             within: float | None = None) -> np.ndarray | None:
+    """Counts by a forward and a backward run meeting at the cheapest cut, if one exists (and is estimated
+    below `within` cells) and both runs fit; else None."""
+    if backward is None:
+        try:
+            backward = programme.variant(reverse=True).run(None, fixed).sizes
+        except Unsupported as why:
+            backward = why.sizes
+    best = plan(programme.order, forward, backward, track, ceiling)
+    if best is None or (within is not None and best.cost >= within):
+        return None
+    try:
+        return meet(programme, best.cut, track, fixed, ceiling)
+    except Unsupported:
+        return None
+
+
+def _array(sweep: Sweep, ceiling: int) -> np.ndarray:
+    out = np.zeros(ceiling + 1, dtype=np.int64 if len(sweep.order) <= 62 else object)
     for value, n in sweep.by_track.items():
         out[value] = n
     return out
+
+
+def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, minimal: bool = False,
+                   fixed: Mapping[str, bool] | None = None, passes: Passes | None = None) -> np.ndarray:
+    """Count pathways meeting every constraint (only minimal ones if asked), as an array indexed by the
+    tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out;
+    `passes`, what untracked runs learnt (with the same `fixed`), if known, pick how to track.
+    Raises Unsupported on negative weights or when the state would grow past MAX_STATES from both ends."""
+    if minimal and any(is_auxiliary(v) for v in problem.variables):
+        # Minimality asks that every claimed unit be needed; a rule's own variables are not units.
+        raise Unsupported("minimal pathways are not counted for rules with their own variables (groups)")
+    if track is None:
+        return passes_of(problem, minimal, fixed)[0]
+    track = {v: track.get(v, 0) for v in problem.variables}
+    if any(w < 0 for w in track.values()):
+        raise Unsupported("a tracked measure has a negative weight")
+    ceiling = _track_ceiling(problem, track)
+    return _tracked(passes or passes_of(problem, minimal, fixed)[1], track, fixed, ceiling)
 
 
 # --- results ----------------------------------------------------------------------------------------
@@ -260,17 +339,17 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
     work = LISTING_WORK if time_limit is None else time_limit
     head = (q.id, q.accreditation, reg)
     try:
-        plain = Programme(problem.variables, problem.constraints).run()
+        counts, passes = passes_of(problem)
     except Unsupported as why:
         return _count_by_listing(f, problem, extra, work, str(why))
-    count, peak = sum(plain.by_track.values()), plain.peak_states
+    count, peak = int(counts.sum()), max(passes.forward, default=0)
     notes: list[str] = []
     minimal: int | None = 0
     minimal_at_least = None
     if count:
         try:
-            sweep = Programme(problem.variables, problem.constraints, minimal=True).run()
-            minimal, peak = sum(sweep.by_track.values()), max(peak, sweep.peak_states)
+            minimal_counts, minimal_passes = passes_of(problem, minimal=True)
+            minimal, peak = int(minimal_counts.sum()), max(peak, *minimal_passes.forward)
         except Unsupported as why:
             listed = _listing(f, problem, extra, minimal=True, work=work)
             if listed.complete:
@@ -284,7 +363,7 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
         if not count:
             continue
         try:
-            counts = frontier_count(problem, track=weights, peak=plain.peak_states)
+            counts = frontier_count(problem, track=weights, passes=passes)
             spreads[name] = {k: int(v) for k, v in enumerate(counts.tolist()) if v}
         except Unsupported as why:
             notes.append(f"{name} distribution not computed: {why}")
@@ -395,8 +474,10 @@ def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
     extra = tuple(extra)
     problem = problem_of(f, extra)
     try:
-        programme = Programme(problem.variables, problem.constraints)
-        totals = unit_totals(programme, programme.run(record=True))
+        passes = passes_of(problem)[1]  # the way through that fits (recording needs one whole pass)
+        if not passes.complete:
+            raise Unsupported("the count was met from both ends: no single pass records every layer")
+        totals = unit_totals(passes.programme, passes.programme.run(record=True))
         return {v: totals[v] for v in f.variables}
     except Unsupported as why:
         listed = _listing(f, problem, extra)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,7 +23,12 @@ MAX_CELLS = 8_000_000  # counts a layer may hold: states times tracked totals (m
 
 
 class Unsupported(Exception):
-    """The constraints fall outside what the programme covers (negative weights, too many states)."""
+    """The constraints fall outside what the programme covers (negative weights, too many states);
+    `sizes`: the states of each layer the run did complete (where a run from the other end may meet it)."""
+
+    def __init__(self, message: str, sizes: Sequence[int] = ()):
+        super().__init__(message)
+        self.sizes = list(sizes)
 
 
 @dataclass(frozen=True)
@@ -134,20 +139,33 @@ class Sweep:
     peak_states: int
     order: list[str]
     layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None  # counts, skip_to, take_to
+    sizes: list[int] = field(default_factory=list)  # the states of each layer, after each unit
+    frontier: Frontier | None = None  # the last layer, when the run stopped part way (see `run`'s `stop`)
+
+
+@dataclass
+class Frontier:
+    """A layer of the programme: its states (rows, one column per open sum or guess), each state's counts
+    by tracked total, and what each column holds."""
+
+    states: np.ndarray
+    counts: np.ndarray
+    columns: list[_Column]
 
 
 class Programme:
     """The programme for one set of bounds over `variables`: run it to count, track or record layers."""
 
     def __init__(self, variables: Sequence[str], bounds: Sequence[Bound], minimal: bool = False,
-                 max_states: int | None = None):
+                 max_states: int | None = None, order: Sequence[str] | None = None):
         self.variables = tuple(variables)
+        self.bounds = tuple(bounds)
         self.minimal = minimal
         self.max_states = max_states if max_states is not None else MAX_STATES
         normalised = normalise(self.variables, bounds, minimal)
         self.never = normalised is None  # some bound can never hold: no pathway at all
         self.cons: list[_Con] = normalised or []
-        self.order = order_units(self.variables, self.cons)
+        self.order = list(order) if order is not None else order_units(self.variables, self.cons)
         position = {v: k for k, v in enumerate(self.order)}
         cons = self.cons
         self.first = [min(position[v] for v in c.weights) for c in cons]
@@ -161,14 +179,22 @@ class Programme:
             self.rest.append([int(x) for x in after[1:]] + [0])
         self.dtype = np.int64 if len(self.variables) <= 62 else object
 
+    def variant(self, reverse: bool = False, max_states: int | None = None) -> Programme:
+        """The same programme over the reversed order (if asked) or with another state bound."""
+        return type(self)(self.variables, self.bounds, self.minimal,
+                          max_states if max_states is not None else self.max_states,
+                          order=self.order[::-1] if reverse else self.order)
+
     def run(self, track: Mapping[str, int] | None = None, fixed: Mapping[str, bool] | None = None,
-            record: bool = False, ceiling: int | None = None, sparse_track: bool = True) -> Sweep:
+            record: bool = False, ceiling: int | None = None, sparse_track: bool = True,
+            stop: int | None = None) -> Sweep:
         """Count every pathway meeting the bounds (only minimal ones if the programme is minimal), by
         tracked total; units in `fixed` forced in (True) or out; `record` keeps the layers (no minimality).
 
         With `sparse_track` the tracked total so far is one more column of the state (few states when the
         totals reachable from each state are few); without, each state carries a vector of counts by
-        tracked total (a polynomial), as few states as without tracking but every total stored."""
+        tracked total (a polynomial), as few states as without tracking but every total stored.
+        With `stop`, the run ends after that many units and returns its last layer as `frontier`."""
         if self.never:
             return Sweep({}, 0, self.order, [] if record else None)
         if record and (self.minimal or track is not None):
@@ -183,7 +209,8 @@ class Programme:
         counts = np.ones((1, 1), dtype=self.dtype)  # rows: states; columns: tracked total so far
         peak, reach = 1, 0
         layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for k, unit in enumerate(self.order):
+        sizes: list[int] = []
+        for k, unit in enumerate(self.order[:stop]):
             for i in (i for i in range(len(self.cons)) if self.first[i] == k):
                 states, counts, columns = self._open(states, counts, columns, i)
             n = len(states)
@@ -209,7 +236,7 @@ class Programme:
             reach = min(ceiling, reach + w)
             if len(merged) > self.max_states or len(merged) * (reach + 1) > MAX_CELLS:
                 raise Unsupported(f"the counting state would exceed {self.max_states:,} states or "
-                                  f"{MAX_CELLS:,} counts (at unit {k + 1} of {len(self.order)})")
+                                  f"{MAX_CELLS:,} counts (at unit {k + 1} of {len(self.order)})", sizes)
             new_counts = _gather(counts, skip_rows, take_rows, w, reach + 1, np.flatnonzero(keep), target,
                                  len(merged))
             if record:
@@ -222,6 +249,9 @@ class Programme:
                 layers.append((counts[:, 0], skip_to, take_to))
             states, counts = merged, new_counts
             peak = max(peak, len(states))
+            sizes.append(len(states))
+        if stop is not None:
+            return Sweep({}, peak, self.order, None, sizes, Frontier(states, counts, columns))
         by_track: dict[int, int] = {}
         if in_state:
             for value, c in zip(states[:, 0].tolist(), counts[:, 0].tolist()):
@@ -229,7 +259,7 @@ class Programme:
         else:
             totals = counts.sum(axis=0).tolist() if len(counts) else []
             by_track = {value: int(c) for value, c in enumerate(totals) if c}
-        return Sweep(by_track, peak, self.order, layers if record else None)
+        return Sweep(by_track, peak, self.order, layers if record else None, sizes)
 
     def _weight(self, col: _Column, unit: str) -> int:
         return self.cons[col.con].weights.get(unit, 0) if col.kind == "sum" else 0

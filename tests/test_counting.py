@@ -197,23 +197,27 @@ def test_minimal_count_survives_a_state_too_large_for_its_slack_axes(tmp_path):
 
 @pytest.mark.parametrize("qualification", ["600/5928/X", "600/5962/X"])
 def test_every_form_of_a_tracked_count_gives_the_same_distribution(monkeypatch, qualification):
-    """The programme tracks a total as (state, total) pairs or as a count vector per state, whichever the
-    measured policy picks; forced down each route in turn, the distributions must not differ."""
+    """The programme tracks a total as (state, total) pairs, as a count vector per state, or from both ends
+    met in the middle, whichever the measured policy picks; forced down each route in turn, the
+    distributions must not differ."""
     import solver.counting as counting
 
     catalogue = load_catalogue()
     f = formulate(catalogue, catalogue.qualification(qualification))
     problem = counting.problem_of(f)
-    peak = counting.Programme(problem.variables, problem.constraints).run().peak_states
+    passes = counting.passes_of(problem)[1]
 
     def spread() -> list[int]:
-        return counting.frontier_count(problem, track=problem.glh, peak=peak).tolist()
+        return counting.frontier_count(problem, track=problem.glh, passes=passes).tolist()
 
     vectors = spread()  # the seeds' GLH: few enough cells for vectors straight away
     monkeypatch.setattr(counting, "SMALL_CELLS", 0)
+    monkeypatch.setattr(counting, "MEETING_ADVANTAGE", 10**-9)
+    met = spread()  # any meeting is cheap enough
+    monkeypatch.setattr(counting, "MEETING_ADVANTAGE", float("inf"))
     monkeypatch.setattr(counting, "SPARSE_COST", 1)
-    pairs = spread()  # pairs first, within as many pairs as vector cells: enough here
+    pairs = spread()  # no meeting; pairs first, within as many pairs as vector cells: enough here
     monkeypatch.setattr(counting, "SPARSE_COST", 10**9)
     refused_then_vectors = spread()  # a budget of no pairs: refused, then vectors
-    assert vectors == pairs == refused_then_vectors
+    assert vectors == met == pairs == refused_then_vectors
     assert sum(vectors) == count_pathways(catalogue, qualification).count

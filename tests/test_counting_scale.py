@@ -201,6 +201,52 @@ def test_unit_shares_of_a_wide_catalogue_match_forced_counts(exact60):
         assert shares[unit] == forced
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=catalogue_specs(max_units=9), data=st.data())
+def test_meeting_in_the_middle_matches_brute_force(spec, data):
+    """Forward and backward runs joined at any cut give the count, the minimal count and the credits and GLH
+    distributions of every valid pathway, as brute force finds them."""
+    from solver.meeting import meet
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cat = write_catalogue(spec, Path(tmp))
+    f = formulate(cat, cat.qualifications[0])
+    problem = counting.problem_of(f)
+    valid = valid_subsets(f)
+    for minimal, pathways in ((False, valid), (True, minimal_subsets(f, valid))):
+        programme = frontier.Programme(problem.variables, problem.constraints, minimal)
+        cut = data.draw(st.integers(0, len(programme.order)), label="cut")
+        assert int(meet(programme, cut).sum()) == len(pathways)
+        for weights in (problem.credits, problem.glh):
+            track = {v: weights.get(v, 0) for v in problem.variables}
+            ceiling = counting._track_ceiling(problem, track)
+            expected = Counter(sum(track[u] for u in p) for p in pathways)
+            got = meet(programme, cut, track, None, ceiling).tolist()
+            assert {k: v for k, v in enumerate(got) if v} == dict(expected)
+
+
+def test_a_count_too_wide_one_way_is_counted_the_other_way_or_met(exact60, monkeypatch):
+    """With a state bound the greedy order passes only backwards, or only from both ends, the figures are
+    those of a single pass."""
+    f = formulate(exact60, exact60.qualifications[0])
+    expected = count_formulation(f)
+    problem = counting.problem_of(f)
+    forward = frontier.Programme(problem.variables, problem.constraints).run().sizes
+    backward = frontier.Programme(problem.variables, problem.constraints).variant(reverse=True).run().sizes
+    assert max(forward) != max(backward)
+    monkeypatch.setattr(frontier, "MAX_STATES", min(max(forward), max(backward)))
+    one_way = count_formulation(f)
+    assert (one_way.count, one_way.by_credits, one_way.by_glh) == (expected.count, expected.by_credits,
+                                                                   expected.by_glh)
+    # A bound below both peaks, but above the layers either end reaches before some cut: only a meeting.
+    n = len(forward)
+    bound = min(max(max(forward[:cut]), max(backward[:n - cut])) for cut in range(1, n))
+    assert bound < min(max(forward), max(backward))
+    monkeypatch.setattr(frontier, "MAX_STATES", bound)
+    met = count_formulation(f)
+    assert (met.count, met.method) == (expected.count, DP)
+
+
 def test_one_pathway_is_singular_in_count_and_enumerate():
     out = _invoke("count", "600/5788/9").output
     assert "1 valid pathway, 1 of them minimal" in out and "pathways," not in out
