@@ -1,5 +1,7 @@
 """The "count at scale" family: exact counting on synthetic qualifications of 16 to 200 units with overlapping
-rules and wide GLH, against brute force where feasible and against the previous (dense) counter."""
+rules and wide GLH, against brute force where feasible and against the previous (dense) counter. The figures
+are whatever way the counter found (one pass either way, or both ends met); `peak_states` is the largest
+layer of the pass that counted."""
 
 from __future__ import annotations
 

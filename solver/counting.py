@@ -303,6 +303,7 @@ def _listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minima
     found: list[frozenset[str]] = []
     overflow = [False]
     variables = f.variables
+    check = _Check(problem, variables)
 
     def take(masks: list[int]) -> bool:
         for mask in masks:
@@ -310,7 +311,7 @@ def _listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minima
                 overflow[0] = True
                 return False
             chosen = frozenset(v for i, v in enumerate(variables) if mask >> i & 1)
-            if not holds(problem, chosen) or (minimal and not is_minimal(problem, chosen)):
+            if not check.holds(chosen) or (minimal and not check.is_minimal(chosen)):
                 raise PathwayInvalid(f"CP-SAT returned a pathway the plain-Python check rejects: {sorted(chosen)}")
             found.append(chosen)
         return True
@@ -319,6 +320,41 @@ def _listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minima
     status = CompiledModel(variables, f.requirements).enumerate_masks(
         take, extra, floors if minimal else None, work_limit=work, batch=min(cap + 1, 2048))
     return _Listing(found, status in ("OPTIMAL", "INFEASIBLE") and not overflow[0])
+
+
+class _Check:
+    """`holds` and `is_minimal` for many pathways over `variables` (others count as not taken), with the
+    constraints as one matrix: a listing of 10,000 minimal pathways of 120 units took 14 s unit by unit."""
+
+    def __init__(self, problem: Problem, variables: tuple[str, ...]):
+        self.index = {v: i for i, v in enumerate(variables)}
+        cons = problem.constraints
+        self.weights = np.zeros((len(cons), len(variables)), dtype=np.int64)
+        for row, con in enumerate(cons):
+            for v, w in con.weights.items():
+                if v in self.index:
+                    self.weights[row, self.index[v]] = w
+        big = np.iinfo(np.int64).max
+        self.lo = np.array([-big if c.lo is None else c.lo for c in cons], dtype=np.int64)
+        self.hi = np.array([big if c.hi is None else c.hi for c in cons], dtype=np.int64)
+        self.rules = np.array([c.minimality for c in cons], dtype=bool)
+
+    def _columns(self, chosen: frozenset[str]) -> list[int]:
+        return [self.index[v] for v in chosen]
+
+    def holds(self, chosen: frozenset[str]) -> bool:
+        sums = self.weights[:, self._columns(chosen)].sum(axis=1)
+        return bool(((sums >= self.lo) & (sums <= self.hi)).all())
+
+    def is_minimal(self, chosen: frozenset[str]) -> bool:
+        """Valid under the rules, and dropping any one unit breaks some rule."""
+        weights = self.weights[self.rules][:, self._columns(chosen)]
+        lo, hi = self.lo[self.rules], self.hi[self.rules]
+        sums = weights.sum(axis=1)
+        if not ((sums >= lo) & (sums <= hi)).all():
+            return False
+        dropped = sums[:, None] - weights  # column j: the rules' sums without the j-th unit
+        return bool(((dropped < lo[:, None]) | (dropped > hi[:, None])).any(axis=0).all())
 
 
 def _tally(listed: list[frozenset[str]], weights: Mapping[str, int]) -> dict[int, int]:

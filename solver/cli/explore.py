@@ -333,9 +333,16 @@ def _span(low: int | None, high: int | None) -> str:
 
 
 def _figure(exact: int | None, at_least: int | None) -> str:
+    """A count for the audit table: in full up to 15 digits, else to 4 significant figures, marked as such
+    (`pathways count` and `--json` give every digit), so that a 31-digit count leaves room for the units."""
     if exact is not None:
-        return f"{exact:,}"
+        return f"{exact:,}" if exact < 10 ** 15 else f"about {_scientific(exact)}"
     return f"at least {at_least:,}" if at_least is not None else "not computed"
+
+
+def _scientific(n: int) -> str:
+    digits = str(n)
+    return f"{digits[0]}.{digits[1:4]} x 10^{len(digits) - 1}"
 
 
 @app.command("whatif")
