@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from strategies import CUTOFF, catalogue_documents, learners, load, subsets
 
 from solver.checking import check
-from solver.counting import count_pathways
+from solver.counting import _track_ceiling, count_pathways, problem_of
+from solver.frontier import Programme
+from solver.meeting import meet
 from solver.enumeration import enumerate_pathways
 from solver.errors import LookupFailure
 from solver.formulation import formulate, objective_tiers, tier_values
@@ -154,10 +156,24 @@ def _agrees(catalogue, q, learner: Learner, oracle, universe: set[str], claimabl
     assert counted.complete and counted.count == len(valid)
     if counted.distributions:
         assert counted.by_glh == dict(Counter(glh(s) for s in valid))
+    _meets(f, len(valid), counted.by_glh if counted.distributions else None)
     listed = [frozenset(p.units) for p in enumerate_pathways(catalogue, q, learner)]
     assert len(listed) == len(set(listed)) and set(listed) == set(valid)  # each valid set once, nothing else
     _best_is_brute_force(recommend(catalogue, q, learner), [s for s in valid if claimable(s)], glh)
     return valid
+
+
+def _meets(f, count: int, by_glh: dict | None) -> None:
+    """Forward and backward runs joined at the first, middle and last layers give the same figures."""
+    problem = problem_of(f)
+    programme = Programme(problem.variables, problem.constraints)
+    track = {v: problem.glh.get(v, 0) for v in problem.variables}
+    ceiling = _track_ceiling(problem, track)
+    for cut in sorted({0, len(programme.order) // 2, len(programme.order)}):
+        assert int(meet(programme, cut).sum()) == count
+        if by_glh is not None:
+            got = meet(programme, cut, track, None, ceiling).tolist()
+            assert {k: v for k, v in enumerate(got) if v} == by_glh
 
 
 def _best_is_brute_force(answer, valid: list, glh) -> None:
