@@ -27,7 +27,8 @@ SPARSE_COST = 10  # a (state, total) pair costs about as much as this many cells
 SMALL_CELLS = 100_000  # count vectors up to this many cells are used straight away (a few milliseconds)
 QUICK_STATES = 50_000  # the first state bound each way: most programmes fit, and a hopeless run stops soon
 MEETING_ADVANTAGE = 2  # meet from both ends when estimated at under half a single pass of vectors
-RELAXATIONS = 4  # tries at an upper bound by dropping the longest-open constraints
+AGREEING_SHARES = (0.5, 0.7, 0.85)  # the middle of the order a lower bound may fix, fewest first
+RELAXATIONS = 6  # tries at an upper bound by dropping the 1, 2, 4, ... longest-open constraints
 RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
 
 __all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountResult", "Problem", "Unsupported",
@@ -124,13 +125,15 @@ class Passes:
         return self.programme.never or len(self.forward) == len(self.programme.order)
 
 
-def passes_of(problem: Problem, minimal: bool = False, fixed: Mapping[str, bool] | None = None
-              ) -> tuple[np.ndarray, Passes]:
+def passes_of(problem: Problem, minimal: bool = False, fixed: Mapping[str, bool] | None = None,
+              max_states: int | None = None) -> tuple[np.ndarray, Passes]:
     """The untracked counts and what was learnt: in one pass from either end, first within QUICK_STATES
     then within MAX_STATES (the greedy order is often far narrower one way than the other: the 120-unit
     benchmark's peak is 44,591 states backwards against over 2.4 million forwards), else by meeting in the
     middle; else Unsupported (why)."""
     programme = Programme(problem.variables, problem.constraints, minimal)
+    if max_states is not None:  # a smaller bound, never a larger one
+        programme = programme.variant(max_states=min(max_states, programme.max_states))
     why: Unsupported | None = None
     ways = [False, True]  # forward, backward
     reached: dict[bool, list[int]] = {}  # the layers each way reached
@@ -474,6 +477,11 @@ def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...
         n = len(listed.pathways)
         notes = [f"count not computed exactly: {why}; CP-SAT listed {n:,} pathways before its work limit "
                  f"(a lower bound)"]
+        agreeing, fixed = _agreeing_count(problem, listed.pathways[0]) if listed.pathways else (None, 0)
+        if agreeing is not None and agreeing > n:
+            n = agreeing
+            notes.append(f"at least {agreeing:,} valid pathways: the exact count of those that agree with one "
+                         f"listed pathway on {fixed} of the {len(f.variables)} units (a lower bound)")
         upper, dropped = _relaxed_count(problem)
         if upper is not None:
             notes.append(f"at most {upper:,} valid pathways: the exact count without {dropped} of the "
@@ -486,6 +494,23 @@ def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...
                        _tally(pathways, problem.glh), ENUMERATION)
 
 
+def _agreeing_count(problem: Problem, pathway: frozenset[str]) -> tuple[int | None, int]:
+    """A proven lower bound: the exact count of the valid pathways that take and leave the units in the
+    middle of the counting order as `pathway` (valid) does, fixing more of the middle until the two free
+    ends fit and meet; (None, 0) if none does. The pathways counted are valid and distinct, so no more
+    than the true count."""
+    order = Programme(problem.variables, problem.constraints).order
+    units = [v for v in order if not is_auxiliary(v)]  # a rule's own variables follow from the units
+    for share in AGREEING_SHARES:
+        keep = round(len(units) * (1 - share) / 2)  # free units at each end
+        fixed = {v: v in pathway for v in units[keep:len(units) - keep]}
+        try:
+            return int(passes_of(problem, fixed=fixed, max_states=QUICK_STATES)[0].sum()), len(fixed)
+        except Unsupported:
+            continue
+    return None, 0
+
+
 def _relaxed_count(problem: Problem) -> tuple[int | None, int]:
     """A proven upper bound: the exact count with the constraints that stay open longest dropped (every
     pathway meeting all constraints meets fewer), dropping more until the programme fits; (None, 0) if no
@@ -495,14 +520,14 @@ def _relaxed_count(problem: Problem) -> tuple[int | None, int]:
     span = [max((position[v] for v in c.weights), default=0) - min((position[v] for v in c.weights), default=0)
             for c in cons]
     by_span = sorted(range(len(cons)), key=lambda i: (-span[i], i))
-    for attempt in range(1, RELAXATIONS + 1):
-        dropped = set(by_span[:attempt * max(1, len(cons) // (2 * RELAXATIONS))])
-        kept = [c for i, c in enumerate(cons) if i not in dropped]
+    for attempt in range(RELAXATIONS):
+        dropped = set(by_span[:2 ** attempt])  # 1, 2, 4, ... constraints: the first that fits is the tightest
+        kept = tuple(c for i, c in enumerate(cons) if i not in dropped)
         try:
-            sweep = Programme(problem.variables, kept, max_states=RELAXED_STATES).run()
+            counts = passes_of(Problem(problem.variables, kept), max_states=RELAXED_STATES)[0]
         except Unsupported:
             continue
-        return sum(sweep.by_track.values()), len(dropped)
+        return int(counts.sum()), len(dropped)
     return None, 0
 
 

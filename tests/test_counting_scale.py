@@ -160,6 +160,22 @@ def test_forced_fallback_lists_exactly_or_gives_a_labelled_lower_bound(tmp_path,
     assert [p.units for p in ordered] == [p.units for p in sorted(enumerate_formulation(f), key=key)[:7]]
 
 
+def test_an_uncountable_count_is_a_proven_interval_tightened_both_ways(exact60, monkeypatch):
+    """Past the state bound (forced), the count is an interval: below, the exact count of the pathways that
+    agree with a listed one on the middle of the order; above, the exact count with a few rules dropped."""
+    f = formulate(exact60, exact60.qualifications[0])
+    truth = count_formulation(f).count
+    monkeypatch.setattr(frontier, "MAX_STATES", 200)
+    monkeypatch.setattr(counting, "LISTING_CAP", 5)
+    bounded = count_formulation(f)
+    assert bounded.count is None and bounded.method == ENUMERATION
+    assert 5 < bounded.count_at_least <= truth <= bounded.count_at_most
+    assert any(n.startswith(f"at least {bounded.count_at_least:,} valid pathways: the exact count of those "
+                            f"that agree with one listed pathway") for n in bounded.notes)
+    assert any("(an upper bound)" in n for n in bounded.notes)
+    assert count_formulation(f) == bounded  # deterministic
+
+
 def test_audit_keeps_finding_labels_and_counts_forced_mandatory_units(tmp_path):
     cat, _ = _tiny_spec(tmp_path)
     text = _invoke("audit", "TNY/0/0", "--catalogue", str(tmp_path)).output
