@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MAX_STATES = 400_000  # rows a layer of the programme may hold (a work bound, never a clock)
+OPEN_FACTOR = 4  # rows a layer may reach while opening rules, as a multiple of MAX_STATES, before pruning
 MAX_CELLS = 8_000_000  # counts a layer may hold: states times tracked totals (memory, about 64 MB)
 
 
@@ -213,6 +214,9 @@ class Programme:
         for k, unit in enumerate(self.order[:stop]):
             for i in (i for i in range(len(self.cons)) if self.first[i] == k):
                 states, counts, columns = self._open(states, counts, columns, i)
+                if len(states) > OPEN_FACTOR * self.max_states:  # guessed slack classes multiply the rows
+                    raise Unsupported(f"the counting state would exceed {self.max_states:,} states (at unit "
+                                      f"{k + 1} of {len(self.order)}, opening a rule)", sizes)
             n = len(states)
             step = np.array([(track or {}).get(unit, 0) if col.kind == "track" else self._weight(col, unit)
                              for col in columns], dtype=np.int64)
