@@ -18,6 +18,7 @@ from solver.frontier import MAX_CELLS, MAX_STATES, Bound, Programme, Sweep, Unsu
 from solver.learner import Learner
 from solver.linear import Linear, is_auxiliary
 from solver.meeting import meet, plan, widths
+from solver.meeting import shares as meeting_shares
 
 DP = "dynamic-programming"
 ENUMERATION = "enumeration"
@@ -544,10 +545,13 @@ def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
     extra = tuple(extra)
     problem = problem_of(f, extra)
     try:
-        passes = passes_of(problem)[1]  # the way through that fits (recording needs one whole pass)
-        if not passes.complete:
-            raise Unsupported("the count was met from both ends: no single pass records every layer")
-        totals = unit_totals(passes.programme, passes.programme.run(record=True))
+        passes = passes_of(problem)[1]  # the way through that fits, or where the two ways meet
+        if passes.complete:
+            totals = unit_totals(passes.programme, passes.programme.run(record=True))
+        else:
+            best = plan(passes.programme.order, passes.forward, passes.backward or [], None, 0)
+            assert best is not None  # the count met from both ends at some cut
+            totals = meeting_shares(passes.programme, best.cut)
         return {v: totals[v] for v in f.variables}
     except Unsupported as why:
         listed = _listing(f, problem, extra)

@@ -255,7 +255,7 @@ class Programme:
             peak = max(peak, len(states))
             sizes.append(len(states))
         if stop is not None:
-            return Sweep({}, peak, self.order, None, sizes, Frontier(states, counts, columns))
+            return Sweep({}, peak, self.order, layers if record else None, sizes, Frontier(states, counts, columns))
         by_track: dict[int, int] = {}
         if in_state:
             for value, c in zip(states[:, 0].tolist(), counts[:, 0].tolist()):
@@ -331,12 +331,14 @@ class Programme:
         return unique_rows, target.reshape(-1)
 
 
-def unit_totals(programme: Programme, sweep: Sweep) -> dict[str, int]:
+def unit_totals(programme: Programme, sweep: Sweep, after: np.ndarray | None = None) -> dict[str, int]:
     """For each unit, the number of counted pathways containing it, from a recorded sweep: forward counts
-    times backward completions through the unit's take transitions."""
+    times backward completions through the unit's take transitions; `after`, the completions of each state
+    of the last layer (a sweep stopped part way), else 1 for the final (empty) state."""
     assert sweep.layers is not None
     dtype = programme.dtype
-    after = np.ones(1 if sweep.by_track else 0, dtype=dtype)  # completions of the final (empty) state
+    if after is None:
+        after = np.ones(1 if sweep.by_track else 0, dtype=dtype)
     totals: dict[str, int] = {}
     for k in range(len(sweep.layers) - 1, -1, -1):
         counts, skip_to, take_to = sweep.layers[k]
@@ -344,7 +346,8 @@ def unit_totals(programme: Programme, sweep: Sweep) -> dict[str, int]:
         via_take = padded[take_to]
         totals[sweep.order[k]] = int((counts * via_take).sum())
         after = padded[skip_to] + via_take
-    return {v: totals.get(v, 0) for v in programme.variables}
+    covered = programme.variables if after is None else sweep.order[:len(sweep.layers)]
+    return {v: totals.get(v, 0) for v in covered}
 
 
 def _gather(counts: np.ndarray, skip_rows: np.ndarray, take_rows: np.ndarray, shift: int, width: int,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.frontier import Frontier, Programme, _Con
+from solver.frontier import Frontier, Programme, _Con, unit_totals
 
 CHUNK_PAIRS = 2_000_000  # state pairs the join weighs at once (one boolean each)
 MAX_PAIRS = 200_000_000  # state pairs a join may weigh in all (a work bound, never a clock)
@@ -75,6 +75,31 @@ def meet(programme: Programme, cut: int, track: Mapping[str, int] | None = None,
     if ahead is None or behind is None:  # some bound can never hold
         return np.zeros(ceiling + 1, dtype=programme.dtype)
     return join(ahead, behind, programme.cons, ceiling)
+
+
+def shares(programme: Programme, cut: int) -> dict[str, int]:
+    """For each unit, the number of pathways the (untracked) programme counts that contain it, from a forward
+    run over the first `cut` units and a backward run over the rest, each recorded: the completions of each
+    state at the cut come from the other side's agreeing states, and each side's recorded layers carry
+    them back to every unit (`frontier.unit_totals`)."""
+    n = len(programme.order)
+    turned = programme.variant(reverse=True)
+    ahead, behind = programme.run(record=True, stop=cut), turned.run(record=True, stop=n - cut)
+    if ahead.frontier is None or behind.frontier is None:  # some bound can never hold
+        return dict.fromkeys(programme.variables, 0)
+    left, right = ahead.frontier, behind.frontier
+    keys = [(col.kind, col.con) for col in left.columns]
+    where = {(col.kind, col.con): p for p, col in enumerate(right.columns)}
+    states = right.states[:, [where[k] for k in keys]]
+    f, b = left.counts[:, 0], right.counts[:, 0]
+    to_right = np.zeros(len(b), dtype=f.dtype)  # completions of each backward state: agreeing forward counts
+    to_left = np.zeros(len(f), dtype=f.dtype)
+    rows = max(1, CHUNK_PAIRS // max(1, len(states)))
+    for start in range(0, len(left.states), rows):
+        m = _agree(left.states[start:start + rows], states, left.columns, programme.cons).astype(f.dtype)
+        to_left[start:start + rows] = m @ b
+        to_right += f[start:start + rows] @ m
+    return unit_totals(programme, ahead, to_left) | unit_totals(turned, behind, to_right)
 
 
 def join(ahead: Frontier, behind: Frontier, cons: list[_Con], ceiling: int) -> np.ndarray:

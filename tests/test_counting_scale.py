@@ -220,9 +220,9 @@ def test_unit_shares_of_a_wide_catalogue_match_forced_counts(exact60):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=catalogue_specs(max_units=9), data=st.data())
 def test_meeting_in_the_middle_matches_brute_force(spec, data):
-    """Forward and backward runs joined at any cut give the count, the minimal count and the credits and GLH
-    distributions of every valid pathway, as brute force finds them."""
-    from solver.meeting import meet
+    """Forward and backward runs joined at any cut give the count, the minimal count, the credits and GLH
+    distributions and the unit shares of every valid pathway, as brute force finds them."""
+    from solver.meeting import meet, shares
 
     with tempfile.TemporaryDirectory() as tmp:
         cat = write_catalogue(spec, Path(tmp))
@@ -233,6 +233,8 @@ def test_meeting_in_the_middle_matches_brute_force(spec, data):
         programme = frontier.Programme(problem.variables, problem.constraints, minimal)
         cut = data.draw(st.integers(0, len(programme.order)), label="cut")
         assert int(meet(programme, cut).sum()) == len(pathways)
+        if not minimal:
+            assert shares(programme, cut) == {u: sum(1 for p in pathways if u in p) for u in problem.variables}
         for weights in (problem.credits, problem.glh):
             track = {v: weights.get(v, 0) for v in problem.variables}
             ceiling = counting._track_ceiling(problem, track)
@@ -258,9 +260,11 @@ def test_a_count_too_wide_one_way_is_counted_the_other_way_or_met(exact60, monke
     n = len(forward)
     bound = min(max(max(forward[:cut]), max(backward[:n - cut])) for cut in range(1, n))
     assert bound < min(max(forward), max(backward))
+    shares = unit_shares(f)
     monkeypatch.setattr(frontier, "MAX_STATES", bound)
     met = count_formulation(f)
     assert (met.count, met.method) == (expected.count, DP)
+    assert unit_shares(f) == shares  # from the two recorded halves
 
 
 def test_one_pathway_is_singular_in_count_and_enumerate():
