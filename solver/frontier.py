@@ -337,6 +337,7 @@ def unit_totals(programme: Programme, sweep: Sweep, after: np.ndarray | None = N
     of the last layer (a sweep stopped part way), else 1 for the final (empty) state."""
     assert sweep.layers is not None
     dtype = programme.dtype
+    covered = programme.variables if after is None else sweep.order[:len(sweep.layers)]
     if after is None:
         after = np.ones(1 if sweep.by_track else 0, dtype=dtype)
     totals: dict[str, int] = {}
@@ -346,7 +347,6 @@ def unit_totals(programme: Programme, sweep: Sweep, after: np.ndarray | None = N
         via_take = padded[take_to]
         totals[sweep.order[k]] = int((counts * via_take).sum())
         after = padded[skip_to] + via_take
-    covered = programme.variables if after is None else sweep.order[:len(sweep.layers)]
     return {v: totals.get(v, 0) for v in covered}
 
 

@@ -20,6 +20,8 @@ from solver.frontier import Frontier, Programme, _Con, unit_totals
 CHUNK_PAIRS = 2_000_000  # state pairs the join weighs at once (one boolean each)
 MAX_PAIRS = 200_000_000  # state pairs a join may weigh in all (a work bound, never a clock)
 MAX_CONVOLUTIONS = 20_000  # forward states whose vectors the join convolves one by one
+MAX_COST = 100_000_000  # the estimated work a meeting may take, in cells of the programme (a few seconds)
+CHUNK_CELLS = 4_000_000  # completions by tracked total the join holds at once (32 MB)
 CONVOLUTION_COST = 0.01  # a multiply-add of the join costs about this many cells of the programme (measured)
 EXACT_FLOAT = 2 ** 52  # below this, float64 sums of integers are exact (and far faster than int64 ones)
 
@@ -44,7 +46,7 @@ def widths(order: Sequence[str], track: Mapping[str, int] | None, ceiling: int) 
 def plan(order: Sequence[str], forward: Sequence[int], backward: Sequence[int],
          track: Mapping[str, int] | None, ceiling: int) -> Plan | None:
     """The cheapest cut, given the states of each layer a forward and a backward run reached (either may
-    stop short), or None if no cut has both sides and a join within the bounds."""
+    stop short), or None if no cut has both sides, a join within the bounds and a cost within MAX_COST."""
     n = len(order)
     ahead, behind = widths(order, track, ceiling), widths(order[::-1], track, ceiling)
     cost_f = np.concatenate([[0], np.cumsum([s * w for s, w in zip(forward, ahead)])])
@@ -58,7 +60,7 @@ def plan(order: Sequence[str], forward: Sequence[int], backward: Sequence[int],
         if sf * sb > MAX_PAIRS or (wf > 1 and wb > 1 and sf > MAX_CONVOLUTIONS):
             continue
         cost = cost_f[cut] + cost_b[n - cut] + (sf * sb * wb + sf * wf * wb) * CONVOLUTION_COST
-        if best is None or cost < best.cost:
+        if cost <= MAX_COST and (best is None or cost < best.cost):
             best = Plan(cut, float(cost))
     return best
 
@@ -116,7 +118,7 @@ def join(ahead: Frontier, behind: Frontier, cons: list[_Con], ceiling: int) -> n
     if not len(left) or not len(right) or not f.shape[1] or not b.shape[1]:
         return out
     exact_float = dtype != np.dtype(object) and int(b.sum()) < EXACT_FLOAT  # m @ b is at most b's sum
-    rows = max(1, CHUNK_PAIRS // len(right))
+    rows = max(1, min(CHUNK_PAIRS // len(right), CHUNK_CELLS // b.shape[1]))
     for start in range(0, len(left), rows):
         m = _agree(left[start:start + rows], right, ahead.columns, cons)
         completions = _product(m, b, exact_float)  # for each forward state: its completions by total
