@@ -5,25 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
 from solver.catalogue import Catalogue
 from solver.documents import Qualification
-from solver.errors import PathwayInvalid
 from solver.formulation import Formulation, formulate
-from solver.frontier import MAX_CELLS, MAX_STATES, Bound, Programme, Sweep, Unsupported, unit_totals
+from solver.frontier import MAX_CELLS, MAX_STATES, Programme, Sweep, Unsupported, unit_totals
 from solver.learner import Learner
 from solver.linear import Linear, is_auxiliary
+from solver.listing import LISTING_WORK, list_pathways, tally
 from solver.meeting import meet, plan, widths
 from solver.meeting import shares as meeting_shares
+from solver.problem import Constraint, Problem, holds, is_minimal, problem_of
 
 DP = "dynamic-programming"
 ENUMERATION = "enumeration"
-LISTING_CAP = 10_000  # pathways CP-SAT may list when the programme cannot count: a work bound, not a clock
-LISTING_WORK = 30.0  # CP-SAT deterministic seconds such a listing may take (the same stop every run)
 SPARSE_COST = 10  # a (state, total) pair costs about as much as this many cells of count vectors (measured)
 SMALL_CELLS = 100_000  # count vectors up to this many cells are used straight away (a few milliseconds)
 QUICK_STATES = 50_000  # the first state bound each way: most programmes fit, and a hopeless run stops soon
@@ -35,56 +34,6 @@ RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal 
 __all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountResult", "Problem", "Unsupported",
            "count_formulation", "count_pathways", "frontier_count", "holds", "is_minimal", "problem_of",
            "unit_shares"]
-
-
-@dataclass(frozen=True)
-class Constraint(Bound):
-    """`lo <= sum(weights[u] * take[u]) <= hi`; `minimality`: a rule (defines minimal), not a filter."""
-
-    @property
-    def linear(self) -> Linear:
-        return Linear(tuple(self.weights.items()), self.lo, self.hi)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What the counter needs: the unit variables and every constraint (rules, learner asks, filters)."""
-
-    variables: tuple[str, ...]
-    constraints: tuple[Constraint, ...]
-    credits: Mapping[str, int] = field(default_factory=dict)
-    glh: Mapping[str, int] = field(default_factory=dict)  # new GLH: achieved units cost nothing
-
-
-def problem_of(f: Formulation, extra: Iterable[Linear] = ()) -> Problem:
-    """The formulation's requirements (which define minimality) plus `extra` filters (which do not)."""
-    cons = [_constraint(lin, True) for req in f.requirements for lin in req.linears]
-    cons += [_constraint(lin, False) for lin in extra]
-    units = f.context.units
-    # Unpublished values count 0 in the spreads (the notes say which pathways that touches).
-    credits = {c: u.credits or 0 for c, u in units.items()}
-    glh = {c: 0 if c in f.context.achieved else u.glh or 0 for c, u in units.items()}
-    # A rule's own variables (e.g. "group G unused") are fully determined by the units, so counting over
-    # them too counts unit sets; they come last and carry no credits or GLH.
-    auxiliaries = sorted({v for c in cons for v in c.weights if is_auxiliary(v)})
-    return Problem((*f.variables, *auxiliaries), tuple(cons), credits, glh)
-
-
-def _constraint(lin: Linear, minimality: bool) -> Constraint:
-    weights: dict[str, int] = {}
-    for code, coef in lin.terms:
-        weights[code] = weights.get(code, 0) + coef
-    return Constraint({c: w for c, w in weights.items() if w}, lin.lo, lin.hi, minimality)
-
-
-def holds(problem: Problem, chosen: frozenset[str], rules_only: bool = False) -> bool:
-    """Plain-Python check of every constraint (or only the rules) on a set of units."""
-    return all(con.linear.holds(chosen) for con in problem.constraints if con.minimality or not rules_only)
-
-
-def is_minimal(problem: Problem, chosen: frozenset[str]) -> bool:
-    """Valid under the rules, and no single unit can be dropped keeping them all."""
-    return holds(problem, chosen, True) and not any(holds(problem, chosen - {u}, True) for u in chosen)
 
 
 def _track_ceiling(problem: Problem, track: Mapping[str, int]) -> int:
@@ -298,86 +247,6 @@ class CountResult:
         return pd.DataFrame(rows, columns=["metric", "value", "pathways"])
 
 
-@dataclass
-class _Listing:
-    """Pathways CP-SAT listed up to the work cap: complete when it proved there are no more."""
-
-    pathways: list[frozenset[str]]
-    complete: bool
-
-
-def _listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minimal: bool = False,
-             work: float = LISTING_WORK) -> _Listing:
-    """List at most LISTING_CAP pathways (minimal ones if asked) with CP-SAT, each re-checked in plain Python."""
-    from solver.compile import CompiledModel
-
-    cap = LISTING_CAP
-
-    found: list[frozenset[str]] = []
-    overflow = [False]
-    variables = f.variables
-    check = _Check(problem, variables)
-
-    def take(masks: list[int]) -> bool:
-        for mask in masks:
-            if len(found) >= cap:
-                overflow[0] = True
-                return False
-            chosen = frozenset(v for i, v in enumerate(variables) if mask >> i & 1)
-            if not check.holds(chosen) or (minimal and not check.is_minimal(chosen)):
-                raise PathwayInvalid(f"CP-SAT returned a pathway the plain-Python check rejects: {sorted(chosen)}")
-            found.append(chosen)
-        return True
-
-    floors = [lin for req in f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
-    status = CompiledModel(variables, f.requirements).enumerate_masks(
-        take, extra, floors if minimal else None, work_limit=work, batch=min(cap + 1, 2048))
-    return _Listing(found, status in ("OPTIMAL", "INFEASIBLE") and not overflow[0])
-
-
-class _Check:
-    """`holds` and `is_minimal` for many pathways over `variables` (others count as not taken), with the
-    constraints as one matrix: a listing of 10,000 minimal pathways of 120 units took 14 s unit by unit."""
-
-    def __init__(self, problem: Problem, variables: tuple[str, ...]):
-        self.index = {v: i for i, v in enumerate(variables)}
-        cons = problem.constraints
-        self.weights = np.zeros((len(cons), len(variables)), dtype=np.int64)
-        for row, con in enumerate(cons):
-            for v, w in con.weights.items():
-                if v in self.index:
-                    self.weights[row, self.index[v]] = w
-        big = np.iinfo(np.int64).max
-        self.lo = np.array([-big if c.lo is None else c.lo for c in cons], dtype=np.int64)
-        self.hi = np.array([big if c.hi is None else c.hi for c in cons], dtype=np.int64)
-        self.rules = np.array([c.minimality for c in cons], dtype=bool)
-
-    def _columns(self, chosen: frozenset[str]) -> list[int]:
-        return [self.index[v] for v in chosen]
-
-    def holds(self, chosen: frozenset[str]) -> bool:
-        sums = self.weights[:, self._columns(chosen)].sum(axis=1)
-        return bool(((sums >= self.lo) & (sums <= self.hi)).all())
-
-    def is_minimal(self, chosen: frozenset[str]) -> bool:
-        """Valid under the rules, and dropping any one unit breaks some rule."""
-        weights = self.weights[self.rules][:, self._columns(chosen)]
-        lo, hi = self.lo[self.rules], self.hi[self.rules]
-        sums = weights.sum(axis=1)
-        if not ((sums >= lo) & (sums <= hi)).all():
-            return False
-        dropped = sums[:, None] - weights  # column j: the rules' sums without the j-th unit
-        return bool(((dropped < lo[:, None]) | (dropped > hi[:, None])).any(axis=0).all())
-
-
-def _tally(listed: list[frozenset[str]], weights: Mapping[str, int]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for chosen in listed:
-        value = sum(weights[c] for c in chosen)
-        out[value] = out.get(value, 0) + 1
-    return dict(sorted(out.items()))
-
-
 def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: float | None = None) -> CountResult:
     """Count the pathways of a formulation meeting `extra` filters: exact by the sparse programme, else by
     listing them all with CP-SAT (up to LISTING_CAP; `time_limit`: CP-SAT deterministic seconds), else
@@ -400,7 +269,7 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
             minimal_counts, minimal_passes = passes_of(problem, minimal=True)
             minimal, peak = int(minimal_counts.sum()), max(peak, *minimal_passes.forward)
         except Unsupported as why:
-            listed = _listing(f, problem, extra, minimal=True, work=work)
+            listed = list_pathways(f, problem, extra, minimal=True, work=work)
             if listed.complete:
                 minimal = len(listed.pathways)
             else:
@@ -473,7 +342,7 @@ def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...
                       why: str) -> CountResult:
     q = f.qualification
     head = (q.id, q.accreditation, f.context.registered)
-    listed = _listing(f, problem, extra, work=work)
+    listed = list_pathways(f, problem, extra, work=work)
     if not listed.complete:
         n = len(listed.pathways)
         notes = [f"count not computed exactly: {why}; CP-SAT listed {n:,} pathways before its work limit "
@@ -491,8 +360,8 @@ def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...
                            count_at_least=n, count_at_most=upper, notes=tuple(notes))
     pathways = listed.pathways
     minimal = sum(1 for p in pathways if is_minimal(problem, p))
-    return CountResult(*head, len(pathways), minimal, _tally(pathways, problem.credits),
-                       _tally(pathways, problem.glh), ENUMERATION)
+    return CountResult(*head, len(pathways), minimal, tally(pathways, problem.credits),
+                       tally(pathways, problem.glh), ENUMERATION)
 
 
 def _agreeing_count(problem: Problem, pathway: frozenset[str]) -> tuple[int | None, int]:
@@ -554,7 +423,7 @@ def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
             totals = meeting_shares(passes.programme, best.cut)
         return {v: totals[v] for v in f.variables}
     except Unsupported as why:
-        listed = _listing(f, problem, extra)
+        listed = list_pathways(f, problem, extra)
         if not listed.complete:
             raise Unsupported(f"{why}; and more than CP-SAT may list ({len(listed.pathways):,} listed)") from None
         shares = dict.fromkeys(f.variables, 0)

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import solver.counting as counting
 import solver.frontier as frontier
+import solver.listing as listing
 from benchmarks.scale import exact_total_spec, heavy_glh_spec, write_spec
 from solver.auditing import audit
 from solver.catalogue import load_catalogue
@@ -142,7 +143,7 @@ def test_forced_fallback_lists_exactly_or_gives_a_labelled_lower_bound(tmp_path,
     listed = count_formulation(f)
     assert listed.method == ENUMERATION and listed.count == len(valid) == exact.count
     assert (listed.minimal, listed.by_credits, listed.by_glh) == (exact.minimal, exact.by_credits, exact.by_glh)
-    monkeypatch.setattr(counting, "LISTING_CAP", 5)
+    monkeypatch.setattr(listing, "LISTING_CAP", 5)
     bounded = count_formulation(f)
     assert (bounded.count, bounded.complete, bounded.count_at_least) == (None, False, 5)
     assert bounded.notes and "lower bound" in bounded.notes[0]
@@ -166,7 +167,7 @@ def test_an_uncountable_count_is_a_proven_interval_tightened_both_ways(exact60, 
     f = formulate(exact60, exact60.qualifications[0])
     truth = count_formulation(f).count
     monkeypatch.setattr(frontier, "MAX_STATES", 200)
-    monkeypatch.setattr(counting, "LISTING_CAP", 5)
+    monkeypatch.setattr(listing, "LISTING_CAP", 5)
     bounded = count_formulation(f)
     assert bounded.count is None and bounded.method == ENUMERATION
     assert 5 < bounded.count_at_least <= truth <= bounded.count_at_most
