@@ -314,3 +314,12 @@ def test_fallbacks_match_brute_force(spec):
     assert listed.method == ENUMERATION or (not valid and listed.method == DP)
     assert listed.by_credits == dict(sorted(credits.items()))
     assert shares == {u: sum(1 for p in valid if u in p) for u in f.variables}
+
+
+def test_count_says_exact_of_the_count_alone_when_the_minimal_count_is_a_bound(tmp_path, monkeypatch):
+    _tiny_spec(tmp_path)
+    monkeypatch.setattr(counting, "Programme", _NoMinimal)
+    monkeypatch.setattr(listing, "LISTING_CAP", 2)
+    out = " ".join(_invoke("count", "TNY/0/0", "--catalogue", str(tmp_path)).output.split())
+    assert "valid pathways (exact, by dynamic programming), at least 2 of them minimal (a lower bound)." in out
+    assert "minimal count not computed: forced by the test" in out

@@ -50,12 +50,11 @@ def _count_line(result) -> str:
                 f"(a proven lower bound{' and upper bound' if high else ''}).")
     how = "exact, by dynamic programming" if result.method == "dynamic-programming" else \
         "exact, by listing every pathway with CP-SAT"
-    if result.minimal is not None:
-        minimal = f"{result.minimal:,} of them minimal"
-    else:
-        minimal = f"at least {result.minimal_at_least or 0:,} of them minimal (a lower bound)"
     noun = "valid pathway" if result.count == 1 else "valid pathways"
-    return f"[bold]{result.count:,}[/bold] {noun}, {minimal} ({how})."
+    if result.minimal is None:  # "exact" is said of the count alone
+        return (f"[bold]{result.count:,}[/bold] {noun} ({how}), at least {result.minimal_at_least or 0:,} of "
+                f"them minimal (a lower bound).")
+    return f"[bold]{result.count:,}[/bold] {noun}, {result.minimal:,} of them minimal ({how})."
 
 
 @app.command("count")
