@@ -12,6 +12,7 @@ from explore_strategies import catalogue_specs, minimal_subsets, valid_subsets, 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import solver.frontier as frontier
 from solver.catalogue import load_catalogue
 from solver.counting import (
     DP,
@@ -129,6 +130,16 @@ def test_counts_match_brute_force(spec, data):
     step = data.draw(st.sampled_from([1, 5]), label="GLH step")  # 5: GLH tracked in steps of 5 or more
     for unit in spec["units"]:
         unit["glh"] *= step
+    # Count vectors are added up by numpy's reduceat, or run by run when wide: draw either way.
+    saved = frontier.LOOP_WIDTH
+    frontier.LOOP_WIDTH = data.draw(st.sampled_from([saved, 1]), label="loop width")
+    try:
+        _check_counts(spec, data)
+    finally:
+        frontier.LOOP_WIDTH = saved
+
+
+def _check_counts(spec, data):
     with tempfile.TemporaryDirectory() as tmp:
         cat = write_catalogue(spec, Path(tmp))
     q = cat.qualifications[0]
