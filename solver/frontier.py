@@ -12,6 +12,7 @@ same answer or the same refusal.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -167,25 +168,31 @@ class Programme:
         normalised = normalise(self.variables, bounds, minimal)
         self.never = normalised is None  # some bound can never hold: no pathway at all
         self.cons: list[_Con] = normalised or []
-        self.order = list(order) if order is not None else order_units(self.variables, self.cons)
-        position = {v: k for k, v in enumerate(self.order)}
-        cons = self.cons
-        self.first = [min(position[v] for v in c.weights) for c in cons]
-        self.last = [max(position[v] for v in c.weights) for c in cons]
-        # rest[i][k]: the weight of constraint i's units after position k (what the sum can still gain)
-        self.rest = []
-        for c in cons:
-            after = np.zeros(len(self.order) + 1, dtype=np.int64)
-            for k in range(len(self.order) - 1, -1, -1):
-                after[k] = after[k + 1] + c.weights.get(self.order[k], 0)
-            self.rest.append([int(x) for x in after[1:]] + [0])
+        self._arrange(list(order) if order is not None else order_units(self.variables, self.cons))
         self.dtype = np.int64 if len(self.variables) <= 62 else object
+
+    def _arrange(self, order: list[str]) -> None:
+        """What depends on the order: where each constraint opens and closes, and rest[i][k], the weight of
+        constraint i's units after position k (what its sum can still gain)."""
+        self.order = order
+        position = {v: k for k, v in enumerate(order)}
+        self.first, self.last, self.rest = [], [], []
+        for c in self.cons:
+            at = np.fromiter((position[v] for v in c.weights), dtype=np.int64, count=len(c.weights))
+            weight = np.zeros(len(order) + 1, dtype=np.int64)
+            weight[at] = np.fromiter(c.weights.values(), dtype=np.int64, count=len(c.weights))
+            after = np.cumsum(weight[::-1])[::-1]  # after[k]: the weight at positions k and beyond
+            self.first.append(int(at.min()))
+            self.last.append(int(at.max()))
+            self.rest.append(after[1:].tolist() + [0])
 
     def variant(self, reverse: bool = False, max_states: int | None = None) -> Programme:
         """The same programme over the reversed order (if asked) or with another state bound."""
-        return type(self)(self.variables, self.bounds, self.minimal,
-                          max_states if max_states is not None else self.max_states,
-                          order=self.order[::-1] if reverse else self.order)
+        other = copy.copy(self)  # the bounds stay normalised; only what depends on the order is redone
+        other.max_states = max_states if max_states is not None else self.max_states
+        if reverse:
+            other._arrange(self.order[::-1])
+        return other
 
     def run(self, track: Mapping[str, int] | None = None, fixed: Mapping[str, bool] | None = None,
             record: bool = False, ceiling: int | None = None, sparse_track: bool = True,

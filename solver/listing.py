@@ -40,7 +40,7 @@ def list_pathways(f: Formulation, problem: Problem, extra: tuple[Linear, ...], m
             if len(found) >= cap:
                 overflow[0] = True
                 return False
-            chosen = frozenset(v for i, v in enumerate(variables) if mask >> i & 1)
+            chosen = _members(mask, variables)
             if not check.holds(chosen) or (minimal and not check.is_minimal(chosen)):
                 raise PathwayInvalid(f"CP-SAT returned a pathway the plain-Python check rejects: {sorted(chosen)}")
             found.append(chosen)
@@ -58,3 +58,13 @@ def tally(listed: list[frozenset[str]], weights: Mapping[str, int]) -> dict[int,
         value = sum(weights[c] for c in chosen)
         out[value] = out.get(value, 0) + 1
     return dict(sorted(out.items()))
+
+
+def _members(mask: int, variables: tuple[str, ...]) -> frozenset[str]:
+    """The variables whose bits are set, lowest first: one step per member, not per variable."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(variables[low.bit_length() - 1])
+        mask ^= low
+    return frozenset(out)
