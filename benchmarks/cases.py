@@ -18,8 +18,8 @@ import pandas as pd
 
 from benchmarks.harness import Result, ratio, seconds
 from benchmarks.learners import synthetic_learners
-from solver.catalogue import Catalogue, load_catalogue
-from solver.learner import Learner
+from solver.model.catalogue import Catalogue, load_catalogue
+from solver.model.learner import Learner
 
 CERT, AWARD = "600/5962/X", "600/5928/X"
 # CP-SAT's own defaults on one worker: the baseline that shows what the compile layer's tuning buys.
@@ -40,8 +40,9 @@ class Settings:
 
 def single_recommend(cat: Catalogue, s: Settings) -> list[Result]:
     """One learner with a few achieved units on the seed Certificate: reused model vs a fresh one per call."""
-    from solver.formulation import formulate, objective_tiers
-    from solver.recommendation import Planner, recommend
+    from solver.queries.recommendation import Planner, recommend
+    from solver.request.formulation import formulate
+    from solver.request.objectives import objective_tiers
 
     q = cat.qualification(CERT)
     planner = Planner(cat, q)
@@ -79,8 +80,8 @@ def cpu_seconds() -> float:
 
 def cohort(cat: Catalogue, s: Settings) -> list[Result]:
     """Synthetic learners for the seed Certificate through recommend_cohort vs a plain rebuild-per-learner loop."""
-    from solver.cohort import CohortPlan, recommend_cohort
-    from solver.recommendation import recommend
+    from solver.cohort.recommend import CohortPlan, recommend_cohort
+    from solver.queries.recommendation import recommend
 
     q = cat.qualification(CERT)
     rows = synthetic_learners(cat, CERT, s.cohort)
@@ -134,9 +135,9 @@ def cohort(cat: Catalogue, s: Settings) -> list[Result]:
 def count(cat: Catalogue, s: Settings) -> list[Result]:
     """Exact count of the valid pathways of every seed qualification (a new learner)."""
     try:
-        from solver.counting import count_pathways
+        from solver.engine.counting import count_pathways
     except ImportError:
-        return [Result("count", "not available", "ms", [float("nan")], None, "solver.counting is missing")]
+        return [Result("count", "not available", "ms", [float("nan")], None, "solver.engine.counting is missing")]
     out = []
     for q in cat.qualifications:
         result = count_pathways(cat, q)
@@ -150,14 +151,14 @@ def count(cat: Catalogue, s: Settings) -> list[Result]:
 
 def enumeration(cat: Catalogue, s: Settings) -> list[Result]:
     """Pathways of the seed Award written to CSV: enumerate_pathways vs a plain CP-SAT callback enumeration."""
-    from solver.compile import CompiledModel
-    from solver.formulation import formulate
+    from solver.engine.compile import CompiledModel
+    from solver.request.formulation import formulate
 
     try:
-        from solver.enumeration import enumerate_pathways
+        from solver.queries.enumeration import enumerate_pathways
     except ImportError:
         return [Result("enumeration", "not available", "pathways/s", [float("nan")], None,
-                       "solver.enumeration is missing")]
+                       "solver.queries.enumeration is missing")]
     q = cat.qualification(AWARD)
     folder = tempfile.mkdtemp(prefix="pathways-bench-")
 
@@ -212,8 +213,9 @@ def large(s: Settings) -> list[Result]:
     """Lowest-GLH recommend to a proven optimum on a synthetic 2,000-unit qualification vs HiGHS as a MILP."""
     from benchmarks.milp import solve_milp
     from benchmarks.synthetic import Shape, write_synthetic
-    from solver.formulation import formulate, objective_tiers, tier_values
-    from solver.recommendation import compile_formulation, recommend
+    from solver.queries.recommendation import compile_formulation, recommend
+    from solver.request.formulation import formulate
+    from solver.request.objectives import objective_tiers, tier_values
 
     shape = Shape()
     folder = tempfile.mkdtemp(prefix="pathways-bench-")

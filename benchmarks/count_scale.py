@@ -44,10 +44,10 @@ def _previous(f) -> tuple[float, str]:
 
 def count_at_scale(only: list[str] | None = None) -> list[Result]:
     """One timed run per shape (each is seconds, not milliseconds; medians of one)."""
-    from solver.catalogue import load_catalogue
-    from solver.counting import count_formulation, unit_shares
-    from solver.formulation import formulate
-    from solver.frontier import Unsupported
+    from solver.engine.counting import count_formulation, unit_shares
+    from solver.engine.frontier import Unsupported
+    from solver.model.catalogue import load_catalogue
+    from solver.request.formulation import formulate
 
     out = []
     for name, (build, brute) in SHAPES.items():

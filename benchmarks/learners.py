@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from solver.catalogue import Catalogue
+from solver.model.catalogue import Catalogue
 
 START, END = dt.date(2018, 1, 1), dt.date(2022, 12, 31)  # both sides of the 2020-07-01 replacement cut-off
 ACHIEVED_COUNTS = (0, 1, 1, 2, 2, 2, 3, 3, 4)  # "a few achieved units", drawn uniformly from these

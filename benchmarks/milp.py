@@ -8,7 +8,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from solver.formulation import Formulation, Tier
+from solver.request.formulation import Formulation
+from solver.request.objectives import Tier
 
 
 @dataclass(frozen=True)

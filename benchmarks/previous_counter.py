@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solver.catalogue import Catalogue
-from solver.documents import Qualification
-from solver.formulation import Formulation, formulate
-from solver.learner import Learner
+from solver.model.catalogue import Catalogue
+from solver.model.documents import Qualification
+from solver.request.formulation import Formulation, formulate
+from solver.model.learner import Learner
 from solver.rules import Linear
 
 DP = "dynamic-programming"
@@ -381,7 +381,7 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
 
 def _count_by_enumeration(f: Formulation, problem: Problem, extra: tuple[Linear, ...],
                           time_limit: float | None) -> CountResult:
-    from solver.compile import CompiledModel
+    from solver.engine.compile import CompiledModel
 
     by_credits: dict[int, int] = {}
     by_glh: dict[int, int] = {}
@@ -425,7 +425,7 @@ def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
                 shares[u] += 1
             return True
 
-        from solver.compile import CompiledModel
+        from solver.engine.compile import CompiledModel
 
         CompiledModel(f.variables, f.requirements).enumerate(seen, extra=tuple(extra))
         return shares

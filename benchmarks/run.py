@@ -36,7 +36,7 @@ def environment() -> dict:
 
 
 def run(sections: list[str], settings: cases.Settings) -> list[Result]:
-    from solver.catalogue import load_catalogue
+    from solver.model.catalogue import load_catalogue
 
     cat = load_catalogue()
     results: list[Result] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from solver.documents import CatalogueFile, Group, Qualification, Unit
+from solver.model.documents import CatalogueFile, Group, Qualification, Unit
 from solver.rules import BarredRule, Selector, SumRule
 
 

@@ -1,4 +1,4 @@
-"""Errors that Pathways raises for bad input, each problem located in its file."""
+"""Errors that Pathways raises, all under one base class: bad input located in its file, lookups, and bugs."""
 
 from __future__ import annotations
 
@@ -20,7 +20,11 @@ class Problem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
-class InputError(Exception):
+class PathwaysError(Exception):
+    """The base of every error the package raises on purpose: `except solver.PathwaysError` catches them all."""
+
+
+class InputError(PathwaysError):
     """A document (catalogue or scenario) that cannot be used; lists every problem found."""
 
     kind = "input"
@@ -47,9 +51,9 @@ class ScenarioError(InputError):
     kind = "scenario"
 
 
-class LookupFailure(Exception):
+class LookupFailure(PathwaysError):
     """A request naming something the catalogue does not have (a qualification or unit)."""
 
 
-class PathwayInvalid(RuntimeError):
+class PathwayInvalid(PathwaysError, RuntimeError):
     """The solver returned a pathway the plain-Python evaluator rejects: a bug, never shown as a result."""

@@ -10,6 +10,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 @pytest.fixture(scope="session")
 def catalogue():
-    from solver.catalogue import load_catalogue
+    from solver.model.catalogue import load_catalogue
 
     return load_catalogue()

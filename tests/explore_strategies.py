@@ -10,9 +10,9 @@ import yaml
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from solver.catalogue import Catalogue, load_catalogue
 from solver.errors import CatalogueError
-from solver.formulation import Formulation
+from solver.model.catalogue import Catalogue, load_catalogue
+from solver.request.formulation import Formulation
 
 CUTOFF = dt.date(2020, 7, 1)
 

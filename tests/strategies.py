@@ -8,10 +8,10 @@ from itertools import combinations
 import yaml
 from hypothesis import strategies as st
 
-from solver.catalogue import Catalogue, load_catalogue
 from solver.errors import CatalogueError
-from solver.formulation import Formulation
-from solver.learner import Learner
+from solver.model.catalogue import Catalogue, load_catalogue
+from solver.model.learner import Learner
+from solver.request.formulation import Formulation
 
 CUTOFF = dt.date(2020, 7, 1)
 

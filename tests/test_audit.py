@@ -10,10 +10,10 @@ import pytest
 from explore_strategies import catalogue_specs, valid_subsets, write_catalogue
 from hypothesis import HealthCheck, given, settings
 
-from solver.auditing import audit, regimes
-from solver.catalogue import load_catalogue
-from solver.formulation import formulate
-from solver.learner import Learner
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.auditing import audit, regimes
+from solver.request.formulation import formulate
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from solver.catalogue import bundled_catalogue, load_catalogue
 from solver.errors import LookupFailure
-from solver.reports import qualifications_frame, units_frame
+from solver.model.catalogue import bundled_catalogue, load_catalogue
+from solver.queries.reports import qualifications_frame, units_frame
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,7 +42,7 @@ def test_packaging_maps_the_catalogue_into_the_package() -> None:
 
 def _run_installed(site: Path) -> str:
     """Load the default catalogue from an installed copy at `site`, away from the source tree."""
-    code = ("import solver, solver.catalogue as c; cat = c.load_catalogue(); "
+    code = ("import solver, solver.model.catalogue as c; cat = c.load_catalogue(); "
             "print(solver.__file__); print(c.bundled_catalogue()); print(len(cat.qualifications), len(cat.units))")
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = subprocess.run([sys.executable, "-c", code], cwd=site.parent, env=env, capture_output=True,

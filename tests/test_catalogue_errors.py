@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from solver.catalogue import load_catalogue
 from solver.errors import CatalogueError
+from solver.model.catalogue import load_catalogue
 
 # A small valid catalogue: every case below is this document with one thing broken.
 VALID = """\
@@ -314,7 +314,7 @@ def test_one_error_lists_every_problem_of_every_file(tmp_path: Path) -> None:
 
 def pathways(*args: str) -> subprocess.CompletedProcess:
     """Run the CLI entry point in a fresh interpreter, exactly as the `pathways` script does."""
-    code = "import sys; from solver.cli import main; sys.argv[0] = 'pathways'; main()"
+    code = "import sys; from solver.cli.entry import main; sys.argv[0] = 'pathways'; main()"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
 
 

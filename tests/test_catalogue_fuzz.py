@@ -12,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solver.catalogue import bundled_catalogue, load_catalogue
 from solver.errors import CatalogueError
-from solver.reports import qualification_summary
+from solver.model.catalogue import bundled_catalogue, load_catalogue
+from solver.queries.reports import qualification_summary
 
 # PATHWAYS_FUZZ=long runs about twenty times as many examples (minutes rather than seconds).
 SCALE = 20 if os.environ.get("PATHWAYS_FUZZ") == "long" else 1

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from solver.learner import Learner
-from solver.recommendation import recommend
+from solver.model.learner import Learner
+from solver.queries.recommendation import recommend
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -96,7 +96,7 @@ def test_bad_requests_exit_2_without_traceback(args, message):
 
 def test_every_returned_pathway_passes_the_evaluator(catalogue):
     result = recommend(catalogue, "600/5962/X", Learner(goals={"data": 2}), "best-fit", alternatives=3)
-    from solver.checking import check
+    from solver.queries.checking import check
 
     for pathway in [result.pathway, *result.alternatives]:
         assert check(catalogue, "600/5962/X", sorted(pathway.codes)).valid

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from solver.cli import app
+from solver.cli.entry import app
 from solver.errors import LookupFailure
 
 REPO = Path(__file__).resolve().parents[1]
@@ -127,7 +127,7 @@ def test_show_json_structure(catalogue) -> None:
 
 
 def test_unknown_qualification_exits_2_with_the_known_ones() -> None:
-    code = "import sys; from solver.cli import main; sys.argv[0] = 'pathways'; main()"
+    code = "import sys; from solver.cli.entry import main; sys.argv[0] = 'pathways'; main()"
     result = subprocess.run([sys.executable, "-c", code, "catalogue", "show", "600/0000/0"], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from solver.catalogue import load_catalogue
-from solver.cli import app
-from solver.counting import count_pathways
-from solver.formulation import formulate
-from solver.learner import Learner
+from solver.cli.entry import app
+from solver.engine.counting import count_pathways
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.request.formulation import formulate
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -74,7 +74,7 @@ def test_enumerate_csv_rows_are_valid(tmp_path, bundled):
 
 
 def test_enumerate_interrupted_keeps_complete_rows(tmp_path, monkeypatch):
-    import solver.enumeration as enumeration
+    import solver.queries.enumeration as enumeration
 
     real = enumeration.enumerate_formulation
 

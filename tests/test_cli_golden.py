@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from solver.catalogue import bundled_catalogue
-from solver.cli import app
+from solver.cli.entry import app
+from solver.model.catalogue import bundled_catalogue
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from solver.catalogue import load_catalogue
-from solver.checking import check
-from solver.cohort import recommend_cohort
+from solver.cohort.recommend import recommend_cohort
 from solver.errors import CatalogueError
-from solver.learner import Learner
-from solver.recommendation import recommend
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.checking import check
+from solver.queries.recommendation import recommend
 
 UNITS = """\
 # Shared by the qualifications of other files, as a regulator's unit data would be.

@@ -9,11 +9,11 @@ import random
 import pandas as pd
 import pytest
 
-from solver.checking import check
-from solver.cohort import OUTPUT_COLUMNS, ProfileSolver, read_learners, recommend_cohort
+from solver.cohort.recommend import OUTPUT_COLUMNS, ProfileSolver, read_learners, recommend_cohort
 from solver.errors import LookupFailure
-from solver.learner import Learner
-from solver.recommendation import recommend
+from solver.model.learner import Learner
+from solver.queries.checking import check
+from solver.queries.recommendation import recommend
 
 CERT = "600/5962/X"
 
@@ -127,7 +127,7 @@ def test_duplicate_profiles_give_identical_rows_and_are_solved_once(catalogue, m
 
 
 def test_dates_on_the_same_side_of_every_cut_off_share_one_solve(catalogue, monkeypatch):
-    from solver.compile import CompiledModel
+    from solver.engine.compile import CompiledModel
 
     solves = []
     original = CompiledModel.solve
@@ -173,7 +173,7 @@ def test_read_learners_reports_unreadable_files(tmp_path):
 def test_crash_mid_run_leaves_no_output_file(catalogue, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from solver.cli import app
+    from solver.cli.entry import app
 
     source = tmp_path / "learners.csv"
     pd.DataFrame(cohort_rows(catalogue, 30)).to_csv(source, index=False)
@@ -196,7 +196,7 @@ def test_crash_mid_run_leaves_no_output_file(catalogue, tmp_path, monkeypatch):
 def test_crash_while_writing_keeps_the_previous_file(catalogue, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from solver.cli import app
+    from solver.cli.entry import app
 
     source = tmp_path / "learners.csv"
     pd.DataFrame(cohort_rows(catalogue, 5)).to_csv(source, index=False)
@@ -223,8 +223,8 @@ def test_ctrl_c_still_raises_keyboard_interrupt_after_an_explained_row():
 
     script = (
         "import os, signal, pandas as pd\n"
-        "from solver.catalogue import load_catalogue\n"
-        "from solver.cohort import recommend_cohort\n"
+        "from solver.model.catalogue import load_catalogue\n"
+        "from solver.cohort.recommend import recommend_cohort\n"
         "out = recommend_cohort(load_catalogue(), '600/5962/X', pd.DataFrame("
         "[{'learner': 'a', 'registered': '', 'achieved': '', 'max_glh': '5'}]))\n"
         "assert out.loc[0, 'status'] == 'INFEASIBLE'\n"
@@ -238,9 +238,9 @@ def test_ctrl_c_still_raises_keyboard_interrupt_after_an_explained_row():
 
 
 def test_a_full_cache_evicts_without_changing_answers(catalogue, monkeypatch):
-    import solver.cohort_solving
+    import solver.cohort.solving
 
     frame = pd.DataFrame(cohort_rows(catalogue, 40, seed=4))
     full = recommend_cohort(catalogue, CERT, frame).to_csv(index=False)
-    monkeypatch.setattr(solver.cohort_solving, "CACHE_LIMIT", 2)
+    monkeypatch.setattr(solver.cohort.solving, "CACHE_LIMIT", 2)
     assert recommend_cohort(catalogue, CERT, frame).to_csv(index=False) == full

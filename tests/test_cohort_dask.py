@@ -9,7 +9,7 @@ pytest.importorskip("dask.distributed")
 
 from test_cohort import BROKEN, CERT, cohort_rows  # noqa: E402
 
-from solver.cohort import recommend_cohort  # noqa: E402
+from solver.cohort.recommend import recommend_cohort  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,8 @@ from explore_strategies import catalogue_specs, minimal_subsets, valid_subsets, 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import solver.frontier as frontier
-from solver.catalogue import load_catalogue
-from solver.counting import (
+import solver.engine.frontier as frontier
+from solver.engine.counting import (
     DP,
     ENUMERATION,
     Unsupported,
@@ -24,8 +23,9 @@ from solver.counting import (
     problem_of,
     unit_shares,
 )
-from solver.formulation import formulate
-from solver.learner import Learner
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.request.formulation import formulate
 from solver.rules import Linear
 
 BEFORE, AFTER = dt.date(2019, 1, 1), dt.date(2021, 1, 1)
@@ -214,7 +214,7 @@ def test_every_form_of_a_tracked_count_gives_the_same_distribution(monkeypatch, 
     """The programme tracks a total as (state, total) pairs, as a count vector per state, or from both ends
     met in the middle, whichever the measured policy picks; forced down each route in turn, the
     distributions must not differ."""
-    import solver.counting as counting
+    import solver.engine.counting as counting
 
     catalogue = load_catalogue()
     f = formulate(catalogue, catalogue.qualification(qualification))

@@ -14,16 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import solver.counting as counting
-import solver.frontier as frontier
-import solver.listing as listing
+import solver.engine.counting as counting
+import solver.engine.frontier as frontier
+import solver.engine.listing as listing
 from benchmarks.scale import exact_total_spec, heavy_glh_spec, write_spec
-from solver.auditing import audit
-from solver.catalogue import load_catalogue
-from solver.cli import app
-from solver.counting import DP, ENUMERATION, count_formulation, unit_shares
-from solver.enumeration import Filters, Lister, enumerate_formulation, sort_key
-from solver.formulation import formulate
+from solver.cli.entry import app
+from solver.engine.counting import DP, ENUMERATION, count_formulation, unit_shares
+from solver.model.catalogue import load_catalogue
+from solver.queries.auditing import audit
+from solver.queries.enumeration import Filters, Lister, enumerate_formulation, sort_key
+from solver.request.formulation import formulate
 
 
 def _load(spec: dict, folder: Path):
@@ -223,7 +223,7 @@ def test_unit_shares_of_a_wide_catalogue_match_forced_counts(exact60):
 def test_meeting_in_the_middle_matches_brute_force(spec, data):
     """Forward and backward runs joined at any cut give the count, the minimal count, the credits and GLH
     distributions and the unit shares of every valid pathway, as brute force finds them."""
-    from solver.meeting import meet, shares
+    from solver.engine.meeting import meet, shares
 
     with tempfile.TemporaryDirectory() as tmp:
         cat = write_catalogue(spec, Path(tmp))

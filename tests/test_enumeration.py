@@ -12,9 +12,10 @@ from explore_strategies import catalogue_specs, minimal_subsets, valid_subsets, 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solver.catalogue import load_catalogue
-from solver.counting import count_pathways, problem_of
-from solver.enumeration import (
+from solver.engine.counting import count_pathways, problem_of
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.enumeration import (
     Filters,
     Lister,
     block_masks,
@@ -23,8 +24,7 @@ from solver.enumeration import (
     pathways_frame,
     sort_key,
 )
-from solver.formulation import formulate
-from solver.learner import Learner
+from solver.request.formulation import formulate
 
 AFTER = dt.date(2021, 1, 1)
 

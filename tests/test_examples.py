@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from solver.catalogue import load_catalogue
-from solver.counting import count_pathways
-from solver.learner import Learner
-from solver.readings import read_as
-from solver.recommendation import recommend
-from solver.specialisations import recommend_pathway
+from solver.engine.counting import count_pathways
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.model.readings import read_as
+from solver.queries.by_pathway import recommend_pathway
+from solver.queries.recommendation import recommend
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "catalogue" / "examples"
 BEFORE, AFTER = Learner(registered=dt.date(2023, 9, 1)), Learner(registered=dt.date(2024, 9, 1))
@@ -64,7 +64,7 @@ def test_education_award_unpublished_glh_and_open_group(examples):
     assert (known.status, known.new_glh, known.open_groups) == ("OPTIMAL", 51, ("Optional units",))
     counted = count_pathways(examples, q)
     assert counted.count == 7 and "4 of these pathways claim units of unpublished GLH (ET-303)" in counted.notes[0]
-    from solver.auditing import audit
+    from solver.queries.auditing import audit
 
     kinds = {f.kind for f in audit(examples, q).findings}
     assert {"unpublished-values", "open-group", "glh-bound"} <= kinds and "glh-mismatch" not in kinds
@@ -99,8 +99,8 @@ def test_access_diploma_graded_and_ungraded(examples):
     the nine other graded steps, leaving out MAT1: 213; one ungraded step (SKL2) needs nine graded: 213."""
     import itertools
 
-    from solver.checking import check
-    from solver.formulation import formulate
+    from solver.queries.checking import check
+    from solver.request.formulation import formulate
 
     q = examples.qualification("access-health")
     best = recommend(examples, q)
@@ -118,7 +118,7 @@ def test_access_diploma_graded_and_ungraded(examples):
 def pathways(*args: str):
     from typer.testing import CliRunner
 
-    from solver.cli import app
+    from solver.cli.entry import app
 
     return CliRunner().invoke(app, [*args, "--catalogue", str(EXAMPLES)])
 
@@ -145,7 +145,7 @@ def test_cli_checks_under_a_reading_and_against_each_pathway():
 
 
 def test_cli_refuses_an_unknown_reading_or_pathway():
-    from solver.cli import main  # noqa: F401  (exit codes: the CLI maps LookupFailure to 2)
+    from solver.cli.entry import main  # noqa: F401  (exit codes: the CLI maps LookupFailure to 2)
 
     for args, message in ((("recommend", "cet-l4", "--reading", "nope"), "no rule of cet-l4 has a reading 'nope'"),
                           (("recommend", "adult-care-l3", "--pathway", "nursing"), "has no pathway 'nursing'")):

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from strategies import catalogue_documents, learners, load, subsets
 from test_progression_properties import two_qualifications
 
-from solver.formulation import formulate
-from solver.goals import coverage_terms, match_goals
-from solver.learner import Learner
-from solver.linear import total
-from solver.progression import plan_progression
-from solver.recommendation import recommend
-from solver.tradeoff import tradeoff_front
+from solver.model.goals import coverage_terms, match_goals
+from solver.model.learner import Learner
+from solver.queries.progression import plan_progression
+from solver.queries.recommendation import recommend
+from solver.queries.tradeoff import tradeoff_front
+from solver.request.formulation import formulate
+from solver.rules.linear import total
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # The strategies' tags "a" and "b" are stop words to the goal matcher: give them topic names.

@@ -38,14 +38,14 @@ import sys
 import pandas as pd
 import pytest
 
-from solver.cohort import recommend_cohort
+from solver.cohort.recommend import recommend_cohort
 from solver.errors import InputError
-from solver.goals import Goal, match_goal, parse_goal
-from solver.learner import Learner
-from solver.offer import read_offer
-from solver.progression import plan_progression
-from solver.recommendation import recommend
-from solver.tradeoff import tradeoff_front
+from solver.model.goals import Goal, match_goal, parse_goal
+from solver.model.learner import Learner
+from solver.model.offer import read_offer
+from solver.queries.progression import plan_progression
+from solver.queries.recommendation import recommend
+from solver.queries.tradeoff import tradeoff_front
 
 CERT = "600/5962/X"
 NEW = dt.date(2021, 1, 1)
@@ -284,7 +284,7 @@ def test_cli_goals_and_tradeoff(tmp_path):
 
 
 def test_smallest_addition_counts_units_before_hours(tmp_path):
-    from solver.catalogue import load_catalogue
+    from solver.model.catalogue import load_catalogue
 
     (tmp_path / "c.yaml").write_text(
         "units:\n"

@@ -9,13 +9,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.catalogue import load_catalogue
-from solver.checking import check
-from solver.counting import count_pathways
-from solver.enumeration import enumerate_pathways
-from solver.formulation import formulate
-from solver.learner import Learner
-from solver.recommendation import recommend
+from solver.engine.counting import count_pathways
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.checking import check
+from solver.queries.enumeration import enumerate_pathways
+from solver.queries.recommendation import recommend
+from solver.request.formulation import formulate
 
 SPEC = """\
 units:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from solver.catalogue import load_catalogue
-from solver.cohort import recommend_cohort
-from solver.compile import SOLVE_PARAMS, CompiledModel
+from solver.cohort.recommend import recommend_cohort
+from solver.engine.compile import SOLVE_PARAMS, CompiledModel
 from solver.errors import CatalogueError, ScenarioError
-from solver.learner import Learner
-from solver.recommendation import recommend
-from solver.scenario import load_scenario
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.recommendation import recommend
+from solver.queries.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +55,7 @@ def test_a_number_is_not_a_registration_date_in_scenario_files(tmp_path):
 
 
 def test_a_number_is_not_a_registration_date_in_whatif_files(tmp_path):
-    from solver.whatif import load_whatif
+    from solver.queries.whatif import load_whatif
 
     path = write(tmp_path, "w.yaml", """\
         name: numbers
@@ -122,7 +122,7 @@ def test_rule_sentences_read_as_english(tmp_path):
       - {id: single, kind: sum, sum: units, where: {groups: [A]}, min: 1}
 """)
     catalogue = load_catalogue(write(tmp_path, "c.yaml", text))
-    sentences = [r["description"] for r in __import__("solver.reports", fromlist=["x"]).qualification_summary(
+    sentences = [r["description"] for r in __import__("solver.queries.reports", fromlist=["x"]).qualification_summary(
         catalogue, catalogue.qualification("q"))["rules"]]
     assert sentences == ["At least 3 credits at levels 2 to 3", "Mandatory: A1 (1 unit)",
                          "At least 1 unit from Group A"]
@@ -167,7 +167,7 @@ def test_a_qualification_id_equal_to_its_accreditation_is_not_a_duplicate(tmp_pa
 
 
 def test_rules_and_verdicts_point_at_their_yaml_line(catalogue):
-    from solver.checking import check
+    from solver.queries.checking import check
 
     verdicts = {v.id: v for v in check(catalogue, "600/5962/X", ["8000-250"]).verdicts}
     assert verdicts["group-2-cap"].source == "ilm-l2-leadership-team-skills.yaml:124:9"
@@ -201,7 +201,7 @@ def test_a_rule_that_can_never_hold_is_worded_in_the_singular_too(tmp_path):
 def test_a_request_constraint_over_no_units_is_posted_like_any_other():
     """Extra constraints went to CP-SAT by a second, hand-written path that choked on a sum of no terms; they
     now take the one posting function: an empty sum is 0, so `>= 1` is impossible and `<= 0` holds."""
-    from solver.linear import Linear
+    from solver.rules.linear import Linear
 
     model = CompiledModel(["A"], [])
     assert model.solve(extra=[Linear((), 1, None)]).status == "INFEASIBLE"

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from solver.catalogue import load_catalogue
-from solver.checking import check
-from solver.cli import app
-from solver.counting import count_pathways
-from solver.enumeration import enumerate_pathways
+from solver.cli.entry import app
+from solver.engine.counting import count_pathways
 from solver.errors import CatalogueError
-from solver.formulation import formulate
-from solver.learner import Learner
-from solver.recommendation import recommend
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.checking import check
+from solver.queries.enumeration import enumerate_pathways
+from solver.queries.recommendation import recommend
+from solver.request.formulation import formulate
 
 # Own units: three of 4 credits. Elsewhere: X1 (level 3, 4 credits, the cheapest), X2 (level 2: not taken),
 # X3 (level 3 but 8 credits: more than the slot's 4). By hand, the valid unit sets (at least 12 credits, at most
@@ -150,7 +150,7 @@ def test_cli_recommend_and_check(tmp_path):
 
 
 def test_audit_names_imports_that_never_fit_apart_from_dead_units(tmp_path):
-    from solver.auditing import audit
+    from solver.queries.auditing import audit
 
     cat = catalogue(tmp_path)
     findings = {f.kind: f for f in audit(cat, "core").findings}
@@ -161,7 +161,7 @@ def test_audit_names_imports_that_never_fit_apart_from_dead_units(tmp_path):
 def test_what_if_widens_the_slot(tmp_path):
     """With up to 8 imported credits X3 (8) fits too: all of A (1 set) with nothing, X1 or X3 (3); two of A
     with X1 or X3 (6); one of A with X3 (3): 12 in all, from 5."""
-    from solver.whatif import WhatIf, compare
+    from solver.queries.whatif import WhatIf, compare
 
     cat = catalogue(tmp_path)
     scenario = WhatIf.model_validate({"name": "wider", "qualification": "core",
@@ -174,7 +174,7 @@ def test_what_if_widens_the_slot(tmp_path):
 def test_cohort_rows_transfer_credit_into_the_slot(tmp_path):
     import pandas as pd
 
-    from solver.cohort import recommend_cohort
+    from solver.cohort.recommend import recommend_cohort
 
     rows = pd.DataFrame([{"learner": "new", "registered": "", "achieved": ""},
                          {"learner": "transfer", "registered": "", "achieved": "X1"}])

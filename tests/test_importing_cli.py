@@ -9,8 +9,9 @@ from pathlib import Path
 from import_render import write_pdf
 from typer.testing import CliRunner
 
-from solver.cli import app, main
-from solver.importing.document import read_document
+from solver.cli.entry import app
+from solver.cli.entry import main
+from solver.importing.reader import read_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 SEEDS = Path(__file__).resolve().parent / "seeds"

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from import_render import write_docx, write_pdf
 
-from solver.catalogue import load_catalogue
 from solver.errors import InputError
-from solver.importing.document import Line, Table, read_document
-from solver.importing.draft import import_specification
+from solver.importing.document import Line, Table
+from solver.importing.reader import read_document
+from solver.importing.specification import import_specification
+from solver.model.catalogue import load_catalogue
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 

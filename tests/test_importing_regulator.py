@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from solver.catalogue import load_catalogue
 from solver.errors import InputError
-from solver.importing.draft import import_specification
+from solver.importing.specification import import_specification
+from solver.model.catalogue import load_catalogue
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 UNITS, MAPPING = FIXTURES / "unit-data.csv", FIXTURES / "unit-mapping.csv"

@@ -5,7 +5,7 @@ How the two are matched: qualifications by accreditation number; groups by id (t
 the hand-written catalogue) and without their `note` (the catalogue paraphrases, the draft keeps the
 specification's sentence verbatim, checked separately); units by code, in table order, without `tags`
 (topic tags are not in the specifications). Every other field is compared exactly, through the models
-that solver.catalogue.load_catalogue builds from both files.
+that solver.model.catalogue.load_catalogue builds from both files.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from import_render import write_docx, write_pdf
 
-from solver.catalogue import bundled_catalogue, load_catalogue
-from solver.importing.document import Table, read_document
-from solver.importing.draft import import_specification
+from solver.importing.document import Table
+from solver.importing.reader import read_document
+from solver.importing.specification import import_specification
 from solver.importing.tables import unit_tables
+from solver.model.catalogue import bundled_catalogue, load_catalogue
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 PAIRS = {"000_9520fe2c4e7c693c.txt": "ilm-l3-leadership.yaml",

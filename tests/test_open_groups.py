@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from solver.catalogue import load_catalogue
-from solver.checking import check
 from solver.errors import CatalogueError
-from solver.recommendation import recommend
+from solver.model.catalogue import load_catalogue
+from solver.queries.checking import check
+from solver.queries.recommendation import recommend
 
 SPEC = """\
 units:

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import CUTOFF, catalogue_documents, load, subsets
 
-from solver.formulation import formulate
-from solver.learner import Learner
-from solver.progression import plan_progression
+from solver.model.learner import Learner
+from solver.queries.progression import plan_progression
+from solver.request.formulation import formulate
 
 
 @st.composite

@@ -26,7 +26,7 @@ def test_analyst_session(catalogue):
 
 
 def test_query_functions_are_not_shadowed_by_their_modules():
-    import solver.checking  # noqa: F401  (importing a module must not replace a function of the same name)
-    import solver.recommendation  # noqa: F401
+    import solver.queries.checking  # noqa: F401  (importing a module must not replace a function of the same name)
+    import solver.queries.recommendation  # noqa: F401
 
     assert callable(solver.check) and callable(solver.recommend) and callable(solver.audit)

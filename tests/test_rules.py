@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from solver.catalogue import load_catalogue
-from solver.checking import check
-from solver.learner import Learner
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.checking import check
 
 UNITS = textwrap.dedent("""
     units:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from solver.errors import ScenarioError
-from solver.scenario import load_scenario, mismatches, run_scenario, scenario_catalogue
+from solver.queries.scenario import load_scenario, mismatches, run_scenario, scenario_catalogue
 
 SCENARIOS = sorted(p for p in (Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")
                    if not p.name.startswith("whatif"))

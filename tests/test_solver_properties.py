@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import catalogue_documents, holds, learners, subsets
 
-from solver.checking import check
-from solver.compile import CompiledModel
-from solver.explain import minimal_conflict
-from solver.formulation import formulate, objective_tiers, tier_values
-from solver.learner import OBJECTIVES
-from solver.recommendation import compile_formulation, recommend
+from solver.engine.compile import CompiledModel
+from solver.engine.explain import minimal_conflict
+from solver.queries.checking import check
+from solver.queries.recommendation import compile_formulation, recommend
+from solver.request.formulation import formulate
+from solver.request.objectives import OBJECTIVES, objective_tiers, tier_values
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -13,17 +13,20 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from strategies import CUTOFF, catalogue_documents, learners, load, subsets
 
-from solver.checking import check
-from solver.counting import _track_ceiling, count_pathways, problem_of
-from solver.frontier import Programme
-from solver.meeting import meet
-from solver.enumeration import enumerate_pathways
+from solver.engine.counting import _track_ceiling, count_pathways, problem_of
+from solver.engine.frontier import Programme
+from solver.engine.meeting import meet
 from solver.errors import LookupFailure
-from solver.formulation import formulate, objective_tiers, tier_values
-from solver.learner import Learner
-from solver.readings import each_reading, read_as, reading_names
-from solver.recommendation import recommend
-from solver.specialisations import check_pathways, count_by_pathway, following, recommend_pathway
+from solver.model.learner import Learner
+from solver.model.readings import read_as, reading_names
+from solver.model.specialisations import following
+from solver.queries.by_pathway import check_pathways, count_by_pathway, recommend_pathway
+from solver.queries.checking import check
+from solver.queries.each_reading import each_reading
+from solver.queries.enumeration import enumerate_pathways
+from solver.queries.recommendation import recommend
+from solver.request.formulation import formulate
+from solver.request.objectives import objective_tiers, tier_values
 
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

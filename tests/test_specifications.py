@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from solver.catalogue import load_catalogue
-from solver.checking import check
-from solver.counting import count_pathways
+from solver.engine.counting import count_pathways
 from solver.errors import CatalogueError, LookupFailure
-from solver.learner import Learner
-from solver.readings import ambiguous, each_reading, read_as
-from solver.recommendation import recommend
-from solver.reports import qualification_summary
-from solver.specialisations import check_pathways, count_by_pathway, following, recommend_pathway
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.model.readings import ambiguous, read_as
+from solver.model.specialisations import following
+from solver.queries.by_pathway import check_pathways, count_by_pathway, recommend_pathway
+from solver.queries.checking import check
+from solver.queries.each_reading import each_reading
+from solver.queries.recommendation import recommend
+from solver.queries.reports import qualification_summary
 
 
 def load(tmp_path: Path, text: str):
@@ -268,7 +270,7 @@ def test_an_exemption_meets_the_mandatory_rule_but_gives_no_credit(tmp_path):
 def test_exemptions_in_cohort_rows(tmp_path):
     import pandas as pd
 
-    from solver.cohort import recommend_cohort
+    from solver.cohort.recommend import recommend_cohort
 
     catalogue = load(tmp_path, EXEMPTION.replace("max: 0, note", "max: 1, note"))
     rows = pd.DataFrame([{"learner": "a", "registered": "", "achieved": "", "exempt": "M1"}])
@@ -294,7 +296,7 @@ def test_a_number_offered_twice_is_a_duplicate(tmp_path):
 
 
 def test_an_audit_can_say_what_each_reading_changes(tmp_path):
-    from solver.readings import reading_differences
+    from solver.queries.each_reading import reading_differences
 
     catalogue = load(tmp_path, READINGS)
     (difference,) = reading_differences(catalogue, "award")
@@ -307,7 +309,7 @@ def test_an_audit_can_say_what_each_reading_changes(tmp_path):
 
 def test_a_what_if_moves_a_version_date(tmp_path):
     from solver.errors import ScenarioError
-    from solver.whatif import MoveDate, apply_edits
+    from solver.queries.whatif import MoveDate, apply_edits
 
     catalogue = load(tmp_path, VERSIONS)
     q = catalogue.qualification("cert")
@@ -325,7 +327,7 @@ def test_a_what_if_moves_a_version_date(tmp_path):
 def test_unknown_number_and_body_and_a_published_group_total(tmp_path):
     """The mandatory group publishes 6 credits (M1 + M2 = 3 + 3: agrees); the optional group publishes 7 but its
     units add up to 2 + 2 + 4 = 8, a warning at load and an audit finding, never a refusal."""
-    from solver.auditing import audit
+    from solver.queries.auditing import audit
 
     text = (EXEMPTION.replace("accreditation: 604/0000/4", "accreditation: null")
             .replace("awarding_body: Example", "awarding_body: null")

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from solver.catalogue import load_catalogue
-from solver.checking import check
-from solver.cli import app
-from solver.counting import count_pathways
-from solver.enumeration import enumerate_pathways
+from solver.cli.entry import app
+from solver.engine.counting import count_pathways
 from solver.errors import CatalogueError
-from solver.formulation import formulate
-from solver.learner import Learner
-from solver.recommendation import recommend
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.checking import check
+from solver.queries.enumeration import enumerate_pathways
+from solver.queries.recommendation import recommend
+from solver.request.formulation import formulate
 
 # Exactly 9 credits (three units of 3), at least 6 graded and at least 3 ungraded. D1 may be taken either way.
 # By hand, of the four sets of three units: G1 G2 U1; G1 G2 with D1 ungraded; G1 or G2, U1 and D1 graded: four
@@ -121,8 +121,8 @@ def test_what_if_and_cohort_over_modes(tmp_path):
     (G1 G2 D1 ungraded: 22 new GLH, against 23 for G1 U1 D1 graded)."""
     import pandas as pd
 
-    from solver.cohort import recommend_cohort
-    from solver.whatif import WhatIf, compare
+    from solver.cohort.recommend import recommend_cohort
+    from solver.queries.whatif import WhatIf, compare
 
     cat = catalogue(tmp_path)
     scenario = WhatIf.model_validate({"name": "no-ungraded", "qualification": "access",
@@ -146,7 +146,7 @@ def test_a_unit_named_in_its_only_mode_is_the_unit_and_a_mode_not_offered_is_ref
 def test_a_progression_plan_studies_a_unit_once_whatever_its_mode(tmp_path):
     """Two targets with the same rules: G1 + U1 + D1 (graded in both) is the cheapest for each, studied once:
     23 new GLH; asked to include D1 graded, the plan studies D1."""
-    from solver.progression import plan_progression
+    from solver.queries.progression import plan_progression
 
     second = SPEC.split("qualifications:\n")[1].replace("id: access", "id: access2").replace("000/0000/9",
                                                                                           "000/0000/8")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from solver.catalogue import load_catalogue
-from solver.checking import check
-from solver.cli import app
-from solver.learner import Learner
-from solver.recommendation import recommend
+from solver.cli.entry import app
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.checking import check
+from solver.queries.recommendation import recommend
 
 SPEC = """\
 units:
@@ -93,8 +93,8 @@ def test_counts_and_audit_state_nothing_as_fact_that_rests_on_an_unknown(catalog
     credits with 4 for sure at level 3 (A, B, C; E's level unknown counts nothing there): A+B, A+C, B+C and
     A+B+C, each with or without E where the total stays within 6: A+B, A+C, B+C, A+B+C (6), A+B+E, A+C+E,
     B+C+E (6 each) -> 7. Of these, 5 claim A, whose GLH is unpublished."""
-    from solver.auditing import audit
-    from solver.counting import count_pathways
+    from solver.engine.counting import count_pathways
+    from solver.queries.auditing import audit
 
     counts = count_pathways(catalogue, "q")
     assert counts.count == 7
@@ -109,7 +109,7 @@ def test_counts_and_audit_state_nothing_as_fact_that_rests_on_an_unknown(catalog
 def test_a_unit_of_unknown_level_counts_its_published_credits_under_a_level_cap(tmp_path):
     """At most 5 credits at level 3+: U1 (level unpublished, 2 credits) and U2 (level 3, 2 credits) give at
     most 4 whatever U1's level, so all four subsets hold for sure."""
-    from solver.counting import count_pathways
+    from solver.engine.counting import count_pathways
 
     (tmp_path / "q.yaml").write_text(textwrap.dedent("""\
         units:

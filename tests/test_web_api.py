@@ -216,7 +216,7 @@ def test_whatif_with_a_cohort_reports_who_changes(tiny):
 
 
 def test_whatif_answers_as_the_python_api(client, catalogue):
-    import solver.whatif as whatif
+    import solver.queries.whatif as whatif
 
     body = {"qualification": CERT, "registered": "2021-01-01", "edits": [
         {"kind": "move-date", "rule": "coaching-359-not-339", "from": "2022-01-01"}]}

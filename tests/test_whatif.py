@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from solver.catalogue import load_catalogue
-from solver.counting import count_formulation, count_pathways
+from solver.engine.counting import count_formulation, count_pathways
 from solver.errors import ScenarioError
-from solver.formulation import formulate
-from solver.learner import Learner
+from solver.model.catalogue import load_catalogue
+from solver.model.learner import Learner
+from solver.queries.whatif import WhatIf, apply_edits, compare, load_whatif, run_whatif
+from solver.request.formulation import formulate
 from solver.rules import Linear
-from solver.whatif import WhatIf, apply_edits, compare, load_whatif, run_whatif
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = sorted((REPO / "scenarios").glob("whatif-*.yaml"))

@@ -1,5 +1,5 @@
 """`python -m solver.cli` runs the `pathways` command."""
 
-from solver.cli import main
+from solver.cli.entry import main
 
 main()

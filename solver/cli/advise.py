@@ -7,9 +7,21 @@ from typing import Annotated
 
 import typer
 
-from solver.cli import app
-from solver.cli.common import (CatalogueOption, JsonOption, PathwayOption, ReadingOption, RegisteredOption, console,
-                               load, parse_codes, parse_date, plain, print_json, shaped)
+from solver.cli.app import app
+from solver.cli.common import (
+    CatalogueOption,
+    JsonOption,
+    PathwayOption,
+    ReadingOption,
+    RegisteredOption,
+    console,
+    load,
+    parse_codes,
+    parse_date,
+    plain,
+    print_json,
+    shaped,
+)
 
 ExemptOption = Annotated[list[str] | None, typer.Option("--exempt", help="Units the learner is exempt from "
                                                        "(recognition of prior learning): they meet a mandatory "
@@ -20,7 +32,7 @@ AchievedOption = Annotated[list[str] | None, typer.Option("--achieved", help="Un
 
 def _goals(values: list[str] | None) -> list[dict]:
     """`--goal coaching=3 --goal "customer service" --goal "coaching>=2"` as goal documents (solver/goals.py)."""
-    from solver.goals import parse_goal
+    from solver.model.goals import parse_goal
 
     goals = []
     for value in values or []:
@@ -46,7 +58,7 @@ LevelOption = Annotated[int | None, typer.Option("--level", min=1, max=8, help="
 
 
 def read_offer_option(path: Path | None, catalogue) -> tuple[str, ...] | None:
-    from solver.offer import read_offer
+    from solver.model.offer import read_offer
 
     return None if path is None else read_offer(path, catalogue.units)
 
@@ -62,14 +74,14 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
 
     Exits 0 when valid (on some pathway), 1 when not.
     """
-    from solver.checking import check
-    from solver.learner import Learner
+    from solver.model.learner import Learner
+    from solver.queries.checking import check
 
     cat = load(catalogue)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt))
     q = shaped(cat, qualification, reading, pathway)
     if q.pathways:
-        from solver.specialisations import check_pathways
+        from solver.queries.by_pathway import check_pathways
 
         results = check_pathways(cat, q, parse_codes(units), learner)
         valid = any(r.valid for r in results.values())
@@ -147,10 +159,11 @@ def recommend_command(
                                                   "(then FEASIBLE, not OPTIMAL).")] = 10.0,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Recommend the best pathway for a learner, or explain why none exists. Exits 1 when there is none."""
-    from solver.learner import Learner, Objective
+    from solver.model.learner import Learner
+    from solver.request.objectives import Objective
 
     if len(targets) == 1 and targets[0].endswith((".yaml", ".yml")):
-        from solver.scenario import load_scenario, run_scenario, scenario_catalogue
+        from solver.queries.scenario import load_scenario, run_scenario, scenario_catalogue
 
         # A scenario file states the whole request; an option beside it would be silently overridden.
         given = {"--achieved": achieved, "--registered": registered, "--objective": objective,
@@ -176,7 +189,7 @@ def recommend_command(
                           preferred_level=level, known_only=known_only, fill_imports=fill_imports)
         goal_objective = objective or Objective.MIN_GLH
         if len(targets) > 1:
-            from solver.progression import plan_progression
+            from solver.queries.progression import plan_progression
 
             quals = [shaped(cat, t, reading) for t in targets]
             result = plan_progression(cat, quals, learner, time_limit, goal_objective)
@@ -184,7 +197,7 @@ def recommend_command(
             q = shaped(cat, targets[0], reading, pathway)
             if q.pathways:
                 _recommend_pathway(cat, q, learner, goal_objective, as_json)
-            from solver.recommendation import recommend
+            from solver.queries.recommendation import recommend
 
             result = recommend(cat, q, learner, goal_objective, alternatives, time_limit)
     if as_json:
@@ -196,7 +209,7 @@ def recommend_command(
 
 def _recommend_pathway(cat, q, learner, objective, as_json: bool) -> None:
     """A qualification with named pathways: the best unit set on each, and the best pathway; then exit."""
-    from solver.specialisations import recommend_pathway
+    from solver.queries.by_pathway import recommend_pathway
 
     choice = recommend_pathway(cat, q, learner, objective)
     if as_json:

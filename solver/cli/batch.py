@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from solver.cli import app
+from solver.cli.app import app
 from solver.cli.common import CatalogueOption, console, load
 
 
@@ -38,9 +38,9 @@ def cohort_command(
     new_glh, message. A row that cannot be read gets status ERROR and the reason; an impossible request gets
     INFEASIBLE and why. The file is written only when complete. Exits 0 when it is written.
     """
-    from solver.cohort import read_learners, recommend_cohort
+    from solver.cohort.recommend import read_learners, recommend_cohort
     from solver.files import atomic_writer
-    from solver.learner import objective_named
+    from solver.request.objectives import objective_named
 
     objective_named(objective)  # an unknown default objective is refused before any file is read
     folder = output.parent if str(output.parent) else Path(".")
@@ -56,7 +56,7 @@ def cohort_command(
     cat = load(catalogue)
     q = cat.qualification(qualification)
     table = read_learners(learners)
-    from solver.offer import read_offer
+    from solver.model.offer import read_offer
 
     offered = None if offer is None else read_offer(offer, cat.units)
     jobs = workers or os.cpu_count() or 1

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from solver.cli import app
+from solver.cli.app import app
 from solver.cli.common import CatalogueOption, JsonOption, console, load, plain, print_json
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -70,7 +70,7 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
 def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
          catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Show a qualification: published figures, units by group, and every rule in plain English."""
-    from solver.reports import qualification_summary
+    from solver.queries.reports import qualification_summary
 
     given = ctx.obj or {}
     cat = load(catalogue or given.get("catalogue"))
@@ -130,7 +130,7 @@ def _print_rules(out, rules: list[dict], indent: str = "  ") -> None:
 @app.command("schema")
 def schema(output: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file.")] = None) -> None:
     """Print the JSON Schema of catalogue files, for editors to validate and complete them."""
-    from solver.documents import CatalogueFile
+    from solver.model.documents import CatalogueFile
 
     schema = {"$schema": JSON_SCHEMA_DIALECT, **CatalogueFile.model_json_schema(by_alias=True)}
     text = json.dumps(schema, indent=2)

@@ -25,7 +25,7 @@ PathwayOption = Annotated[str | None, typer.Option("--pathway", help="The named 
 
 def load(path: Path | None):
     """The catalogue at `path` (default: the bundled one); its warnings go to stderr, one located line each."""
-    from solver.catalogue import load_catalogue
+    from solver.model.catalogue import load_catalogue
 
     catalogue = load_catalogue(path)
     for warning in catalogue.warnings:
@@ -39,7 +39,7 @@ def shaped(catalogue, ref: str, readings: list[str] | None, pathway: str | None 
     The modules are imported only when asked for: `pathways check` must start as fast as it can."""
     q = catalogue.qualification(ref)
     if readings:
-        from solver.readings import read_as
+        from solver.model.readings import read_as
 
         per_rule = dict(r.split("=", 1) for r in readings if "=" in r)
         for name in (r for r in readings if "=" not in r):
@@ -48,7 +48,7 @@ def shaped(catalogue, ref: str, readings: list[str] | None, pathway: str | None 
             q = read_as(q, {k.strip(): v.strip() for k, v in per_rule.items()})
     if pathway is None:
         return q
-    from solver.specialisations import following
+    from solver.model.specialisations import following
 
     return following(q, pathway)
 

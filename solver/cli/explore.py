@@ -8,9 +8,20 @@ from typing import Annotated
 
 import typer
 
-from solver.cli import app
-from solver.cli.common import (CatalogueOption, JsonOption, PathwayOption, ReadingOption, RegisteredOption, console,
-                               load, parse_codes, parse_date, print_json, shaped)
+from solver.cli.app import app
+from solver.cli.common import (
+    CatalogueOption,
+    JsonOption,
+    PathwayOption,
+    ReadingOption,
+    RegisteredOption,
+    console,
+    load,
+    parse_codes,
+    parse_date,
+    print_json,
+    shaped,
+)
 
 IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
                                                          "(comma-separated or repeated).")]
@@ -29,7 +40,7 @@ def _escape(text: str) -> str:
 
 
 def _setup(catalogue, qualification: str, registered, include, exclude, reading=None, pathway=None):
-    from solver.learner import Learner
+    from solver.model.learner import Learner
 
     cat = load(catalogue)
     q = shaped(cat, qualification, reading, pathway)
@@ -65,13 +76,13 @@ def count_command(qualification: Annotated[str, typer.Argument(help="Accreditati
                   catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Count the valid pathways exactly (and the minimal ones), with their spread by credits and GLH; for a
     qualification with named pathways, each pathway's count and the distinct unit sets over all of them."""
-    from solver.counting import count_formulation
-    from solver.enumeration import Filters
-    from solver.formulation import formulate
+    from solver.engine.counting import count_formulation
+    from solver.queries.enumeration import Filters
+    from solver.request.formulation import formulate
 
     cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
     if q.pathways:
-        from solver.specialisations import count_by_pathway
+        from solver.queries.by_pathway import count_by_pathway
 
         per = count_by_pathway(cat, q, learner)
         if as_json:
@@ -144,9 +155,9 @@ def enumerate_command(
         reading: ReadingOption = None, pathway: PathwayOption = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """List valid pathways, streamed as found: one row per pathway (units, credits per group, GLH)."""
-    from solver.counting import Unsupported
-    from solver.enumeration import ORDERS, Filters, list_pathways
-    from solver.formulation import formulate
+    from solver.engine.counting import Unsupported
+    from solver.queries.enumeration import ORDERS, Filters, list_pathways
+    from solver.request.formulation import formulate
 
     if order is not None and order not in ORDERS:
         raise typer.BadParameter(f"expected one of {', '.join(ORDERS)}, got {order!r}", param_hint="--order")
@@ -266,7 +277,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                   catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Audit the rules: achievable credits and GLH per registration regime against the published figures,
     dead and forced units, unit shares and suspected equivalences, each finding in a sentence."""
-    from solver.auditing import audit
+    from solver.queries.auditing import audit
     from solver.rules.base import unit_of
 
     cat = load(catalogue)
@@ -349,7 +360,7 @@ def whatif_command(scenario: Annotated[Path, typer.Argument(help="A what-if scen
                    catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Apply a what-if file's rule edits and compare before and after: counts, lowest GLH, dead and forced
     units, and which learners' recommendations change. Exits 1 if the file's `expected:` block fails."""
-    from solver.whatif import run_whatif
+    from solver.queries.whatif import run_whatif
 
     result = run_whatif(scenario, load(catalogue) if catalogue else None)
     problems = result.mismatches()

@@ -6,10 +6,19 @@ from typing import Annotated
 
 import typer
 
-from solver.cli import app
 from solver.cli.advise import AchievedOption, OfferOption, _goals, read_offer_option
-from solver.cli.common import (CatalogueOption, JsonOption, RegisteredOption, console, load, parse_codes, parse_date,
-                               plain, print_json)
+from solver.cli.app import app
+from solver.cli.common import (
+    CatalogueOption,
+    JsonOption,
+    RegisteredOption,
+    console,
+    load,
+    parse_codes,
+    parse_date,
+    plain,
+    print_json,
+)
 
 
 @app.command("goals")
@@ -20,7 +29,7 @@ def goals_command(qualification: Annotated[str, typer.Argument(help="Accreditati
 
     Exits 0 when every goal matches a unit, 1 when one matches none.
     """
-    from solver.goals import Goal, match_goals
+    from solver.model.goals import Goal, match_goals
 
     cat = load(catalogue)
     q = cat.qualification(qualification)
@@ -67,8 +76,8 @@ def tradeoff_command(
 
     Coverage is the weighted number of goal-matching units claimed. Exits 1 when there is no pathway.
     """
-    from solver.learner import Learner
-    from solver.tradeoff import tradeoff_front
+    from solver.model.learner import Learner
+    from solver.queries.tradeoff import tradeoff_front
 
     cat = load(catalogue)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), include=parse_codes(include),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from solver.cli import app
+from solver.cli.app import app
 from solver.cli.common import JsonOption, console, plain, print_json
 
 
@@ -21,7 +21,7 @@ def import_command(files: Annotated[list[Path], typer.Argument(help="Specificati
                    as_json: JsonOption = False) -> None:
     """Import specifications into a draft catalogue YAML with each value's source, and list what to review."""
     from solver.files import write_atomically
-    from solver.importing.draft import import_specification
+    from solver.importing.specification import import_specification
 
     if not output.parent.is_dir():
         raise typer.BadParameter(f"no directory {str(output.parent)!r} to write into", param_hint="--output")
@@ -47,9 +47,9 @@ def import_command(files: Annotated[list[Path], typer.Argument(help="Specificati
 
 def _check(output: Path) -> dict:
     """The draft loaded as a catalogue and audited: the findings, or the located load problems."""
-    from solver.auditing import audit
-    from solver.catalogue import load_catalogue
     from solver.errors import CatalogueError
+    from solver.model.catalogue import load_catalogue
+    from solver.queries.auditing import audit
 
     try:
         catalogue = load_catalogue(output)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from solver.cli import app
+from solver.cli.app import app
 from solver.cli.common import CatalogueOption
 
 

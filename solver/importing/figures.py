@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.importing.document import Block, Line, Table
+from solver.importing.tables import group_of
 
 KEYS = {  # figure -> pattern on the lower-cased key, first match wins (average GLH before GLH)
     "accreditation": r".*(accreditation|qualification (number|no)|\bqan\b|ofqual).*",
@@ -77,8 +78,6 @@ def key_values(blocks: tuple[Block, ...]) -> list[tuple[str, str, str, int]]:
 
 def _heading(text: str) -> bool:
     """A line that ends the paragraphs of rules: a group heading or a qualification title."""
-    from solver.importing.tables import group_of
-
     return bool(TITLE.match(text)) or group_of(Line(text, "")) is not None
 
 

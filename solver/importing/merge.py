@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from solver.importing.draft import Draft
 from solver.importing.review import ReviewItem
-
-if TYPE_CHECKING:
-    from solver.importing.draft import Draft
 
 
 def merge_drafts(drafts: list[Draft]) -> Draft:
-    from solver.importing.draft import Draft
-
     names = ", ".join(Path(d.sources[0]).name for d in drafts)
     out = Draft({"source": f"{names} (imported by pathways import; review before use)", "units": [],
                  "qualifications": []},

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from solver.importing.document import not_importable
+from solver.importing.draft import Draft
 from solver.importing.review import ReviewItem
 from solver.importing.units import whole
-
-if TYPE_CHECKING:
-    from solver.importing.draft import Draft
 
 UNIT_COLUMNS = ("Unit Key", "Title", "Unique Reference Number", "Unit Level", "Unit Credit Value",
                 "Guided Learning Hours")
@@ -30,8 +27,6 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def import_unit_data(paths: list) -> Draft:
     """Units from the unit-data CSV(s), each noting the qualifications the mapping CSV(s) list it in."""
-    from solver.importing.draft import Draft
-
     unit_files: list[tuple[Path, list[dict[str, str]]]] = []
     mapping: dict[str, list[str]] = {}
     for path in map(Path, paths):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from solver.located_yaml import PathKey, render_path
+from solver.model.located_yaml import PathKey, render_path
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-from solver.located_yaml import PathKey
-
-if TYPE_CHECKING:
-    from solver.importing.draft import Draft
+from solver.importing.review import ReviewItem
+from solver.model.located_yaml import PathKey
 
 
 def flow(value: Any) -> str:
@@ -19,10 +17,11 @@ def flow(value: Any) -> str:
 
 
 class _Writer:
-    def __init__(self, draft: Draft):
-        self.draft = draft
+    def __init__(self, document: dict[str, Any], review: list[ReviewItem], provenance: dict[PathKey, str],
+                 sources: tuple[str, ...]):
+        self.document, self.provenance, self.sources = document, provenance, sources
         self.lines: list[str] = []
-        self.pending = list(draft.review)
+        self.pending = list(review)
 
     def marks(self, path: PathKey, indent: str, exact: bool = False) -> None:
         """Review comments for `path` (and, unless `exact`, anything inside it), written once each."""
@@ -36,12 +35,12 @@ class _Writer:
 
     def entry(self, path: PathKey, indent: str, text: str, lead: str | None = None) -> None:
         self.marks(path, indent)
-        where = self.draft.provenance.get(path)
+        where = self.provenance.get(path)
         self.lines.append(f"{lead or indent}{text}" + (f"  # {where}" if where else ""))
 
     def write(self) -> str:
-        doc = self.draft.document
-        self.lines += ["# Draft catalogue written by `pathways import` from " + ", ".join(self.draft.sources) + ".",
+        doc = self.document
+        self.lines += ["# Draft catalogue written by `pathways import` from " + ", ".join(self.sources) + ".",
                        "# Each value's place in the specification is in the comment beside it; `# REVIEW:` marks",
                        "# what the importer could not read or found contradictory. Nothing there is guessed."]
         self.lines.append(f"source: {flow(doc['source'])}")
@@ -72,5 +71,7 @@ class _Writer:
         self.marks(at, "    ")
 
 
-def draft_yaml(draft: Draft) -> str:
-    return _Writer(draft).write()
+def draft_yaml(document: dict[str, Any], review: list[ReviewItem], provenance: dict[PathKey, str],
+               sources: tuple[str, ...]) -> str:
+    """A draft's document as YAML, its review items as `# REVIEW:` comments and its provenance beside each value."""
+    return _Writer(document, review, provenance, sources).write()

@@ -9,12 +9,29 @@ from typing import Annotated
 
 from pydantic import Field
 
-from solver.linear import Linear
-from solver.rules.base import (Bound, Code, Context, Count, Date, LevelNumber, Metric, RuleBase, Scope, Side, Tag,
-                               UnitFacts, Verdict, amount, listing, parse_date, units_word)
+from solver.rules.base import (
+                               Bound,
+                               Code,
+                               Context,
+                               Count,
+                               Date,
+                               LevelNumber,
+                               Metric,
+                               RuleBase,
+                               Scope,
+                               Side,
+                               Tag,
+                               UnitFacts,
+                               Verdict,
+                               amount,
+                               listing,
+                               parse_date,
+                               units_word,
+)
 from solver.rules.dated import ReplacementRule
 from solver.rules.equivalence import EquivalenceRule
 from solver.rules.imports import ImportRule
+from solver.rules.linear import Linear
 from solver.rules.spread import GroupSpreadRule
 from solver.rules.structure import BarredRule, MandatoryRule
 from solver.rules.sums import Selector, SumRule, weight

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from solver.linear import Linear, Terms
+from solver.rules.linear import Linear, Terms
 
 Count = Annotated[int, Field(strict=True, ge=0)]
 # Unit codes as awarding bodies print them (8000-250, 600/5962/X, sector codes such as "SHC 31"): single
@@ -81,7 +81,7 @@ def _hashable(value: dict) -> dict:
 
 
 class UnitFacts(Protocol):
-    """What rules read of a unit (solver.documents.Unit has it, read-only)."""
+    """What rules read of a unit (solver.model.documents.Unit has it, read-only)."""
 
     @property
     def code(self) -> str: ...

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from solver.linear import Linear
 from solver.rules.base import Code, Context, Date, Reference, RuleBase, Scope, Verdict, Where
+from solver.rules.linear import Linear
 
 
 class ReplacementRule(RuleBase):

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from solver.linear import Terms
 from solver.rules.base import Code, Context, Reference, Scope, UnitFacts, Where, listing
+from solver.rules.linear import Terms
 from solver.rules.sums import SumRule, weight
 
 

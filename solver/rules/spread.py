@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from solver.linear import Linear, auxiliary
-from solver.rules.base import Code, Context, Count, RuleBase, Reference, Scope, Verdict, Where, listing
+from solver.rules.base import Code, Context, Count, Reference, RuleBase, Scope, Verdict, Where, listing
+from solver.rules.linear import Linear, auxiliary
 
 
 class GroupSpreadRule(RuleBase):

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from solver.linear import Linear
-from solver.rules.base import Code, Context, RuleBase, Reference, Verdict, listing, units_word
+from solver.rules.base import Code, Context, Reference, RuleBase, Verdict, listing, units_word
+from solver.rules.linear import Linear
 
 
 class MandatoryRule(RuleBase):

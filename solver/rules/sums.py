@@ -6,9 +6,25 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from solver.linear import Linear, Terms, total
-from solver.rules.base import (Bound, Code, Context, Count, LevelNumber, Metric, RuleBase, Scope, Side, Tag,
-                               UnitFacts, Reference, Verdict, Where, amount, listing)
+from solver.rules.base import (
+    Bound,
+    Code,
+    Context,
+    Count,
+    LevelNumber,
+    Metric,
+    Reference,
+    RuleBase,
+    Scope,
+    Side,
+    Tag,
+    UnitFacts,
+    Verdict,
+    Where,
+    amount,
+    listing,
+)
+from solver.rules.linear import Linear, Terms, total
 
 
 class Selector(BaseModel):

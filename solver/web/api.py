@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from solver.learner import Objective
+from solver.request.objectives import Objective
 from solver.web.limits import LimitExceeded
 from solver.web.schemas import (
     CheckRequest,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import asyncio
+import logging
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -17,8 +17,9 @@ from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
-from solver.catalogue import Catalogue, load_catalogue
 from solver.errors import InputError, LookupFailure, Problem
+from solver.model.catalogue import Catalogue, load_catalogue
+from solver.web import api, pages
 from solver.web.limits import LimitExceeded, Limits
 from solver.web.service import Explorer
 
@@ -81,8 +82,6 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
                warm: bool = False) -> FastAPI:
     """The explorer on `catalogue` (a loaded one, a directory, or None for the bundled catalogue); with `warm`,
     the audits the explore view shows are computed on a background thread as the server starts."""
-    from solver.web import api, pages
-
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
     limits = limits or Limits()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from solver.catalogue import Catalogue
-from solver.compile import SOLVE_PARAMS, CompiledModel, Solution, Tier
-from solver.documents import Qualification
-from solver.formulation import Formulation
-from solver.recommendation import Planner
+from solver.engine.compile import SOLVE_PARAMS, CompiledModel, Solution
+from solver.errors import PathwaysError
+from solver.model.catalogue import Catalogue
+from solver.model.documents import Qualification
+from solver.queries.recommendation import Planner
+from solver.request.formulation import Formulation
+from solver.request.objectives import Tier
 from solver.rules import Linear
 
 
@@ -32,7 +34,7 @@ class Limits:
     remembered: int = 512  # answers kept for identical later requests (0: none)
 
 
-class LimitExceeded(Exception):
+class LimitExceeded(PathwaysError):
     """A request larger than the server's limits: answered 413 with what the limit is."""
 
     def __init__(self, field: str, message: str):

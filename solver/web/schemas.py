@@ -10,13 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 
 from solver.errors import InputError, Problem
-from solver.learner import Learner, Objective
-from solver.located_yaml import parse_yaml
+from solver.model.learner import Learner
+from solver.model.located_yaml import parse_yaml
+from solver.model.validation import validate
+from solver.queries.whatif import AnyEdit
+from solver.request.objectives import Objective
 from solver.rules import Code, Count, Date
 from solver.rules.base import Claim
-from solver.validation import validate
 from solver.web.limits import LimitExceeded, Limits
-from solver.whatif import AnyEdit
 
 M = TypeVar("M", bound=BaseModel)
 BODY = "<request>"  # the "file" a problem in a request body is located in

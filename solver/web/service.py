@@ -9,21 +9,22 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from solver.auditing import Regime, audit, audit_regime
-from solver.catalogue import Catalogue
-from solver.checking import check
-from solver.counting import Unsupported, count_formulation, frontier_count, problem_of, unit_shares
-from solver.documents import Qualification
-from solver.enumeration import Filters, Lister, enumerate_formulation
+from solver.cohort.recommend import check_columns, recommend_cohort
+from solver.engine.counting import Unsupported, count_formulation, frontier_count, problem_of, unit_shares
 from solver.errors import LookupFailure
-from solver.formulation import formulate
-from solver.learner import Learner
-from solver.reports import qualification_summary
+from solver.model.catalogue import Catalogue
+from solver.model.documents import Qualification
+from solver.model.learner import Learner
+from solver.queries.auditing import Regime, audit, audit_regime
+from solver.queries.checking import check
+from solver.queries.enumeration import Filters, Lister, enumerate_formulation
+from solver.queries.reports import qualification_summary
+from solver.queries.whatif import WhatIf, WhatIfResult, apply_edits, compare
+from solver.request.formulation import formulate
 from solver.rules import SumRule
 from solver.web.cache import Memo
 from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits
 from solver.web.schemas import CheckRequest, CountRequest, EnumerateRequest, RecommendRequest, WhatIfRequest
-from solver.whatif import WhatIf, WhatIfResult, apply_edits, compare
 
 
 def _figures(q: Qualification) -> dict:
@@ -178,9 +179,6 @@ class Explorer:
 
     def cohort(self, data: bytes, qualification: str, objective: str) -> str:
         import pandas as pd
-
-        from solver.cohort import check_columns, recommend_cohort
-
         q = self.qualification(qualification)
         if len(data) > self.limits.max_cohort_bytes:
             raise LimitExceeded("file", f"at most {self.limits.max_cohort_bytes:,} bytes per cohort file")

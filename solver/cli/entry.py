@@ -1,0 +1,26 @@
+"""The `pathways` entry point: every command registered, user errors printed one per line, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+# Each command module registers its commands on `app` when imported; heavy imports stay inside the commands.
+from solver.cli import advise, batch, catalogue_cmd, explore, goals_cmd, import_cmd, serve_cmd  # noqa: F401
+from solver.cli.app import app
+from solver.errors import InputError, LookupFailure
+
+
+def main() -> None:
+    """Entry point: user errors are printed one per line and exit 2, never as a traceback."""
+    try:
+        app()
+    except InputError as err:
+        for line in err.render().splitlines():
+            print(line, file=sys.stderr)
+        sys.exit(2)
+    except LookupFailure as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

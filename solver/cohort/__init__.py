@@ -1,0 +1,1 @@
+"""Cohort: recommendations for a whole cohort of learners, row by row, in parallel processes or on Dask."""

@@ -1,0 +1,1 @@
+"""Engine layer: compile (the only module that imports OR-Tools), explanations, and the exact counter."""

@@ -1,0 +1,256 @@
+"""The one module that talks to OR-Tools: compile requirements to CP-SAT, solve, find cores, enumerate."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.engine.status import Status
+from solver.request.objectives import Request, Tier
+from solver.request.requirements import Origin, Requirement
+from solver.rules.linear import Linear, is_auxiliary
+
+# Measured (benchmarks/): for these small models one worker is fastest and deterministic; with the LP
+# kept (linearization 2) but presolve, probing and symmetry off, seed solves are ~3x faster and 2,000-unit
+# ones ~10x. CP-SAT must not take over Ctrl-C, or it leaves the OS default behind and Python cannot stop cleanly.
+SOLVE_PARAMS = {"num_workers": 1, "random_seed": 7, "linearization_level": 2, "cp_model_presolve": False,
+                "cp_model_probing_level": 0, "symmetry_level": 0, "add_lp_constraints_lazily": False,
+                "catch_sigint_signal": False}
+CORE_PARAMS = {"num_workers": 1, "random_seed": 7, "catch_sigint_signal": False}
+# Enumeration with linearization off is an order of magnitude faster (no LP at each node).
+ENUMERATE_PARAMS = {"num_workers": 1, "random_seed": 7, "linearization_level": 0,
+                    "enumerate_all_solutions": True, "cp_model_presolve": False, "catch_sigint_signal": False}
+
+STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
+          cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN,
+          cp_model.MODEL_INVALID: Status.MODEL_INVALID}
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What CP-SAT said: status, the units chosen (if any) and the objective and bound it reached."""
+
+    status: Status
+    pathway: frozenset[str] | None
+    objective: int | None = None
+    bound: float | None = None
+    seconds: float = 0.0
+
+
+def expression(take: dict[str, cp_model.IntVar], terms: Iterable[tuple[str, int]]) -> cp_model.LinearExprT:
+    return sum(coef * take[var] for var, coef in terms if coef)
+
+
+def post(model: cp_model.CpModel, take: dict[str, cp_model.IntVar], lin: Linear,
+         literal: cp_model.IntVar | None = None) -> None:
+    """The one way a linear constraint reaches CP-SAT: its bounds, under `literal` when given."""
+    expr = expression(take, lin.terms)
+    for lo, hi in ((lin.lo, None), (None, lin.hi)):
+        if lo is None and hi is None:
+            continue
+        if isinstance(expr, int):  # no terms: the bound holds or it does not
+            if not Linear((), lo, hi).admits(expr):  # an empty clause is false: it can never hold
+                model.add_bool_or([literal.Not()] if literal is not None else [])
+            continue
+        ct = model.add(expr >= lo) if lo is not None else model.add(expr <= hi)  # type: ignore[operator]
+        if literal is not None:
+            ct.only_enforce_if(literal)
+
+
+def tier_weights(tiers: Sequence[Tier]) -> list[int]:
+    """Weights that make a weighted sum of tiers lexicographic: each tier outweighs all below it."""
+    weights = [1] * len(tiers)
+    for i in range(len(tiers) - 2, -1, -1):
+        spread = sum(abs(c) for _, c in tiers[i + 1])
+        weights[i] = weights[i + 1] * (spread + 1)
+    return weights
+
+
+class CompiledModel:
+    """A CP-SAT model of requirements: one Boolean per unit, one enforcement literal per requirement.
+
+    Built once and reused: each query works on a cheap clone, so learners and queries never leak into
+    each other.
+    """
+
+    def __init__(self, variables: Sequence[str], requirements: Iterable[Requirement],
+                 credits: dict[str, int] | None = None, fixed: Iterable[Linear] = ()):
+        self.credits = credits or {}  # for reporting relaxations in the learner's terms
+        self.model = cp_model.CpModel()
+        self.variables = tuple(variables)
+        self.take = {v: self.model.new_bool_var(f"take[{v}]") for v in self.variables}
+        requirements = list(requirements)
+        fixed = list(fixed)
+        # A rule's own variables (auxiliaries) are Booleans like the units, but never part of a pathway.
+        names = {v for lin in [*fixed, *(x for r in requirements for x in r.linears)] for v, _ in lin.terms}
+        for v in sorted(n for n in names if n not in self.take and is_auxiliary(n)):
+            self.take[v] = self.model.new_bool_var(v)
+        for lin in fixed:  # structure that is never switched off (e.g. links between variables)
+            post(self.model, self.take, lin)
+        self.enabled: dict[str, cp_model.IntVar] = {}
+        for req in requirements:
+            literal = self.model.new_bool_var(f"on[{req.id}]")
+            self.enabled[req.id] = literal
+            for lin in req.linears:
+                post(self.model, self.take, lin, literal)
+
+    def _clone(self, extra: Iterable[Linear], nogoods: Iterable[frozenset[str]]
+               ) -> tuple[cp_model.CpModel, dict[str, cp_model.IntVar]]:
+        """A copy of the model with request-specific constraints added, and its unit variables."""
+        model = self.model.clone()
+        take = {v: model.get_bool_var_from_proto_index(x.index) for v, x in self.take.items()}  # auxiliaries too
+        for lin in extra:
+            post(model, take, lin)
+        for chosen in nogoods:
+            # Exclude exactly this pathway: at least one variable must differ from it.
+            model.add_bool_or([take[v].Not() if v in chosen else take[v] for v in self.variables])
+        return model, take
+
+    def _switch(self, model: cp_model.CpModel, on: Iterable[str] | None = None, off: Iterable[str] = ()) -> None:
+        """Fix enforcement literals: those in `off` false, those in `on` (default: all others) true."""
+        off = set(off)
+        for rid, lit in self.enabled.items():
+            if rid in off or (on is not None and rid not in on):
+                model.add_bool_and([model.get_bool_var_from_proto_index(lit.index).Not()])
+            elif on is None:
+                model.add_bool_and([model.get_bool_var_from_proto_index(lit.index)])
+
+    @staticmethod
+    def _solver(params: dict, time_limit: float | None, work_limit: float | None = None) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        for key, value in params.items():
+            setattr(solver.parameters, key, value)
+        limits = [x for x in (time_limit, work_limit) if x is not None]
+        if limits:
+            # Deterministic time (CP-SAT's work measure, roughly seconds) rather than the wall clock, so a
+            # search stopped by its limit stops at the same point and gives the same answer on every run.
+            solver.parameters.max_deterministic_time = min(limits)
+        return solver
+
+    def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
+              nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
+              params: dict | None = None) -> Solution:
+        """Optimise the lexicographic `tiers` (or just find a pathway) with the requirements as given."""
+        model, take = self._clone(extra, nogoods)
+        self._switch(model, off=disabled)
+        if tiers:
+            weights = tier_weights(tiers)
+            model.minimize(sum(w * coef * take[v] for w, tier in zip(weights, tiers) for v, coef in tier if coef))
+        solver = self._solver(params or SOLVE_PARAMS, time_limit)
+        started = time.perf_counter()
+        code = solver.solve(model)
+        seconds = time.perf_counter() - started
+        status = STATUS.get(code, Status.UNKNOWN)
+        if status.found:
+            chosen = frozenset(v for v in self.variables if solver.boolean_value(take[v]))
+            objective = int(solver.objective_value) if tiers else None
+            bound = solver.best_objective_bound if tiers else None
+            return Solution(status, chosen, objective, bound, seconds)
+        return Solution(status, None, seconds=seconds)
+
+    def core(self, ids: Sequence[str], extra: Iterable[Linear] = ()) -> list[str] | None:
+        """If the requirements `ids` together are infeasible, a subset that already is; else None."""
+        model, _ = self._clone(extra, ())
+        self._switch(model, on=set(ids))  # the rest off; `ids` left free for the assumptions
+        index_of = {self.enabled[rid].index: rid for rid in ids}
+        model.add_assumptions([model.get_bool_var_from_proto_index(self.enabled[rid].index) for rid in ids])
+        solver = self._solver(CORE_PARAMS, None)
+        if solver.solve(model) != cp_model.INFEASIBLE:
+            return None
+        return [index_of[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index_of]
+
+    def feasible(self, ids: Iterable[str]) -> bool:
+        """Whether the requirements `ids` (and no others) can all hold at once."""
+        off = set(self.enabled) - set(ids)
+        return self.solve(disabled=off).status in ("OPTIMAL", "FEASIBLE")
+
+    def enumerate(self, on_pathway: Callable[[frozenset[str]], bool], disabled: Iterable[str] = (),
+                  extra: Iterable[Linear] = (), time_limit: float | None = None,
+                  work_limit: float | None = None) -> str:
+        """Call `on_pathway` for every valid pathway until it returns False; return the final status."""
+        model, take_by_unit = self._clone(extra, ())
+        self._switch(model, off=disabled)
+        take = [(v, take_by_unit[v]) for v in self.variables]
+
+        class Collector(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                chosen = frozenset(v for v, x in take if self.boolean_value(x))
+                if not on_pathway(chosen):
+                    self.stop_search()
+
+        solver = self._solver(ENUMERATE_PARAMS, time_limit, work_limit)
+        return STATUS.get(solver.solve(model, Collector()), Status.UNKNOWN)
+
+    def enumerate_masks(self, on_batch: Callable[[list[int]], bool], extra: Iterable[Linear] = (),
+                        minimal: Sequence[Linear] | None = None, time_limit: float | None = None,
+                        batch: int = 2048, sparse: bool = False, work_limit: float | None = None) -> str:
+        """Stream valid pathways as bit masks over `self.variables` (bit i set: variable i taken), handed
+        over in batches to `on_batch` until it returns False; return the final status.
+
+        `minimal`, if given, lists the lower-bounded sums that define minimality: each taken unit must be critical,
+        i.e. dropping it would take some sum in `minimal` below its `lo`. All requirements are on.
+        Measured on the seeds: with linearization off CP-SAT lists dense solution sets about 8x faster, but
+        a sparse set (a tight GLH slice: 115 of 10^12) took 11 s against 0.02 s with
+        `linearization_level=2`; `sparse` picks the latter.
+        """
+        model, take = self._clone(extra, ())
+        self._switch(model)
+        xs = [take[v] for v in self.variables]
+        if minimal is not None:
+            self._post_minimality(model, take, minimal, self.variables)
+        chunks = [sum((1 << i) * x for i, x in enumerate(xs[k:k + 62])) for k in range(0, len(xs), 62)]
+        pending: list[int] = []
+
+        class Collector(cp_model.CpSolverSolutionCallback):
+            stopped = False
+
+            def on_solution_callback(self) -> None:
+                if len(chunks) == 1:
+                    pending.append(self.value(chunks[0]))
+                else:
+                    pending.append(sum(self.value(c) << (62 * k) for k, c in enumerate(chunks)))
+                if len(pending) >= batch:
+                    keep = on_batch(pending[:])
+                    pending.clear()
+                    if not keep:
+                        self.stopped = True
+                        self.stop_search()
+
+        collector = Collector()
+        params = dict(ENUMERATE_PARAMS, cp_model_probing_level=0, symmetry_level=0)
+        if sparse:
+            params["linearization_level"] = 2
+        code = self._solver(params, time_limit, work_limit).solve(model, collector)
+        if pending and not collector.stopped:
+            on_batch(pending[:])
+        return STATUS.get(code, Status.UNKNOWN)
+
+    @staticmethod
+    def _post_minimality(model: cp_model.CpModel, take: dict[str, cp_model.IntVar],
+                         minimal: Sequence[Linear], units: Sequence[str]) -> None:
+        """Each taken unit must be critical: some sum has slack below the unit's weight in it."""
+        critical: dict[str, list[cp_model.IntVar]] = {v: [] for v in units}
+        for k, lin in enumerate(minimal):
+            if lin.lo is None:
+                continue
+            expr = expression(take, lin.terms)
+            for w in sorted({c for _, c in lin.terms if c > 0}):
+                tight = model.new_bool_var(f"tight[{k},{w}]")
+                model.add(expr <= lin.lo + w - 1).only_enforce_if(tight)
+                model.add(expr >= lin.lo + w).only_enforce_if(tight.Not())  # fully determined: no repeats
+                for v, c in lin.terms:
+                    if c == w and v in critical:
+                        critical[v].append(tight)
+        for v in units:
+            model.add_bool_or([take[v].Not(), *critical[v]])
+
+
+def compile_request(req: Request) -> CompiledModel:
+    """A model with the objective's auxiliary Booleans and their links; the rules switchable, the asks posted per
+    solve."""
+    f = req.formulation
+    rules = [r for r in f.requirements if r.origin is Origin.RULE]
+    return CompiledModel((*f.variables, *req.spec.auxiliary), rules, f.credits(), req.spec.links)

@@ -1,0 +1,433 @@
+"""Exact counts of valid pathways, minimal ones, their spreads and unit shares, without enumerating."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from solver.engine.frontier import MAX_CELLS, MAX_STATES, Programme, Sweep, Unsupported, unit_totals
+from solver.engine.listing import LISTING_WORK, list_pathways, tally
+from solver.engine.meeting import meet, plan, widths
+from solver.engine.meeting import shares as meeting_shares
+from solver.engine.problem import Constraint, Problem, holds, is_minimal, problem_of
+from solver.model.catalogue import Catalogue
+from solver.model.documents import Qualification
+from solver.model.learner import Learner
+from solver.request.formulation import Formulation, formulate
+from solver.rules.linear import Linear, is_auxiliary
+
+DP = "dynamic-programming"
+ENUMERATION = "enumeration"
+SPARSE_COST = 10  # a (state, total) pair costs about as much as this many cells of count vectors (measured)
+SMALL_CELLS = 100_000  # count vectors up to this many cells are used straight away (a few milliseconds)
+QUICK_STATES = 50_000  # the first state bound each way: most programmes fit, and a hopeless run stops soon
+MEETING_ADVANTAGE = 2  # meet from both ends when estimated at under half a single pass of vectors
+AGREEING_SHARES = (0.5, 0.7, 0.85)  # the middle of the order a lower bound may fix, fewest first
+RELAXATIONS = 6  # tries at an upper bound by dropping the 1, 2, 4, ... longest-open constraints
+RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
+
+__all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountResult", "Problem", "Unsupported",
+           "count_formulation", "count_pathways", "frontier_count", "holds", "is_minimal", "problem_of",
+           "unit_shares"]
+
+
+def _track_ceiling(problem: Problem, track: Mapping[str, int]) -> int:
+    """The largest tracked total a valid pathway can have: the total, or less where a maximum bounds a
+    sum that weighs every unit at least as much as the tracked measure (states above it are dropped)."""
+    ceiling = sum(track.values())
+    for con in problem.constraints:
+        if con.hi is None:
+            continue
+        if all(con.weights.get(v, 0) >= t for v, t in track.items() if t):
+            ceiling = min(ceiling, max(con.hi, 0))
+        # The fractional knapsack: the most tracked total the maximum allows, best ratios first, plus
+        # every tracked unit outside the sum (an upper bound on what any valid pathway reaches).
+        outside = sum(t for v, t in track.items() if t and not con.weights.get(v, 0))
+        room, best = Fraction(max(con.hi, 0)), Fraction(0)  # exact: a rounding error must not cut a total
+        for v in sorted((v for v, t in track.items() if t and con.weights.get(v, 0)),
+                        key=lambda v: (-Fraction(track[v], con.weights[v]), v)):
+            share = min(Fraction(1), room / con.weights[v])
+            best += share * track[v]
+            room -= share * con.weights[v]
+            if room <= 0:
+                break
+        ceiling = min(ceiling, outside + math.floor(best))
+    return ceiling
+
+
+@dataclass
+class Passes:
+    """What untracked runs learnt of a programme: `programme`, turned so that its order is the cheaper way
+    through; the states of each layer along it (fewer than the units where the run stopped short) and, where
+    known, from the other end."""
+
+    programme: Programme
+    forward: list[int]
+    backward: list[int] | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.programme.never or len(self.forward) == len(self.programme.order)
+
+
+def passes_of(problem: Problem, minimal: bool = False, fixed: Mapping[str, bool] | None = None,
+              max_states: int | None = None) -> tuple[np.ndarray, Passes]:
+    """The untracked counts and what was learnt: in one pass from either end, first within QUICK_STATES
+    then within MAX_STATES (the greedy order is often far narrower one way than the other: the 120-unit
+    benchmark's peak is 44,591 states backwards against over 2.4 million forwards), else by meeting in the
+    middle; else Unsupported (why)."""
+    programme = Programme(problem.variables, problem.constraints, minimal)
+    if max_states is not None:  # a smaller bound, never a larger one
+        programme = programme.variant(max_states=min(max_states, programme.max_states))
+    why: Unsupported | None = None
+    ways = [False, True]  # forward, backward
+    reached: dict[bool, list[int]] = {}  # the layers each way reached
+    for budget in (min(QUICK_STATES, programme.max_states), programme.max_states):
+        for reverse in ways:
+            turned = programme.variant(reverse, budget)
+            try:
+                sweep = turned.run(None, fixed)
+            except Unsupported as stopped:
+                why, reached[reverse] = stopped, stopped.sizes
+                continue
+            return _array(sweep, 0), Passes(turned.variant(max_states=programme.max_states), sweep.sizes,
+                                            reached.get(not reverse))
+        met = _meeting(programme.variant(max_states=budget), None, fixed, 0, reached[False], reached[True])
+        if met is not None:
+            return met, Passes(programme, reached[False], reached[True])
+        # With the larger bound, only the way that got further (a run that fails does most of its work in
+        # its last, widest layers: the other way would more than double the time of a refusal).
+        ways = [len(reached[True]) > len(reached[False])]
+    assert why is not None
+    raise why
+
+
+def _tracked(passes: Passes, track: Mapping[str, int], fixed: Mapping[str, bool] | None, ceiling: int
+             ) -> np.ndarray:
+    """Counts by tracked total by the cheapest of three forms. Measured (benchmarks/count_scale.py and the
+    seeds): the tracked total as a state column keeps only the reachable (state, total) pairs and wins by far
+    where they are few (the 40-unit GLH case's credits: 9,290 pairs against 1.7 million vector cells, 0.04 s
+    against 0.9 s), while a count vector per state wins where the pairs are many (the exact-total case's GLH:
+    167,509 pairs, 1.2 s, against 604,422 cells, 0.6 s); a pair costs about SPARSE_COST cells. Meeting from
+    both ends (`meeting`) wins where the layers between groups are narrow (the 40-unit case's GLH: 10.8 s of
+    vectors or 5.6 s of pairs in one pass, 0.5 s met). So, past a few milliseconds of vectors, a meeting is
+    tried if it is estimated at under half the vectors' cost, then the pairs within what the vectors would
+    cost, then the vectors, then the pairs up to the state bound."""
+    programme, sizes = passes.programme, passes.forward
+    cells = sum(s * w for s, w in zip(sizes, widths(programme.order, track, ceiling)))
+    if passes.complete and cells <= SMALL_CELLS:  # vectors cost milliseconds: nothing to win by pairs first
+        return _array(programme.run(track, fixed, ceiling=ceiling, sparse_track=False), ceiling)
+    within = cells / MEETING_ADVANTAGE if passes.complete else None
+    met = _meeting(programme, track, fixed, ceiling, sizes, passes.backward, within)
+    if met is not None:
+        return met
+    if not passes.complete:
+        raise Unsupported(f"the counting state would exceed {programme.max_states:,} states from either end, "
+                          f"or {MAX_CELLS:,} counts", sizes)
+    cells = max(sizes, default=1) * (ceiling + 1)
+    budget = min(MAX_STATES, cells // SPARSE_COST)
+    try:
+        return _array(programme.variant(max_states=budget).run(track, fixed, ceiling=ceiling), ceiling)
+    except Unsupported:
+        if cells > MAX_CELLS and budget == MAX_STATES:
+            raise
+    if cells <= MAX_CELLS:
+        try:
+            return _array(programme.run(track, fixed, ceiling=ceiling, sparse_track=False), ceiling)
+        except Unsupported:
+            if budget == MAX_STATES:
+                raise
+    return _array(programme.run(track, fixed, ceiling=ceiling, sparse_track=True), ceiling)
+
+
+def _meeting(programme: Programme, track: Mapping[str, int] | None, fixed: Mapping[str, bool] | None,
+             ceiling: int, forward: list[int], backward: list[int] | None = None,
+             within: float | None = None) -> np.ndarray | None:
+    """Counts by a forward and a backward run meeting at the cheapest cut, if one exists (and is estimated
+    below `within` cells) and both runs fit; else None."""
+    if backward is None:
+        try:
+            backward = programme.variant(reverse=True).run(None, fixed).sizes
+        except Unsupported as why:
+            backward = why.sizes
+    best = plan(programme.order, forward, backward, track, ceiling)
+    if best is None or (within is not None and best.cost >= within):
+        return None
+    try:
+        return meet(programme, best.cut, track, fixed, ceiling)
+    except Unsupported:
+        return None
+
+
+def _array(sweep: Sweep, ceiling: int) -> np.ndarray:
+    out = np.zeros(ceiling + 1, dtype=np.int64 if len(sweep.order) <= 62 else object)
+    for value, n in sweep.by_track.items():
+        out[value] = n
+    return out
+
+
+def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, minimal: bool = False,
+                   fixed: Mapping[str, bool] | None = None, passes: Passes | None = None) -> np.ndarray:
+    """Count pathways meeting every constraint (only minimal ones if asked), as an array indexed by the
+    tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out;
+    `passes`, what untracked runs learnt (with the same `fixed`), if known, pick how to track.
+    Raises Unsupported on negative weights or when the state would grow past MAX_STATES from both ends."""
+    if minimal and any(is_auxiliary(v) for v in problem.variables):
+        # Minimality asks that every claimed unit be needed; a rule's own variables are not units.
+        raise Unsupported("minimal pathways are not counted for rules with their own variables (groups)")
+    if track is None:
+        return passes_of(problem, minimal, fixed)[0]
+    track = {v: track.get(v, 0) for v in problem.variables}
+    if any(w < 0 for w in track.values()):
+        raise Unsupported("a tracked measure has a negative weight")
+    ceiling = _track_ceiling(problem, track)
+    passes = passes or passes_of(problem, minimal, fixed)[1]
+    # Totals are multiples of the measure's common divisor (Access units of 3, 6 and 9 credits): tracked
+    # in its steps, every vector is that many times narrower.
+    step = math.gcd(*track.values()) or 1
+    if step == 1:
+        return _tracked(passes, track, fixed, ceiling)
+    counts = _tracked(passes, {v: w // step for v, w in track.items()}, fixed, ceiling // step)
+    out = np.zeros(ceiling + 1, dtype=counts.dtype)
+    out[::step] = counts
+    return out
+
+
+# --- results ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CountResult:
+    """The number of valid pathways, of minimal ones, and their distributions by credits and GLH.
+
+    `method` says how: "dynamic-programming" (exact, no enumeration) or "enumeration" (CP-SAT listed every
+    pathway). A figure that could not be had exactly is None, with `count_at_least` / `minimal_at_least` a
+    proven lower bound and `count_at_most` a proven upper bound where known, and `notes` saying why;
+    `complete` is True when the count is exact; `distributions` is False when a spread was not computed
+    (its dict is then empty). GLH is new GLH: the hours of the claimed units the learner has not achieved.
+    """
+
+    qualification: str
+    accreditation: str
+    registered: dt.date | None
+    count: int | None
+    minimal: int | None
+    by_credits: dict[int, int]
+    by_glh: dict[int, int]
+    method: str
+    complete: bool = True
+    distributions: bool = True
+    count_at_least: int | None = None
+    minimal_at_least: int | None = None
+    count_at_most: int | None = None  # a proven upper bound when the count is not exact (a relaxed count)
+    notes: tuple[str, ...] = ()
+    peak_states: int = 0  # the largest layer of the counting programme (0 when it did not run)
+
+    def to_dict(self) -> dict:
+        return {"qualification": self.qualification, "accreditation": self.accreditation,
+                "registered": self.registered.isoformat() if self.registered else None,
+                "count": self.count, "minimal": self.minimal,
+                "by_credits": {str(k): v for k, v in self.by_credits.items()},
+                "by_glh": {str(k): v for k, v in self.by_glh.items()},
+                "method": self.method, "complete": self.complete, "distributions": self.distributions,
+                "count_at_least": self.count_at_least, "count_at_most": self.count_at_most,
+                "minimal_at_least": self.minimal_at_least,
+                "notes": list(self.notes)}
+
+    def to_frame(self):
+        """One row per GLH value and one per credit value: metric, value, pathways."""
+        import pandas as pd
+
+        rows = [{"metric": "credits", "value": k, "pathways": v} for k, v in self.by_credits.items()]
+        rows += [{"metric": "glh", "value": k, "pathways": v} for k, v in self.by_glh.items()]
+        return pd.DataFrame(rows, columns=["metric", "value", "pathways"])
+
+
+def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: float | None = None) -> CountResult:
+    """Count the pathways of a formulation meeting `extra` filters: exact by the sparse programme, else by
+    listing them all with CP-SAT (up to LISTING_CAP; `time_limit`: CP-SAT deterministic seconds), else
+    a lower bound labelled as such. Minimal count and spreads are exact or flagged, never guessed."""
+    extra = tuple(extra)
+    problem = problem_of(f, extra)
+    q, reg = f.qualification, f.context.registered
+    work = LISTING_WORK if time_limit is None else time_limit
+    head = (q.id, q.accreditation, reg)
+    try:
+        counts, passes = passes_of(problem)
+    except Unsupported as why:
+        return _count_by_listing(f, problem, extra, work, str(why))
+    count, peak = int(counts.sum()), max(passes.forward, default=0)
+    notes: list[str] = []
+    minimal: int | None = 0
+    minimal_at_least = None
+    if count:
+        try:
+            minimal_counts, minimal_passes = passes_of(problem, minimal=True)
+            minimal, peak = int(minimal_counts.sum()), max(peak, *minimal_passes.forward)
+        except Unsupported as why:
+            listed = list_pathways(f, problem, extra, minimal=True, work=work)
+            if listed.complete:
+                minimal = len(listed.pathways)
+            else:
+                minimal, minimal_at_least = None, len(listed.pathways)
+                notes.append(f"minimal count not computed: {why}; CP-SAT listed {minimal_at_least:,} minimal "
+                             f"pathways before its work limit (a lower bound)")
+    spreads: dict[str, dict[int, int]] = {"credits": {}, "glh": {}}
+    for name, weights in (("credits", problem.credits), ("glh", problem.glh)):
+        if not count:
+            continue
+        try:
+            counts = frontier_count(problem, track=weights, passes=passes)
+            spreads[name] = {k: int(v) for k, v in enumerate(counts.tolist()) if v}
+        except Unsupported as why:
+            notes.append(f"{name} distribution not computed: {why}")
+    complete_spreads = all(spreads.values()) or not count
+    notes += _unpublished_notes(f, problem, count) + _claim_notes(f, problem, count)
+    return CountResult(*head, count, minimal, spreads["credits"], spreads["glh"], DP,
+                       distributions=complete_spreads, minimal_at_least=minimal_at_least, notes=tuple(notes),
+                       peak_states=peak)
+
+
+def _unpublished_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
+    """How many counted pathways claim a unit of unpublished credits or GLH: their spreads are lower bounds."""
+    out = []
+    # Only a value some rule depends on leaves the count open ("exact when no rule depends on the unknown").
+    depends = {c for r in f.rules for c in r.uncertain(f.context)}
+    open_values = [c for c in f.context.units if c in depends]
+    if open_values:
+        out.append(f"counted: the pathways valid whatever the unpublished credits or levels of "
+                   f"{', '.join(open_values)} turn out to be (more may be valid once they are published)")
+    for measure in ("credits", "glh"):
+        unknown = {c: False for c, u in f.context.units.items() if getattr(u, measure) is None
+                   and not (measure == "glh" and c in f.context.achieved)}
+        if not unknown or not count:
+            continue
+        try:
+            touched = count - int(frontier_count(problem, fixed=unknown).sum())
+        except Unsupported:
+            out.append(f"some pathways may claim units of unpublished {measure.replace('glh', 'GLH')} "
+                       f"({', '.join(unknown)}): not counted")
+            continue
+        if touched:
+            word = "GLH" if measure == "glh" else "credits"
+            out.append(f"{touched:,} of these pathways claim units of unpublished {word} ({', '.join(unknown)}): "
+                       f"their {word} figures above count those as 0 (lower bounds)")
+    return out
+
+
+def _claim_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
+    """What the count is over besides the qualification's own units: import slots' candidates (and how many
+    pathways import), and units offered in several modes (each mode claimed is a pathway of its own)."""
+    ctx, out = f.context, []
+    imported = list(dict.fromkeys(c for codes in ctx.imported.values() for c in codes))
+    if imported and count:
+        try:
+            importing = count - int(frontier_count(problem, fixed=dict.fromkeys(imported, False)).sum())
+            out.append(f"counted over {len(imported)} units of other qualifications that import slots may take "
+                       f"as well: {importing:,} of these pathways import")
+        except Unsupported:
+            out.append(f"counted over {len(imported)} units of other qualifications that import slots may take "
+                       f"as well")
+    if ctx.claims:
+        out.append(f"{', '.join(ctx.claims)} {'is' if len(ctx.claims) == 1 else 'are'} offered in several modes: "
+                   f"a pathway claims each in one, and each mode claimed counts as a pathway of its own")
+    return out
+
+
+def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], work: float,
+                      why: str) -> CountResult:
+    q = f.qualification
+    head = (q.id, q.accreditation, f.context.registered)
+    listed = list_pathways(f, problem, extra, work=work)
+    if not listed.complete:
+        n = len(listed.pathways)
+        notes = [f"count not computed exactly: {why}; CP-SAT listed {n:,} pathways before its work limit "
+                 f"(a lower bound)"]
+        agreeing, fixed = _agreeing_count(problem, listed.pathways[0]) if listed.pathways else (None, 0)
+        if agreeing is not None and agreeing > n:
+            n = agreeing
+            notes.append(f"at least {agreeing:,} valid pathways: the exact count of those that agree with one "
+                         f"listed pathway on {fixed} of the {len(f.variables)} units (a lower bound)")
+        upper, dropped = _relaxed_count(problem)
+        if upper is not None:
+            notes.append(f"at most {upper:,} valid pathways: the exact count without {dropped} of the "
+                         f"{len(problem.constraints)} constraints (an upper bound)")
+        return CountResult(*head, None, None, {}, {}, ENUMERATION, complete=False, distributions=False,
+                           count_at_least=n, count_at_most=upper, notes=tuple(notes))
+    pathways = listed.pathways
+    minimal = sum(1 for p in pathways if is_minimal(problem, p))
+    return CountResult(*head, len(pathways), minimal, tally(pathways, problem.credits),
+                       tally(pathways, problem.glh), ENUMERATION)
+
+
+def _agreeing_count(problem: Problem, pathway: frozenset[str]) -> tuple[int | None, int]:
+    """A proven lower bound: the exact count of the valid pathways that take and leave the units in the
+    middle of the counting order as `pathway` (valid) does, fixing more of the middle until the two free
+    ends fit and meet; (None, 0) if none does. The pathways counted are valid and distinct, so no more
+    than the true count."""
+    order = Programme(problem.variables, problem.constraints).order
+    units = [v for v in order if not is_auxiliary(v)]  # a rule's own variables follow from the units
+    for share in AGREEING_SHARES:
+        keep = round(len(units) * (1 - share) / 2)  # free units at each end
+        fixed = {v: v in pathway for v in units[keep:len(units) - keep]}
+        try:
+            return int(passes_of(problem, fixed=fixed, max_states=QUICK_STATES)[0].sum()), len(fixed)
+        except Unsupported:
+            continue
+    return None, 0
+
+
+def _relaxed_count(problem: Problem) -> tuple[int | None, int]:
+    """A proven upper bound: the exact count with the constraints that stay open longest dropped (every
+    pathway meeting all constraints meets fewer), dropping more until the programme fits; (None, 0) if no
+    relaxation within RELAXATIONS fits. Only maximums and minimums are dropped, never a unit."""
+    cons = list(problem.constraints)
+    position = {v: k for k, v in enumerate(problem.variables)}
+    span = [max((position[v] for v in c.weights), default=0) - min((position[v] for v in c.weights), default=0)
+            for c in cons]
+    by_span = sorted(range(len(cons)), key=lambda i: (-span[i], i))
+    for attempt in range(RELAXATIONS):
+        dropped = set(by_span[:2 ** attempt])  # 1, 2, 4, ... constraints: the first that fits is the tightest
+        kept = tuple(c for i, c in enumerate(cons) if i not in dropped)
+        try:
+            counts = passes_of(Problem(problem.variables, kept), max_states=RELAXED_STATES)[0]
+        except Unsupported:
+            continue
+        return int(counts.sum()), len(dropped)
+    return None, 0
+
+
+def count_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),
+                   extra: Iterable[Linear] = (), time_limit: float | None = None) -> CountResult:
+    """The exact number of valid pathways for a learner (default: a new learner with nothing achieved)."""
+    q = catalogue.qualification(qualification)
+    return count_formulation(formulate(catalogue, q, learner), extra, time_limit)
+
+
+def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
+    """For each unit, the exact number of valid pathways that contain it (one recorded sweep, forward
+    counts times backward completions); else by a complete CP-SAT listing; else Unsupported (why)."""
+    extra = tuple(extra)
+    problem = problem_of(f, extra)
+    try:
+        passes = passes_of(problem)[1]  # the way through that fits, or where the two ways meet
+        if passes.complete:
+            totals = unit_totals(passes.programme, passes.programme.run(record=True))
+        else:
+            best = plan(passes.programme.order, passes.forward, passes.backward or [], None, 0)
+            assert best is not None  # the count met from both ends at some cut
+            totals = meeting_shares(passes.programme, best.cut)
+        return {v: totals[v] for v in f.variables}
+    except Unsupported as why:
+        listed = list_pathways(f, problem, extra)
+        if not listed.complete:
+            raise Unsupported(f"{why}; and more than CP-SAT may list ({len(listed.pathways):,} listed)") from None
+        shares = dict.fromkeys(f.variables, 0)
+        for chosen in listed.pathways:
+            for u in chosen:
+                shares[u] += 1
+        return shares

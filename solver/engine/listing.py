@@ -1,0 +1,70 @@
+"""Pathways listed by CP-SAT where the programme cannot count them: capped by a work bound (the same stop
+every run), each re-checked against the constraints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from solver.engine.problem import Check, Problem
+from solver.errors import PathwayInvalid
+from solver.request.formulation import Formulation
+from solver.rules.linear import Linear
+
+LISTING_CAP = 10_000  # pathways CP-SAT may list when the programme cannot count: a work bound, not a clock
+LISTING_WORK = 30.0  # CP-SAT deterministic seconds such a listing may take (the same stop every run)
+
+
+@dataclass
+class Listing:
+    """Pathways CP-SAT listed up to the work cap: complete when it proved there are no more."""
+
+    pathways: list[frozenset[str]]
+    complete: bool
+
+
+def list_pathways(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minimal: bool = False,
+                  work: float = LISTING_WORK) -> Listing:
+    """List at most LISTING_CAP pathways (minimal ones if asked) with CP-SAT, each re-checked in plain Python."""
+    from solver.engine.compile import CompiledModel  # OR-Tools (0.5 s to import) only once a solve is needed
+
+    cap = LISTING_CAP
+
+    found: list[frozenset[str]] = []
+    overflow = [False]
+    variables = f.variables
+    check = Check(problem, variables)
+
+    def take(masks: list[int]) -> bool:
+        for mask in masks:
+            if len(found) >= cap:
+                overflow[0] = True
+                return False
+            chosen = _members(mask, variables)
+            if not check.holds(chosen) or (minimal and not check.is_minimal(chosen)):
+                raise PathwayInvalid(f"CP-SAT returned a pathway the plain-Python check rejects: {sorted(chosen)}")
+            found.append(chosen)
+        return True
+
+    floors = [lin for req in f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
+    status = CompiledModel(variables, f.requirements).enumerate_masks(
+        take, extra, floors if minimal else None, work_limit=work, batch=min(cap + 1, 2048))
+    return Listing(found, status in ("OPTIMAL", "INFEASIBLE") and not overflow[0])
+
+
+def tally(listed: list[frozenset[str]], weights: Mapping[str, int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for chosen in listed:
+        value = sum(weights[c] for c in chosen)
+        out[value] = out.get(value, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def _members(mask: int, variables: tuple[str, ...]) -> frozenset[str]:
+    """The variables whose bits are set, lowest first: one step per member, not per variable."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(variables[low.bit_length() - 1])
+        mask ^= low
+    return frozenset(out)

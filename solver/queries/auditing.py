@@ -1,0 +1,478 @@
+"""What a designer should know about a qualification: achievable ranges, published figures, dead and forced units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from solver.engine.compile import CompiledModel
+from solver.engine.counting import CountResult, Unsupported, count_formulation, frontier_count, problem_of, unit_shares
+from solver.model.catalogue import Catalogue
+from solver.model.documents import Qualification
+from solver.model.learner import Learner
+from solver.queries.each_reading import reading_differences
+from solver.request.formulation import Formulation, formulate
+from solver.request.objectives import objective_tiers
+from solver.rules import EquivalenceRule, Linear
+from solver.rules.base import unit_of
+
+TQT_PER_CREDIT = 10  # Ofqual: credit value = total qualification time / 10
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing worth a designer's attention, in one plain-English sentence, with the numbers behind it."""
+
+    qualification: str
+    regime: str
+    kind: str
+    sentence: str
+    numbers: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"qualification": self.qualification, "regime": self.regime, "kind": self.kind,
+                "sentence": self.sentence, "numbers": self.numbers}
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A registration window: learners registered in it are under the same rules (replacements, availability)."""
+
+    label: str
+    registered: dt.date | None
+
+
+@dataclass(frozen=True)
+class RegimeAudit:
+    """The achievable ranges, lowest-hours route, counts and unit shares for one qualification and regime."""
+
+    regime: Regime
+    status: str  # OPTIMAL when every range below is proven, INFEASIBLE when no pathway exists
+    min_credits: int | None
+    max_credits: int | None
+    min_glh: int | None
+    max_glh: int | None
+    lowest_glh_route: tuple[str, ...] | None
+    counts: CountResult
+    shares: dict[str, int]  # empty when not computed (see `notes`)
+    average_glh: dict[str, float]  # candidate readings of a published average GLH, computed exactly
+    notes: tuple[str, ...] = ()  # each figure not computed, and why, in one line
+    unpublished_route: tuple[str, ...] = ()  # units of the lowest-hours route whose GLH is unpublished
+
+    @property
+    def dead(self) -> list[str]:
+        """Units in no valid pathway (empty when the shares were not computed)."""
+        return [u for u, n in self.shares.items() if n == 0] if self.counts.count is not None else []
+
+    @property
+    def forced(self) -> list[str]:
+        """Units in every valid pathway, mandatory ones included (empty when the shares were not computed)."""
+        return [u for u, n in self.shares.items() if self.counts.count and n == self.counts.count]
+
+    def to_dict(self) -> dict:
+        count = self.counts.count
+        return {"regime": self.regime.label,
+                "registered": self.regime.registered.isoformat() if self.regime.registered else None,
+                "status": self.status, "credits": [self.min_credits, self.max_credits],
+                "glh": [self.min_glh, self.max_glh],
+                "lowest_glh_route": list(self.lowest_glh_route) if self.lowest_glh_route else None,
+                "count": count, "minimal": self.counts.minimal, "method": self.counts.method,
+                "count_at_least": self.counts.count_at_least, "count_at_most": self.counts.count_at_most,
+                "minimal_at_least": self.counts.minimal_at_least,
+                "dead": self.dead, "forced": self.forced,
+                "shares": {u: {"pathways": n, "share": (n / count if count else 0.0)} for u, n in self.shares.items()},
+                "average_glh_readings": self.average_glh, "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class QualificationAudit:
+    qualification: Qualification
+    regimes: tuple[RegimeAudit, ...]
+
+    def to_dict(self) -> dict:
+        q = self.qualification
+        return {"id": q.id, "accreditation": q.accreditation, "title": q.title,
+                "published": q.figures.model_dump(mode="json", exclude_none=True),
+                "regimes": [r.to_dict() for r in self.regimes]}
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """The audit of one qualification or a whole catalogue: per-regime facts and the findings they raise."""
+
+    qualifications: tuple[QualificationAudit, ...]
+    findings: tuple[Finding, ...]
+
+    def to_dict(self) -> dict:
+        return {"qualifications": [q.to_dict() for q in self.qualifications],
+                "findings": [f.to_dict() for f in self.findings]}
+
+    def findings_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([f.to_dict() | {"numbers": None} for f in self.findings],
+                            columns=["qualification", "regime", "kind", "sentence", "numbers"]).drop(columns="numbers")
+
+    def regimes_frame(self):
+        """One row per qualification and regime: achievable ranges against the published figures."""
+        import pandas as pd
+
+        rows = []
+        for qa in self.qualifications:
+            figures = qa.qualification.figures
+            for r in qa.regimes:
+                rows.append({"qualification": qa.qualification.id, "accreditation": qa.qualification.accreditation,
+                             "regime": r.regime.label, "min_credits": r.min_credits, "max_credits": r.max_credits,
+                             "published_credits": credit_text(figures.credits) if figures.credits else None,
+                             "min_glh": r.min_glh, "published_glh": figures.glh, "max_glh": r.max_glh,
+                             "average_glh": figures.average_glh, "tqt": figures.tqt, "pathways": r.counts.count,
+                             "minimal": r.counts.minimal, "dead": " ".join(r.dead), "forced": " ".join(r.forced)})
+        return pd.DataFrame(rows)
+
+    def shares_frame(self):
+        """One row per qualification, regime and unit: the exact number and share of pathways containing it."""
+        import pandas as pd
+
+        rows = []
+        for qa in self.qualifications:
+            for r in qa.regimes:
+                for unit, n in r.shares.items():
+                    rows.append({"qualification": qa.qualification.id, "regime": r.regime.label, "unit": unit,
+                                 "pathways": n, "share": n / r.counts.count if r.counts.count else 0.0})
+        return pd.DataFrame(rows, columns=["qualification", "regime", "unit", "pathways", "share"])
+
+
+# --- regimes ----------------------------------------------------------------------------------------
+
+def regimes(catalogue: Catalogue, q: Qualification) -> list[Regime]:
+    """Registration windows split at every date a rule treats learners differently (replacement cut-offs,
+    rule versions) and every unit availability date."""
+    cuts: set[dt.date] = {d for r in (*q.rules, *(x for p in q.pathways for x in p.rules)) for d in r.cutoffs()}
+    for code in q.unit_codes():
+        unit = catalogue.units[code]
+        if unit.available_from is not None:
+            cuts.add(unit.available_from)
+        if unit.available_until is not None:
+            cuts.add(unit.available_until + dt.timedelta(days=1))
+    if not cuts:
+        return [Regime("registered on any date", None)]
+    ordered = sorted(cuts)
+    out = [Regime(f"registered before {ordered[0].isoformat()}", ordered[0] - dt.timedelta(days=1))]
+    for i, day in enumerate(ordered):
+        end = f" to {(ordered[i + 1] - dt.timedelta(days=1)).isoformat()}" if i + 1 < len(ordered) else ""
+        out.append(Regime(f"registered from {day.isoformat()}{end}", day))
+    return out
+
+
+# --- per regime -------------------------------------------------------------------------------------
+
+def _optimum(model, terms: tuple[tuple[str, int], ...], sign: int) -> tuple[str, int | None]:
+    solution = model.solve(tiers=[tuple((c, sign * w) for c, w in terms)])
+    if solution.status != "OPTIMAL":
+        return solution.status, None
+    return solution.status, sign * int(solution.objective)
+
+
+def _mean(distribution: dict[int, int]) -> Fraction | None:
+    total = sum(distribution.values())
+    return Fraction(sum(k * v for k, v in distribution.items()), total) if total else None
+
+
+def _glh_distribution(f: Formulation, extra: list[Linear], minimal: bool) -> dict[int, int]:
+    problem = problem_of(f, extra)
+    counts = frontier_count(problem, track=problem.glh, minimal=minimal)
+    return {k: int(v) for k, v in enumerate(counts.tolist()) if v}
+
+
+def average_readings(f: Formulation, counts: CountResult) -> dict[str, float]:
+    """What a published "average GLH" could mean, each computed exactly from the rules."""
+    if not counts.count or counts.method != "dynamic-programming" or not counts.by_glh or not counts.by_credits:
+        return {}
+    readings: dict[str, Fraction | None] = {"mean GLH over all valid pathways": _mean(counts.by_glh)}
+    try:
+        minimal = _glh_distribution(f, [], True)
+        low = min(counts.by_credits)
+        credit_terms = tuple((c, u.credits or 0) for c, u in f.context.units.items())
+        at_min = _glh_distribution(f, [Linear(credit_terms, low, low)], False)
+        if not minimal or not at_min:
+            raise Unsupported("no minimal or minimum-credit pathways")
+    except Unsupported:
+        return {k: float(v) for k, v in readings.items() if v is not None}
+    readings["mean GLH over minimal pathways"] = _mean(minimal)
+    readings[f"mean GLH over minimum-credit ({low}) pathways"] = _mean(at_min)
+    readings[f"midpoint of lowest and highest GLH among minimum-credit ({low}) pathways"] = \
+        Fraction(min(at_min) + max(at_min), 2)
+    readings["midpoint of lowest and highest GLH over all pathways"] = \
+        Fraction(min(counts.by_glh) + max(counts.by_glh), 2)
+    return {k: round(float(v), 4) for k, v in readings.items() if v is not None}
+
+
+def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> RegimeAudit:
+    f = formulate(catalogue, q, Learner(registered=regime.registered))
+    model = CompiledModel(f.variables, f.requirements)
+    # Unpublished values count 0: the ranges are then bounds, and the findings say so rather than state them.
+    credits = tuple((c, u.credits or 0) for c, u in f.context.units.items())
+    glh = tuple((c, u.glh or 0) for c, u in f.context.units.items())
+    status, min_credits = _optimum(model, credits, 1)
+    _, max_credits = _optimum(model, credits, -1)
+    _, max_glh = _optimum(model, glh, -1)
+    route = model.solve(tiers=objective_tiers(f, "min-glh"))
+    if route.status not in ("OPTIMAL", "INFEASIBLE"):
+        raise RuntimeError(f"the lowest-hours route of {q.id} was not proven optimal: {route.status}")
+    lowest = tuple(c for c in f.variables if c in route.pathway) if route.pathway is not None else None
+    min_glh = sum(w for c, w in glh if c in lowest) if lowest is not None else None
+    if lowest is not None and not f.valid(frozenset(lowest)):
+        raise RuntimeError(f"CP-SAT's lowest-hours route fails the plain-Python check: {list(lowest)}")
+    counts = count_formulation(f)
+    for spread, low, high in ((counts.by_credits, min_credits, max_credits), (counts.by_glh, min_glh, max_glh)):
+        if counts.count and spread and (min(spread), max(spread)) != (low, high):
+            raise RuntimeError(f"CP-SAT and the exact count disagree on the ranges of {q.id} ({regime.label})")
+    notes = list(counts.notes)
+    shares: dict[str, int] = {}
+    if counts.count is None:
+        notes.append("unit shares, dead and forced units not computed: the exact count is out of reach")
+    elif counts.count:
+        try:
+            shares = unit_shares(f)
+        except Unsupported as why:
+            notes.append(f"unit shares, dead and forced units not computed: {why}")
+    readings = average_readings(f, counts)
+    if q.figures.average_glh is not None and counts.count and not readings:
+        notes.append("average GLH readings not computed: they need the exact GLH distribution")
+    unknown = tuple(c for c in lowest or () if f.context.units[c].glh is None)
+    return RegimeAudit(regime, status, min_credits, max_credits, min_glh, max_glh, lowest, counts,
+                       shares, readings, tuple(notes), unknown)
+
+
+# --- findings ---------------------------------------------------------------------------------------
+
+def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    out = []
+    published = q.figures.glh
+    for i, r in enumerate(audits):
+        if r.min_glh is None:
+            continue
+        if published is None:
+            route = " ".join(r.lowest_glh_route or ())
+            if r.unpublished_route:
+                route += (f"; {', '.join(r.unpublished_route)} {'has' if len(r.unpublished_route) == 1 else 'have'}"
+                          f" unpublished GLH")
+            bound = f"at least {r.min_glh}" if r.unpublished_route else str(r.min_glh)
+            out.append(Finding(q.id, r.regime.label, "glh-not-published",
+                               f"{q.accreditation} publishes no GLH; the rules imply a lowest-hours route of "
+                               f"{bound} GLH ({route}) for learners {r.regime.label}.", {"lowest_glh": r.min_glh}))
+            continue
+        if r.unpublished_route:
+            out.append(Finding(q.id, r.regime.label, "glh-bound",
+                               f"The lowest-hours route for learners {r.regime.label} is at least {r.min_glh} GLH "
+                               f"({' '.join(r.lowest_glh_route or ())}), but {', '.join(r.unpublished_route)} "
+                               f"{'has' if len(r.unpublished_route) == 1 else 'have'} unpublished GLH: it is not "
+                               f"held against the published {published} GLH.",
+                               {"published": published, "at_least": r.min_glh,
+                                "unpublished": list(r.unpublished_route)}))
+            continue
+        if published == r.min_glh:
+            continue
+        why = ""
+        earlier = next((a for a in audits[:i] if a.min_glh == published and a.lowest_glh_route), None)
+        if earlier is not None:
+            earlier_route = earlier.lowest_glh_route or ()
+            lost = [u for u in earlier_route if r.shares.get(u, 0) == 0]
+            if lost:
+                why = (f"; the {published}-GLH route ({' '.join(earlier_route)}) needs "
+                       f"{', '.join(lost)}, which learners {r.regime.label} cannot claim")
+        relation = "above" if r.min_glh > published else "below"
+        out.append(Finding(q.id, r.regime.label, "glh-mismatch",
+                           f"{q.accreditation} publishes {published} GLH but the lowest achievable for learners "
+                           f"{r.regime.label} is {r.min_glh} GLH ({r.min_glh - published:+d}, {relation} the "
+                           f"published figure; route: {' '.join(r.lowest_glh_route or ())}){why}.",
+                           {"published": published, "lowest": r.min_glh}))
+    return out
+
+
+def _credit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    out = []
+    figures = q.figures
+    # A unit of unpublished credits leaves the achievable range unknown: no mismatch is stated as fact.
+    known = not any(catalogue.units[c].credits is None for c in q.unit_codes())
+    for r in audits:
+        if r.min_credits is None:
+            out.append(Finding(q.id, r.regime.label, "no-pathway",
+                               f"No valid pathway exists for learners {r.regime.label}: the rules contradict "
+                               f"each other.", {}))
+            continue
+        published = figures.credits
+        achievable = (r.min_credits, r.max_credits if published is None or published.max is not None else None)
+        if known and published and (published.min, published.max) != achievable:
+            out.append(Finding(q.id, r.regime.label, "credits-mismatch",
+                               f"{q.accreditation} publishes {credit_text(published)} credits but "
+                               f"valid pathways for learners {r.regime.label} range from {r.min_credits} to "
+                               f"{r.max_credits} credits.",
+                               {"published": [published.min, published.max],
+                                "achievable": [r.min_credits, r.max_credits]}))
+    if known and figures.tqt is not None and audits and audits[0].min_credits is not None:
+        implied = Fraction(figures.tqt, TQT_PER_CREDIT)
+        minimum = figures.credits.min if figures.credits else audits[0].min_credits
+        if implied != minimum:
+            out.append(Finding(q.id, "all", "tqt-mismatch",
+                               f"{q.accreditation} publishes a TQT of {figures.tqt} hours, a credit value of "
+                               f"{float(implied):g} (TQT / {TQT_PER_CREDIT}), but its minimum is {minimum} credits.",
+                               {"tqt": figures.tqt, "credit_value": float(implied), "min_credits": minimum}))
+    return out
+
+
+def _average_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    published = q.figures.average_glh
+    if published is None or any(catalogue.units[c].glh is None for c in q.unit_codes()):
+        return []  # an average over pathways of unpublished GLH would rest on hours nobody has published
+    out = []
+    for r in audits:
+        if not r.average_glh:
+            continue
+        matches = [name for name, value in r.average_glh.items() if abs(value - published) < 0.05]
+        readings = "; ".join(f"{name} {value:g}" for name, value in r.average_glh.items())
+        if matches:
+            out.append(Finding(q.id, r.regime.label, "average-glh-explained",
+                               f"{q.accreditation}'s published average of {published:g} GLH is reproduced for "
+                               f"learners {r.regime.label} by the {matches[0]}.",
+                               {"published": published, "readings": r.average_glh}))
+        else:
+            out.append(Finding(q.id, r.regime.label, "average-glh-mismatch",
+                               f"{q.accreditation}'s published average of {published:g} GLH matches no reading "
+                               f"of the rules for learners {r.regime.label}: {readings}.",
+                               {"published": published, "readings": r.average_glh}))
+    return out
+
+
+def _unit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    out = []
+    ctx = catalogue.context(q)
+    mandatory = {c for r in q.rules for c in r.forced(ctx)}
+    for r in audits:
+        if not r.counts.count or not r.shares:
+            continue
+        unknown = [u for u in r.dead if catalogue.units[unit_of(u)].unpublished]
+        if unknown:
+            out.append(Finding(q.id, r.regime.label, "unclaimable-until-published",
+                               f"{', '.join(unknown)} cannot be claimed in a pathway that is valid whatever "
+                               f"{'its' if len(unknown) == 1 else 'their'} unpublished values turn out to be "
+                               f"(a rule's maximum depends on them), for learners {r.regime.label}.",
+                               {"units": unknown}))
+        imports = {c for codes in ctx.imported.values() for c in codes}
+        never = [u for u in r.dead if u in imports and u not in unknown]
+        if never:
+            out.append(Finding(q.id, r.regime.label, "unusable-imports",
+                               f"{', '.join(never)} {'is' if len(never) == 1 else 'are'} offered by an import slot "
+                               f"of {q.accreditation} but in no valid pathway for learners {r.regime.label}.",
+                               {"units": never}))
+        dead = [u for u in r.dead if u not in unknown and u not in imports]
+        if dead:
+            out.append(Finding(q.id, r.regime.label, "dead-units",
+                               f"{_units(len(dead))} of {q.accreditation} {'is' if len(dead) == 1 else 'are'} "
+                               f"in no valid pathway for learners {r.regime.label}: {', '.join(dead)}.",
+                               {"units": dead}))
+        surprising = [u for u in r.forced if u not in mandatory]
+        if surprising:
+            out.append(Finding(q.id, r.regime.label, "forced-units",
+                               f"{', '.join(surprising)} {'is' if len(surprising) == 1 else 'are'} in every valid "
+                               f"pathway for learners {r.regime.label} without being declared mandatory.",
+                               {"units": surprising}))
+    return out
+
+
+def _units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
+def _normal_title(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+def _data_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
+    """What the specification leaves open or contradicts: unpublished values, groups that list only some units,
+    and group totals its units' values disagree with."""
+    out = []
+    gaps = {c: catalogue.units[c].unpublished for c in q.unit_codes() if catalogue.units[c].unpublished}
+    if gaps:
+        listed = "; ".join(f"{c} ({', '.join(v)})" for c, v in gaps.items())
+        out.append(Finding(q.id, "all", "unpublished-values",
+                           f"{_units(len(gaps))} of {q.accreditation} {'has' if len(gaps) == 1 else 'have'} values "
+                           f"the specification does not publish: {listed}; figures that rest on them are bounds.",
+                           {"units": {c: list(v) for c, v in gaps.items()}}))
+    for g in q.groups:
+        mismatch = g.total_mismatch(catalogue.units)
+        if mismatch:
+            out.append(Finding(q.id, "all", "group-total-mismatch", f"{mismatch} ({q.accreditation}).",
+                               {"group": g.id, "published": g.credits}))
+    for g in q.open_groups():
+        out.append(Finding(q.id, "all", "open-group",
+                           f"{g.name} of {q.accreditation} lists only some of its units ({len(g.units)} listed): "
+                           f"every figure here is over the listed units only.", {"group": g.id}))
+    return out
+
+
+def _reading_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
+    """Each ambiguous rule, and what its readings change for a new learner."""
+    return [Finding(q.id, "a new learner", "ambiguous-rule", d.sentence(),
+                    {"rule": d.rule, "readings": {n: list(v) for n, v in d.readings.items()}})
+            for d in reading_differences(catalogue, q)]
+
+
+def credit_text(published) -> str:
+    """A published credit value as words: '13-36', '14', or '20 or more'."""
+    if published.max is None:
+        return f"{published.min} or more"
+    return str(published.min) if published.min == published.max else f"{published.min}-{published.max}"
+
+
+def suspected_equivalences(catalogue: Catalogue) -> list[Finding]:
+    """Units of different codes in different qualifications with the same title, level, credits and GLH,
+    not already declared equivalent: for a designer to confirm (declare) or reject."""
+    homes: dict[str, list[str]] = {}
+    for q in catalogue.qualifications:
+        for code in q.unit_codes():
+            homes.setdefault(code, []).append(q.accreditation)
+    declared = {frozenset((r.unit, r.counts_as)) for q in catalogue.qualifications for r in q.rules
+                if isinstance(r, EquivalenceRule)}
+    by_key: dict[tuple, list[str]] = {}
+    for code in homes:
+        u = catalogue.units[code]
+        by_key.setdefault((_normal_title(u.title), u.level, u.credits, u.glh), []).append(code)
+    out = []
+    for (_, level, credits, glh), codes in sorted(by_key.items()):
+        for i, a in enumerate(codes):
+            for b in codes[i + 1:]:
+                if set(homes[a]) == set(homes[b]) or frozenset((a, b)) in declared:
+                    continue
+                u = catalogue.units[a]
+                out.append(Finding(
+                    "catalogue", "all", "suspected-equivalence",
+                    f"{a} ({', '.join(homes[a])}) and {b} ({', '.join(homes[b])}) are both \"{u.title}\" at level "
+                    f"{level}, {credits} credits, {glh} GLH: confirm and declare an equivalence, or reject.",
+                    {"units": [a, b], "level": level, "credits": credits, "glh": glh}))
+    return out
+
+
+def audit(catalogue: Catalogue, qualification: Qualification | str | None = None) -> AuditReport:
+    """Audit one qualification (or all of them): per regime facts, and the findings they raise."""
+    if qualification is None:
+        chosen = list(catalogue.qualifications)
+    else:
+        chosen = [catalogue.qualification(qualification)]
+    audits: list[QualificationAudit] = []
+    findings: list[Finding] = []
+    for q in chosen:
+        per_regime = [audit_regime(catalogue, q, r) for r in regimes(catalogue, q)]
+        audits.append(QualificationAudit(q, tuple(per_regime)))
+        findings += _data_findings(catalogue, q)
+        findings += _credit_findings(catalogue, q, per_regime) + _glh_findings(q, per_regime)
+        findings += _average_findings(catalogue, q, per_regime) + _unit_findings(catalogue, q, per_regime)
+        findings += _reading_findings(catalogue, q)
+    if qualification is None:
+        findings += suspected_equivalences(catalogue)
+    else:
+        findings += [f for f in suspected_equivalences(catalogue)
+                     if any(c in chosen[0].unit_codes() for c in f.numbers["units"])]
+    return AuditReport(tuple(audits), tuple(findings))

@@ -1,0 +1,115 @@
+"""Queries by named pathway: the best pathway for a learner, pathways counted per pathway, a unit set on each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from solver.engine.counting import CountResult, count_pathways
+from solver.engine.status import Status
+from solver.errors import LookupFailure
+from solver.model.catalogue import Catalogue
+from solver.model.documents import Qualification
+from solver.model.learner import Learner
+from solver.model.specialisations import following, pathway_of
+from solver.queries.checking import CheckResult, check
+from solver.queries.recommendation import Recommendation, recommend
+from solver.request.formulation import formulate
+from solver.request.objectives import Objective, objective_tiers, tier_values
+
+MAX_FOR_UNION = 12  # pathways whose distinct unit sets are counted exactly by inclusion-exclusion (2^n counts)
+
+
+@dataclass(frozen=True)
+class PathwayRecommendation:
+    """The best pathway (named specialisation) for a learner, with the best unit set on each one."""
+
+    qualification: str
+    chosen: str | None  # the pathway of the best recommendation; None when no pathway has one
+    status: Status  # OPTIMAL only when every pathway's answer is proven
+    by_pathway: dict[str, Recommendation]
+
+    @property
+    def recommendation(self) -> Recommendation | None:
+        return self.by_pathway[self.chosen] if self.chosen is not None else None
+
+    def to_dict(self) -> dict:
+        best = self.recommendation
+        return {"qualification": self.qualification, "pathway": self.chosen, "status": self.status,
+                "recommendation": best.to_dict() if best is not None else None,
+                "pathways": {p: {"status": r.status, "new_glh": r.new_glh,
+                                 "units": sorted(r.codes) if r.codes is not None else []}
+                             for p, r in self.by_pathway.items()}}
+
+
+def recommend_pathway(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
+                      objective: str = Objective.MIN_GLH, pathway: str | None = None) -> PathwayRecommendation:
+    """The best unit set on each pathway (or only on `pathway`), and the pathway whose best is best overall
+    under `objective` (ties: the pathway listed first)."""
+    q = catalogue.qualification(qualification)
+    ids = [pathway_of(q, pathway).id] if pathway is not None else [p.id for p in q.pathways]
+    if not ids:
+        raise LookupFailure(f"{q.accreditation} declares no pathways; use recommend")
+    answers = {p: recommend(catalogue, following(q, p), learner, objective) for p in ids}
+    scored = []
+    for i, (p, answer) in enumerate(answers.items()):
+        if answer.codes is not None:
+            f = formulate(catalogue, following(q, p), learner)
+            scored.append((tier_values(objective_tiers(f, objective), answer.codes), i, p))
+    chosen = min(scored)[2] if scored else None
+    statuses = {a.status for a in answers.values()}
+    if chosen is None:
+        status = Status.INFEASIBLE if statuses == {Status.INFEASIBLE} else Status.UNKNOWN
+    else:
+        status = Status.OPTIMAL if statuses <= {Status.OPTIMAL, Status.INFEASIBLE} else Status.FEASIBLE
+    return PathwayRecommendation(q.accreditation, chosen, status, answers)
+
+
+@dataclass(frozen=True)
+class PathwayCounts:
+    """Valid unit sets per pathway, and how many distinct unit sets the qualification has over all of them."""
+
+    qualification: str
+    by_pathway: dict[str, CountResult]
+    distinct: int | None  # None when there are too many pathways to count the union exactly
+
+    def to_dict(self) -> dict:
+        return {"qualification": self.qualification, "distinct": self.distinct,
+                "pathways": {p: c.to_dict() for p, c in self.by_pathway.items()}}
+
+
+def count_by_pathway(catalogue: Catalogue, qualification: str | Qualification,
+                     learner: Learner = Learner()) -> PathwayCounts:
+    """Exact counts per pathway; the distinct total by inclusion-exclusion (a unit set valid on two pathways
+    is one unit set): the union of n sets is the alternating sum of the counts of their intersections, and
+    the intersection of pathways is the qualification with all their rules."""
+    q = catalogue.qualification(qualification)
+    ids = [p.id for p in q.pathways]
+    if not ids:
+        raise LookupFailure(f"{q.accreditation} declares no pathways; use count")
+    by_pathway = {p: count_pathways(catalogue, following(q, p), learner) for p in ids}
+    distinct: int | None = None
+    if len(ids) <= MAX_FOR_UNION:
+        total = 0
+        for size in range(1, len(ids) + 1):
+            for group in combinations(ids, size):
+                n = by_pathway[group[0]].count if size == 1 else count_pathways(
+                    catalogue, following(q, *group), learner).count
+                if n is None:  # a count out of exact reach: the union is then not exact either
+                    break
+                total += n if size % 2 else -n
+            else:
+                continue
+            break
+        else:
+            distinct = total
+    return PathwayCounts(q.accreditation, by_pathway, distinct)
+
+
+def check_pathways(catalogue: Catalogue, qualification: str | Qualification, units: list[str] | tuple[str, ...],
+                   learner: Learner = Learner()) -> dict[str, CheckResult]:
+    """The verdict on a unit set under each pathway: the pathways it satisfies are those whose result is valid."""
+    q = catalogue.qualification(qualification)
+    if not q.pathways:
+        raise LookupFailure(f"{q.accreditation} declares no pathways; use check")
+    return {p.id: check(catalogue, following(q, p.id), units, learner) for p in q.pathways}

@@ -1,0 +1,260 @@
+"""`recommend`: the best pathway for a learner under an objective, with distinct alternatives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from solver.engine.compile import CompiledModel, compile_request
+from solver.engine.explain import Explanation, explain
+from solver.engine.status import Status
+from solver.model.catalogue import Catalogue
+from solver.model.catalogue import credited_from as catalogue_credits
+from solver.model.documents import Qualification
+from solver.model.goals import GoalMatches
+from solver.model.learner import Learner
+from solver.request.formulation import Formulation, formulate, open_imports
+from solver.request.objectives import Objective, ObjectiveSpec, Request, objective_named, objective_spec, request
+from solver.request.requirements import Origin, goal_scores, new_glh_terms, unpublished_glh
+from solver.rules import amount
+
+
+@dataclass(frozen=True)
+class PlannedUnit:
+    code: str
+    title: str
+    group: str
+    credits: int | None  # None: not published
+    glh: int | None
+    new_glh: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """One valid pathway with its totals and the value of each objective tier."""
+
+    units: tuple[PlannedUnit, ...]
+    objective: dict[str, int]
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(u.code for u in self.units)
+
+    @property
+    def credits(self) -> int:
+        return sum(u.credits or 0 for u in self.units)
+
+    @property
+    def glh(self) -> int:
+        return sum(u.glh or 0 for u in self.units)
+
+    @property
+    def new_glh(self) -> int:
+        return sum(u.new_glh for u in self.units)
+
+    def to_dict(self) -> dict:
+        return {"units": [u.code for u in self.units], "credits": self.credits, "glh": self.glh,
+                "new_glh": self.new_glh, "objective_values": self.objective,
+                "detail": [{"code": u.code, "title": u.title, "group": u.group, "credits": u.credits, "glh": u.glh,
+                            "new_glh": u.new_glh, "reasons": list(u.reasons)} for u in self.units]}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The answer to a recommend request; status is CP-SAT's, never upgraded."""
+
+    qualification: str
+    objective: Objective
+    status: Status
+    pathway: Pathway | None
+    alternatives: tuple[Pathway, ...] = ()
+    explanation: Explanation | None = None
+    induction_hours: float | None = None
+    tutorial_hours: float | None = None
+    learner: str = "learner"
+    order: str = ""  # the tiers optimised, in words, first most important
+    goals: tuple[GoalMatches, ...] = ()
+    unpublished_glh: tuple[str, ...] = ()  # claimed units of unpublished GLH: new_glh is then a lower bound
+    open_groups: tuple[str, ...] = ()  # groups listing only some units: the answer is over the listed ones
+    open_imports: tuple[str, ...] = ()  # import slots left open, each in words with its candidates
+
+    @property
+    def new_glh(self) -> int | None:
+        return self.pathway.new_glh if self.pathway else None
+
+    @property
+    def codes(self) -> frozenset[str] | None:
+        return self.pathway.codes if self.pathway else None
+
+    def to_dict(self) -> dict:
+        out: dict = {"qualification": self.qualification, "learner": self.learner, "objective": self.objective,
+                     "status": self.status}
+        if self.pathway is not None:
+            out.update(self.pathway.to_dict())
+            out["induction_hours"], out["tutorial_hours"] = self.induction_hours, self.tutorial_hours
+            out["alternatives"] = [a.to_dict() for a in self.alternatives]
+        else:
+            out.update({"units": [], "credits": None, "glh": None, "new_glh": None, "alternatives": []})
+        if self.explanation is not None:
+            out.update(self.explanation.to_dict())
+        if self.open_groups:
+            out["over_listed_units_only"] = list(self.open_groups)
+        if self.open_imports:
+            out["open_imports"] = list(self.open_imports)
+        if self.unpublished_glh:
+            out["unpublished_glh"] = list(self.unpublished_glh)
+            out["new_glh_is_lower_bound"] = True
+        out["order"] = self.order
+        if self.goals:
+            out["goals"] = [g.to_dict() for g in self.goals]
+            out["unmatched_goals"] = [g.goal.text for g in self.goals if not g.matches]
+        return out
+
+
+def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]:
+    """Why each unit is in a pathway; what all units share (mandatory set, goal matches) is computed once."""
+    ctx, learner = f.context, f.learner
+    mandatory = {c for r in f.rules for c in r.forced(ctx)}
+    goals = goal_scores(learner, ctx)
+    credited_from = catalogue_credits(f.qualification, frozenset(learner.achieved))
+
+    def reasons(code: str) -> tuple[str, ...]:
+        out = []
+        if code in mandatory:
+            out.append("mandatory")
+        if code in learner.achieved:
+            out.append("already achieved")
+        elif code in ctx.achieved:
+            out.append(f"credited from achieved {credited_from.get(code, 'an equivalent unit')}")
+        if code in learner.include:
+            out.append("you asked for it")
+        if code in learner.prefer:
+            out.append("you prefer it")
+        if code in goals:
+            out.append(f"matches goal {', '.join(goals[code][1])}")
+        if not out:
+            unit = ctx.units[code]
+            credits = "unpublished credits" if unit.credits is None else amount(unit.credits, "credits")
+            hours = "unpublished GLH" if unit.glh is None else f"{unit.glh} GLH"
+            out.append(f"fewest units: {credits}" if objective == "min-units"
+                       else f"cheapest credits: {credits} for {hours}")
+        return tuple(out)
+
+    return reasons
+
+
+def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str,
+                     spec: ObjectiveSpec | None = None) -> Pathway:
+    """Turn a verified unit set into a Pathway, units in catalogue order."""
+    f.verify(chosen)
+    ctx = f.context
+    why = _reasons(f, objective)
+    new_glh = dict(new_glh_terms(ctx))
+    units = tuple(
+        PlannedUnit(code, ctx.units[code].title, group_name(f.qualification, ctx.base(code)), ctx.units[code].credits,
+                    ctx.units[code].glh, new_glh[code], why(code))
+        for code in ctx.units if code in chosen)
+    return Pathway(units, (spec or objective_spec(f, objective)).values(chosen))
+
+
+def group_name(q: Qualification, code: str) -> str:
+    """The name of the unit's group, or "imported" for a unit an import slot takes from elsewhere."""
+    group = q.group_of(code)
+    return group.name if group else "imported"
+
+
+def compile_formulation(f: Formulation) -> CompiledModel:
+    return CompiledModel(f.variables, f.requirements, f.credits())
+
+
+@dataclass
+class Planner:
+    """Recommends for many learners of one qualification, compiling each rule regime once and reusing it."""
+
+    catalogue: Catalogue
+    qualification: Qualification
+    time_limit: float | None = 10.0
+    _models: dict = field(default_factory=dict)
+
+    def model_for(self, f: Formulation) -> CompiledModel:
+        # Rules depend on the learner only through their regime (registration cut-offs, achieved old units),
+        # so learners in the same regime share one compiled model; their own asks go in per solve.
+        key = tuple(r for r in f.requirements if r.origin is Origin.RULE)
+        if key not in self._models:
+            self._models[key] = CompiledModel(f.variables, key, f.credits())
+        return self._models[key]
+
+    def recommend(self, learner: Learner, objective: str = Objective.MIN_GLH, alternatives: int = 0) -> Recommendation:
+        return self.recommend_formulation(formulate(self.catalogue, self.qualification, learner), objective,
+                                          alternatives)
+
+    def search(self, formulated: Formulation, objective: str = Objective.MIN_GLH, alternatives: int = 0
+               ) -> Search:
+        """Solve a formulated request: the best unit set and up to `alternatives` next-best distinct ones."""
+        req = request(open_imports(formulated), objective_named(objective))  # the objective's asks added
+        f, spec = req.formulation, req.spec
+        model = compile_request(req) if spec.auxiliary else self.model_for(f)
+        asks = [lin for r in f.requirements if r.origin is Origin.LEARNER for lin in r.linears]
+        found: list[frozenset[str]] = []
+        status = Status.UNKNOWN
+        while len(found) <= alternatives:
+            solution = model.solve(spec.minimised, extra=asks, nogoods=found, time_limit=self.time_limit)
+            if not found:
+                status = solution.status  # the answer's: FEASIBLE (a limit hit) is never reported as OPTIMAL
+            if solution.pathway is None:
+                break
+            found.append(solution.pathway)
+        pathways = tuple(spec.strip(p) for p in found)
+        unknown = tuple(c for c in unpublished_glh(f.context) if pathways and c in pathways[0])
+        if unknown and status is Status.OPTIMAL:
+            status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
+        return Search(req, status, pathways, unknown)
+
+    def recommend_formulation(self, formulated: Formulation, objective: str = Objective.MIN_GLH,
+                              alternatives: int = 0) -> Recommendation:
+        """The best pathway of a formulated request, described, and up to `alternatives` next-best ones."""
+        goal = objective_named(objective)
+        found = self.search(formulated, goal, alternatives)
+        f, spec, q = found.request.formulation, found.request.spec, self.qualification
+        explanation = None
+        if not found.pathways and found.status is Status.INFEASIBLE:
+            explanation = explain(compile_formulation(f), f.requirements)
+        described = [describe_pathway(f, p, goal, spec) for p in found.pathways]
+        best = described[0] if described else None
+        return Recommendation(q.accreditation, goal, found.status, best, tuple(described[1:]), explanation,
+                              q.figures.induction_hours, q.figures.tutorial_hours, f.learner.name, spec.order(),
+                              spec.goals, found.unpublished_glh, tuple(g.name for g in q.open_groups()),
+                              open_slots(f, best))
+
+
+def open_slots(f: Formulation, best: Pathway | None) -> tuple[str, ...]:
+    """The import slots a recommendation left open (nothing claimed from them), each with its candidates."""
+    if f.learner.fill_imports:
+        return ()
+    claimed = best.codes if best else frozenset()
+    rules = {r.id: r for r in f.rules}
+    out = []
+    for rule_id, codes in f.context.imported.items():
+        if rule_id in rules and not claimed & set(codes):
+            out.append(f"{rules[rule_id].describe(f.context)}: left open; {len(codes)} candidate unit"
+                       f"{'' if len(codes) == 1 else 's'} in the catalogue")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a solve found: the request solved, the answer's status and the unit sets, best first."""
+
+    request: Request
+    status: Status
+    pathways: tuple[frozenset[str], ...]
+    unpublished_glh: tuple[str, ...] = ()  # units of the best whose GLH is unpublished (its figure: a bound)
+
+
+def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
+              objective: str = Objective.MIN_GLH, alternatives: int = 0,
+              time_limit: float | None = 10.0) -> Recommendation:
+    """The best pathway toward `qualification` for `learner` (see Planner for many learners)."""
+    q = catalogue.qualification(qualification)
+    return Planner(catalogue, q, time_limit).recommend(learner, objective, alternatives)

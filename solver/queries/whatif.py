@@ -1,0 +1,351 @@
+"""What-if scenarios: rule edits applied to a qualification, compared before and after (and for a cohort)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from solver.errors import LookupFailure, Problem, ScenarioError
+from solver.model.catalogue import Catalogue, FrozenDict, load_catalogue
+from solver.model.documents import Qualification, Unit
+from solver.model.learner import Learner
+from solver.model.located_yaml import LocatedDocument, read_yaml
+from solver.model.validation import validate
+from solver.queries.auditing import Regime, RegimeAudit, audit_regime
+from solver.queries.recommendation import recommend
+from solver.rules import Code, Count, Date, Rule, Scope
+
+
+class Edit(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class SetBound(Edit):
+    """Change a rule's bound (a sum, import slot or groups rule): `min` and/or `max` (null removes it)."""
+
+    kind: Literal["set-bound"]
+    rule: Code
+    min: Count | None = None
+    max: Count | None = None
+
+
+class WithdrawUnit(Edit):
+    """Withdraw a unit: from a date (it stays for learners registered earlier), or outright."""
+
+    kind: Literal["withdraw-unit"]
+    unit: Code
+    from_date: Date | None = Field(default=None, alias="from")
+
+
+class AddUnit(Edit):
+    """Add a unit to a group: an existing catalogue unit by code, or a new unit in full."""
+
+    kind: Literal["add-unit"]
+    group: Code
+    unit: Code | Unit
+
+
+class AddRule(Edit):
+    kind: Literal["add-rule"]
+    rule: Rule
+
+
+class RemoveRule(Edit):
+    kind: Literal["remove-rule"]
+    rule: Code
+
+
+class MoveDate(Edit):
+    """Move a dated rule's date: a replacement's cut-off, or the date a rule version applies from."""
+
+    kind: Literal["move-date"]
+    rule: Code
+    from_date: Date = Field(alias="from")
+
+
+AnyEdit = Annotated[SetBound | WithdrawUnit | AddUnit | AddRule | RemoveRule | MoveDate, Field(discriminator="kind")]
+
+
+class Side(BaseModel):
+    """Expected figures on one side of the comparison; every field given is checked."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    count: Annotated[int, Field(ge=0)] | None = None
+    minimal: Annotated[int, Field(ge=0)] | None = None
+    lowest_glh: int | None = None
+    dead: tuple[Code, ...] | None = None
+    forced: tuple[Code, ...] | None = None
+
+
+class Expected(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    before: Side = Side()
+    after: Side = Side()
+    changed: tuple[str, ...] | None = None  # names of cohort learners whose recommendation changes
+
+
+class WhatIf(BaseModel):
+    """A what-if scenario file: edits to one qualification, the registration date to judge them at, a cohort."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    description: str | None = None
+    catalogue: str | None = None  # relative to the scenario file; default: the bundled catalogue
+    qualification: Code
+    registered: Date | None = None  # default: a new learner, after every cut-off
+    edits: Annotated[tuple[AnyEdit, ...], Field(min_length=1)]
+    cohort: tuple[Learner, ...] = ()
+    expected: Expected | None = None
+
+
+def load_whatif(path: str | Path, default: Catalogue | None = None) -> tuple[WhatIf, Catalogue, Qualification]:
+    """Read, validate and apply a what-if file: the scenario, the edited catalogue and edited qualification.
+
+    Raises ScenarioError listing every problem with file, line and column.
+    """
+    file = Path(path)
+    doc, problems = read_yaml(file)
+    scenario = None
+    if doc is not None and not problems:
+        scenario, problems = validate(WhatIf, doc)
+    if scenario is None or doc is None:
+        raise ScenarioError(problems)
+    if scenario.catalogue is not None:
+        base = load_catalogue(file.resolve().parent / scenario.catalogue)
+    else:
+        base = default or load_catalogue()
+    try:
+        original = base.qualification(scenario.qualification)
+    except LookupFailure as err:  # reported where the file names it
+        raise ScenarioError([doc.problem(("qualification",), str(err))]) from None
+    catalogue, _ = apply_edits(base, original, scenario.edits, doc)
+    problems = [doc.problem(("cohort", i, "achieved"), f"unit '{c}' is not in the catalogue")
+                for i, learner in enumerate(scenario.cohort) for c in learner.achieved if c not in catalogue.units]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario, base, original
+
+
+def apply_edits(catalogue: Catalogue, q: Qualification, edits: tuple, doc: LocatedDocument | None = None
+                ) -> tuple[Catalogue, Qualification]:
+    """The catalogue with `q` edited; raises ScenarioError (located in `doc` if given) on a bad edit."""
+    units = dict(catalogue.units)
+    problems: list[Problem] = []
+    for i, edit in enumerate(edits):
+        where = ("edits", i)
+        try:
+            q, units = _apply(edit, q, units)
+        except _BadEdit as err:
+            problems.append(doc.problem(where + (err.field,), err.message) if doc
+                            else Problem("<edits>", 1, 1, f"edits[{i}].{err.field}", err.message))
+    if problems:
+        raise ScenarioError(problems)
+    qualifications = tuple(q if old.id == q.id else old for old in catalogue.qualifications)
+    return dataclasses.replace(catalogue, units=FrozenDict(units), qualifications=qualifications), q
+
+
+class _BadEdit(Exception):
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+
+
+def _rule(q: Qualification, rule_id: str, kind: str | None = None):
+    rule = next((r for r in q.rules if r.id == rule_id), None)
+    if rule is None:
+        known = ", ".join(r.id or "" for r in q.rules)
+        raise _BadEdit("rule", f"no rule '{rule_id}' in {q.accreditation}; known: {known}")
+    if kind is not None and rule.kind != kind:
+        raise _BadEdit("rule", f"rule '{rule_id}' is a {rule.kind} rule; expected a {kind} rule")
+    return rule
+
+
+def _replace_rule(q: Qualification, old, new) -> Qualification:
+    rules = tuple(new if r is old else r for r in q.rules if not (r is old and new is None))
+    return q.model_copy(update={"rules": rules})
+
+
+def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualification, dict[str, Unit]]:
+    if isinstance(edit, SetBound):
+        rule = _rule(q, edit.rule)
+        if not {"min", "max"} <= set(type(rule).model_fields):
+            raise _BadEdit("rule", f"rule '{edit.rule}' is a {rule.kind} rule; expected a rule with bounds "
+                                   f"(sum, import or groups)")
+        update = {k: getattr(edit, k) for k in ("min", "max") if k in edit.model_fields_set}
+        if not update:
+            raise _BadEdit("rule", "expected 'min' or 'max' to set")
+        new = rule.model_copy(update=update)
+        if new.min is None and new.max is None:
+            raise _BadEdit("rule", f"a {rule.kind} rule needs 'min' or 'max'; use remove-rule to drop it")
+        # The rule kind's own checks of its fields (min <= max, an import slot's maximum), units aside.
+        for where, message in new.own_problems(Scope(frozenset(), frozenset(), None, None, frozenset())):
+            raise _BadEdit(str(where[0]) if where else "rule", message)
+        return _replace_rule(q, rule, new), units
+    if isinstance(edit, RemoveRule):
+        return _replace_rule(q, _rule(q, edit.rule), None), units
+    if isinstance(edit, MoveDate):
+        rule = _rule(q, edit.rule)
+        moved = rule.moved_to(edit.from_date)
+        if moved is None:
+            raise _BadEdit("rule", f"rule '{edit.rule}' has no date to move; expected a replacement or a rule "
+                                   f"with registered_from")
+        return _replace_rule(q, rule, moved), units
+    if isinstance(edit, AddRule):
+        rule = edit.rule.with_id(f"{edit.rule.kind}-added-{len(q.rules) + 1}")
+        if any(r.id == rule.id for r in q.rules):
+            raise _BadEdit("rule", f"a rule '{rule.id}' already exists in {q.accreditation}")
+        known = {"unit": set(q.unit_codes()), "group": {g.id for g in q.groups}}
+        missing = [ref for _, what, ref in rule.references() if ref not in known[what]]
+        if missing:
+            raise _BadEdit("rule", f"the rule names {', '.join(missing)}, not part of {q.accreditation}")
+        return q.model_copy(update={"rules": (*q.rules, rule)}), units
+    if isinstance(edit, AddUnit):
+        group = next((g for g in q.groups if g.id == edit.group), None)
+        if group is None:
+            raise _BadEdit("group", f"no group '{edit.group}' in {q.accreditation}")
+        if isinstance(edit.unit, Unit):
+            if edit.unit.code in units and units[edit.unit.code] != edit.unit:
+                raise _BadEdit("unit", f"unit '{edit.unit.code}' already exists with different details; "
+                                       f"name it by code")
+            units = {**units, edit.unit.code: edit.unit}
+            code = edit.unit.code
+        else:
+            code = edit.unit
+            if code not in units:
+                raise _BadEdit("unit", f"unit '{code}' is not in the catalogue; give it in full")
+        if code in q.unit_codes():
+            raise _BadEdit("unit", f"unit '{code}' is already part of {q.accreditation}")
+        groups = tuple(g.model_copy(update={"units": (*g.units, code)}) if g is group else g for g in q.groups)
+        return q.model_copy(update={"groups": groups}), units
+    if isinstance(edit, WithdrawUnit):
+        if edit.unit not in q.unit_codes():
+            raise _BadEdit("unit", f"unit '{edit.unit}' is not part of {q.accreditation}")
+        if edit.from_date is not None:
+            until = edit.from_date - dt.timedelta(days=1)
+            return q, {**units, edit.unit: units[edit.unit].model_copy(update={"available_until": until})}
+        return _drop_unit(q, edit.unit), units
+    raise _BadEdit("kind", f"unknown edit {edit!r}")
+
+
+def _drop_unit(q: Qualification, code: str) -> Qualification:
+    """The qualification without `code`: out of its groups, and every rule as it reads without the unit."""
+    groups = tuple(g.model_copy(update={"units": tuple(c for c in g.units if c != code)}) for g in q.groups)
+    rules = tuple(r for r in (rule.without_unit(code) for rule in q.rules) if r is not None)
+    return q.model_copy(update={"groups": groups, "rules": rules})
+
+
+# --- comparison ---------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class CohortChange:
+    learner: str
+    before_status: str
+    before_units: tuple[str, ...] | None
+    before_new_glh: int | None
+    after_status: str
+    after_units: tuple[str, ...] | None
+    after_new_glh: int | None
+
+    @property
+    def changed(self) -> bool:
+        """The answer changed: its status or its new GLH. Another pathway of equal new GLH is a tie the
+        solver may break either way, not a change (see `units_differ`)."""
+        return (self.before_status, self.before_new_glh) != (self.after_status, self.after_new_glh)
+
+    @property
+    def units_differ(self) -> bool:
+        return self.before_units != self.after_units
+
+    def to_dict(self) -> dict:
+        return {**dataclasses.asdict(self), "changed": self.changed, "units_differ": self.units_differ}
+
+
+def _side(a: RegimeAudit) -> dict:
+    return {"count": a.counts.count, "minimal": a.counts.minimal, "lowest_glh": a.min_glh,
+            "dead": a.dead, "forced": a.forced, "credits": [a.min_credits, a.max_credits],
+            "glh": [a.min_glh, a.max_glh], "method": a.counts.method}
+
+
+@dataclasses.dataclass(frozen=True)
+class WhatIfResult:
+    """Before and after the edits: counts, lowest GLH, dead and forced units, and the cohort's changes."""
+
+    scenario: WhatIf
+    before: RegimeAudit
+    after: RegimeAudit
+    cohort: tuple[CohortChange, ...]
+
+    @property
+    def changed(self) -> list[str]:
+        return [c.learner for c in self.cohort if c.changed]
+
+    def to_dict(self) -> dict:
+        return {"name": self.scenario.name, "qualification": self.scenario.qualification,
+                "registered": self.scenario.registered.isoformat() if self.scenario.registered else None,
+                "before": _side(self.before), "after": _side(self.after),
+                "cohort": [c.to_dict() for c in self.cohort], "changed": self.changed}
+
+    def to_frame(self):
+        """The side-by-side table: one row per measure, columns before and after."""
+        import pandas as pd
+
+        before, after = _side(self.before), _side(self.after)
+        rows = []
+        for key in ("count", "minimal", "lowest_glh", "credits", "glh", "dead", "forced"):
+            def show(v, key=key):
+                if isinstance(v, list):
+                    return " ".join(v) if key in ("dead", "forced") else "-".join(map(str, v))
+                return v
+            rows.append({"measure": key, "before": show(before[key]), "after": show(after[key])})
+        return pd.DataFrame(rows, columns=["measure", "before", "after"])
+
+    def mismatches(self) -> list[str]:
+        """Every way the result differs from the scenario's `expected` block (empty when it matches)."""
+        expected = self.scenario.expected
+        if expected is None:
+            return []
+        out = []
+        for name, want, got in (("before", expected.before, _side(self.before)),
+                                ("after", expected.after, _side(self.after))):
+            for key, value in want.model_dump(exclude_none=True).items():
+                have = got[key]
+                if isinstance(value, (list, tuple)):
+                    value, have = sorted(value), sorted(have)
+                if value != have:
+                    out.append(f"{name}.{key}: expected {value}, got {have}")
+        if expected.changed is not None and sorted(expected.changed) != sorted(self.changed):
+            out.append(f"changed: expected {sorted(expected.changed)}, got {sorted(self.changed)}")
+        return out
+
+
+def compare(scenario: WhatIf, catalogue: Catalogue, q: Qualification) -> WhatIfResult:
+    """Apply the scenario's edits to `q` in `catalogue` and compare before with after."""
+    edited, q_after = apply_edits(catalogue, q, scenario.edits)
+    label = (f"registered from {scenario.registered.isoformat()}" if scenario.registered
+             else "a new learner registering now")
+    regime = Regime(label, scenario.registered)
+    before = audit_regime(catalogue, q, regime)
+    after = audit_regime(edited, q_after, regime)
+    cohort = tuple(_cohort_change(catalogue, q, edited, q_after, learner) for learner in scenario.cohort)
+    return WhatIfResult(scenario, before, after, cohort)
+
+
+def _cohort_change(catalogue: Catalogue, q: Qualification, edited: Catalogue, q_after: Qualification,
+                   learner: Learner) -> CohortChange:
+    old = recommend(catalogue, q, learner, "min-glh")
+    new = recommend(edited, q_after, learner, "min-glh")
+
+    def units(rec) -> tuple[str, ...] | None:
+        return tuple(sorted(rec.codes)) if rec.codes is not None else None
+    return CohortChange(learner.name, old.status, units(old), old.new_glh, new.status, units(new), new.new_glh)
+
+
+def run_whatif(path: str | Path, default: Catalogue | None = None) -> WhatIfResult:
+    scenario, catalogue, q = load_whatif(path, default)
+    return compare(scenario, catalogue, q)
