@@ -9,8 +9,7 @@ from pathlib import Path
 from import_render import write_pdf
 from typer.testing import CliRunner
 
-from solver.cli.entry import app
-from solver.cli.entry import main
+from solver.cli.entry import app, main
 from solver.importing.reader import read_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
