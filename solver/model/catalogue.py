@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,18 +18,20 @@ from solver.rules import Context, RuleBase, Scope
 from solver.rules.base import unit_of
 
 M = TypeVar("M", bound=BaseModel)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-class FrozenDict(dict):
+class FrozenDict(dict[K, V]):
     """A dict that refuses changes after loading, so a shared catalogue cannot be altered by accident."""
 
-    def _refuse(self, *args, **kwargs):
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
         raise TypeError("the catalogue is immutable; build a new one instead")
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
     __ior__ = _refuse
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[FrozenDict[K, V]], tuple[dict[K, V]]]:
         # Pickling (for worker processes) would otherwise call the refused __setitem__ when loading.
         return (FrozenDict, (dict(self),))
 
@@ -54,11 +56,11 @@ def bundled_catalogue() -> Path:
 class Catalogue:
     """Every unit (by code) and qualification of a catalogue, validated and cross-checked."""
 
-    units: FrozenDict  # code -> Unit, in catalogue order
+    units: FrozenDict[str, Unit]  # code -> Unit, in catalogue order
     qualifications: tuple[Qualification, ...]
     root: str
     # Where each unit ("unit", code) and rule ("rule", qualification id, rule id) is written: file:line:column.
-    sources: FrozenDict = field(default_factory=FrozenDict)
+    sources: FrozenDict[tuple[str, ...], str] = field(default_factory=FrozenDict)
     # Located but not wrong: what a designer should look at (a rule an open group's listed units cannot meet).
     warnings: tuple[Problem, ...] = ()
 

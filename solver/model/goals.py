@@ -50,7 +50,7 @@ GOAL_SYNTAX = re.compile(r"^(?P<text>[^=<>]+?)\s*(?:>=\s*(?P<n>\d+)\s*(?P<measur
                          r"\s*(?:=\s*(?P<weight>\d+))?\s*$")
 
 
-def parse_goal(text: str) -> dict:
+def parse_goal(text: str) -> dict[str, Any]:
     """`coaching`, `coaching=3` (weight 3), `coaching>=2` (2 units), `coaching>=4 credits=3`, as a Goal document."""
     found = GOAL_SYNTAX.match(text)
     if found is None:
@@ -117,7 +117,7 @@ class GoalMatches:
         found = {w for m in self.matches for w in m.found}
         return tuple(w for w in self.words if w not in found)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"goal": self.goal.text, "words": list(self.words), "weight": self.goal.weight,
                 "at_least": self.goal.at_least, "measure": self.goal.measure,
                 "matches": [{"unit": m.code, "score": round(m.score, 3), "found": list(m.found),

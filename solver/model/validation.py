@@ -70,7 +70,7 @@ def allowed_keys(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def resolve(model: type[BaseModel], loc: tuple) -> tuple[PathKey, type[BaseModel] | None]:
+def resolve(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[PathKey, type[BaseModel] | None]:
     """The document path of a pydantic error location, and the model whose mapping holds its last key.
 
     Walking the model types tells a union tag (not in the document) from a key that happens to share

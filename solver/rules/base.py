@@ -69,14 +69,14 @@ Where = tuple[str | int, ...]  # a path inside the rule's own YAML mapping, e.g.
 Reference = tuple[Where, Literal["unit", "group"], str]  # where a rule names a unit or group, what, and which
 
 
-class _FrozenMapping(dict):
+class _FrozenMapping(dict[str, Any]):
     """A mapping value of a frozen rule (its readings): hashable, so rules stay usable as cache keys."""
 
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(json.dumps(self, sort_keys=True, default=str)) if self else 0
 
 
-def _hashable(value: dict) -> dict:
+def _hashable(value: dict[str, Any]) -> dict[str, Any]:
     return _FrozenMapping({k: _FrozenMapping(v) if isinstance(v, dict) else v for k, v in value.items()})
 
 
