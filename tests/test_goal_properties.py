@@ -70,7 +70,7 @@ def _covers(gm, units, p) -> bool:
 
 def _brute(catalogue, q, learner, objective: str):
     """The valid unit sets and the lexicographic key of `objective`, written out here independently of
-    solver/objectives.py: the objective's own tiers, then prefer and level, then the fewest units."""
+    solver/request/objectives.py: the objective's own tiers, then prefer and level, then the fewest units."""
     f = formulate(catalogue, q, learner)
     units, free = f.context.units, f.context.achieved
     goals = [gm for gm in match_goals(learner.goals, units) if gm.matches]
