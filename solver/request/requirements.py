@@ -108,5 +108,5 @@ def evaluate_requirement(req: Requirement, pathway: frozenset[str]) -> Verdict:
 
 
 def goal_scores(learner: Learner, ctx: Context) -> dict[str, tuple[int, list[str]]]:
-    """Each unit's fit to the learner's goals (solver/goals.py): the summed weights, and why it matches each."""
+    """Each unit's fit to the learner's goals (solver/model/goals.py): the summed weights, and why it matches each."""
     return unit_scores(match_goals(learner.goals, ctx.units))
