@@ -19,8 +19,9 @@ from starlette.exceptions import HTTPException
 
 from solver.errors import InputError, LookupFailure, Problem
 from solver.model.catalogue import Catalogue, load_catalogue
-from solver.web import api, pages
+from solver.web import api, pages, review_api
 from solver.web.limits import LimitExceeded, Limits
+from solver.web.review import SaveRefused
 from solver.web.service import Explorer
 
 HERE = Path(__file__).parent
@@ -55,6 +56,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def too_large(_: Request, err: LimitExceeded) -> JSONResponse:
         return error(413, "too large", str(err), [Problem("<request>", 1, 1, err.field, err.message)])
 
+    @app.exception_handler(SaveRefused)
+    async def save_refused(_: Request, err: SaveRefused) -> JSONResponse:
+        return error(err.status, "not saved", err.message, err.problems)
+
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(_: Request, err: RequestValidationError) -> JSONResponse:
         problems = [Problem("<request>", 1, 1, ".".join(str(part) for part in e["loc"]), e["msg"])
@@ -79,9 +84,15 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits | None = None,
-               warm: bool = False) -> FastAPI:
+               warm: bool = False, writable: bool = False) -> FastAPI:
     """The explorer on `catalogue` (a loaded one, a directory, or None for the bundled catalogue); with `warm`,
-    the audits the explore view shows are computed on a background thread as the server starts."""
+    the audits the explore view shows are computed on a background thread as the server starts; with `writable`
+    (`catalogue` a directory), reviewed import drafts may be saved into that directory."""
+    directory = None
+    if writable:
+        if isinstance(catalogue, Catalogue) or catalogue is None or not Path(catalogue).is_dir():
+            raise ValueError("a writable explorer needs its catalogue as a directory to save drafts into")
+        directory = Path(catalogue).resolve()
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(catalogue)
     limits = limits or Limits()
@@ -106,16 +117,21 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
                               "and cohort recommendations over one catalogue. Bad input is a 4xx JSON body with "
                               "every problem located (line, column, path).")
     app.state.explorer = explorer
+    app.state.catalogue_directory = directory
     app.state.solver_slots = threading.BoundedSemaphore(limits.max_concurrent)
     hard_cap = max(limits.max_body_bytes, limits.max_cohort_bytes) + 64 * 1024  # multipart framing
+    document_cap = limits.max_document_bytes + 64 * 1024
+    uploads = ("/api/cohort", review_api.UPLOAD_PATH)
 
     @app.middleware("http")
     async def bounded_body(request: Request, call_next):
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > hard_cap):
-            return error(413, "too large", f"at most {hard_cap:,} bytes per request")
-        if length is None and request.headers.get("transfer-encoding") and request.url.path == "/api/cohort":
-            return error(411, "length required", "a cohort upload needs a Content-Length")
+        cap = document_cap if request.url.path == review_api.UPLOAD_PATH else hard_cap
+        if length is not None and (not length.isdigit() or int(length) > cap):
+            return error(413, "too large", f"at most {cap:,} bytes per request")
+        if length is None and request.headers.get("transfer-encoding") and request.url.path in uploads:
+            # An upload is spooled to disk before it is read: without a length it could be endless.
+            return error(411, "length required", "an upload needs a Content-Length")
         response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
         if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/docs":
@@ -125,6 +141,7 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
 
     _add_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(review_api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

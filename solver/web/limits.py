@@ -28,6 +28,7 @@ class Limits:
     max_edits: int = 50
     max_cohort_rows: int = 2_000
     max_cohort_bytes: int = 512 * 1024
+    max_document_bytes: int = 8 * 1024 * 1024  # one uploaded specification (real PDFs with pictures run to MBs)
     solve_time: float = 5.0  # CP-SAT deterministic time per solve: the same answer on every run and machine
     enumerate_seconds: float = 5.0  # wall-clock limit on one page of pathways, and on counting by enumeration
     max_concurrent: int = 4  # requests solving at once; more wait for a free slot

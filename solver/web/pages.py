@@ -1,4 +1,5 @@
-"""Server-rendered pages: the catalogue, a qualification, and the builder, learner, explore and what-if views."""
+"""Server-rendered pages: the catalogue, a qualification, the builder, learner, explore and what-if views, and the
+import review."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ async def catalogue_page(request: Request, q: str = "") -> HTMLResponse:
             if all(w in f"{row['id']} {row['accreditation']} {row['title']} {row['awarding_body']}".lower()
                    for w in words)]
     return templates.TemplateResponse(request, "catalogue.html", {"rows": rows, "search": q[:100]})
+
+
+@router.get("/import", response_class=HTMLResponse)
+async def import_page(request: Request) -> HTMLResponse:
+    """Upload a specification, review its draft item by item, audit, download or save it."""
+    context = {"writable": request.app.state.catalogue_directory is not None,
+               "max_bytes": _explorer(request).limits.max_document_bytes}
+    return templates.TemplateResponse(request, "import.html", context)
 
 
 @router.get("/q/{ref}", response_class=HTMLResponse)
