@@ -204,7 +204,7 @@ def recommend_command(
         print_json(result.to_dict())
     else:
         _show(result)
-    raise typer.Exit(0 if result.status in ("OPTIMAL", "FEASIBLE") else 1)
+    raise typer.Exit(0 if result.status.found else 1)
 
 
 def _recommend_pathway(cat, q, learner, objective, as_json: bool) -> None:
@@ -226,7 +226,7 @@ def _recommend_pathway(cat, q, learner, objective, as_json: bool) -> None:
         else:
             for p in q.pathways:
                 _show(choice.by_pathway[p.id])
-    raise typer.Exit(0 if choice.status in ("OPTIMAL", "FEASIBLE") else 1)
+    raise typer.Exit(0 if choice.status.found else 1)
 
 
 def _value(n: int | None) -> str:
@@ -235,6 +235,8 @@ def _value(n: int | None) -> str:
 
 def _show(result) -> None:
     from rich.table import Table
+
+    from solver.engine.status import Status
 
     out = console()
     data = result.to_dict()
@@ -245,7 +247,7 @@ def _show(result) -> None:
         out.print(plain(f"Import slot {slot} (--fill-imports lets the solver choose)."))
     for goal in data.get("unmatched_goals", []):
         out.print(plain(f"Goal '{goal}' matches no unit of this qualification: left out (try `pathways goals`)."))
-    if data["status"] not in ("OPTIMAL", "FEASIBLE"):
+    if not result.status.found:
         out.print(f"[bold red]{data['status']}[/]: no pathway.")
         if result.explanation is not None:
             for sentence in result.explanation.sentences():
@@ -262,7 +264,7 @@ def _show(result) -> None:
     if data.get("unpublished_glh"):
         note = " (a lower bound: some GLH are unpublished)"
     else:
-        note = "" if data["status"] == "OPTIMAL" else " (a limit was reached: best found, not proven optimal)"
+        note = "" if result.status is Status.OPTIMAL else " (a limit was reached: best found, not proven optimal)"
     table = Table(title=plain(f"{data['qualification']} for {data['learner']}: {data['objective']}, "
                               f"{data['status']}{note}"))
     for col in ("unit", "title", "group", "credits", "GLH", "new GLH", "why"):

@@ -76,6 +76,7 @@ def tradeoff_command(
 
     Coverage is the weighted number of goal-matching units claimed. Exits 1 when there is no pathway.
     """
+    from solver.engine.status import Status
     from solver.model.learner import Learner
     from solver.queries.tradeoff import tradeoff_front
 
@@ -98,7 +99,7 @@ def tradeoff_command(
         for sentence in result.explanation.sentences() if result.explanation else []:
             out.print(plain(sentence))
         raise typer.Exit(code)
-    note = "" if result.status == "OPTIMAL" else " (incomplete: a time limit was reached)"
+    note = "" if result.status is Status.OPTIMAL else " (incomplete: a time limit was reached)"
     table = Table(title=plain(f"{result.qualification}: new GLH against goal coverage, {result.status}{note}"))
     for col in ("new GLH", "coverage", "credits", "goal units", "pathway"):
         table.add_column(col, justify="right" if col in ("new GLH", "coverage", "credits") else "left")

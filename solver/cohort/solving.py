@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-from typing import NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from pydantic import ValidationError
 
@@ -20,14 +20,14 @@ from solver.request.formulation import formulate
 from solver.request.requirements import new_glh_terms
 from solver.rules.linear import total
 
-ERROR = "ERROR"  # the status of a row that could not be read; its message says why
+ERROR: Final = "ERROR"  # the status of a row that could not be read; its message says why
 CACHE_LIMIT = 20_000  # solved requests kept per process (profiles arrive grouped, so recent ones matter)
 
 
 class Outcome(NamedTuple):
     """One output row but the learner's name."""
 
-    status: str
+    status: Status | Literal["ERROR"]
     units: str
     credits: int | None
     glh: int | None

@@ -165,11 +165,11 @@ class CompiledModel:
     def feasible(self, ids: Iterable[str]) -> bool:
         """Whether the requirements `ids` (and no others) can all hold at once."""
         off = set(self.enabled) - set(ids)
-        return self.solve(disabled=off).status in ("OPTIMAL", "FEASIBLE")
+        return self.solve(disabled=off).status.found
 
     def enumerate(self, on_pathway: Callable[[frozenset[str]], bool], disabled: Iterable[str] = (),
                   extra: Iterable[Linear] = (), time_limit: float | None = None,
-                  work_limit: float | None = None) -> str:
+                  work_limit: float | None = None) -> Status:
         """Call `on_pathway` for every valid pathway until it returns False; return the final status."""
         model, take_by_unit = self._clone(extra, ())
         self._switch(model, off=disabled)
@@ -186,7 +186,7 @@ class CompiledModel:
 
     def enumerate_masks(self, on_batch: Callable[[list[int]], bool], extra: Iterable[Linear] = (),
                         minimal: Sequence[Linear] | None = None, time_limit: float | None = None,
-                        batch: int = 2048, sparse: bool = False, work_limit: float | None = None) -> str:
+                        batch: int = 2048, sparse: bool = False, work_limit: float | None = None) -> Status:
         """Stream valid pathways as bit masks over `self.variables` (bit i set: variable i taken), handed
         over in batches to `on_batch` until it returns False; return the final status.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from solver.engine.compile import CompiledModel
+from solver.engine.status import Status
 from solver.request.requirements import Ask, Origin, Requirement
 from solver.rules import Bound, Side
 from solver.rules.linear import Linear, total
@@ -73,7 +74,7 @@ def _moved(model: CompiledModel, req: Requirement, bound: Bound) -> Relaxation |
     kept = [Linear(b.terms, b.value, None) if b.side is Side.MIN else Linear(b.terms, None, b.value) for b in others]
     sign = 1 if bound.side is Side.MAX else -1
     best = model.solve(tiers=[tuple((v, sign * c) for v, c in bound.terms)], disabled={req.id}, extra=kept)
-    if best.status != "OPTIMAL" or best.pathway is None:
+    if best.status is not Status.OPTIMAL or best.pathway is None:
         return None
     value = total(bound.terms, best.pathway)
     if (bound.side is Side.MAX and value <= bound.value) or (bound.side is Side.MIN and value >= bound.value):
@@ -130,7 +131,7 @@ def smallest_addition(model: CompiledModel, req: Requirement) -> Relaxation | No
     """The fewest units outside the offer that make the request possible (a minimum-cardinality solve)."""
     outside, hours = req.linears[0].terms, req.linears[-1].terms
     best = model.solve(tiers=[outside, hours], disabled={req.id})  # fewest units, then the fewest GLH
-    if best.status != "OPTIMAL" or best.pathway is None:
+    if best.status is not Status.OPTIMAL or best.pathway is None:
         return None
     added = [c for c, _ in outside if c in best.pathway]
     noun = "unit" if len(added) == 1 else "units"

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from solver.engine.problem import Check, Problem
+from solver.engine.status import Status
 from solver.errors import PathwayInvalid
 from solver.request.formulation import Formulation
 from solver.rules.linear import Linear
@@ -49,7 +50,7 @@ def list_pathways(f: Formulation, problem: Problem, extra: tuple[Linear, ...], m
     floors = [lin for req in f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
     status = CompiledModel(variables, f.requirements).enumerate_masks(
         take, extra, floors if minimal else None, work_limit=work, batch=min(cap + 1, 2048))
-    return Listing(found, status in ("OPTIMAL", "INFEASIBLE") and not overflow[0])
+    return Listing(found, status in (Status.OPTIMAL, Status.INFEASIBLE) and not overflow[0])
 
 
 def tally(listed: list[frozenset[str]], weights: Mapping[str, int]) -> dict[int, int]:

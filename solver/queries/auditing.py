@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from solver.engine.compile import CompiledModel
 from solver.engine.counting import CountResult, Unsupported, count_formulation, frontier_count, problem_of, unit_shares
+from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
@@ -49,7 +50,7 @@ class RegimeAudit:
     """The achievable ranges, lowest-hours route, counts and unit shares for one qualification and regime."""
 
     regime: Regime
-    status: str  # OPTIMAL when every range below is proven, INFEASIBLE when no pathway exists
+    status: Status  # OPTIMAL when every range below is proven, INFEASIBLE when no pathway exists
     min_credits: int | None
     max_credits: int | None
     min_glh: int | None
@@ -168,9 +169,9 @@ def regimes(catalogue: Catalogue, q: Qualification) -> list[Regime]:
 
 # --- per regime -------------------------------------------------------------------------------------
 
-def _optimum(model, terms: tuple[tuple[str, int], ...], sign: int) -> tuple[str, int | None]:
+def _optimum(model: CompiledModel, terms: tuple[tuple[str, int], ...], sign: int) -> tuple[Status, int | None]:
     solution = model.solve(tiers=[tuple((c, sign * w) for c, w in terms)])
-    if solution.status != "OPTIMAL":
+    if solution.status is not Status.OPTIMAL or solution.objective is None:
         return solution.status, None
     return solution.status, sign * int(solution.objective)
 
@@ -219,7 +220,7 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> Regi
     _, max_credits = _optimum(model, credits, -1)
     _, max_glh = _optimum(model, glh, -1)
     route = model.solve(tiers=objective_tiers(f, "min-glh"))
-    if route.status not in ("OPTIMAL", "INFEASIBLE"):
+    if route.status not in (Status.OPTIMAL, Status.INFEASIBLE):
         raise RuntimeError(f"the lowest-hours route of {q.id} was not proven optimal: {route.status}")
     lowest = tuple(c for c in f.variables if c in route.pathway) if route.pathway is not None else None
     min_glh = sum(w for c, w in glh if c in lowest) if lowest is not None else None

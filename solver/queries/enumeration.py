@@ -12,6 +12,7 @@ import numpy as np
 
 from solver.engine.counting import Constraint, Problem, Unsupported, frontier_count, is_minimal, problem_of
 from solver.engine.frontier import normalise
+from solver.engine.status import Status
 from solver.errors import PathwayInvalid
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -181,7 +182,7 @@ class Lister:
         # An ordered slice (a measure fixed) is sparse by nature: without a count, list it as such.
         sparse = expected <= SPARSE if expected is not None else slice_
 
-        def run(take: Callable[[list[int]], bool]) -> str:
+        def run(take: Callable[[list[int]], bool]) -> Status:
             return model.enumerate_masks(take, extra, minimality, time_limit, sparse=sparse)
         yield from _drain(run, self.pathway)
 
@@ -196,9 +197,9 @@ class Lister:
         terms = tuple(self.metric(metric).items())
         floor = [] if above is None else [Linear(terms, above + 1, None)]
         solution = model.solve(tiers=[terms], extra=[*self.extra, *extra, *floor])
-        if solution.status == "INFEASIBLE":
+        if solution.status is Status.INFEASIBLE:
             return None
-        if solution.status != "OPTIMAL" or solution.pathway is None or solution.objective is None:
+        if solution.status is not Status.OPTIMAL or solution.pathway is None or solution.objective is None:
             raise Unsupported(f"CP-SAT could not prove the next {metric} value ({solution.status})")
         self.f.verify(solution.pathway, "the next-value pathway")
         return int(solution.objective)
@@ -312,7 +313,7 @@ def _knapsack(gain: np.ndarray, cost: np.ndarray, capacity: int) -> np.ndarray:
     return best
 
 
-def _drain(run: Callable[[Callable[[list[int]], bool]], str], convert: Callable[[int], Pathway]
+def _drain(run: Callable[[Callable[[list[int]], bool]], Status], convert: Callable[[int], Pathway]
            ) -> Iterator[Pathway]:
     """Run a callback-driven search in a worker thread and yield its results here, as they come: CP-SAT
     calls back from inside solve(), where a generator cannot yield. A consumer that stops early stops the

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from solver.engine.compile import CompiledModel
 from solver.engine.explain import Explanation, explain
+from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.goals import GoalMatches
@@ -31,7 +32,7 @@ class TargetPathway:
 class ProgressionPlan:
     """Units to study once and claim toward each target wherever the rules allow."""
 
-    status: str
+    status: Status
     targets: tuple[TargetPathway, ...]
     studied: tuple[str, ...]
     new_glh: int | None
@@ -40,7 +41,7 @@ class ProgressionPlan:
     goals: tuple[GoalMatches, ...] = ()
 
     def to_dict(self) -> dict:
-        out = {"status": self.status, "units": list(self.studied), "new_glh": self.new_glh,
+        out: dict[str, object] = {"status": self.status, "units": list(self.studied), "new_glh": self.new_glh,
                "targets": [{"qualification": t.qualification, "units": list(t.units), "credits": t.credits,
                             "glh": t.glh} for t in self.targets]}
         if self.explanation is not None:
@@ -106,7 +107,7 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
     tiers = [*spec.minimised, tuple((v, -1) for v in claims)]
     solution = model.solve(tiers, time_limit=time_limit)
     if solution.pathway is None:
-        why = explain(model, tuple(requirements)) if solution.status == "INFEASIBLE" else None
+        why = explain(model, tuple(requirements)) if solution.status is Status.INFEASIBLE else None
         return ProgressionPlan(solution.status, (), (), None, why, spec.order(), spec.goals)
     studied = tuple(c for c in study if c in solution.pathway)
     out = []

@@ -32,7 +32,7 @@ class FrontPoint:
     credits: int
     units: tuple[str, ...]
     by_goal: dict[str, tuple[str, ...]]  # goal -> its matching units in this pathway
-    status: str
+    status: Status
 
     def describe(self) -> str:
         """'33 GLH: 1 coaching unit (8000-253)'."""
@@ -53,7 +53,7 @@ class TradeOff:
 
     qualification: str
     learner: str
-    status: str
+    status: Status
     points: tuple[FrontPoint, ...]
     goals: tuple[GoalMatches, ...]
     explanation: Explanation | None = None
@@ -91,10 +91,10 @@ def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, lea
     while True:
         coverage = [Linear(score, at_least, None)] if score else []
         solution = model.solve(tiers, extra=[*asks, *coverage], time_limit=time_limit)
-        if solution.status != Status.OPTIMAL or solution.pathway is None:
+        if solution.status is not Status.OPTIMAL or solution.pathway is None:
             # INFEASIBLE after a point: no more coverage is possible, the front is complete. Anything else
             # (a time limit) leaves it incomplete, and says so.
-            if solution.status != Status.INFEASIBLE or not points:
+            if solution.status is not Status.INFEASIBLE or not points:
                 status = solution.status
             break
         chosen = f.verify(solution.pathway)
@@ -107,6 +107,6 @@ def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, lea
         if not score:  # no goal matches a unit: the cheapest pathway is the whole front
             break
     why = None
-    if not points and status == Status.INFEASIBLE:
+    if not points and status is Status.INFEASIBLE:
         why = explain(CompiledModel(f.variables, f.requirements, f.credits()), f.requirements)
     return TradeOff(q.accreditation, learner.name, status, tuple(points), goals, why)

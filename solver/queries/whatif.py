@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from solver.engine.status import Status
 from solver.errors import LookupFailure, Problem, ScenarioError
 from solver.model.catalogue import Catalogue, FrozenDict, load_catalogue
 from solver.model.documents import Qualification, Unit
@@ -245,10 +246,10 @@ def _drop_unit(q: Qualification, code: str) -> Qualification:
 @dataclasses.dataclass(frozen=True)
 class CohortChange:
     learner: str
-    before_status: str
+    before_status: Status
     before_units: tuple[str, ...] | None
     before_new_glh: int | None
-    after_status: str
+    after_status: Status
     after_units: tuple[str, ...] | None
     after_new_glh: int | None
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from solver.cohort.recommend import check_columns, recommend_cohort
 from solver.engine.counting import Unsupported, count_formulation, frontier_count, problem_of, unit_shares
+from solver.engine.status import Status
 from solver.errors import LookupFailure
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -88,7 +89,7 @@ class Explorer:
     def explain(self, body: RecommendRequest) -> dict:
         answer = self.recommend(body.model_copy(update={"alternatives": 0}))
         keys = ("qualification", "learner", "status", "explanation", "conflict", "relaxations")
-        return {k: answer.get(k, []) for k in keys} | {"possible": answer["status"] in ("OPTIMAL", "FEASIBLE")}
+        return {k: answer.get(k, []) for k in keys} | {"possible": Status(answer["status"]).found}
 
     def _formulate(self, body: CountRequest):
         q = self.qualification(body.qualification)
