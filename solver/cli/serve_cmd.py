@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Annotated
 
@@ -16,8 +17,12 @@ def serve_command(catalogue: CatalogueOption = None,
                   host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 exposes the "
                                                     "server to the network.")] = "127.0.0.1",
                   port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")] = 8000,
+                  writable: Annotated[bool, typer.Option("--writable", help="Let the Import page save reviewed "
+                                                         "drafts into the --catalogue directory (off: download "
+                                                         "only).")] = False,
                   ) -> None:
-    """Start the web explorer (pages and JSON API, OpenAPI docs at /docs); Ctrl-C stops it."""
+    """Start the web explorer (pages and JSON API, OpenAPI docs at /docs; the Import page reviews a specification's
+    draft); Ctrl-C stops it."""
     try:
         import uvicorn
 
@@ -26,7 +31,15 @@ def serve_command(catalogue: CatalogueOption = None,
         typer.echo(f"error: the web explorer needs its extra: pip install \"pathways[web]\" ({err.name} is missing)",
                    err=True)
         raise typer.Exit(2) from None
-    application = create_app(catalogue, warm=True)  # a bad catalogue stops here, located, before anything listens
+    if writable and (catalogue is None or not catalogue.is_dir()):
+        typer.echo("error: --writable saves drafts into the catalogue directory: give it as --catalogue DIR",
+                   err=True)
+        raise typer.Exit(2)
+    if writable and catalogue is not None and not os.access(catalogue, os.W_OK):
+        typer.echo(f"error: --writable: the catalogue directory {str(catalogue)!r} cannot be written", err=True)
+        raise typer.Exit(2)
+    # A bad catalogue stops here, located, before anything listens.
+    application = create_app(catalogue, warm=True, writable=writable)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
