@@ -29,16 +29,19 @@ def group_id(label: str) -> str:
 def read_units(tables: list[UnitTable]) -> UnitsResult:
     out = UnitsResult()
     index: dict[str, int] = {}
+    member_lists: dict[int, list[str]] = {}  # id(table) -> its group's units, for the parts of a heading
     for table in tables:
         gid = group_id(table.label)
-        taken = {g["id"] for g in out.groups}
+        taken = {g["id"] for g in out.groups if g["scope"] == table.scope}
         n = 2
         while gid in taken:  # the same heading twice: kept apart and flagged, never merged
             gid = f"{group_id(table.label)}-{n}"
             n += 1
         members: list[str] = []
         group = {"id": gid, "name": table.name, "units": members, "label": table.label, "heading": table.heading,
-                 "where": table.where}
+                 "where": table.where, "scope": table.scope}
+        member_lists[id(table)] = members
+        parent = member_lists.get(id(table.parent)) if table.parent is not None else None
         gi = len(out.groups)
         out.groups.append(group)
         if gid != group_id(table.label):
@@ -52,6 +55,8 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
                     "glh": whole(row.glh)}
             if row.code not in members:
                 members.append(row.code)
+            if parent is not None and row.code not in parent:  # "Optional Units" holds each of its parts
+                parent.append(row.code)
             if row.code in index:
                 first = out.units[index[row.code]]
                 if first != unit:
