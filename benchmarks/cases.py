@@ -42,7 +42,7 @@ def single_recommend(cat: Catalogue, s: Settings) -> list[Result]:
     """One learner with a few achieved units on the seed Certificate: reused model vs a fresh one per call."""
     from solver.queries.recommendation import Planner, recommend
     from solver.request.formulation import formulate
-    from solver.request.objectives import objective_tiers
+    from solver.request.objectives import Objective, objective_tiers
 
     q = cat.qualification(CERT)
     planner = Planner(cat, q)
@@ -58,7 +58,7 @@ def single_recommend(cat: Catalogue, s: Settings) -> list[Result]:
     # The solve alone: the compile layer's tuned SOLVE_PARAMS against CP-SAT's defaults (one worker).
     f = formulate(cat, q, SINGLE_LEARNER)
     model = planner.model_for(f)
-    tiers = objective_tiers(f, "min-glh")
+    tiers = objective_tiers(f, Objective.MIN_GLH)
     asks = [lin for r in f.requirements if r.origin == "learner" for lin in r.linears]
     assert model.solve(tiers, extra=asks, params=UNTUNED).objective == model.solve(tiers, extra=asks).objective
     tuned = seconds(lambda: model.solve(tiers, extra=asks), s.repeats, per_call)
@@ -82,11 +82,12 @@ def cohort(cat: Catalogue, s: Settings) -> list[Result]:
     """Synthetic learners for the seed Certificate through recommend_cohort vs a plain rebuild-per-learner loop."""
     from solver.cohort.recommend import CohortPlan, recommend_cohort
     from solver.queries.recommendation import recommend
+    from solver.request.objectives import Objective
 
     q = cat.qualification(CERT)
     rows = synthetic_learners(cat, CERT, s.cohort)
     frame = pd.DataFrame(rows)
-    distinct = len(CohortPlan.of(frame, "min-glh").profiles)
+    distinct = len(CohortPlan.of(frame, Objective.MIN_GLH).profiles)
     name = f"cohort: {s.cohort:,} learners (seed Certificate)"
     outputs: list[str] = []
 
@@ -113,7 +114,7 @@ def cohort(cat: Catalogue, s: Settings) -> list[Result]:
                 for r in loop_rows]
     loop = seconds(lambda: [recommend(cat, q, lr) for lr in learners], s.repeats)
     uniform = pd.DataFrame(synthetic_learners(cat, CERT, s.cohort, seed=7, popularity=False))
-    uniform_distinct = len(CohortPlan.of(uniform, "min-glh").profiles)
+    uniform_distinct = len(CohortPlan.of(uniform, Objective.MIN_GLH).profiles)
     flat = seconds(lambda: run(s.workers, uniform), max(1, s.repeats // 2))
     rate = lambda samples, n: [n / x for x in samples]  # noqa: E731
     best = Result(name, f"Pathways: recommend_cohort, {s.workers} processes", "learners/s", rate(many, len(rows)),
@@ -215,7 +216,7 @@ def large(s: Settings) -> list[Result]:
     from benchmarks.synthetic import Shape, write_synthetic
     from solver.queries.recommendation import compile_formulation, recommend
     from solver.request.formulation import formulate
-    from solver.request.objectives import objective_tiers, tier_values
+    from solver.request.objectives import Objective, objective_tiers, tier_values
 
     shape = Shape()
     folder = tempfile.mkdtemp(prefix="pathways-bench-")
@@ -227,7 +228,7 @@ def large(s: Settings) -> list[Result]:
         shutil.rmtree(folder, ignore_errors=True)
     q = cat.qualifications[0]
     f = formulate(cat, q)
-    tiers = objective_tiers(f, "min-glh")
+    tiers = objective_tiers(f, Objective.MIN_GLH)
     ours = recommend(cat, q, time_limit=60)
     peer = solve_milp(f, tiers)
     assert ours.status == "OPTIMAL" and peer.status == "OPTIMAL", (ours.status, peer.status)

@@ -14,7 +14,7 @@ from solver.engine.explain import minimal_conflict
 from solver.queries.checking import check
 from solver.queries.recommendation import compile_formulation, recommend
 from solver.request.formulation import formulate
-from solver.request.objectives import OBJECTIVES, objective_tiers, tier_values
+from solver.request.objectives import OBJECTIVES, objective_named, objective_tiers, tier_values
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -40,7 +40,7 @@ def test_optimum_equals_brute_force(data):
     # Objectives that add no asks of their own; cover and within-budget: tests/test_goal_properties.py.
     objective = data.draw(st.sampled_from([o for o in OBJECTIVES if o not in ("cover", "within-budget")]))
     f = formulate(catalogue, q, learner)
-    tiers = objective_tiers(f, objective)
+    tiers = objective_tiers(f, objective_named(objective))
     valid = [p for p in subsets(list(f.variables)) if holds(f, p)]
     result = recommend(catalogue, q, learner, objective)
     if not valid:

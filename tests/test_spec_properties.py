@@ -26,7 +26,7 @@ from solver.queries.each_reading import each_reading
 from solver.queries.enumeration import enumerate_pathways
 from solver.queries.recommendation import recommend
 from solver.request.formulation import formulate
-from solver.request.objectives import objective_tiers, tier_values
+from solver.request.objectives import Objective, objective_tiers, tier_values
 
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -330,7 +330,7 @@ def test_pathways_agree_with_brute_force(scenario):
     assert best.status == "OPTIMAL" and best.recommendation.codes in on[best.chosen]
     assert best.recommendation.new_glh == min(glh(s) for s in everything)
     # Ties between pathways go to the one listed first, under the objective's full tier order.
-    tiers = {p: objective_tiers(formulate(catalogue, following(q, p), learner), "min-glh") for p in on}
+    tiers = {p: objective_tiers(formulate(catalogue, following(q, p), learner), Objective.MIN_GLH) for p in on}
     score = {p: min((tier_values(tiers[p], s) for s in v), default=None) for p, v in on.items()}
     top = min(v for v in score.values() if v is not None)
     assert best.chosen == next(p for p, v in score.items() if v == top)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from solver.cli.common import (
     print_json,
     shaped,
 )
+
+if TYPE_CHECKING:
+    from solver.request.objectives import Objective
 
 ExemptOption = Annotated[list[str] | None, typer.Option("--exempt", help="Units the learner is exempt from "
                                                        "(recognition of prior learning): they meet a mandatory "
@@ -160,7 +163,6 @@ def recommend_command(
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Recommend the best pathway for a learner, or explain why none exists. Exits 1 when there is none."""
     from solver.model.learner import Learner
-    from solver.request.objectives import Objective
 
     if len(targets) == 1 and targets[0].endswith((".yaml", ".yml")):
         from solver.queries.scenario import load_scenario, run_scenario, scenario_catalogue
@@ -187,14 +189,14 @@ def recommend_command(
                           exempt=parse_codes(exempt), goals=_goals(goal), offer=read_offer_option(offer, cat),
                           prefer=parse_codes(prefer), max_units=max_units, max_new_units=max_new_units,
                           preferred_level=level, known_only=known_only, fill_imports=fill_imports)
-        goal_objective = objective or Objective.MIN_GLH
         if len(targets) > 1:
             from solver.queries.progression import plan_progression
 
             quals = [shaped(cat, t, reading) for t in targets]
-            result = plan_progression(cat, quals, learner, time_limit, goal_objective)
+            result = plan_progression(cat, quals, learner, time_limit, _objective(objective))
         else:
             q = shaped(cat, targets[0], reading, pathway)
+            goal_objective = _objective(objective)
             if q.pathways:
                 _recommend_pathway(cat, q, learner, goal_objective, as_json)
             from solver.queries.recommendation import recommend
@@ -207,7 +209,14 @@ def recommend_command(
     raise typer.Exit(0 if result.status.found else 1)
 
 
-def _recommend_pathway(cat, q, learner, objective, as_json: bool) -> None:
+def _objective(name: str | None) -> Objective:
+    """The --objective option read once, here at the edge (min-glh when not given)."""
+    from solver.request.objectives import Objective, objective_named
+
+    return objective_named(name) if name else Objective.MIN_GLH
+
+
+def _recommend_pathway(cat, q, learner, objective: Objective, as_json: bool) -> None:
     """A qualification with named pathways: the best unit set on each, and the best pathway; then exit."""
     from solver.queries.by_pathway import recommend_pathway
 

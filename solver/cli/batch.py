@@ -42,7 +42,7 @@ def cohort_command(
     from solver.files import atomic_writer
     from solver.request.objectives import objective_named
 
-    objective_named(objective)  # an unknown default objective is refused before any file is read
+    default = objective_named(objective)  # an unknown default objective is refused before any file is read
     folder = output.parent if str(output.parent) else Path(".")
     if output.is_dir() or not folder.is_dir():
         raise typer.BadParameter(f"cannot write {output}: expected a file in an existing folder",
@@ -61,10 +61,10 @@ def cohort_command(
     offered = None if offer is None else read_offer(offer, cat.units)
     jobs = workers or os.cpu_count() or 1
     if sys.stderr.isatty():
-        frame = _with_progress_bar(lambda progress: recommend_cohort(cat, q, table, objective, jobs, progress,
+        frame = _with_progress_bar(lambda progress: recommend_cohort(cat, q, table, default, jobs, progress,
                                                                      dask, offer=offered))
     else:
-        frame = recommend_cohort(cat, q, table, objective, jobs, None, dask, offer=offered)
+        frame = recommend_cohort(cat, q, table, default, jobs, None, dask, offer=offered)
     with atomic_writer(output, newline="") as stream:
         frame.to_csv(stream, index=False)
     counts = frame["status"].value_counts()

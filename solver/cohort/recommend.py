@@ -39,10 +39,9 @@ class CohortPlan:
     weights: list[int] = field(default_factory=list)  # rows per profile, for progress
 
     @classmethod
-    def of(cls, learners: pd.DataFrame, objective: str | Objective,
-           offer: tuple[str, ...] | None = None) -> CohortPlan:
+    def of(cls, learners: pd.DataFrame, default: Objective, offer: tuple[str, ...] | None = None) -> CohortPlan:
+        """The rows of `learners`; `default`: the objective of a row that names none."""
         check_columns(learners)
-        default = objective_named(objective)
         index: dict[Profile, int] = {}
         names: list[str] = []
         slots: list[int | str] = []
@@ -156,7 +155,7 @@ def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, worke
 
 
 def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, learners: pd.DataFrame,
-                     objective: str | Objective = Objective.MIN_GLH, workers: int = 1, progress: Progress | None = None,
+                     objective: Objective | str = Objective.MIN_GLH, workers: int = 1, progress: Progress | None = None,
                      dask_address: str | None = None, time_limit: float | None = 10.0,
                      offer: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Recommend a pathway for every learner row: one output row per input row, in input order.
@@ -169,7 +168,7 @@ def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, l
     or "local" for a local cluster). `time_limit` is CP-SAT's deterministic time per solve.
     """
     q = catalogue.qualification(qualification)
-    plan = CohortPlan.of(learners, objective, offer)
+    plan = CohortPlan.of(learners, objective_named(objective), offer)  # the one conversion, at the public edge
     tally = _Tally(plan, progress)
     if dask_address is not None:
         from solver.cohort.distributed import solve_on_dask  # dask is an optional dependency

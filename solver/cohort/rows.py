@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from solver.errors import LookupFailure, PathwaysError
 from solver.model.goals import parse_goal
-from solver.request.objectives import OBJECTIVES, Objective
+from solver.request.objectives import Objective, objective_named
 from solver.rules import parse_date
 
 if TYPE_CHECKING:
@@ -83,9 +83,10 @@ def _objective(value: Any) -> Objective | None:
     text = cell_text(value)
     if not text:
         return None
-    if text not in OBJECTIVES:
-        raise _refuse(f"unknown objective {text!r}; expected one of {', '.join(OBJECTIVES)}")
-    return Objective(text)
+    try:
+        return objective_named(text)
+    except LookupFailure as err:
+        raise _refuse(str(err)) from None
 
 
 def _goals(value: Any) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.queries.each_reading import reading_differences
 from solver.request.formulation import Formulation, formulate
-from solver.request.objectives import objective_tiers
+from solver.request.objectives import Objective, objective_tiers
 from solver.rules import EquivalenceRule, Linear
 from solver.rules.base import unit_of
 
@@ -219,7 +219,7 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> Regi
     status, min_credits = _optimum(model, credits, 1)
     _, max_credits = _optimum(model, credits, -1)
     _, max_glh = _optimum(model, glh, -1)
-    route = model.solve(tiers=objective_tiers(f, "min-glh"))
+    route = model.solve(tiers=objective_tiers(f, Objective.MIN_GLH))
     if route.status not in (Status.OPTIMAL, Status.INFEASIBLE):
         raise RuntimeError(f"the lowest-hours route of {q.id} was not proven optimal: {route.status}")
     lowest = tuple(c for c in f.variables if c in route.pathway) if route.pathway is not None else None

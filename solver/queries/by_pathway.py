@@ -13,9 +13,9 @@ from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.model.specialisations import following, pathway_of
 from solver.queries.checking import CheckResult, check
-from solver.queries.recommendation import Recommendation, recommend
+from solver.queries.recommendation import Planner, Recommendation
 from solver.request.formulation import formulate
-from solver.request.objectives import Objective, objective_tiers, tier_values
+from solver.request.objectives import Objective, objective_named, objective_tiers, tier_values
 
 MAX_FOR_UNION = 12  # pathways whose distinct unit sets are counted exactly by inclusion-exclusion (2^n counts)
 
@@ -43,19 +43,22 @@ class PathwayRecommendation:
 
 
 def recommend_pathway(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
-                      objective: str = Objective.MIN_GLH, pathway: str | None = None) -> PathwayRecommendation:
+                      objective: Objective | str = Objective.MIN_GLH, pathway: str | None = None
+                      ) -> PathwayRecommendation:
     """The best unit set on each pathway (or only on `pathway`), and the pathway whose best is best overall
-    under `objective` (ties: the pathway listed first)."""
+    under `objective` (by name or as an Objective; ties: the pathway listed first)."""
     q = catalogue.qualification(qualification)
     ids = [pathway_of(q, pathway).id] if pathway is not None else [p.id for p in q.pathways]
     if not ids:
         raise LookupFailure(f"{q.accreditation} declares no pathways; use recommend")
-    answers = {p: recommend(catalogue, following(q, p), learner, objective) for p in ids}
+    goal = objective_named(objective)  # the one conversion, at the public edge
+    on = {p: following(q, p) for p in ids}
+    forms = {p: formulate(catalogue, on[p], learner) for p in ids}
+    answers = {p: Planner(catalogue, on[p]).recommend_formulation(forms[p], goal) for p in ids}
     scored = []
     for i, (p, answer) in enumerate(answers.items()):
         if answer.codes is not None:
-            f = formulate(catalogue, following(q, p), learner)
-            scored.append((tier_values(objective_tiers(f, objective), answer.codes), i, p))
+            scored.append((tier_values(objective_tiers(forms[p], goal), answer.codes), i, p))
     chosen = min(scored)[2] if scored else None
     statuses = {a.status for a in answers.values()}
     if chosen is None:

@@ -13,7 +13,7 @@ from solver.model.documents import Qualification
 from solver.model.goals import GoalMatches
 from solver.model.learner import Learner
 from solver.request.formulation import Formulation, formulate
-from solver.request.objectives import build_spec
+from solver.request.objectives import Objective, build_spec, objective_named
 from solver.request.requirements import Requirement, learner_requirements
 from solver.rules import EquivalenceRule
 from solver.rules.base import unit_of
@@ -65,10 +65,13 @@ def _renamed(req: Requirement, q: Qualification) -> Requirement:
 
 
 def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification], learner: Learner = Learner(),
-                     time_limit: float | None = 10.0, objective: str = "min-glh") -> ProgressionPlan:
+                     time_limit: float | None = 10.0, objective: Objective | str = Objective.MIN_GLH
+                     ) -> ProgressionPlan:
     """Lowest total new GLH over all targets (or another objective over the units studied: goals, budgets and
-    limits count each studied unit once); a unit studied once counts toward every target that allows it."""
+    limits count each studied unit once); a unit studied once counts toward every target that allows it.
+    `objective` by name ("min-glh") or as an Objective."""
     quals = [catalogue.qualification(t) for t in targets]
+    goal = objective_named(objective)  # the one conversion, at the public edge
     # The plan's own asks are over units studied, once whatever mode a target claims them in: a unit named in
     # a mode is the unit studied.
     fields = ("achieved", "include", "exclude", "prefer", "offer")
@@ -97,7 +100,7 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
     new_glh = tuple((c, 0 if c in achieved else catalogue.units[c].glh or 0) for c in study)
     unknown_glh = tuple(c for c in study if catalogue.units[c].glh is None and c not in achieved)
     requirements += learner_requirements(learner, new_glh, unknown_glh)
-    spec = build_spec(objective, learner, {c: catalogue.units[c] for c in study}, study, achieved, new_glh)
+    spec = build_spec(goal, learner, {c: catalogue.units[c] for c in study}, study, achieved, new_glh)
     requirements += spec.asks
     claims = [_claim(q, c) for q, f in zip(quals, forms) for c in f.variables]
     credits = {c: catalogue.units[c].credits or 0 for c in study}

@@ -112,7 +112,7 @@ class Recommendation:
         return out
 
 
-def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]:
+def _reasons(f: Formulation, objective: Objective) -> Callable[[str], tuple[str, ...]]:
     """Why each unit is in a pathway; what all units share (mandatory set, goal matches) is computed once."""
     ctx, learner = f.context, f.learner
     mandatory = {c for r in f.rules for c in r.forced(ctx)}
@@ -137,14 +137,14 @@ def _reasons(f: Formulation, objective: str) -> Callable[[str], tuple[str, ...]]
             unit = ctx.units[code]
             credits = "unpublished credits" if unit.credits is None else amount(unit.credits, "credits")
             hours = "unpublished GLH" if unit.glh is None else f"{unit.glh} GLH"
-            out.append(f"fewest units: {credits}" if objective == "min-units"
+            out.append(f"fewest units: {credits}" if objective is Objective.MIN_UNITS
                        else f"cheapest credits: {credits} for {hours}")
         return tuple(out)
 
     return reasons
 
 
-def describe_pathway(f: Formulation, chosen: frozenset[str], objective: str,
+def describe_pathway(f: Formulation, chosen: frozenset[str], objective: Objective,
                      spec: ObjectiveSpec | None = None) -> Pathway:
     """Turn a verified unit set into a Pathway, units in catalogue order."""
     f.verify(chosen)
@@ -185,14 +185,16 @@ class Planner:
             self._models[key] = CompiledModel(f.variables, key, f.credits())
         return self._models[key]
 
-    def recommend(self, learner: Learner, objective: str = Objective.MIN_GLH, alternatives: int = 0) -> Recommendation:
-        return self.recommend_formulation(formulate(self.catalogue, self.qualification, learner), objective,
-                                          alternatives)
+    def recommend(self, learner: Learner, objective: Objective | str = Objective.MIN_GLH,
+                  alternatives: int = 0) -> Recommendation:
+        """The best pathway for `learner`; `objective` by name as users write it ("min-glh") or as an Objective."""
+        return self.recommend_formulation(formulate(self.catalogue, self.qualification, learner),
+                                          objective_named(objective), alternatives)
 
-    def search(self, formulated: Formulation, objective: str = Objective.MIN_GLH, alternatives: int = 0
+    def search(self, formulated: Formulation, objective: Objective = Objective.MIN_GLH, alternatives: int = 0
                ) -> Search:
         """Solve a formulated request: the best unit set and up to `alternatives` next-best distinct ones."""
-        req = request(open_imports(formulated), objective_named(objective))  # the objective's asks added
+        req = request(open_imports(formulated), objective)  # the objective's asks added
         f, spec = req.formulation, req.spec
         model = compile_request(req) if spec.auxiliary else self.model_for(f)
         asks = [lin for r in f.requirements if r.origin is Origin.LEARNER for lin in r.linears]
@@ -211,18 +213,17 @@ class Planner:
             status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
         return Search(req, status, pathways, unknown)
 
-    def recommend_formulation(self, formulated: Formulation, objective: str = Objective.MIN_GLH,
+    def recommend_formulation(self, formulated: Formulation, objective: Objective = Objective.MIN_GLH,
                               alternatives: int = 0) -> Recommendation:
         """The best pathway of a formulated request, described, and up to `alternatives` next-best ones."""
-        goal = objective_named(objective)
-        found = self.search(formulated, goal, alternatives)
+        found = self.search(formulated, objective, alternatives)
         f, spec, q = found.request.formulation, found.request.spec, self.qualification
         explanation = None
         if not found.pathways and found.status is Status.INFEASIBLE:
             explanation = explain(compile_formulation(f), f.requirements)
-        described = [describe_pathway(f, p, goal, spec) for p in found.pathways]
+        described = [describe_pathway(f, p, objective, spec) for p in found.pathways]
         best = described[0] if described else None
-        return Recommendation(q.accreditation, goal, found.status, best, tuple(described[1:]), explanation,
+        return Recommendation(q.accreditation, objective, found.status, best, tuple(described[1:]), explanation,
                               q.figures.induction_hours, q.figures.tutorial_hours, f.learner.name, spec.order(),
                               spec.goals, found.unpublished_glh, tuple(g.name for g in q.open_groups()),
                               open_slots(f, best))
@@ -253,8 +254,9 @@ class Search:
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
-              objective: str = Objective.MIN_GLH, alternatives: int = 0,
+              objective: Objective | str = Objective.MIN_GLH, alternatives: int = 0,
               time_limit: float | None = 10.0) -> Recommendation:
-    """The best pathway toward `qualification` for `learner` (see Planner for many learners)."""
+    """The best pathway toward `qualification` for `learner` (see Planner for many learners); `objective` by name
+    ("min-glh") or as an Objective, converted once by `Planner.recommend`."""
     q = catalogue.qualification(qualification)
     return Planner(catalogue, q, time_limit).recommend(learner, objective, alternatives)

@@ -18,6 +18,7 @@ from solver.model.located_yaml import LocatedDocument, read_yaml
 from solver.model.validation import validate
 from solver.queries.auditing import Regime, RegimeAudit, audit_regime
 from solver.queries.recommendation import recommend
+from solver.request.objectives import Objective
 from solver.rules import Code, Count, Date, Rule, Scope
 
 
@@ -339,8 +340,8 @@ def compare(scenario: WhatIf, catalogue: Catalogue, q: Qualification) -> WhatIfR
 
 def _cohort_change(catalogue: Catalogue, q: Qualification, edited: Catalogue, q_after: Qualification,
                    learner: Learner) -> CohortChange:
-    old = recommend(catalogue, q, learner, "min-glh")
-    new = recommend(edited, q_after, learner, "min-glh")
+    old = recommend(catalogue, q, learner, Objective.MIN_GLH)
+    new = recommend(edited, q_after, learner, Objective.MIN_GLH)
 
     def units(rec) -> tuple[str, ...] | None:
         return tuple(sorted(rec.codes)) if rec.codes is not None else None

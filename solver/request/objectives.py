@@ -49,7 +49,8 @@ OBJECTIVES: tuple[str, ...] = tuple(dict.fromkeys(
 
 
 def objective_named(name: str) -> Objective:
-    """The objective called `name`, or a LookupFailure that lists the known ones."""
+    """The objective called `name`, or a LookupFailure that lists the known ones: the one conversion, made where
+    a name comes in (a CLI option, a scenario file, a web form, a cohort cell, the public Python API)."""
     try:
         return Objective(name)
     except ValueError:
@@ -164,10 +165,9 @@ def cover_asks(goals: Sequence[GoalMatches], units: Mapping[str, UnitFacts]) -> 
     return out
 
 
-def build_spec(objective: str | Objective, learner: Learner, units: Mapping[str, UnitFacts],
+def build_spec(obj: Objective, learner: Learner, units: Mapping[str, UnitFacts],
                variables: Sequence[str], free: Collection[str], new_glh: Terms) -> ObjectiveSpec:
-    """The tiers and asks of `objective` over unit `variables`; `free` units (achieved) cost nothing new."""
-    obj = objective_named(str(objective)) if not isinstance(objective, Objective) else objective
+    """The tiers and asks of objective `obj` over unit `variables`; `free` units (achieved) cost nothing new."""
     goals = match_goals(learner.goals, {c: units[c] for c in variables}) if learner.goals else ()
     count = tuple((c, 1) for c in variables)
     glh = NamedTier("new_glh", new_glh)
@@ -203,18 +203,18 @@ class Request:
     spec: ObjectiveSpec
 
 
-def objective_spec(f: Formulation, objective: str | Objective) -> ObjectiveSpec:
+def objective_spec(f: Formulation, objective: Objective) -> ObjectiveSpec:
     ctx = f.context
     return build_spec(objective, f.learner, ctx.units, f.variables, ctx.achieved, new_glh_terms(ctx))
 
 
-def request(f: Formulation, objective: str | Objective) -> Request:
+def request(f: Formulation, objective: Objective) -> Request:
     """The request to solve for `objective`: `f` with the asks the objective and the learner's limits add."""
     spec = objective_spec(f, objective)
     return Request(replace(f, requirements=(*f.requirements, *spec.asks)), spec)
 
 
-def objective_tiers(f: Formulation, objective: str | Objective) -> list[Tier]:
+def objective_tiers(f: Formulation, objective: Objective) -> list[Tier]:
     """Lexicographic objective (first tier most important), each tier minimised."""
     return objective_spec(f, objective).minimised
 

@@ -22,6 +22,7 @@ from solver.queries.enumeration import Filters, Lister, enumerate_formulation
 from solver.queries.reports import qualification_summary
 from solver.queries.whatif import WhatIf, WhatIfResult, apply_edits, compare
 from solver.request.formulation import formulate
+from solver.request.objectives import Objective
 from solver.rules import SumRule
 from solver.web.cache import Memo
 from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits
@@ -80,7 +81,9 @@ class Explorer:
     def _recommend(self, body: RecommendRequest) -> dict:
         q = self.qualification(body.qualification)
         planner = DeterministicPlanner(self.catalogue, q, deterministic_time=self.limits.solve_time)
-        result = planner.recommend(body.learner(), body.objective, body.alternatives)
+        # The schema has read the objective's name: the planner takes the Objective as it is.
+        result = planner.recommend_formulation(formulate(self.catalogue, q, body.learner()), body.objective,
+                                               body.alternatives)
         out = result.to_dict()
         out["explanation"] = result.explanation.sentences() if result.explanation else []
         out["registered"] = body.registered.isoformat() if body.registered else None
@@ -178,7 +181,7 @@ class Explorer:
                 return
             step()
 
-    def cohort(self, data: bytes, qualification: str, objective: str) -> str:
+    def cohort(self, data: bytes, qualification: str, objective: Objective) -> str:
         import pandas as pd
         q = self.qualification(qualification)
         if len(data) > self.limits.max_cohort_bytes:
