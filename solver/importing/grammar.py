@@ -1,0 +1,225 @@
+"""The phrase grammar (rules.lark) read into clauses: one method per phrase of the grammar that means something."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError
+
+from solver.importing.clauses import Clause
+
+NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                      "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+KINDS = {"mandatory": "MANDATORY", "compulsory": "COMPULSORY", "core": "CORE", "optional": "OPTIONAL",
+         "elective": "ELECTIVE", "electives": "ELECTIVE", "option": "OPTION", "options": "OPTION"}
+
+
+class NotRead(Exception):
+    """The words parse, but say nothing a rule can state (e.g. "all 3 units" of no group)."""
+
+
+@cache
+def parser() -> Lark:
+    text = resources.files("solver.importing").joinpath("rules.lark").read_text(encoding="utf-8")
+    # A qualification's own name may hold any word, the grammar's keywords too ("Diploma in Health and Safety").
+    keywords = sorted(set(re.findall(r'"([a-z]+)"', text)))
+    text += "\n_title_word: WORD | CODEWORD | INT | NUMWORD | " + " | ".join(f'"{k}"' for k in keywords) + "\n"
+    return Lark(text, parser="earley", lexer="basic", ambiguity="resolve")
+
+
+def read(text: str, scope: tuple[str, ...]) -> list[Clause] | None:
+    """The clauses of a normalised sentence, or None when any word of it is outside the grammar."""
+    try:
+        return Reader(scope).transform(parser().parse(text))
+    except (LarkError, NotRead):
+        return None
+
+
+Part = tuple[str, Any]  # a phrase's meaning before it becomes clauses: ("groups", ("A", "B")), ("min_level", 4)
+
+
+class Reader(Transformer):
+    """Each phrase's meaning, bottom up; a clause's phrases become Clause objects at the clause."""
+
+    def __init__(self, scope: tuple[str, ...]) -> None:
+        super().__init__()
+        self.scope = scope
+
+    # ---- words
+    def number(self, items: list[Token]) -> int:
+        word = str(items[0])
+        if word.isdigit():
+            return int(word)
+        tens, *ones = re.split(r"[- ]", word)
+        return TENS[tens] + sum(NUMBERS[o] for o in ones) if tens in TENS else NUMBERS[word]
+
+    def metric(self, items: list[Token]) -> str:
+        word = " ".join(str(t) for t in items)
+        return "credits" if word.startswith("credit") else "units" if word.startswith("unit") else "glh"
+
+    def klass(self, items: list[str]) -> str:
+        return items[0]
+
+    def klass_mandatory(self, items: list[Token]) -> str:
+        return KINDS[str(items[0])]
+
+    klass_optional = klass_mandatory
+
+    def at_least(self, _: list) -> str:
+        return "min"
+
+    def at_most(self, _: list) -> str:
+        return "max"
+
+    def exactly(self, _: list) -> str:
+        return "exact"
+
+    def in_all(self, _: list) -> str:
+        return "bare"
+
+    def bound(self, items: list[str]) -> str:
+        return items[0]
+
+    def label(self, items: list[Token]) -> str:
+        text = str(items[0]).upper()
+        if len(text) > 3:
+            raise NotRead(text)  # a word, not a group's letter or number
+        return text
+
+    def labels(self, items: list[str]) -> tuple[str, ...]:
+        return tuple(items)
+
+    def code(self, items: list[Token]) -> str:
+        return str(items[0])
+
+    # ---- which units
+    def groups(self, items: list) -> Part:
+        return ("groups", next(i for i in items if isinstance(i, tuple)))
+
+    def kind_of_group(self, items: list) -> Part:
+        return ("groups", (items[0],))
+
+    def choice(self, items: list) -> Part:
+        return items[0] if items else ("groups", ())
+
+    def one_pathway(self, items: list) -> Part:
+        if items[0] != 1:
+            raise NotRead("a number of pathways")
+        return ("pathway", None)
+
+    def spread(self, items: list) -> Part:
+        bound = next((i for i in items if isinstance(i, str) and i in ("min", "max", "exact", "bare")), "bare")
+        number = next(i for i in items if isinstance(i, int))
+        inner = next((i for i in items if isinstance(i, tuple)), None)
+        kind = next((i for i in items if isinstance(i, str) and i in KINDS.values()), None)
+        groups = inner[1] if inner else (kind,) if kind else self.scope
+        return ("spread", (bound, number, groups))
+
+    def place(self, items: list) -> Part:
+        return items[0]
+
+    def min_level(self, items: list[Token]) -> Part:
+        return ("min_level", int(items[-1]))
+
+    def max_level(self, items: list[Token]) -> Part:
+        return ("max_level", int(items[-1]))
+
+    def level(self, items: list[Token]) -> Part:
+        return ("level", int(items[-1]))
+
+    def codes(self, items: list[str]) -> Part:
+        return ("codes", tuple(items))
+
+    def breakdown(self, items: list[list[Clause]]) -> Part:
+        return ("breakdown", [c for found in items for c in found])
+
+    # ---- clauses
+    def amount(self, items: list) -> list[Clause]:
+        bound = next((i for i in items if i in ("min", "max", "exact", "bare")), "bare")
+        number = next(i for i in items if isinstance(i, int))
+        metric = next((i for i in items if i in ("credits", "units", "glh")), "units")  # "7 electives"
+        kind = next((i for i in items if isinstance(i, str) and i in KINDS.values()), None)
+        parts: dict[str, Any] = dict(i for i in items if isinstance(i, tuple))
+        groups = parts.get("groups", (kind,) if kind else self.scope)
+        low, high = {"min": (number, None), "max": (None, number), "exact": (number, number)}.get(
+            bound, (number, number) if metric == "units" else (number, None))
+        where = {k: parts[k] for k in ("min_level", "max_level", "level") if k in parts}
+        if "codes" in parts:
+            raise NotRead("codes beside a sum")
+        out: list[Clause] = []
+        if "pathway" in parts:
+            return [Clause("pathways", metric, low, high, **where)]
+        if "spread" in parts:
+            spread_bound, count, groups = parts["spread"]
+            out.append(_spread(spread_bound, count, groups))
+        out.insert(0, Clause("sum", metric, low, high, groups, **where))
+        return out + parts.get("breakdown", [])
+
+    def size_of_qualification(self, items: list) -> list[Clause]:
+        return [Clause("sum", "credits", min=next(i for i in items if isinstance(i, int)))]
+
+    def size(self, items: list) -> list[Clause]:
+        return self.size_of_qualification(items)
+
+    def all_of(self, items: list) -> list[Clause]:
+        count = next((i for i in items if isinstance(i, int)), None)
+        kind = next((i for i in items if isinstance(i, str) and i in KINDS.values()), None)
+        parts: dict[str, Any] = dict(i for i in items if isinstance(i, tuple))
+        groups = parts.get("groups") or ((kind,) if kind else self.scope)
+        if not groups or "spread" in parts or "pathway" in parts:
+            raise NotRead("all the units of which group?")
+        return [Clause("mandatory", groups=groups, count=count, codes=parts.get("codes", ()))]
+
+    def complete_all(self, _: list) -> list[Clause]:
+        if not self.scope:
+            raise NotRead("all of which group?")
+        return [Clause("mandatory", groups=self.scope)]
+
+    def every_unit_mandatory(self, _: list) -> list[Clause]:
+        return [Clause("mandatory", groups=self.scope or ("ALL",))]
+
+    def spread_only(self, items: list) -> list[Clause]:
+        bound, count, groups = items[-1][1]
+        return [_spread(bound, count, groups)]
+
+    def blocks(self, items: list[int]) -> list[Clause]:
+        count, size = items
+        return [Clause("groups", "units", count, count, self.scope, block=size)]
+
+    def figure(self, _: list) -> list[Clause]:
+        return []  # a published figure beside the rules: figures.py reads those
+
+    def only_from(self, items: list) -> list[Clause]:
+        return [Clause("only_from", groups=items[-1][1])]
+
+    def barred(self, items: list[str]) -> list[Clause]:
+        return [Clause("barred", codes=tuple(items))]
+
+    def sentence(self, items: list) -> list[Clause]:
+        clauses = [c for found in items if isinstance(found, list) for c in found]
+        # "8 optional units i.e. 2 blocks of 4 units": the blocks are of the groups the clause before names.
+        for i, c in enumerate(clauses):
+            if c.kind == "groups" and c.block and i and not c.groups:
+                clauses[i] = Clause("groups", "units", c.min, c.max, clauses[i - 1].groups, block=c.block)
+        return clauses
+
+    def start(self, items: list) -> list[Clause]:
+        return next(i for i in items if isinstance(i, list))
+
+
+def _spread(bound: str, count: int, groups: tuple[str, ...]) -> Clause:
+    """"from at least two of the optional groups"; a bare "from two optional groups" is read as at least two,
+    with "exactly two" as its other reading."""
+    if bound == "max":
+        return Clause("groups", "units", None, count, groups)
+    if bound == "exact":
+        return Clause("groups", "units", count, count, groups)
+    if bound == "min":
+        return Clause("groups", "units", count, None, groups)
+    return Clause("groups", "units", count, None, groups, reading="at-least",
+                  alternatives=(("exactly", (("max", count),)),))
