@@ -46,8 +46,11 @@ def test_urn_codes_reference_number_columns_mandatory_complete_all_and_a_contrad
     assert [(g["id"], g["name"], len(g["units"])) for g in q["groups"]] == [
         ("mandatory", "Mandatory Units", 2), ("optional", "Optional Units", 3)]
     # "all units in the Mandatory group" and the heading "(Complete All)" are one rule; "a minimum of TWO
-    # optional units" and the heading "(one unit must be completed)" contradict: neither is kept.
+    # optional units" and the heading "(one unit must be completed)" contradict: neither is kept as fact, the
+    # rule states the sentence's reading and names the heading's.
     assert bare(q["rules"]) == [{"kind": "mandatory", "groups": ["mandatory"]},
+                                {"kind": "sum", "sum": "units", "where": {"groups": ["optional"]}, "min": 2,
+                                 "reading": "at-least-2", "readings": {"exactly-1": {"min": 1, "max": 1}}},
                                 {"kind": "sum", "sum": "credits", "where": {"min_level": 3}, "min": 21}]
     assert review(draft) == [("missing-value", "units.3.glh"), ("contradiction", "qualifications.0.rules"),
                              ("contradiction", "qualifications.0.rules")]

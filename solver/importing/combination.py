@@ -1,13 +1,22 @@
-"""A qualification's rules from its parsed sentences, group headings and footnotes; contradictions to review."""
+"""A qualification's rules from its parsed sentences, group headings and footnotes; contradictions to review.
+
+The document side calls, in this order: `sentence_clauses` (each sentence and group heading read by the grammar),
+`readings` (the clauses against the qualification's groups: rules, or items for review), `replacements`
+(footnotes), `contradictions` (sums that cannot both hold: one rule with named readings, and the items), then
+`pathways` (named pathways taken out of the readings) and `rule_id` for each rule written.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from solver.importing.document import Block, Line
 from solver.importing.figures import Fact, parse_date
 from solver.importing.phrases import Clause, parse_sentence
+
+MANDATORY = ("mandatory", "compulsory", "core")  # words that name the groups every learner takes ...
+OPTIONAL = ("optional", "elective", "electives", "option", "options")  # ... and those they choose from
 
 REPLACES = re.compile(r"^\W*(?:unit\s+)?([\w/-]+)\s+(?:not|replaces|instead of)\s+(?:unit\s+)?([\w/-]+)\W*$",
                       re.IGNORECASE)
@@ -23,7 +32,7 @@ class Reading:
     text: str
     problem: str | None = None
     kind: str = "unparsed-rule"
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # "only_from": group ids; "pathways": the named pathways read
 
 
 def sentence_clauses(sentences: list[Fact], groups: list[dict]) -> list[tuple[Fact, list[Clause] | None]]:
@@ -46,20 +55,111 @@ def sentence_clauses(sentences: list[Fact], groups: list[dict]) -> list[tuple[Fa
 
 
 def resolve(label: str, groups: list[dict]) -> list[dict]:
-    """The groups a printed reference names: "2" -> Group 2; "OPTIONAL" -> every optional group."""
+    """The groups a printed reference names: "2" -> Group 2; "B" -> Group B, else Groups B1, B2 ...;
+    "OPTIONAL" -> the optional groups (or every group not mandatory); "ALL" -> every group."""
+    if label == "ALL":
+        return list(groups)
     exact = [g for g in groups if g["label"].upper() == label.upper()]
-    return exact or [g for g in groups if g["name"].upper().startswith(label.upper() + " ")]
+    named = exact or [g for g in groups if g["name"].upper().startswith(label.upper() + " ")]
+    if named:
+        return named
+    parts = [g for g in groups if re.fullmatch(re.escape(label) + r"[.-]?\d{1,2}", g["label"], re.IGNORECASE)
+             or str(g.get("parent") or "").upper() == label.upper()]
+    if parts:
+        return parts
+    kind = _kind_word(label)
+    if kind is None:
+        return []
+    of_kind = [g for g in groups if group_kind(g) == kind]
+    if of_kind:
+        return of_kind
+    if kind == "optional" and any(group_kind(g) == "mandatory" for g in groups):
+        return [g for g in groups if group_kind(g) != "mandatory"]  # "Law Units" under an optional heading
+    if kind == "mandatory" and len(groups) == 1 and group_kind(groups[0]) is None:
+        return list(groups)  # "7 mandatory units" over the one table the document prints
+    return []
+
+
+def pathway_groups(groups: list[dict]) -> list[dict]:
+    """The groups a learner chooses one of ("Pathway 1: Dementia care")."""
+    return [g for g in groups if re.search(r"\bpathways?\b", f"{g['name']} {g.get('heading', '')}", re.IGNORECASE)]
+
+
+def group_kind(group: dict) -> str | None:
+    """"mandatory" or "optional" when the group's name says which ("Core", "Optional Units"), else None."""
+    words = re.findall(r"[a-z]+", f"{group['name']} {group['label']} {group.get('parent') or ''}".lower())
+    for kind, names in (("mandatory", MANDATORY), ("optional", OPTIONAL)):
+        if any(w in names for w in words):
+            return kind
+    return None
+
+
+def _kind_word(label: str) -> str | None:
+    word = label.lower()
+    return "mandatory" if word in MANDATORY else "optional" if word in OPTIONAL else None
 
 
 def readings(clauses: list[tuple[Fact, list[Clause] | None]], own: list[dict]) -> list[Reading]:
+    """Each clause as a rule over the qualification's groups `own`, or an item for review. Where nothing is said
+    of which units to take and no group is optional, every unit is taken as mandatory, and that is listed as an
+    assumption."""
     out: list[Reading] = []
     for fact, found in clauses:
         if found is None:
             out.append(Reading(None, fact.where, fact.text, "rule not understood; kept verbatim"))
             continue
         for clause in found:
-            out.append(_reading(clause, fact, own))
+            out += _readings(clause, fact, own)
+    if own and not out and not any(group_kind(g) == "optional" for g in own):
+        first = own[0]
+        out.append(Reading({"kind": "mandatory", "groups": [g["id"] for g in own]}, first["where"], first["heading"]))
+        out.append(Reading(None, first["where"], first["heading"], "no rule of combination found and no group is "
+                           "optional: every unit is taken as mandatory", "assumption"))
     return out
+
+
+def _readings(clause: Clause, fact: Fact, own: list[dict]) -> list[Reading]:
+    """The readings of one clause: most give one; a count of blocks also checks each block's size."""
+    if clause.kind == "pathways":
+        return [_pathways(clause, fact, own)]
+    if clause.kind == "groups" and not clause.groups:
+        clause = replace(clause, groups=("OPTIONAL",))  # "2 blocks of 4 units": the groups learners choose from
+    found = _reading(clause, fact, own)
+    if clause.kind != "groups" or not found.rule:
+        return [found]
+    if len(found.rule["groups"]) < 2:
+        return [Reading(None, fact.where, fact.text, f"names {len(found.rule['groups'])} group; a count of "
+                        "groups needs two or more", "mismatch")]
+    sizes = {len(g["units"]) for g in own if g["id"] in found.rule["groups"]}
+    if clause.block is not None and sizes != {clause.block}:
+        return [found, Reading(None, fact.where, fact.text, f"says blocks of {clause.block} units; the groups list "
+                               f"{', '.join(str(len(g['units'])) for g in own if g['id'] in found.rule['groups'])}",
+                               "mismatch")]
+    return [found]
+
+
+def _pathways(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
+    """"a minimum of 92 credits from one of the pathways": a named pathway per pathway group, each with the sum."""
+    groups = pathway_groups(own)
+    if len(groups) < 2:
+        return Reading(None, fact.where, fact.text, "speaks of pathways, but the units of no two pathways are "
+                       "listed")
+    bounds = {k: getattr(clause, k) for k in ("min", "max") if getattr(clause, k) is not None}
+    found = [{"id": g["id"], "title": g["name"], "note": fact.text,
+              "rules": [{"id": f"{g['id']}-{clause.metric}", "kind": "sum", "sum": clause.metric,
+                         "where": {"groups": [g["id"]]}} | bounds]} for g in groups]
+    names = ", ".join(g["name"] for g in groups)
+    return Reading(None, fact.where, fact.text, f"read as {len(groups)} named pathways ({names}); the learner "
+                   "follows one", extra={"pathways": found})
+
+
+def pathways(found: list[Reading]) -> tuple[list[Reading], list[dict]]:
+    """The readings without the named pathways they hold, and those pathways (for the qualification's
+    `pathways`), each once."""
+    out: list[dict] = []
+    for r in found:
+        out += [p for p in r.extra.get("pathways", []) if p["id"] not in {q["id"] for q in out}]
+    return [r for r in found if "pathways" not in r.extra], out
 
 
 def _reading(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
@@ -79,6 +179,13 @@ def _reading(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
         return Reading({"kind": "barred", "units": codes} | note, fact.where, fact.text)
     if clause.kind == "only_from":
         return Reading(None, fact.where, fact.text, extra={"only_from": ids})
+    if clause.kind == "groups":
+        spread = {"kind": "groups", "groups": ids} | {k: getattr(clause, k) for k in ("min", "max")
+                                                      if getattr(clause, k) is not None}
+        if clause.alternatives:
+            spread |= {"reading": clause.reading,
+                       "readings": {name: dict(change) for name, change in clause.alternatives}}
+        return Reading(spread | note, fact.where, fact.text)
     if clause.kind == "mandatory":
         units = [c for g in own if g["id"] in ids for c in g["units"]]
         if clause.count is not None and clause.count != len(units):
@@ -103,21 +210,70 @@ def _reading(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
 
 
 def contradictions(found: list[Reading]) -> list[Reading]:
-    """Sums over the same units whose bounds cannot both hold: neither is kept, both go to review."""
+    """Sums over the same units whose bounds cannot both hold ("one unit must be completed" under a heading,
+    "a minimum of TWO optional units" in the rules): neither is kept as fact. Each becomes a `contradiction`
+    for review, and one rule states the first with the others as named readings, so that every query can be
+    run under each."""
     def key(r: Reading) -> tuple:
         return (r.rule["sum"], repr(r.rule.get("where", {}))) if r.rule else ()
 
-    sums = [r for r in found if r.rule and r.rule["kind"] == "sum"]
-    for a in sums:
-        for b in sums:
-            if a is not b and key(a) == key(b) and (a.rule or {}).get("min", 0) > (b.rule or {}).get("max", 10**9):
-                for r, other in ((a, b), (b, a)):
-                    r.problem = f"reads as {_bounds(r.rule)}, but {other.source} reads as {_bounds(other.rule)}"
-                    r.kind = "contradiction"
+    sums = [r for r in found if r.rule and r.rule["kind"] == "sum" and not r.rule.get("readings")]
+    clashing = [a for a in sums if any(b is not a and key(a) == key(b) and _clash(a.rule, b.rule) for b in sums)]
+    out = list(found)
+    for k in dict.fromkeys(key(r) for r in clashing):
+        side = [r for r in clashing if key(r) == k]
+        rule = _with_readings([r.rule for r in side if r.rule])
+        names = list(rule.get("readings", {}))
+        for r in side:
+            others = "; ".join(f"{o.source} reads as {_bounds(o.rule)}" for o in side if o is not r)
+            r.problem = (f"reads as {_bounds(r.rule)}, but {others}; written as one rule read as "
+                         f"{rule['reading']!r}, other readings {', '.join(repr(n) for n in names)}")
+            r.kind = "contradiction"
+        at = next(i for i, r in enumerate(out) if r is side[0])
+        out.insert(at, Reading(rule, "; ".join(r.source for r in side), " / ".join(r.text for r in side)))
     for r in found:
         if r.kind == "contradiction":
             r.rule = None
-    return found
+    return out
+
+
+def _clash(a: dict | None, b: dict | None) -> bool:
+    a, b = a or {}, b or {}
+    return (a.get("min") or 0) > b.get("max", 10**9) or (b.get("min") or 0) > a.get("max", 10**9)
+
+
+def _with_readings(rules: list[dict]) -> dict:
+    """The first rule, with each other's bounds as a named reading ("at-least-2", "exactly-1")."""
+    first = dict(rules[0])
+    first["note"] = " / ".join(dict.fromkeys(r["note"] for r in rules if r.get("note")))
+    first["reading"] = _reading_name(first)
+    readings: dict[str, dict] = {}
+    for other in rules[1:]:
+        name = _reading_name(other)
+        if name != first["reading"]:
+            readings[name] = {k: other.get(k) for k in ("min", "max") if other.get(k) != first.get(k)}
+    first["readings"] = readings
+    return first
+
+
+def _reading_name(rule: dict) -> str:
+    low, high = rule.get("min"), rule.get("max")
+    return f"exactly-{low}" if low == high else f"at-least-{low}" if high is None else \
+        f"at-most-{high}" if low is None else f"{low}-to-{high}"
+
+
+def rule_id(rule: dict) -> str:
+    """A rule's id from what it says: "mandatory-m", "credits-total", "units-optional", "groups-b1-b2-b3"."""
+    if rule["kind"] == "replacement":
+        return f"replace-{rule['old']}"
+    if rule["kind"] in ("mandatory", "groups") and rule.get("groups"):
+        return f"{rule['kind']}-" + "-".join(rule["groups"]).lower()
+    if rule["kind"] in ("mandatory", "barred"):
+        return f"{rule['kind']}-" + "-".join(rule.get("units", [])).lower().replace("/", "-").replace(" ", "-")
+    where = rule.get("where", {})
+    scope = "-".join(where.get("groups", [])).lower() or "total"
+    level = "".join(f"-{k.replace('_', '-')}-{where[k]}" for k in ("level", "min_level", "max_level") if k in where)
+    return f"{rule['sum']}-{scope}{level}"
 
 
 def _bounds(rule: dict | None) -> str:

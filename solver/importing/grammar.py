@@ -189,7 +189,7 @@ class Reader(Transformer):
 
     def blocks(self, items: list[int]) -> list[Clause]:
         count, size = items
-        return [Clause("groups", "units", count, count, self.scope, block=size)]
+        return [Clause("groups", "units", count, count, block=size)]
 
     def figure(self, _: list) -> list[Clause]:
         return []  # a published figure beside the rules: figures.py reads those
@@ -204,8 +204,9 @@ class Reader(Transformer):
         clauses = [c for found in items if isinstance(found, list) for c in found]
         # "8 optional units i.e. 2 blocks of 4 units": the blocks are of the groups the clause before names.
         for i, c in enumerate(clauses):
-            if c.kind == "groups" and c.block and i and not c.groups:
-                clauses[i] = Clause("groups", "units", c.min, c.max, clauses[i - 1].groups, block=c.block)
+            if c.kind == "groups" and c.block and not c.groups:
+                groups = clauses[i - 1].groups if i else self.scope
+                clauses[i] = Clause("groups", "units", c.min, c.max, groups, block=c.block)
         return clauses
 
     def start(self, items: list) -> list[Clause]:
