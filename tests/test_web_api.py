@@ -298,7 +298,7 @@ def test_numbers_too_large_for_the_solver_are_located_422s(client):
         response = client.post(path, json=body)
         assert response.status_code == 422, (path, body)
         assert response.json()["problems"][0]["path"] == where
-        assert "expected a number of at most 1,000,000,000" in response.json()["problems"][0]["message"]
+        assert response.json()["problems"][0]["message"].startswith("expected a number <= ")
 
 
 def test_a_deep_ordered_page_stops_at_its_deterministic_limit_and_says_so(tiny_dir):

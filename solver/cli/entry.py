@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from pydantic import ValidationError
+
 # Each command module registers its commands on `app` when imported; heavy imports stay inside the commands.
 from solver.cli import advise, batch, catalogue_cmd, explore, goals_cmd, import_cmd, serve_cmd  # noqa: F401
 from solver.cli.app import app
@@ -17,6 +19,11 @@ def main() -> None:
     except InputError as err:
         for line in err.render().splitlines():
             print(line, file=sys.stderr)
+        sys.exit(2)
+    except ValidationError as err:  # an option's value outside what a learner may ask (solver/limits.py)
+        for problem in err.errors():
+            where = "--" + "-".join(str(p) for p in problem["loc"]).replace("_", "-")
+            print(f"error: {where}: {problem['msg']}", file=sys.stderr)
         sys.exit(2)
     except LookupFailure as err:
         print(f"error: {err}", file=sys.stderr)

@@ -8,13 +8,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from solver.limits import MAX_TOTAL
 from solver.rules import Code, Count, Date, Rule, Tag
-from solver.rules.base import claim_code
+from solver.rules.base import UnitCredits, UnitHours, claim_code
 
 Level = Annotated[int, Field(strict=True, ge=0, le=8)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
 # Strict, finite: lax floats would take `true` or the text "13.5" as hours, and YAML spells out .inf and .nan.
-Hours = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+Hours = Annotated[float, Field(strict=True, ge=0, le=MAX_TOTAL, allow_inf_nan=False)]
 
 
 class Frozen(BaseModel):
@@ -28,8 +29,8 @@ class Unit(Frozen):
     title: Text
     # Written as published: `null` where the specification does not publish the value (never guessed as 0).
     level: Level | None
-    credits: Count | None
-    glh: Count | None
+    credits: UnitCredits | None
+    glh: UnitHours | None
     tags: tuple[Tag, ...] = ()
     # How the unit may be taken ("graded", "ungraded"); offered in several, a pathway claims it in one of them.
     modes: tuple[Tag, ...] = ()

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from solver.limits import MAX_WEIGHT
 from solver.rules import UnitFacts
 from solver.rules.linear import Linear, Terms, total
 
@@ -25,8 +26,9 @@ class Goal(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: Annotated[str, Field(min_length=1)]
-    weight: Annotated[int, Field(strict=True, ge=1)] = 1
-    at_least: Annotated[int, Field(strict=True, ge=1)] = 1  # covered with at least this many units or credits
+    weight: Annotated[int, Field(strict=True, ge=1, le=MAX_WEIGHT)] = 1
+    # covered with at least this many units or credits
+    at_least: Annotated[int, Field(strict=True, ge=1, le=MAX_WEIGHT)] = 1
     measure: Literal["units", "credits"] = "units"
 
     def ask(self) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from solver.model.goals import Goal, goals_from
-from solver.rules import Code, Date
+from solver.rules import Code, Count, Date
 from solver.rules.base import Claim
 
 
@@ -24,13 +24,13 @@ class Learner(BaseModel):
     exempt: tuple[Code, ...] = ()
     include: tuple[Claim, ...] = ()
     exclude: tuple[Claim, ...] = ()
-    max_glh: Annotated[int, Field(strict=True, ge=0)] | None = None
+    max_glh: Count | None = None  # every number within solver/limits.py
     goals: tuple[Goal, ...] = ()  # {coaching: 3}, [customer service, {text: coaching, at_least: 2}]
     offer: tuple[Claim, ...] | None = None  # the units the centre delivers (None: every unit)
     prefer: tuple[Claim, ...] = ()  # soft: claimed where the objective allows
     preferred_level: Annotated[int, Field(strict=True, ge=1, le=8)] | None = None  # soft
-    max_units: Annotated[int, Field(strict=True, ge=0)] | None = None
-    max_new_units: Annotated[int, Field(strict=True, ge=0)] | None = None
+    max_units: Count | None = None
+    max_new_units: Count | None = None
     known_only: bool = False  # claim only units whose level, credits and GLH are all published
     fill_imports: bool = False  # recommend may choose units of other qualifications for import slots
 

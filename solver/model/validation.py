@@ -49,8 +49,11 @@ def _unwrap(tp: Any) -> Any:
 
 
 def _tagged_member(union: Any, tag: Any) -> type[BaseModel] | None:
-    """The member of a discriminated union whose `kind` literal is `tag` (pydantic puts tags in locations)."""
+    """The member of a union that pydantic's location `tag` names: by its `kind` literal (a discriminated union)
+    or by its class name (a plain union of a model and something else)."""
     for member in typing.get_args(union):
+        if isinstance(member, type) and issubclass(member, BaseModel) and member.__name__ == tag:
+            return member
         field = getattr(member, "model_fields", {}).get("kind")
         if field is not None and typing.get_origin(field.annotation) is Literal \
                 and tag in typing.get_args(field.annotation):
@@ -115,6 +118,7 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "")
+        bound = f"{bound:,}" if isinstance(bound, int) else bound
         return f"expected a number {sign} {bound}, got {value!r}"
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"expected a date (YYYY-MM-DD), got {_shown(value)}"
@@ -165,4 +169,15 @@ def validate(model: type[M], doc: LocatedDocument) -> tuple[M | None, list[Probl
     try:
         return model.model_validate(data), []
     except ValidationError as err:
-        return None, [_problem(model, doc, error) for error in err.errors(include_url=False)]
+        errors = err.errors(include_url=False)
+        # pydantic also calls a list "too short" when only its failed items kept it from its minimum length:
+        # the items' own problems say what is wrong.
+        inner = [e["loc"] for e in errors]
+        errors = [e for e in errors if not (e["type"] == "too_short" and any(
+            len(loc) > len(e["loc"]) and loc[:len(e["loc"])] == e["loc"] for loc in inner))]
+        # In a union (`unit: Code | Unit`) the branch of the wrong type ("expected text") is noise when another
+        # branch took the value and found what is wrong inside it.
+        errors = [e for e in errors if not (e["type"].endswith("_type") and any(
+            len(loc) > len(e["loc"]) and loc[:len(e["loc"]) - 1] == e["loc"][:-1] and loc[len(e["loc"]) - 1]
+            != e["loc"][-1] for loc in inner))]
+        return None, [_problem(model, doc, error) for error in errors]

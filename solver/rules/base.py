@@ -13,9 +13,12 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from solver.limits import MAX_TOTAL, MAX_UNIT_CREDITS, MAX_UNIT_HOURS
 from solver.rules.linear import Linear, Terms
 
-Count = Annotated[int, Field(strict=True, ge=0)]
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_TOTAL)]  # a total or bound (solver/limits.py)
+UnitCredits = Annotated[int, Field(strict=True, ge=0, le=MAX_UNIT_CREDITS)]
+UnitHours = Annotated[int, Field(strict=True, ge=0, le=MAX_UNIT_HOURS)]
 # Unit codes as awarding bodies print them (8000-250, 600/5962/X, sector codes such as "SHC 31"): single
 # spaces inside, no footnote marks (a trailing ^ or * is a footnote, not part of the code).
 CODE = r"[A-Za-z0-9][A-Za-z0-9/._-]*(?: [A-Za-z0-9/._-]+)*"

@@ -18,6 +18,7 @@ from solver.rules.base import (
     Scope,
     Side,
     Tag,
+    UnitCredits,
     UnitFacts,
     Verdict,
     Where,
@@ -38,7 +39,7 @@ class Selector(BaseModel):
     level: LevelNumber | None = None
     min_level: LevelNumber | None = None
     max_level: LevelNumber | None = None
-    unit_credits: tuple[Count, ...] = ()  # units of these sizes ("units of 6 or 9 credits")
+    unit_credits: tuple[UnitCredits, ...] = ()  # units of these sizes ("units of 6 or 9 credits")
     mode: Tag | None = None  # units claimed in this mode ("graded"): a unit offered in two counts in the one claimed
 
     def admits(self, code: str, unit: UnitFacts, in_groups: set[str]) -> bool | None:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 
 from solver.errors import InputError, Problem
+from solver.limits import MAX_TOTAL
 from solver.model.learner import Learner
 from solver.model.located_yaml import parse_yaml
 from solver.model.validation import validate
@@ -21,7 +22,6 @@ from solver.web.limits import LimitExceeded, Limits
 
 M = TypeVar("M", bound=BaseModel)
 BODY = "<request>"  # the "file" a problem in a request body is located in
-MAX_NUMBER = 10**9  # credits, GLH, bounds and weights beyond this are typing errors, and would overflow CP-SAT
 Codes = tuple[Code, ...]
 Claims = tuple[Claim, ...]  # units, or units in one of their modes (CODE@graded)
 
@@ -136,7 +136,7 @@ async def read_body(request: Request, model: type[M], limits: Limits) -> M:
         else:
             body, problems = validate(model, doc)
             if body is not None:
-                problems = [doc.problem(path, f"expected a number of at most {MAX_NUMBER:,}, got {value}")
+                problems = [doc.problem(path, f"expected a number <= {MAX_TOTAL:,}, got {value}")
                             for path, value in _huge_numbers(body.model_dump())]
             if body is not None and not problems:
                 check_sizes(body, limits)
@@ -160,7 +160,7 @@ def _huge_numbers(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
     elif isinstance(data, (list, tuple)):
         for i, value in enumerate(data):
             yield from _huge_numbers(value, (*path, i))
-    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > MAX_NUMBER:
+    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > MAX_TOTAL:
         yield path, data
 
 
