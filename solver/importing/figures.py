@@ -26,6 +26,13 @@ KEYS = {  # figure -> pattern on the lower-cased key, first match wins (average 
     "rules": r"rules of combination",
 }
 TITLE = re.compile(r"^.{0,60}\bLevel [1-8]\b.*\b(Award|Certificate|Diploma)\b[^.:]*$")
+# A title as printed on a cover or in a heading, in any case, perhaps after a label ("QUALIFICATION
+# SPECIFICATION - LRN LEVEL 3 CERTIFICATE IN ..."); Australian titles number their level ("Certificate III").
+ANY_TITLE = re.compile(r"(?:\b[A-Z]{2,6}\s+)?\bLevel\s+[1-8]\b.{0,80}?\b(?:Award|Certificate|Diploma)\b[^.:]*$"
+                       r"|\b(?:Certificate\s+(?:I|II|III|IV|V|VI)|(?:Advanced |Graduate )?Diploma)\s+(?:in|of)\s+"
+                       r"[^.:]{3,80}$", re.IGNORECASE)
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
+SMALL = {"in", "and", "of", "for", "the", "to", "a", "an", "with", "on"}
 ACCREDITATION = re.compile(r"\b\d{3}/\d{4}/[0-9A-Z]\b")
 # Kinds of qualification and frameworks, which a text also calls "... qualifications"; not awarding bodies.
 NOT_BODIES = {"NVQ", "SVQ", "VRQ", "VQ", "GCSE", "BTEC", "RQF", "QCF", "NQF", "SCQF", "CQFW", "EQF", "GLH", "TQT",
@@ -86,11 +93,57 @@ def figure_of(key: str) -> str | None:
     return next((name for name, pattern in KEYS.items() if re.fullmatch(pattern, text)), None)
 
 
+def printed_title(lines: list[Line]) -> Fact | None:
+    """A qualification title printed over one to three lines (a cover wraps it), the last in `lines`: as
+    printed, capitals made title case."""
+    for i in range(len(lines) - 1, -1, -1):
+        for n in (3, 2, 1):
+            part = lines[i:i + n]
+            if len(part) < n or any(":" in line.text or len(line.text) > 90 for line in part[1:]):
+                continue
+            text = " ".join(line.text for line in part)
+            m = ANY_TITLE.search(text)
+            if m and len(text) < 160:
+                return Fact(_title_case(m.group(0).strip(" -–")), part[0].where, text)
+    return None
+
+
+def _title_case(text: str) -> str:
+    if text.upper() != text:
+        return text
+    words = []
+    for i, word in enumerate(text.split()):
+        low = word.lower()
+        keep = (i == 0 and len(word) <= 4 and word.isalpha()) or word.startswith("(") or low in ROMAN.keys() \
+            or word in ROMAN
+        words.append(word if keep else low if low in SMALL and i else low.capitalize())
+    return " ".join(words)
+
+
+def level_of(title: str) -> int | None:
+    m = re.search(r"\bLevel ([1-8])\b", title, re.IGNORECASE)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"\bCertificate (I|II|III|IV|V|VI)\b", title)
+    return ROMAN[m.group(1)] if m else None
+
+
 def sections(blocks: tuple[Block, ...]) -> list[QualificationFacts]:
-    """One QualificationFacts per accreditation number found beside an accreditation key."""
+    """One QualificationFacts per accreditation number found beside an accreditation key; a document that
+    prints none is one qualification whose accreditation is None, titled as its first title line."""
     pairs = key_values(blocks)
     starts = [i for i, (figure, value, _, _) in enumerate(pairs) if figure == "accreditation"
               and ACCREDITATION.search(value)]
+    if not starts:
+        lines = [b for b in blocks[:80] if isinstance(b, Line)]
+        found = (printed_title(lines[i:i + 3]) for i in range(len(lines)))
+        title = next((t for i, t in enumerate(found) if t and t.where == lines[i].where), None)
+        where = title.where if title else (lines[0].where if lines else "line 1")
+        facts = QualificationFacts(Fact(None, where, ""), title=title)
+        for figure, text, at, _ in pairs:
+            _record(facts, figure, text, at)
+        _level_from_title(facts)
+        return [facts]
     out: list[QualificationFacts] = []
     for n, first in enumerate(starts):
         _, value, where, index = pairs[first]
@@ -99,15 +152,22 @@ def sections(blocks: tuple[Block, ...]) -> list[QualificationFacts]:
         titles = [b for b in blocks[previous + 1:index] if isinstance(b, Line) and TITLE.match(b.text)]
         if titles:
             facts.title = Fact(titles[-1].text, titles[-1].where, titles[-1].text)
+        else:  # a title wrapped over lines, or in capitals, just above the number
+            above = [b for b in blocks[max(previous + 1, index - 4):index] if isinstance(b, Line)]
+            facts.title = printed_title(above)
         end = starts[n + 1] if n + 1 < len(starts) else len(pairs)
         for figure, text, at, _ in pairs[first + 1:end]:
             _record(facts, figure, text, at)
-        if facts.level is None and facts.title is not None:
-            level = re.search(r"\bLevel ([1-8])\b", facts.title.value)
-            if level:
-                facts.level = Fact(int(level.group(1)), facts.title.where, facts.title.text)
+        _level_from_title(facts)
         out.append(facts)
     return out
+
+
+def _level_from_title(facts: QualificationFacts) -> None:
+    if facts.level is None and facts.title is not None:
+        level = level_of(facts.title.value)
+        if level is not None:
+            facts.level = Fact(level, facts.title.where, facts.title.text)
 
 
 def _record(facts: QualificationFacts, figure: str, text: str, where: str) -> None:

@@ -7,8 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from solver.importing import combination, figures, tables, units
-from solver.importing.document import Document, not_importable
+from solver.importing import combination, figures, rule_sentences, tables, unit_blocks, units
+from solver.importing.document import Document, Line, not_importable
 from solver.importing.draft import Draft
 from solver.importing.merge import merge_drafts
 from solver.importing.reader import read_document
@@ -36,25 +36,73 @@ def import_specification(path: str | Path | list[str | Path]) -> Draft:
 
 
 def build_draft(doc: Document) -> Draft:
-    found_tables = tables.unit_tables(doc.blocks)
     sections = figures.sections(doc.blocks)
-    if not any(t.rows for t in found_tables):
-        found = "an accreditation number but" if sections else "no accreditation number and"
+    titles = tuple(f.title.value for f in sections if f.title) if len(sections) > 1 else ()
+    found_tables, block_review = units.with_blocks(tables.unit_tables(doc.blocks, titles),
+                                                   unit_blocks.unit_blocks(doc.blocks))
+    taken = {s.where for f in sections for s in f.sentences}
+    found_sentences = rule_sentences.rule_sentences(doc.blocks, taken)
+    if not any(t.rows for t in found_tables) and not found_sentences and not any(f.sentences for f in sections):
+        found = "an accreditation number but" if any(f.accreditation.value for f in sections) else \
+            "no accreditation number and"
         raise not_importable(doc.path, f"not a qualification specification: found {found} no unit table (a table "
-                             "headed Unit Code or Ref, Unit Title, and Credit Value or CV, with units in it)")
+                             "headed Unit Code or Ref and Unit Title, with units in it), no unit described by its "
+                             "fields (Unit Reference, Level, Credit Value, GLH) and no rule of combination")
+    _place_sentences(sections, found_sentences, doc, titles)
     read = units.read_units(found_tables)
     draft = Draft({"source": f"{Path(doc.path).name} (imported by pathways import; review before use)",
-                   "units": read.units, "qualifications": []}, list(read.review), sources=(doc.path,))
+                   "units": read.units, "qualifications": []}, list(read.review) + block_review, sources=(doc.path,))
     for i, code in enumerate(u["code"] for u in read.units):
         draft.provenance[("units", i)] = read.where[code]
-    if not sections:
-        draft.review.append(ReviewItem("missing-value", "no qualification details (accreditation number) found; "
-                                       "the draft holds units only", doc.path, "", ("qualifications",)))
     body = figures.awarding_body(doc.blocks)
+    scoped = [[g for g in read.groups if g["scope"] == tables_scope(f, titles)] for f in sections]
+    # Tables placed under each qualification's own title belong to it; else every group is every one's.
+    own = scoped if titles and all(scoped) else [read.groups for _ in sections]
     for qi, facts in enumerate(sections):
-        _qualification(draft, qi, facts, read.groups, body, len(sections), doc)
+        _qualification(draft, qi, facts, own[qi], body, len(sections), doc)
     draft.review = [_rehomed(item, read.groups, draft.document["qualifications"]) for item in draft.review]
     return draft
+
+
+def tables_scope(facts: figures.QualificationFacts, titles: tuple[str, ...]) -> str | None:
+    """The scope the unit tables of a qualification carry (its title's words), when the document holds several."""
+    if not titles or facts.title is None:
+        return None
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", facts.title.value.lower()).split())
+
+
+def _place_sentences(sections: list[figures.QualificationFacts], found: list[rule_sentences.Sentence],
+                     doc: Document, titles: tuple[str, ...]) -> None:
+    """Each rule sentence to its qualification: in a document of several, the one whose title was printed
+    last above it (else the one whose details come before it); one qualification takes them all."""
+    if not sections:
+        return
+    if len(sections) == 1:
+        sections[0].sentences += [figures.Fact(s.text, s.where, s.text) for s in found]
+        return
+    starts = [_index_of(doc, f.accreditation.where) for f in sections]
+    words = [tables_scope(f, titles) for f in sections]
+    current: int | None = None
+    marks: list[int | None] = []
+    for block in doc.blocks:
+        if isinstance(block, Line):
+            text = " ".join(re.sub(r"[^a-z0-9 ]", " ", block.text.lower()).split())
+            hit = next((n for n, w in enumerate(words) if w and text.startswith(w) and len(text) <= len(w) + 20), None)
+            current = hit if hit is not None else current
+        marks.append(current)
+    for sentence in found:
+        owner = marks[sentence.index] if 0 <= sentence.index < len(marks) else None
+        if owner is None:  # no title printed above it: the qualification whose details come before it
+            owner = max((n for n, start in enumerate(starts) if start <= sentence.index), default=0)
+        sections[owner].sentences.append(figures.Fact(sentence.text, sentence.where, sentence.text))
+
+
+def _index_of(doc: Document, where: str) -> int:
+    """The block a place names: a line, or a table holding that row."""
+    for i, block in enumerate(doc.blocks):
+        if block.where == where or (not isinstance(block, Line) and any(r.where == where for r in block.rows)):
+            return i
+    return 0
 
 
 def _rehomed(item: ReviewItem, groups: list[dict], qualifications: list[dict]) -> ReviewItem:
@@ -75,9 +123,13 @@ def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, gro
     review, prov = draft.review, draft.provenance
     q: dict[str, Any] = {}
     title = facts.title.value if facts.title else None
-    q["id"] = _slug(title or facts.accreditation.value)
+    q["id"] = _slug(title or facts.accreditation.value or Path(doc.path).stem)
     q["accreditation"] = facts.accreditation.value
-    prov[at + ("accreditation",)] = facts.accreditation.where
+    if facts.accreditation.value:
+        prov[at + ("accreditation",)] = facts.accreditation.where
+    else:
+        review.append(ReviewItem("missing-value", "no accreditation number found; left null", facts.accreditation.where,
+                                 "", at + ("accreditation",)))
     for key, fact in (("title", facts.title), ("level", facts.level)):
         q[key] = fact.value if fact else None
         if fact:
@@ -85,6 +137,10 @@ def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, gro
         else:
             review.append(ReviewItem("missing-value", f"no qualification {key} found", facts.accreditation.where,
                                      facts.accreditation.text, at + (key,)))
+    if facts.level and not re.search(r"\blevel\b", facts.level.text, re.IGNORECASE):
+        review.append(ReviewItem("assumption", f"level {facts.level.value} read from the numeral of the title "
+                                 f"{facts.level.text!r} (a framework's own level, not printed as a level)",
+                                 facts.level.where, facts.level.text, at + ("level",)))
     q["awarding_body"] = _awarding_body(facts, body, at, draft)
     q["figures"] = {k: facts.figures[k].value for k in FIGURE_ORDER if k in facts.figures}
     for k in q["figures"]:

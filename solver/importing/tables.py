@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from solver.importing.document import Block, Line, Row
+from solver.importing.document import Block, Line, Row, Table
+from solver.importing.unit_blocks import table_blocks
 
 # Column role -> heading patterns, tried on the heading lower-cased, footnote marks and stops removed, and a
 # heading printed over several rows joined ("Unit / Reference / Number").
@@ -236,6 +237,9 @@ class _Reader:
         return table
 
     def table(self, rows: list[Row], where: str) -> None:
+        if table_blocks(Table(tuple(rows), where)):
+            self.layout = None  # one unit's fields (read by unit_blocks): the unit table before it has ended
+            return
         found = _header(rows)
         if found is not None:
             start, used, layout = found
@@ -245,7 +249,9 @@ class _Reader:
                 if heading:
                     self.heading = (heading[0], heading[1], filled[0], row.where)
             data = rows[start + used:]
-            if not any(is_code(c) for r in data for c in r.cells) and not (self.tables and self.layout):
+            codeless = "title" in layout.roles and layout.figures and any(_figures(r.cells, None) for r in data)
+            if not any(is_code(c) for r in data for c in r.cells) and not codeless \
+                    and not (self.tables and self.layout):
                 return  # a heading with nothing under it that reads as a unit: not a unit table
             self.layout = layout
         elif not (self.tables and self.layout and self._runs_on(rows)):
@@ -292,7 +298,8 @@ class _Reader:
                 code_cell, pending = f"{pending} {code_cell.strip()}", ""
                 if current.rows and current.rows[-1].code == "":
                     current.rows.pop()
-            if is_code(code_cell, numbers) and (title or _title_after(cells, code_at)):
+            if (is_code(code_cell, numbers) and (title or _title_after(cells, code_at))) or \
+                    (code_at is None and title and _figures(cells, title_at)):
                 unit = self._unit(cells, code_at, title_at, layout, row.where)
                 target = self._kind_table(cells, layout, current, row.where)
                 target.rows.append(unit)

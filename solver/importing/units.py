@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from solver.importing.review import ReviewItem
-from solver.importing.tables import UnitTable
+from solver.importing.tables import UnitRow, UnitTable
+from solver.importing.unit_blocks import UnitBlock
 
 
 @dataclass
@@ -24,6 +26,73 @@ def whole(text: str) -> int | None:
 
 def group_id(label: str) -> str:
     return f"G{label}" if re.fullmatch(r"[0-9A-Z]{1,3}", label) else label.lower()
+
+
+def with_blocks(tables: list[UnitTable], blocks: list[UnitBlock]) -> tuple[list[UnitTable], list[ReviewItem]]:
+    """Unit tables completed from the units' own blocks of fields: a code the table does not print, a value
+    it leaves blank; values that disagree are listed, the table's kept. With no unit table, the blocks are
+    the units (one group)."""
+    review: list[ReviewItem] = []
+    if not any(t.rows for t in tables):
+        if not blocks:
+            return tables, review
+        table = UnitTable("Units", "1", "", blocks[0].where, missing=[])
+        table.rows = [UnitRow(b.code, b.title, b.level, b.credits, b.glh, b.where) for b in blocks]
+        return [table], review
+    used: set[int] = set()
+    codeless = [row for t in tables for row in t.rows if not row.code]
+    for t in tables:
+        for i, row in enumerate(t.rows):
+            b = _matching(row, blocks, used, len(codeless) == len(blocks) and not row.code,
+                          codeless.index(row) if not row.code else -1)
+            if b is None:
+                continue
+            used.add(b)
+            block = blocks[b]
+            new = replace(row, code=row.code or block.code, title=row.title or block.title,
+                          level=row.level or block.level, credits=row.credits or block.credits,
+                          glh=row.glh or block.glh,
+                          where=f"{row.where}; unit reference {block.code} at {block.where}"
+                          if row.code and row.code != block.code else f"{row.where}; {block.where}")
+            differ = [f"{k} {getattr(row, k)!r} / {getattr(block, k)!r}" for k in ("level", "credits", "glh")
+                      if getattr(row, k) and getattr(block, k) and whole(getattr(row, k)) != whole(getattr(block, k))]
+            if _words(row.title) and _words(block.title) and _similar(row.title, block.title) < 0.999:
+                differ.append(f"title {row.title!r} / {block.title!r}")
+            if differ:
+                review.append(ReviewItem("mismatch", f"unit {new.code}: the table and the unit's own description "
+                                         f"differ ({'; '.join(differ)}); the table's is kept", block.where,
+                                         block.title, ("units",)))
+            t.rows[i] = new
+    for b, block in enumerate(blocks):
+        if b not in used:
+            review.append(ReviewItem("unparsed-row", f"unit {block.code} is described but in no unit table; "
+                                     "not imported", block.where, block.title, ("units",)))
+    return tables, review
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _words(a), _words(b)).ratio()
+
+
+def _matching(row: UnitRow, blocks: list[UnitBlock], used: set[int], by_order: bool, place: int) -> int | None:
+    """The block describing a table's unit: same code or number, else (for a row with no code) the title
+    nearest, or the same place in order when the table and the blocks list as many units."""
+    for b, block in enumerate(blocks):
+        if b not in used and row.code and (_words(row.code) in (_words(block.code), _words(block.number))):
+            return b
+    if row.code:
+        return None
+    scored = [(_similar(row.title, block.title), b) for b, block in enumerate(blocks) if b not in used]
+    best = max(scored, default=(0.0, None))
+    if best[0] >= 0.8:
+        return best[1]
+    if by_order and 0 <= place < len(blocks) and place not in used and _similar(row.title, blocks[place].title) > 0.5:
+        return place
+    return None
 
 
 def read_units(tables: list[UnitTable]) -> UnitsResult:
