@@ -26,6 +26,9 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[s
         os.umask(mask)
         os.chmod(temporary, 0o666 & ~mask)
         os.replace(temporary, target)
+    except OSError as err:  # say which file could not be written (a full disk names only the temporary one)
+        os.unlink(temporary)
+        raise OSError(err.errno, err.strerror, str(target)) from err
     except BaseException:
         os.unlink(temporary)
         raise

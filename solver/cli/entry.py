@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 
 from pydantic import ValidationError
 
@@ -12,8 +14,14 @@ from solver.cli.app import app
 from solver.errors import InputError, LookupFailure
 
 
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM unwinds like Ctrl-C, so atomic writers remove their temporary files and nothing half-written stays.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: user errors are printed one per line and exit 2, never as a traceback."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except InputError as err:
@@ -31,3 +39,7 @@ def main() -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except OSError as err:  # the disk is full, or a file cannot be written: the atomic writer left nothing behind
+        where = f" {err.filename}" if err.filename else ""
+        print(f"error: cannot write{where}: {err.strerror or err}", file=sys.stderr)
+        sys.exit(1)
