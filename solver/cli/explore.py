@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from solver.cli.common import (
     print_json,
     shaped,
 )
+
+if TYPE_CHECKING:
+    from solver.engine.counting import CountResult
 
 IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
                                                          "(comma-separated or repeated).")]
@@ -52,14 +55,16 @@ def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
-def _count_line(result) -> str:
+def _count_line(result: CountResult) -> str:
     """The count and minimal count as one sentence: exact figures, or labelled lower bounds."""
+    from solver.engine.counting import CountMethod
+
     if result.count is None:
         low = result.count_at_least or 0
         high = f" and at most {result.count_at_most:,}" if result.count_at_most is not None else ""
         return (f"Count not computed exactly: at least [bold]{low:,}[/bold]{high} valid pathways "
                 f"(a proven lower bound{' and upper bound' if high else ''}).")
-    how = "exact, by dynamic programming" if result.method == "dynamic-programming" else \
+    how = "exact, by dynamic programming" if result.method is CountMethod.DYNAMIC_PROGRAMMING else \
         "exact, by listing every pathway with CP-SAT"
     noun = "valid pathway" if result.count == 1 else "valid pathways"
     if result.minimal is None:  # "exact" is said of the count alone
@@ -156,7 +161,7 @@ def enumerate_command(
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """List valid pathways, streamed as found: one row per pathway (units, credits per group, GLH)."""
     from solver.engine.counting import Unsupported
-    from solver.queries.enumeration import ORDERS, Filters, list_pathways
+    from solver.queries.enumeration import ORDERS, Filters, Order, list_pathways
     from solver.request.formulation import formulate
 
     if order is not None and order not in ORDERS:
@@ -173,7 +178,7 @@ def enumerate_command(
     header = ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids], "glh"]
     if csv_file is None and not as_json and limit is None:
         limit = TABLE_ROWS
-    stream = list_pathways(f, filters, order, limit)
+    stream = list_pathways(f, filters, Order(order) if order is not None else None, limit)
     total = stream.total
     expected = min(total, limit) if total is not None and limit is not None else (total or limit)
     written, interrupted, failure = 0, False, ""

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from fractions import Fraction
 
 import numpy as np
@@ -21,8 +22,16 @@ from solver.model.learner import Learner
 from solver.request.formulation import Formulation, formulate
 from solver.rules.linear import Linear, is_auxiliary
 
-DP = "dynamic-programming"
-ENUMERATION = "enumeration"
+
+class CountMethod(StrEnum):
+    """How a count was had; a str, so JSON shows it as written."""
+
+    DYNAMIC_PROGRAMMING = "dynamic-programming"  # exact, without enumerating
+    ENUMERATION = "enumeration"  # CP-SAT listed every pathway (or as many as its work limit allowed)
+
+
+DP = CountMethod.DYNAMIC_PROGRAMMING
+ENUMERATION = CountMethod.ENUMERATION
 SPARSE_COST = 10  # a (state, total) pair costs about as much as this many cells of count vectors (measured)
 SMALL_CELLS = 100_000  # count vectors up to this many cells are used straight away (a few milliseconds)
 QUICK_STATES = 50_000  # the first state bound each way: most programmes fit, and a hopeless run stops soon
@@ -31,7 +40,7 @@ AGREEING_SHARES = (0.5, 0.7, 0.85)  # the middle of the order a lower bound may 
 RELAXATIONS = 6  # tries at an upper bound by dropping the 1, 2, 4, ... longest-open constraints
 RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
 
-__all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountResult", "Problem", "Unsupported",
+__all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountMethod", "CountResult", "Problem", "Unsupported",
            "count_formulation", "count_pathways", "frontier_count", "holds", "is_minimal", "problem_of",
            "unit_shares"]
 
@@ -218,7 +227,7 @@ class CountResult:
     minimal: int | None
     by_credits: dict[int, int]
     by_glh: dict[int, int]
-    method: str
+    method: CountMethod
     complete: bool = True
     distributions: bool = True
     count_at_least: int | None = None

@@ -16,6 +16,7 @@ import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 
 import numpy as np
 
@@ -130,9 +131,17 @@ def order_units(variables: Sequence[str], cons: list[_Con]) -> list[str]:
     return order
 
 
+class ColumnKind(Enum):
+    """What a column of the programme's state holds."""
+
+    SUM = "sum"  # an open constraint's running sum
+    GUESS = "guess"  # the guessed class of a lower-bounded rule's final slack (minimal counting)
+    TRACK = "track"  # the running tracked total (a distribution)
+
+
 @dataclass
 class _Column:
-    kind: str  # "sum" | "guess" | "track"
+    kind: ColumnKind
     con: int  # the constraint's index (-1 for the track)
 
 
@@ -215,7 +224,7 @@ class Programme:
             raise Unsupported("a tracked measure has a negative weight")
         ceiling = ceiling if ceiling is not None else sum((track or {}).values())
         in_state = track is not None and sparse_track
-        columns: list[_Column] = [_Column("track", -1)] if in_state else []
+        columns: list[_Column] = [_Column(ColumnKind.TRACK, -1)] if in_state else []
         states = np.zeros((1, len(columns)), dtype=np.int64)
         counts = np.ones((1, 1), dtype=self.dtype)  # rows: states; columns: tracked total so far
         peak, reach = 1, 0
@@ -228,7 +237,7 @@ class Programme:
                     raise Unsupported(f"the counting state would exceed {self.max_states:,} states (at unit "
                                       f"{k + 1} of {len(self.order)}, opening a rule)", sizes)
             n = len(states)
-            step = np.array([(track or {}).get(unit, 0) if col.kind == "track" else self._weight(col, unit)
+            step = np.array([(track or {}).get(unit, 0) if col.kind is ColumnKind.TRACK else self._weight(col, unit)
                              for col in columns], dtype=np.int64)
             choice = fixed.get(unit)
             skip_rows = np.arange(n) if choice is not True else np.zeros(0, dtype=np.int64)
@@ -241,7 +250,8 @@ class Programme:
             keep = self._canonical(candidates, columns, k)
             if in_state:
                 keep &= candidates[:, 0] <= ceiling
-            closing = [p for p, col in enumerate(columns) if col.kind != "track" and self.last[col.con] == k]
+            closing = [p for p, col in enumerate(columns)
+                       if col.kind is not ColumnKind.TRACK and self.last[col.con] == k]
             if closing:
                 columns = [col for p, col in enumerate(columns) if p not in closing]
                 candidates = np.delete(candidates, closing, axis=1)
@@ -276,17 +286,17 @@ class Programme:
         return Sweep(by_track, peak, self.order, layers if record else None, sizes)
 
     def _weight(self, col: _Column, unit: str) -> int:
-        return self.cons[col.con].weights.get(unit, 0) if col.kind == "sum" else 0
+        return self.cons[col.con].weights.get(unit, 0) if col.kind is ColumnKind.SUM else 0
 
     def _open(self, states: np.ndarray, counts: np.ndarray, columns: list[_Column], i: int):
         con = self.cons[i]
         states = np.hstack([states, np.zeros((len(states), 1), dtype=np.int64)])
-        columns = [*columns, _Column("sum", i)]
+        columns = [*columns, _Column(ColumnKind.SUM, i)]
         if con.guesses:  # every guess of the final slack class starts with the same counts
             g = con.guesses
             states = np.hstack([np.repeat(states, g, axis=0), np.tile(np.arange(g), len(states))[:, None]])
             counts = np.repeat(counts, g, axis=0)
-            columns = [*columns, _Column("guess", i)]
+            columns = [*columns, _Column(ColumnKind.GUESS, i)]
         return states, counts, columns
 
     def _critical(self, states: np.ndarray, columns: list[_Column], unit: str) -> np.ndarray:
@@ -294,7 +304,7 @@ class Programme:
         unit's weight in it, so dropping the unit would break that rule."""
         ok = np.zeros(len(states), dtype=bool)
         for p, col in enumerate(columns):
-            w = self.cons[col.con].weights.get(unit, 0) if col.kind == "guess" else 0
+            w = self.cons[col.con].weights.get(unit, 0) if col.kind is ColumnKind.GUESS else 0
             if w:
                 rank = int(np.searchsorted(self.cons[col.con].distinct, w, side="right"))
                 ok |= states[:, p] < rank
@@ -304,11 +314,11 @@ class Programme:
         """Drop rows that break a maximum or can no longer reach a minimum (or their guessed slack class),
         and saturate sums whose maximum is out of reach, in place; return the rows kept."""
         keep = np.ones(len(rows), dtype=bool)
-        guess_at = {col.con: p for p, col in enumerate(columns) if col.kind == "guess"}
+        guess_at = {col.con: p for p, col in enumerate(columns) if col.kind is ColumnKind.GUESS}
         by_column = rows.T.copy()  # each column contiguous: the checks below read and write whole columns
         for p, col in enumerate(columns):
             s = by_column[p]
-            if col.kind != "sum":
+            if col.kind is not ColumnKind.SUM:
                 continue
             con, rest = self.cons[col.con], self.rest[col.con][k]
             if con.hi is not None:
@@ -330,7 +340,8 @@ class Programme:
         """The distinct rows and, for each input row, the index of its distinct row."""
         if not columns:
             return np.zeros((1 if len(rows) else 0, 0), dtype=np.int64), np.zeros(len(rows), dtype=np.int64)
-        sizes = [ceiling + 1 if col.kind == "track" else self.cons[col.con].guesses if col.kind == "guess"
+        sizes = [ceiling + 1 if col.kind is ColumnKind.TRACK
+                 else self.cons[col.con].guesses if col.kind is ColumnKind.GUESS
                  else self.cons[col.con].top + 1 for col in columns]
         if math.prod(sizes) < 2 ** 62:  # one integer key per row: a much faster unique
             radix = np.cumprod([1, *sizes[:-1]]).astype(np.int64)

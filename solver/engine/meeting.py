@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.engine.frontier import Frontier, Programme, _Con, unit_totals
+from solver.engine.frontier import ColumnKind, Frontier, Programme, _Column, _Con, unit_totals
 
 CHUNK_PAIRS = 2_000_000  # state pairs the join weighs at once (one boolean each)
 MAX_PAIRS = 200_000_000  # state pairs a join may weigh in all (a work bound, never a clock)
@@ -132,15 +132,15 @@ def _support(counts: np.ndarray) -> int:
     return int(used[-1]) + 1 if len(used) else 0
 
 
-def _agree(left: np.ndarray, right: np.ndarray, columns, cons: list[_Con]) -> np.ndarray:
+def _agree(left: np.ndarray, right: np.ndarray, columns: list[_Column], cons: list[_Con]) -> np.ndarray:
     """Which forward and backward states complete each other: every open sum within its bounds on the two
     partial sums, and every guessed slack class the same on both sides and right for the final sum."""
     ok = np.ones((len(left), len(right)), dtype=bool)
-    guess_at = {col.con: p for p, col in enumerate(columns) if col.kind == "guess"}
+    guess_at = {col.con: p for p, col in enumerate(columns) if col.kind is ColumnKind.GUESS}
     for p, col in enumerate(columns):
-        if col.kind == "guess":
+        if col.kind is ColumnKind.GUESS:
             ok &= left[:, p, None] == right[None, :, p]
-        elif col.kind == "sum":
+        elif col.kind is ColumnKind.SUM:
             con, total = cons[col.con], left[:, p, None] + right[None, :, p]
             ok &= total >= con.lo
             if con.hi is not None:

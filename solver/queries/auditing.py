@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from solver.engine.compile import CompiledModel
-from solver.engine.counting import CountResult, Unsupported, count_formulation, frontier_count, problem_of, unit_shares
+from solver.engine.counting import (
+    CountMethod,
+    CountResult,
+    Unsupported,
+    count_formulation,
+    frontier_count,
+    problem_of,
+    unit_shares,
+)
 from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -189,7 +197,8 @@ def _glh_distribution(f: Formulation, extra: list[Linear], minimal: bool) -> dic
 
 def average_readings(f: Formulation, counts: CountResult) -> dict[str, float]:
     """What a published "average GLH" could mean, each computed exactly from the rules."""
-    if not counts.count or counts.method != "dynamic-programming" or not counts.by_glh or not counts.by_credits:
+    exact = counts.method is CountMethod.DYNAMIC_PROGRAMMING
+    if not counts.count or not exact or not counts.by_glh or not counts.by_credits:
         return {}
     readings: dict[str, Fraction | None] = {"mean GLH over all valid pathways": _mean(counts.by_glh)}
     try:

@@ -6,7 +6,8 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,10 +24,30 @@ from solver.rules.linear import Linear, is_auxiliary
 if TYPE_CHECKING:
     from solver.engine.compile import CompiledModel  # OR-Tools (0.5 s to import) only once a solve is needed
 
-Order = Literal["glh", "credits", "units"]
-ORDERS: tuple[str, ...] = ("glh", "credits", "units")
-TIE_BREAKS = {"glh": ("glh", "credits", "units"), "credits": ("credits", "glh", "units"),
-              "units": ("units", "glh", "credits")}
+
+
+class Order(StrEnum):
+    """A listing order (`enumerate --order`), and the measure it sorts by; a str, so JSON shows it as written."""
+
+    GLH = "glh"  # new GLH
+    CREDITS = "credits"
+    UNITS = "units"  # the number of units
+
+
+ORDERS: tuple[str, ...] = tuple(o.value for o in Order)
+
+
+def order_named(name: str) -> Order:
+    """The order called `name` (as `--order` or the web form writes it), or a ValueError naming the known ones."""
+    try:
+        return Order(name)
+    except ValueError:
+        raise ValueError(f"unknown order '{name}'; expected one of {', '.join(ORDERS)}") from None
+
+# Each order's measures, most important first: ties go to the other two, then to earlier catalogue units.
+TIE_BREAKS = {Order.GLH: (Order.GLH, Order.CREDITS, Order.UNITS),
+              Order.CREDITS: (Order.CREDITS, Order.GLH, Order.UNITS),
+              Order.UNITS: (Order.UNITS, Order.GLH, Order.CREDITS)}
 SORT_CAP = 2_000  # an ordered slice is listed in full and sorted once the exact count says it is this small
 SPARSE = 50_000  # at most this many solutions (exact count): search with the LP on (see CompiledModel)
 DENSITY = 1e-3  # the block search needs at least this share of pathways within the maximums to be valid
@@ -117,10 +138,11 @@ class Lister:
         self._model: CompiledModel | None = None  # the CP-SAT model for next-value solves, built on first use
         self._total: int | Unsupported | None = None  # the count without extra constraints, once asked
 
-    def metric(self, name: str) -> dict[str, int]:
-        if name == "glh":
+    def metric(self, measure: Order) -> dict[str, int]:
+        """Each variable's weight in `measure`: its new GLH, its credits, or 1 (a unit)."""
+        if measure is Order.GLH:
             return dict(self.problem.glh)
-        if name == "credits":
+        if measure is Order.CREDITS:
             return dict(self.problem.credits)
         return dict.fromkeys(self.variables, 1)
 
@@ -186,7 +208,7 @@ class Lister:
             return model.enumerate_masks(take, extra, minimality, time_limit, sparse=sparse)
         yield from _drain(run, self.pathway)
 
-    def next_value(self, metric: str, extra: Iterable[Linear], above: int | None) -> int | None:
+    def next_value(self, metric: Order, extra: Iterable[Linear], above: int | None) -> int | None:
         """The least value of `metric` above `above` among pathways meeting the rules, filters and `extra`
         (an objective-bounded CP-SAT solve, proven optimal), or None if there is none."""
         from solver.engine.compile import CompiledModel  # OR-Tools (0.5 s to import) only once a solve is needed
@@ -223,7 +245,7 @@ class Lister:
             self._total = total
         return total
 
-    def distribution(self, metric: str, extra: Iterable[Linear] = ()) -> dict[int, int]:
+    def distribution(self, metric: Order, extra: Iterable[Linear] = ()) -> dict[int, int]:
         problem = problem_of(self.f, [*self.extra, *extra])
         counts = frontier_count(problem, track=self.metric(metric), minimal=self.filters.minimal)
         return {k: int(v) for k, v in enumerate(counts.tolist()) if v}
@@ -361,17 +383,17 @@ def _drain(run: Callable[[Callable[[list[int]], bool]], Status], convert: Callab
         thread.join()
 
 
-def sort_key(lister: Lister, order: str) -> Callable[[Pathway], tuple]:
+def sort_key(lister: Lister, order: Order) -> Callable[[Pathway], tuple]:
     position = {v: i for i, v in enumerate(lister.variables)}
     names = TIE_BREAKS[order]
 
     def key(p: Pathway) -> tuple:
-        values = {"glh": p.glh, "credits": p.credits, "units": len(p.units)}
+        values = {Order.GLH: p.glh, Order.CREDITS: p.credits, Order.UNITS: len(p.units)}
         return (*(values[n] for n in names), tuple(position[u] for u in p.units))
     return key
 
 
-def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iterator[Pathway]:
+def ordered(lister: Lister, order: Order, time_limit: float | None = None) -> Iterator[Pathway]:
     """Pathways in `order` (ties: the other two measures, then earlier catalogue units first), exactly.
 
     The pathways are split into slices, by each measure's value and then unit by unit, until a slice is
@@ -394,7 +416,7 @@ def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iter
             counting[0] = False
             return None
 
-    def values(metric: str, extra: list[Linear], known: bool) -> Iterator[int]:
+    def values(metric: Order, extra: list[Linear], known: bool) -> Iterator[int]:
         if known:
             try:
                 yield from sorted(lister.distribution(metric, extra))
@@ -430,12 +452,10 @@ def ordered(lister: Lister, order: str, time_limit: float | None = None) -> Iter
     yield from visit([], 0)
 
 
-def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: str | None = None,
+def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: Order | None = None,
                           limit: int | None = None, time_limit: float | None = None,
                           lister: Lister | None = None) -> Iterator[Pathway]:
     """Valid pathways of a formulation meeting `filters`, streamed; in `order` if given; at most `limit`."""
-    if order is not None and order not in ORDERS:
-        raise ValueError(f"unknown order '{order}'; expected one of {', '.join(ORDERS)}")
     lister = lister if lister is not None else Lister(f, filters)
     source = ordered(lister, order, time_limit) if order else lister.stream(time_limit=time_limit, blocks=True)
     for n, pathway in enumerate(source):
@@ -462,7 +482,7 @@ class PathwayListing:
             close()
 
 
-def list_pathways(f: Formulation, filters: Filters = Filters(), order: str | None = None,
+def list_pathways(f: Formulation, filters: Filters = Filters(), order: Order | None = None,
                   limit: int | None = None) -> PathwayListing:
     """The pathways of a formulation meeting `filters` (see `enumerate_formulation`), with their exact total."""
     lister = Lister(f, filters)
@@ -477,7 +497,7 @@ def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str,
                        *, registered: dt.date | None = None, include: Iterable[str] = (),
                        exclude: Iterable[str] = (), min_glh: int | None = None, max_glh: int | None = None,
                        min_credits: int | None = None, max_credits: int | None = None, minimal: bool = False,
-                       order: str | None = None, limit: int | None = None,
+                       order: Order | str | None = None, limit: int | None = None,
                        time_limit: float | None = None) -> Iterator[Pathway]:
     """Valid pathways for a learner (default: a new one), streamed as found; see `Filters` and `ordered`.
 
@@ -485,6 +505,7 @@ def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str,
     achieved). Every pathway is re-checked in plain Python before it is yielded.
     """
     q = catalogue.qualification(qualification)
+    sort = order_named(order) if order is not None else None  # the one conversion, at the public edge
     update: dict = {}
     if registered is not None:
         update["registered"] = registered
@@ -494,7 +515,7 @@ def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str,
         update["exclude"] = (*learner.exclude, *exclude)
     f = formulate(catalogue, q, learner.model_copy(update=update) if update else learner)
     filters = Filters(min_glh, max_glh, min_credits, max_credits, minimal)
-    return enumerate_formulation(f, filters, order, limit, time_limit)
+    return enumerate_formulation(f, filters, sort, limit, time_limit)
 
 
 def pathways_frame(pathways: Iterable[Pathway], groups: Iterable[str] | None = None):

@@ -18,7 +18,7 @@ from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.queries.auditing import Regime, audit, audit_regime
 from solver.queries.checking import check
-from solver.queries.enumeration import Filters, Lister, enumerate_formulation
+from solver.queries.enumeration import Filters, Lister, Order, enumerate_formulation
 from solver.queries.reports import qualification_summary
 from solver.queries.whatif import WhatIf, WhatIfResult, apply_edits, compare
 from solver.request.formulation import formulate
@@ -125,7 +125,8 @@ class Explorer:
             total: int | None = int(frontier_count(Lister(f, filters).problem, minimal=filters.minimal).sum())
         except Unsupported:
             total = None
-        stream = enumerate_formulation(f, filters, body.order, body.offset + body.limit,
+        order = Order(body.order) if body.order is not None else None  # the schema has checked the name
+        stream = enumerate_formulation(f, filters, order, body.offset + body.limit,
                                        time_limit=self.limits.enumerate_seconds)
         # Each CP-SAT search stops at a deterministic limit, so a page stopped short is the same page every time
         # (a wall-clock deadline here would make the answer depend on the machine's load).
