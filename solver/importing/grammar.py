@@ -8,7 +8,8 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import LarkError
+from lark.exceptions import LarkError, VisitError
+from lark.visitors import CollapseAmbiguities
 
 from solver.importing.clauses import Clause
 
@@ -23,21 +24,38 @@ class NotRead(Exception):
     """The words parse, but say nothing a rule can state (e.g. "all 3 units" of no group)."""
 
 
+MAX_WORDS = 80  # longer than any rule sentence seen; parsing time grows with the cube of the length
+
+
 @cache
 def parser() -> Lark:
     text = resources.files("solver.importing").joinpath("rules.lark").read_text(encoding="utf-8")
     # A qualification's own name may hold any word, the grammar's keywords too ("Diploma in Health and Safety").
     keywords = sorted(set(re.findall(r'"([a-z]+)"', text)))
     text += "\n_title_word: WORD | CODEWORD | INT | NUMWORD | " + " | ".join(f'"{k}"' for k in keywords) + "\n"
-    return Lark(text, parser="earley", lexer="basic", ambiguity="resolve")
+    return Lark(text, parser="earley", lexer="basic", ambiguity="explicit")
 
 
 def read(text: str, scope: tuple[str, ...]) -> list[Clause] | None:
-    """The clauses of a normalised sentence, or None when any word of it is outside the grammar."""
-    try:
-        return Reader(scope).transform(parser().parse(text))
-    except (LarkError, NotRead):
+    """The clauses of a normalised sentence, or None when any word of it is outside the grammar, or when the
+    grammar reads it in two ways that mean different things (it is then for a person to read)."""
+    if len(text.split()) > MAX_WORDS:
         return None
+    try:
+        trees = CollapseAmbiguities().transform(parser().parse(text))
+    except LarkError:
+        return None
+    meanings: list[list[Clause]] = []
+    for tree in trees:
+        try:
+            found = Reader(scope).transform(tree)
+        except VisitError as err:
+            if isinstance(err.orig_exc, NotRead):
+                continue  # this way of reading it says nothing a rule can state; another way may
+            raise
+        if found not in meanings:
+            meanings.append(found)
+    return meanings[0] if len(meanings) == 1 else None
 
 
 Part = tuple[str, Any]  # a phrase's meaning before it becomes clauses: ("groups", ("A", "B")), ("min_level", 4)
@@ -115,10 +133,14 @@ class Reader(Transformer):
     def spread(self, items: list) -> Part:
         bound = next((i for i in items if isinstance(i, str) and i in ("min", "max", "exact", "bare")), "bare")
         number = next(i for i in items if isinstance(i, int))
-        inner = next((i for i in items if isinstance(i, tuple)), None)
+        inner = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "groups"), None)
         kind = next((i for i in items if isinstance(i, str) and i in KINDS.values()), None)
-        groups = inner[1] if inner else (kind,) if kind else self.scope
-        return ("spread", (bound, number, groups))
+        return ("spread", (bound, number, inner, kind))
+
+    def _spread_groups(self, spread: tuple, place: tuple[str, ...] | None) -> tuple[str, ...]:
+        """"from two optional groups from Group B": the groups named, else the kind named, else the heading's."""
+        _, _, inner, kind = spread
+        return inner or place or ((kind,) if kind else self.scope)
 
     def place(self, items: list) -> Part:
         return items[0]
@@ -145,6 +167,8 @@ class Reader(Transformer):
         metric = next((i for i in items if i in ("credits", "units", "glh")), "units")  # "7 electives"
         kind = next((i for i in items if isinstance(i, str) and i in KINDS.values()), None)
         parts: dict[str, Any] = dict(i for i in items if isinstance(i, tuple))
+        if len(parts) < sum(isinstance(i, tuple) for i in items):
+            raise NotRead("two places or levels for one amount")
         groups = parts.get("groups", (kind,) if kind else self.scope)
         low, high = {"min": (number, None), "max": (None, number), "exact": (number, number)}.get(
             bound, (number, number) if metric == "units" else (number, None))
@@ -154,9 +178,9 @@ class Reader(Transformer):
         out: list[Clause] = []
         if "pathway" in parts:
             return [Clause("pathways", metric, low, high, **where)]
-        if "spread" in parts:
-            spread_bound, count, groups = parts["spread"]
-            out.append(_spread(spread_bound, count, groups))
+        if "spread" in parts:  # "six units from two optional groups": the six are of those groups
+            groups = self._spread_groups(parts["spread"], parts.get("groups"))
+            out.append(_spread(parts["spread"][0], parts["spread"][1], groups))
         out.insert(0, Clause("sum", metric, low, high, groups, **where))
         return out + parts.get("breakdown", [])
 
@@ -171,7 +195,7 @@ class Reader(Transformer):
         kind = next((i for i in items if isinstance(i, str) and i in KINDS.values()), None)
         parts: dict[str, Any] = dict(i for i in items if isinstance(i, tuple))
         groups = parts.get("groups") or ((kind,) if kind else self.scope)
-        if not groups or "spread" in parts or "pathway" in parts:
+        if not groups or {"spread", "pathway", "breakdown", "level", "min_level", "max_level"} & set(parts):
             raise NotRead("all the units of which group?")
         return [Clause("mandatory", groups=groups, count=count, codes=parts.get("codes", ()))]
 
@@ -184,8 +208,8 @@ class Reader(Transformer):
         return [Clause("mandatory", groups=self.scope or ("ALL",))]
 
     def spread_only(self, items: list) -> list[Clause]:
-        bound, count, groups = items[-1][1]
-        return [_spread(bound, count, groups)]
+        spread = items[-1][1]
+        return [_spread(spread[0], spread[1], self._spread_groups(spread, None))]
 
     def blocks(self, items: list[int]) -> list[Clause]:
         count, size = items
