@@ -23,7 +23,7 @@ from solver.web.limits import Limits  # noqa: E402
 # A specification of our own. By hand: 4 units (C-103 prints no GLH: a missing-value item on units[2].glh);
 # "Core Units (Complete All)" and the sentence "all units in the Core group" are one mandatory rule;
 # "a minimum of TWO optional units" against the heading "(one unit must be completed)": a contradiction,
-# listed twice (once from each wording), neither kept as a rule.
+# listed twice (once from each wording), written as one rule with both readings.
 SPEC = """\
 # Harbourside Awards Level 2 Award in Boat Handling
 
@@ -106,7 +106,11 @@ def test_upload_gives_the_draft_each_item_located_in_the_document_and_its_audit(
     assert (q["accreditation"], q["awarding_body"]) == ("611/2222/7", "Harbourside Awards")
     assert [(g["id"], g["units"]) for g in q["groups"]] == [("core", ["C-101", "C-102"]),
                                                             ("optional", ["C-103", "C-104"])]
-    assert [(r["kind"], r["groups"]) for r in q["rules"]] == [("mandatory", ["core"])]
+    # The contradiction is one rule stating the sentence's reading, the heading's as another named reading.
+    assert [{k: v for k, v in r.items() if k not in ("id", "note")} for r in q["rules"]] == [
+        {"kind": "mandatory", "groups": ["core"]},
+        {"kind": "sum", "sum": "units", "where": {"groups": ["optional"]}, "min": 2, "reading": "at-least-2",
+         "readings": {"exactly-1": {"min": 1, "max": 1}}}]
     # Each item: what, where in the draft, and where in the document (line numbers of SPEC above).
     assert [(i["kind"], i["path"], i["source"]) for i in draft["review"]] == [
         ("missing-value", "units[2].glh", "line 19"),
@@ -174,10 +178,10 @@ def test_an_edited_draft_is_audited_and_its_yaml_loads(client, draft, tmp_path):
     edited = body(draft, review=[])
     doc = edited["document"]
     doc["units"][2]["glh"] = 9  # the designer supplies the missing GLH
-    doc["qualifications"][0]["rules"].append({"id": "optional-units", "kind": "sum", "sum": "units",
-                                              "where": {"groups": ["optional"]}, "min": 2})
-    edited["provenance"] = [*edited["provenance"], {"at": ["qualifications", 0, "rules", 1],
-                                                    "source": "line 6; edited in review"}]
+    chosen = doc["qualifications"][0]["rules"][1]  # and settles the contradiction on the sentence's reading
+    del chosen["reading"], chosen["readings"]
+    edited["provenance"] = [p for p in edited["provenance"] if p["at"] != ["qualifications", 0, "rules", 1]] + [
+        {"at": ["qualifications", 0, "rules", 1], "source": "line 6; edited in review"}]
     response = client.post("/api/import/audit", json=edited)
     assert response.status_code == 200, response.text
     out = response.json()
@@ -186,7 +190,7 @@ def test_an_edited_draft_is_audited_and_its_yaml_loads(client, draft, tmp_path):
     # Every unit is now forced (2 core + both optional): 9 credits, 39 GLH, one pathway.
     assert (q["regimes"][0]["count"], q["regimes"][0]["credits"], q["regimes"][0]["glh"]) == (1, [9, 9], [39, 39])
     assert "# Every review item has been settled." in out["yaml"]
-    assert "min: 2}  # line 6; edited in review" in out["yaml"]
+    assert "min: 2, note: " in out["yaml"] and "}  # line 6; edited in review" in out["yaml"]
     (tmp_path / "d.yaml").write_text(out["yaml"], encoding="utf-8")
     assert load_catalogue(tmp_path / "d.yaml").units["C-103"].glh == 9
 
@@ -194,14 +198,15 @@ def test_an_edited_draft_is_audited_and_its_yaml_loads(client, draft, tmp_path):
 def test_a_draft_that_does_not_load_is_answered_with_located_problems_not_an_error(client, draft):
     edited = body(draft)
     edited["document"]["units"][0]["credits"] = "four"
-    edited["document"]["qualifications"][0]["rules"].append({"kind": "sum", "sum": "credits", "min": 1,
-                                                             "where": {"groups": ["nowhere"]}})
+    rules = edited["document"]["qualifications"][0]["rules"]
+    rules.append({"kind": "sum", "sum": "credits", "min": 1, "where": {"groups": ["nowhere"]}})
     response = client.post("/api/import/audit", json=edited)
     assert response.status_code == 200
     out = response.json()
     assert not out["loads"] and out["findings"] == []
     paths = {p["path"] for p in out["problems"]}
-    assert "units[0].credits" in paths and any(p.startswith("qualifications[0].rules[1]") for p in paths)
+    assert "units[0].credits" in paths and any(p.startswith(f"qualifications[0].rules[{len(rules) - 1}]")
+                                               for p in paths)
     assert all(p["file"] == "draft.yaml" and p["line"] > 1 for p in out["problems"])
     assert "/tmp" not in response.text
 

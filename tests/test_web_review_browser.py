@@ -26,7 +26,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 SPECIFICATIONS = Path(__file__).resolve().parents[2] / "shared" / "specifications"
 
 # A small specification of our own, printed as a PDF with ruled tables: the heading "(one unit must be
-# completed)" contradicts the sentence's "a minimum of TWO optional units", and R/601/0012 has no GLH.
+# completed)" contradicts the sentence's "a minimum of TWO optional units" (the draft writes one rule with
+# both readings, listed twice for review, once from each wording), and R/601/0012 has no GLH.
 LINES = ["Riverside Awards Level 2 Certificate in Site Safety", "", "Qualification Number: 612/0001/3",
          "Awarding Organisation: Riverside Awards", "Total Credits: 14", "Guided Learning Hours: 60",
          "Rules of Combination: Learners must achieve all units in the Mandatory group plus a minimum of TWO "
@@ -179,19 +180,24 @@ def test_upload_review_fix_and_download_a_draft_that_loads(page, tmp_path):
     expect(page.get_by_label("GLH of unit R/601/0012")).to_have_value("8")
     expect(page.locator("#audit .findings")).not_to_contain_text("R/601/0012 (glh)")
 
-    # The contradiction: write the rule the designer settles on (2 or more optional units), accept the other.
+    # The contradiction is one rule with two named readings: pick one, and both wordings' items are settled.
     first = item(page, "contradiction", 0)
     expect(first).to_contain_text("reads as 2 or more units from optional")
-    first.get_by_role("button", name="Write the rule").click()
-    form = page.locator("#add-rule-0")
-    expect(form.get_by_label("Wording (note)")).to_have_value(re.compile("a minimum of TWO optional units"))
-    form.get_by_label("Count").select_option("units")
-    form.get_by_label("Groups (ids, blank: all)").fill("optional")
-    form.get_by_label("Minimum").fill("2")
-    form.get_by_role("button", name="Add rule").click()
-    expect(page.locator('.draft-rules li[data-rule="rule-2"]')).to_contain_text("where: {\"groups\":[\"optional\"]}")
-    item(page, "contradiction", 1).get_by_role("button", name="Accept").click()
+    first.get_by_role("button", name="Use reading “exactly-1”").click()
+    expect(item(page, "contradiction", 0)).to_contain_text("✓ edited")
+    expect(item(page, "contradiction", 1)).to_contain_text("✓ edited")
+    chosen = page.locator('.draft-rules li[data-rule="units-optional"]')
+    expect(chosen).to_contain_text('min: 1, max: 1')
+    expect(chosen.get_by_role("button", name=re.compile("^Use reading"))).to_have_count(0)
     expect(page.locator("#open-count")).to_have_text("(0 open of 3)")
+    # And a rule of the designer's own: at least 8 credits in all.
+    page.locator("details.add summary").first.click()
+    form = page.locator("#add-rule-0")
+    form.get_by_label("Count").select_option("credits")
+    form.get_by_label("Minimum").fill("8")
+    form.get_by_label("Wording (note)").fill("At least 8 credits.")
+    form.get_by_role("button", name="Add rule").click()
+    expect(page.locator('.draft-rules li[data-rule="rule-3"]')).to_contain_text("sum: credits, min: 8")
 
     # A typing slip is shown located in the draft, never a server error; correcting it loads again.
     page.get_by_label("Credits of unit R/601/0001").fill("four")
@@ -214,7 +220,8 @@ def test_upload_review_fix_and_download_a_draft_that_loads(page, tmp_path):
     catalogue = load_catalogue(saved)
     assert catalogue.units["R/601/0012"].glh == 8
     q = catalogue.qualification("612/0001/3")
-    assert [(r.kind, getattr(r, "min", None)) for r in q.rules] == [("mandatory", None), ("sum", 2)]
+    assert [(r.kind, getattr(r, "min", None), getattr(r, "max", None), r.readings) for r in q.rules] == [
+        ("mandatory", None, None, {}), ("sum", 1, 1, {}), ("sum", 8, None, {})]
 
 
 def test_save_into_the_writable_catalogue_and_refuse_a_path(page, tmp_path, catalogue_dir):

@@ -125,10 +125,10 @@ def import_upload(data: bytes, filename: str | None) -> dict:
         except PathwaysError as err:
             raise ReviewError([Problem(name, 1, 1, "", _scrub(str(err), folder))]) from None
         except Exception as err:  # a damaged file a parsing library chokes on is bad input, not a server fault
-            log.warning("import of an uploaded %s failed: %r", Path(name).suffix, err)
-            raise ReviewError([Problem(name, 1, 1, "", f"cannot read the document ({type(err).__name__}: "
-                                       f"{_scrub(str(err), folder)[:200]}); is it a valid {Path(name).suffix} "
-                                       "file?")]) from None
+            log.exception("import of an uploaded %s document failed", Path(name).suffix)  # for the operator
+            raise ReviewError([Problem(name, 1, 1, "", f"could not import the document ({type(err).__name__}: "
+                                       f"{_scrub(str(err), folder)[:200]}): the file may be damaged, or its layout "
+                                       "trips the importer")]) from None
         return _draft_json(draft, name, folder)
 
 

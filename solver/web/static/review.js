@@ -45,6 +45,15 @@ function bind(at) { // an object in the draft, or an object and one of its field
   return {node: R.doc};
 }
 
+function itemTarget(item) { // a contradiction listed on the rules is bound to the rule that holds its readings
+  const target = bind(item.at);
+  if (item.kind !== "contradiction" || !Array.isArray(target.node)) return target;
+  const own = target.node.filter((rule) => rule && rule.readings && Object.keys(rule.readings).length);
+  const rule = own.find((r) => (R.sources.get(r) || "").split("; ").includes(item.source))
+    || own.find((r) => item.text && (r.note || "").includes(item.text)) || (own.length === 1 ? own[0] : null);
+  return rule ? {node: rule} : target;
+}
+
 function currentPath(target) {
   const at = pathOf(target.node);
   if (at === null) return null;
@@ -140,7 +149,7 @@ function entry(tag, node, attrs, ...children) {
 function unitsTable() {
   const units = R.doc.units;
   const rows = units.map((u) => entry("tr", u, {"data-code": shown(u.code)},
-    el("td", {}, field(u, "code", `Code of unit ${shown(u.code)}`)),
+    el("td", {}, field(u, "code", `Code of unit ${shown(u.code)}`, {class: "mid"})),
     el("td", {}, field(u, "title", `Title of unit ${shown(u.code)}`, {class: "wide"})),
     ...["level", "credits", "glh"].map((k) => el("td", {}, field(u, k, `${k === "glh" ? "GLH" : k} of unit ${shown(u.code)}`))),
     el("td", {}, sourceLink(R.sources.get(u))),
@@ -152,7 +161,7 @@ function unitsTable() {
   return t;
 }
 
-function readingButtons(rules, rule) {
+function readingButtons(rule) {
   if (!rule.readings || !Object.keys(rule.readings).length) return null;
   const names = [rule.reading || "stated", ...Object.keys(rule.readings).filter((n) => n !== rule.reading)];
   return el("div", {class: "readings"}, "Readings: ", names.map((name) => {
@@ -187,7 +196,7 @@ function rulesList(q) {
       el("div", {}, el("strong", {}, shown(rule.id) || "(no id)"), " ", el("code", {}, ruleText(rule)), " ",
         removeButton(q.rules, rule, `rule ${shown(rule.id)}`)),
       bounds.length ? el("div", {class: "bounds"}, bounds) : null,
-      readingButtons(q.rules, rule),
+      readingButtons(rule),
       rule.note ? el("blockquote", {}, rule.note) : null,
       el("div", {class: "muted"}, "From: ", sourceLink(R.sources.get(rule)))));
   }
@@ -339,7 +348,9 @@ function itemView(item) {
     accept.addEventListener("click", () => { item.status = "accepted"; renderItems(); schedule(); });
     actions.append(accept);
     if (item.target.field !== undefined) actions.append(" ", fillValue(item));
-    if (["unparsed-rule", "contradiction"].includes(item.kind) || /rules$/.test(render(at || []))) {
+    const choices = item.target.node.readings ? readingButtons(item.target.node) : null;
+    if (choices) actions.append(choices);
+    else if (["unparsed-rule", "contradiction"].includes(item.kind) || Array.isArray(item.target.node)) {
       const write = el("button", {type: "button", class: "secondary small"}, "Write the rule");
       write.addEventListener("click", () => writeRule(item));
       actions.append(" ", write);
@@ -491,7 +502,7 @@ function load(data) {
     if (target.field === undefined) R.sources.set(target.node, p.source);
     else R.fieldSources.set(target.node, {...(R.fieldSources.get(target.node) || {}), [target.field]: p.source});
   }
-  R.items = data.review.map((item) => ({...item, status: "open", target: bind(item.at)}));
+  R.items = data.review.map((item) => ({...item, status: "open", target: itemTarget(item)}));
   $("#draft-file").textContent = `from ${data.file}`;
   $("#review").hidden = false;
   renderDraft();
