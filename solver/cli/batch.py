@@ -70,6 +70,11 @@ def cohort_command(
     counts = frame["status"].value_counts()
     summary = ", ".join(f"{counts[s]} {s}" for s in sorted(counts.index))
     typer.echo(f"Wrote {len(frame)} rows to {output}: {summary}.")
+    blank = table.attrs.get("blank_lines", [])
+    if blank:
+        shown = ", ".join(map(str, blank[:10])) + (", ..." if len(blank) > 10 else "")
+        plural = "s" if len(blank) != 1 else ""
+        typer.echo(f"Skipped {len(blank)} blank line{plural} (line{plural} {shown}).")
 
 
 def _with_progress_bar(run):

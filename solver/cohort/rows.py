@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
@@ -11,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from solver.errors import LookupFailure, PathwaysError
+from solver.limits import MAX_TOTAL
 from solver.model.goals import parse_goal
 from solver.request.objectives import Objective, objective_named
 from solver.rules import parse_date
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REQUIRED_COLUMNS = ("learner", "registered", "achieved")
+ROW_ERROR = "_row_error"  # a column read_learners adds for lines that could not be read: why, with the line number
+MAX_RECORD_LINES = 5  # a quoted cell may hold line breaks, within this many lines
 OPTIONAL_COLUMNS = ("objective", "max_glh", "include", "exclude", "exempt", "goals")
 
 
@@ -76,6 +81,8 @@ def _hours(value: Any) -> int | None:
         raise _refuse(f"expected a whole number of hours, got {text!r}")
     if number < 0:
         raise _refuse(f"expected 0 or more hours, got {int(number)}")
+    if number > MAX_TOTAL:
+        raise _refuse(f"expected at most {MAX_TOTAL:,} hours, got {text}")
     return int(number)
 
 
@@ -134,6 +141,8 @@ class Profile(NamedTuple):
 
 def read_profile(row: dict[str, Any], objective: Objective, offer: tuple[str, ...] | None = None) -> Profile:
     """The profile of one row; RowError (field and reason) when a cell cannot be read."""
+    if row.get(ROW_ERROR):
+        raise RowError(row[ROW_ERROR])
     try:
         cells = CohortRow.model_validate(row)
     except ValidationError as err:
@@ -144,25 +153,90 @@ def read_profile(row: dict[str, Any], objective: Objective, offer: tuple[str, ..
 
 
 def read_learners(path: str | Path) -> pd.DataFrame:
-    """A learner CSV as text cells (empty, never NaN); a file that cannot be read raises LookupFailure."""
-    import pandas as pd
-
+    """A learner CSV as text cells (empty, never NaN), read line by line so that one broken line is that row's
+    error (ROW_ERROR, with its line number) and every other row is read. Blank lines are skipped; their numbers
+    are in `frame.attrs["blank_lines"]`. A file that cannot be read at all raises LookupFailure."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise LookupFailure(f"cannot read {path}: no such file") from None
     except IsADirectoryError:
         raise LookupFailure(f"cannot read {path}: it is a directory") from None
     except PermissionError:
         raise LookupFailure(f"cannot read {path}: permission denied") from None
-    except pd.errors.EmptyDataError:
-        raise LookupFailure(f"cannot read {path}: the file is empty; expected a header row "
-                            f"{','.join(REQUIRED_COLUMNS)}") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as err:
-        raise LookupFailure(f"cannot read {path} as CSV: {' '.join(str(err).split())}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    except OSError as err:
+        raise LookupFailure(f"cannot read {path}: {err.strerror or err}") from None
+    return learners_from_bytes(data, str(path))
+
+
+def learners_from_bytes(data: bytes, source: str) -> pd.DataFrame:
+    """`read_learners` for a CSV already in memory (an upload); `source` names it in messages."""
+    import pandas as pd
+
+    lines = data.removeprefix(b"\xef\xbb\xbf").splitlines()
+    blank: list[int] = []
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        blank.append(start + 1)
+        start += 1
+    if start == len(lines):
+        raise LookupFailure(f"cannot read {source}: the file is empty; expected a header row "
+                            f"{','.join(REQUIRED_COLUMNS)}")
+    try:
+        header = [c.strip() for c in next(csv.reader([lines[start].decode("utf-8")], strict=True))]
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise LookupFailure(f"cannot read {source} as CSV: its header row (line {start + 1}) is not "
+                            f"comma-separated UTF-8 text: {err}") from None
+    records: list[dict[str, str]] = []
+    number = start + 1  # the 0-based index of the next line
+    while number < len(lines):
+        if not lines[number].strip():
+            blank.append(number + 1)
+            number += 1
+            continue
+        cells, used, problem = _record(lines, number, len(header))
+        row = {**dict(zip(header, cells + [""] * (len(header) - len(cells)))), ROW_ERROR: ""}
+        if problem:
+            row = {**{c: "" for c in header}, "learner": cells[0] if cells else "",
+                   ROW_ERROR: f"line {number + 1}: {problem}"}
+        records.append(row)
+        number += used
+    frame = pd.DataFrame(records, columns=[*header, ROW_ERROR], dtype=str)
+    if not frame[ROW_ERROR].any():
+        frame = frame.drop(columns=ROW_ERROR)
+    frame.attrs["blank_lines"] = blank
     check_columns(frame)
     return frame
+
+
+def _record(lines: list[bytes], at: int, width: int) -> tuple[list[str], int, str]:
+    """The cells of the record starting at line `at`, how many lines it spans, and what is wrong with it.
+
+    A record spans several lines only when a quoted cell holds a line break; a quote left open (or a stray
+    one) spoils only its own line, which is then reported and skipped, instead of swallowing the file."""
+    try:
+        first = lines[at].decode("utf-8")
+    except UnicodeDecodeError as err:
+        return [], 1, f"not UTF-8 text ({err.reason} at byte {err.start})"
+    text = first
+    for span in range(1, MAX_RECORD_LINES + 1):
+        try:
+            rows = list(csv.reader(io.StringIO(text), strict=True))
+        except csv.Error:
+            rows = []
+        if len(rows) == 1:
+            cells = [c.strip() for c in rows[0]]
+            if len(cells) > width:
+                return cells, span, f"expected at most {width} fields (one per column), got {len(cells)}"
+            return cells, span, ""
+        if at + span >= len(lines) or text.count('"') % 2 == 0:
+            break
+        try:
+            text += "\n" + lines[at + span].decode("utf-8")
+        except UnicodeDecodeError:
+            break
+    loose = next(csv.reader([first]), [""])
+    return [loose[0].strip() if loose else ""], 1, "cannot be read as CSV: a quote is unbalanced or misplaced"
 
 
 def check_columns(learners: pd.DataFrame) -> None:
