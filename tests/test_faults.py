@@ -43,3 +43,41 @@ def test_sigterm_unwinds_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     _, err = run.communicate(timeout=120)
     assert run.returncode == 130 and "Traceback" not in err
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            out.append(int(status.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table from /proc")
+def test_cohort_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    import pandas as pd
+    from test_cohort import cohort_rows
+
+    from solver.model.catalogue import load_catalogue
+
+    pd.DataFrame(cohort_rows(load_catalogue(), 4000)).to_csv(tmp_path / "in.csv", index=False)
+    run = subprocess.Popen([sys.executable, "-c", ENTRY, "cohort", "in.csv", "-q", "600/5962/X", "-o", "out.csv",
+                            "--workers", "2"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(workers := _children(run.pid)) < 2 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the workers never started"
+    run.kill()
+    run.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{w}").exists() and "zombie" not in Path(f"/proc/{w}/status").read_text()
+              for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and "zombie" not in Path(f"/proc/{w}/status").read_text()]
+    assert alive == []
+    assert not (tmp_path / "out.csv").exists()

@@ -137,7 +137,7 @@ def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, worke
             tally.add(chunk)
         return outcomes  # type: ignore[return-value]
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_pool_context(),
-                             initializer=start_worker, initargs=(catalogue, q, time_limit)) as pool:
+                             initializer=start_worker, initargs=(catalogue, q, time_limit, os.getpid())) as pool:
         pending = {pool.submit(solve_chunk, [plan.profiles[i] for i in chunk]): chunk for chunk in chunks}
         try:
             while pending:

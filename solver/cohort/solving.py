@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import signal
+import sys
+import threading
+import time
 from typing import Final, Literal, NamedTuple
 
 from pydantic import ValidationError
@@ -104,11 +109,30 @@ class ProfileSolver:
 _WORKER: ProfileSolver | None = None
 
 
-def start_worker(catalogue: Catalogue, qualification: Qualification, time_limit: float | None) -> None:
+def start_worker(catalogue: Catalogue, qualification: Qualification, time_limit: float | None,
+                 parent: int | None = None) -> None:
     global _WORKER
     # Ctrl-C reaches the whole process group: the parent stops the run; workers just finish their chunk.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        die_with(parent)
     _WORKER = ProfileSolver(catalogue, qualification, time_limit)
+
+
+def die_with(parent: int) -> None:
+    """End this worker when `parent` dies, even by SIGKILL (which runs no clean-up in the parent)."""
+    if sys.platform.startswith("linux"):
+        # The kernel sends SIGKILL to this process when its parent exits (PR_SET_PDEATHSIG is option 1).
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    else:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os._exit(1)
 
 
 def solve_chunk(profiles: list[Profile]) -> list[Outcome]:
