@@ -35,7 +35,8 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
 SMALL = {"in", "and", "of", "for", "the", "to", "a", "an", "with", "on"}
 ACCREDITATION = re.compile(r"\b\d{3}/\d{4}/[0-9A-Z]\b")
 # Kinds of qualification and frameworks, which a text also calls "... qualifications"; not awarding bodies.
-NOT_BODIES = {"NVQ", "SVQ", "VRQ", "VQ", "GCSE", "BTEC", "RQF", "QCF", "NQF", "SCQF", "CQFW", "EQF", "GLH", "TQT",
+NOT_BODIES = {"NVQ", "SVQ", "VRQ", "VQ", "GCSE", "ESOL", "GCE", "GNVQ", "ICT", "HND", "HNC", "IELTS", "CSCS",
+              "BTEC", "RQF", "QCF", "NQF", "SCQF", "CQFW", "EQF", "GLH", "TQT",
               "UK", "EU"}
 MONTHS = {m: i for i, m in enumerate(("january february march april may june july august september october "
                                       "november december").split(), start=1)}
@@ -60,22 +61,15 @@ class QualificationFacts:
 
 
 def key_values(blocks: tuple[Block, ...]) -> list[tuple[str, str, str, int]]:
-    """(figure, value, where, block index) for every recognised key in 2-cell rows and "Key: value" lines."""
+    """(figure, value, where, block index) for every recognised key in 2-cell rows and "Key: value" lines.
+    The paragraphs under a "Rules of Combination" heading are read by rule_sentences, lines joined."""
     found = []
-    under_rules = False  # inside the paragraphs below a "Rules of Combination" heading
     for index, block in enumerate(blocks):
         pairs = [(r.cells[0], r.cells[1], r.where) for r in block.rows if len(r.cells) == 2] \
             if isinstance(block, Table) else []
         if isinstance(block, Line):
             key, colon, value = block.text.partition(":")
-            if figure_of(block.text) == "rules":
-                under_rules = True
-                continue
-            if under_rules and not (colon and figure_of(key)) and not _heading(block.text):
-                found.append(("rules", block.text, block.where, index))
-                continue
             pairs = [(key, value, block.where)] if colon else []
-        under_rules = False
         for key, value, where in pairs:
             figure = figure_of(key)
             if figure and value.strip():
@@ -93,18 +87,21 @@ def figure_of(key: str) -> str | None:
     return next((name for name, pattern in KEYS.items() if re.fullmatch(pattern, text)), None)
 
 
-def printed_title(lines: list[Line]) -> Fact | None:
-    """A qualification title printed over one to three lines (a cover wraps it), the last in `lines`: as
-    printed, capitals made title case."""
-    for i in range(len(lines) - 1, -1, -1):
+def printed_title(lines: list[Line], first: bool = False) -> Fact | None:
+    """A qualification title printed over one to three lines (a cover wraps it), the last in `lines` (the
+    one starting on the first line, with `first`): as printed, capitals made title case."""
+    for i in range(len(lines) - 1, -1, -1) if not first else (0,):
         for n in (3, 2, 1):
             part = lines[i:i + n]
-            if len(part) < n or any(":" in line.text or len(line.text) > 90 for line in part[1:]):
+            if len(part) < n or any(":" in line.text or len(line.text) > 60 for line in part[1:]):
                 continue
             text = " ".join(line.text for line in part)
             m = ANY_TITLE.search(text)
             if m and len(text) < 160:
-                return Fact(_title_case(m.group(0).strip(" -–")), part[0].where, text)
+                before = text[:m.start()]
+                # "Northway Awards Level 3 ..." is the title; "QUALIFICATION SPECIFICATION - LRN ..." is a label.
+                title = text if len(before) < 40 and not re.search(r"[:–]|\s-\s", before) else m.group(0)
+                return Fact(_title_case(title.strip(" -–")), part[0].where, text)
     return None
 
 
@@ -114,8 +111,8 @@ def _title_case(text: str) -> str:
     words = []
     for i, word in enumerate(text.split()):
         low = word.lower()
-        keep = (i == 0 and len(word) <= 4 and word.isalpha()) or word.startswith("(") or low in ROMAN.keys() \
-            or word in ROMAN
+        keep = (i == 0 and len(word) <= 4 and word.isalpha()) or word.startswith("(") or word in ROMAN \
+            or any(ch.isdigit() for ch in word)
         words.append(word if keep else low if low in SMALL and i else low.capitalize())
     return " ".join(words)
 
@@ -136,8 +133,7 @@ def sections(blocks: tuple[Block, ...]) -> list[QualificationFacts]:
               and ACCREDITATION.search(value)]
     if not starts:
         lines = [b for b in blocks[:80] if isinstance(b, Line)]
-        found = (printed_title(lines[i:i + 3]) for i in range(len(lines)))
-        title = next((t for i, t in enumerate(found) if t and t.where == lines[i].where), None)
+        title = next((t for t in (printed_title(lines[i:i + 3], first=True) for i in range(len(lines))) if t), None)
         where = title.where if title else (lines[0].where if lines else "line 1")
         facts = QualificationFacts(Fact(None, where, ""), title=title)
         for figure, text, at, _ in pairs:
@@ -149,12 +145,12 @@ def sections(blocks: tuple[Block, ...]) -> list[QualificationFacts]:
         _, value, where, index = pairs[first]
         facts = QualificationFacts(Fact(ACCREDITATION.search(value).group(0), where, value))  # type: ignore[union-attr]
         previous = pairs[starts[n - 1]][3] if n else -1
+        # The title just above the number, perhaps wrapped over lines or in capitals; else the last one
+        # printed since the qualification before.
+        above = [b for b in blocks[max(previous + 1, index - 4):index] if isinstance(b, Line)]
         titles = [b for b in blocks[previous + 1:index] if isinstance(b, Line) and TITLE.match(b.text)]
-        if titles:
-            facts.title = Fact(titles[-1].text, titles[-1].where, titles[-1].text)
-        else:  # a title wrapped over lines, or in capitals, just above the number
-            above = [b for b in blocks[max(previous + 1, index - 4):index] if isinstance(b, Line)]
-            facts.title = printed_title(above)
+        facts.title = printed_title(above) or (Fact(titles[-1].text, titles[-1].where, titles[-1].text)
+                                              if titles else None)
         end = starts[n + 1] if n + 1 < len(starts) else len(pairs)
         for figure, text, at, _ in pairs[first + 1:end]:
             _record(facts, figure, text, at)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from solver.importing.document import Block, Line, Table
+from solver.importing.figures import ANY_TITLE
 from solver.importing.tables import group_of
 
 RULES_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?rules? of combination(?: for .*)?\s*:?$", re.IGNORECASE)
@@ -15,8 +16,8 @@ AMOUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 CUES = [re.compile(p, re.IGNORECASE) for p in (
     r"\bto (?:achieve|gain|complete|be awarded|attain)\b[^.]*\b(?:qualification|award|certificate|diploma)\b[^.]*"
     r"\b(?:must|need|required|complete|achieve|take)\b",
-    r"\b(?:must|required to|need to|needs to|have to|has to|will need to|should)\s+(?:\w+\s+)?(?:complete|achieve|take|"
-    r"undertake|select|choose|gain|pass|attain|obtain)\b[^.]*\b(?:units?|credits?|modules?)\b",
+    r"\b(?:must|required to|need to|needs to|have to|has to|will need to)\s+(?:\w+\s+)?(?:complete|achieve|take|"
+    r"undertake|select|choose|gain|pass|attain|obtain)\b[^.]{0,60}\b(?:units?|credits?|modules?)\b",
     r"\b(?:a total of|a minimum of|minimum of|at least|a maximum of|maximum of|up to)\s+" + AMOUNT
     + r"\s+(?:\w+\s+)?(?:units?|credits?|modules?)\b",
     r"\b\d+[- ]credit qualification\b", r"\b\w+-unit qualification\b",
@@ -27,6 +28,7 @@ CUES = [re.compile(p, re.IGNORECASE) for p in (
 # A dated footnote ("learners registered from 1 July 2020 must complete ... as follows") is a replacement,
 # read with the codes under it by the combination reader.
 DATED = re.compile(r"\bregistered (?:from|after|on or after|before)\b", re.IGNORECASE)
+TITLE_LINE = re.compile(r"(?:[A-Z]{2,6} )?(?:" + ANY_TITLE.pattern + r")", re.IGNORECASE)
 PAGE_FOOTER = re.compile(r"^(?:\d+\s*\|\s*p\s*age|page \d+(?: of \d+)?|\d+)$", re.IGNORECASE)
 LABEL = re.compile(r"^[A-Z][A-Z &/]{3,40}:\s+(?=\S)")  # "COURSE STRUCTURE: A total of ..."
 BULLET = re.compile(r"^[\uf0b7\uf0a7•▪◦o\-–*]\s+")
@@ -60,8 +62,9 @@ def paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, str, int]]:
             continue
         wrapped = text and not re.search(r"[.:;!?]$", text) and (line[:1].islower() or line[:1].isdigit()
                                                                    or line[:1] in "(" or len(text) > 60)
-        if wrapped and not BULLET.match(line):
-            text = f"{text} {line}"
+        listed = text and BULLET.match(line) and re.search(r"(?::|\bplus|\band|\bor)$", text)
+        if listed or (wrapped and not BULLET.match(line)):  # a list introduced by "...undertake:" is one rule
+            text = f"{text} {BULLET.sub('', line)}"
         else:
             if text:
                 out.append((text, where, start))
@@ -74,8 +77,8 @@ def paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, str, int]]:
 def split(text: str) -> list[str]:
     """Sentences of a paragraph (a stop before a capital; "e.g." and "i.e." do not end one)."""
     text = LABEL.sub("", text)
-    parts = re.split(r"(?<!\be\.g)(?<!\bi\.e)(?<=[.!?])\s+(?=[A-Z\"“])", text)
-    return [p.strip() for p in parts if p.strip()]
+    parts = re.split(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?])\s+(?=[A-Z\"“])", text)
+    return [LABEL.sub("", p.strip()) for p in parts if p.strip()]
 
 
 def rule_sentences(blocks: tuple[Block, ...], skip: set[str] = frozenset()) -> list[Sentence]:  # type: ignore[assignment]
@@ -88,7 +91,7 @@ def rule_sentences(blocks: tuple[Block, ...], skip: set[str] = frozenset()) -> l
             continue
         if section and _ends_section(text, blocks[index]):
             section = False
-        if where in skip or group_of(Line(text, where)):
+        if where in skip or group_of(Line(text, where)) or TITLE_LINE.fullmatch(text):
             continue  # a group heading's own words ("Optional Units (one must be completed)") are read with it
         for sentence in split(text):
             if section or (any(cue.search(sentence) for cue in CUES) and not DATED.search(sentence)):
@@ -98,7 +101,7 @@ def rule_sentences(blocks: tuple[Block, ...], skip: set[str] = frozenset()) -> l
 
 def _ends_section(text: str, block: Block) -> bool:
     """A heading in capitals, or a table of prose, ends the sentences under "Rules of Combination"."""
-    if isinstance(block, Table) or group_of(Line(text, "")) or re.match(r"^[A-Z][\w ]{2,40}:\s", text):
+    if isinstance(block, Table) or group_of(Line(text, "")) or re.match(r"^[A-Z]\w*(?: \w+){0,3}:\s", text):
         return True
     words = text.split()
     return len(words) >= 2 and text.upper() == text and any(ch.isalpha() for ch in text) and len(text) < 60

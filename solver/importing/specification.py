@@ -210,7 +210,7 @@ def _rule_id(rule: dict) -> str:
     where = rule.get("where", {})
     scope = "-".join(where.get("groups", [])).lower() or "total"
     level = "".join(f"-{k.replace('_', '-')}-{where[k]}" for k in ("level", "min_level", "max_level") if k in where)
-    return f"{rule['sum']}-{scope}{level}"
+    return f"{rule.get('sum', rule['kind'])}-{scope}{level}"
 
 
 def _check_credits(q: dict, draft: Draft, at: PathKey, facts) -> None:

@@ -110,8 +110,11 @@ def group_of(line: Line) -> tuple[str, str, str] | None:
     if not m or len(text) > 90 or text.endswith("."):  # a sentence about a group is not its heading
         return None
     if m.group("label"):
-        label = m.group("label").upper()
-        return re.sub(r"\s+", " ", m.group("name")).strip().title(), label, m.group("rest")
+        label, rest = m.group("label").upper(), m.group("rest")
+        name = re.sub(r"\s+", " ", m.group("name")).strip().title()
+        if re.fullmatch(r"\s*[A-Za-z][A-Za-z&,/ ]*\bunits?\s*", rest):  # "Group B1 Project Development Units"
+            return f"{name}{rest.rstrip()}", label, ""
+        return name, label, rest
     kind = KINDS[m.group("kind").lower()]
     return f"{kind} Units", kind, m.group("rest")
 

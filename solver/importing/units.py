@@ -116,6 +116,13 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
         if gid != group_id(table.label):
             out.review.append(ReviewItem("assumption", f"a second {table.name!r} heading; kept as group {gid!r}",
                                          table.where, table.heading, ("groups", gi)))
+        absent = [k for k in ("level", "credits", "glh") if k in table.missing and not any(
+            getattr(r, k).strip() for r in table.rows)]
+        if absent and table.rows:  # said once for the table, not once per unit
+            names = ", ".join("GLH" if k == "glh" else k for k in absent)
+            out.review.append(ReviewItem("missing-value", f"the table of {table.name} prints no {names}: left null "
+                                         f"for its {len(table.rows)} units", table.where, table.heading,
+                                         ("groups", gi)))
         for skipped in table.unread:
             out.review.append(ReviewItem("unparsed-row", "a row of the unit table that is not a unit; not imported",
                                          skipped.where, " | ".join(skipped.cells), ("groups", gi)))
@@ -128,7 +135,7 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
                 parent.append(row.code)
             if row.code in index:
                 first = out.units[index[row.code]]
-                if first != unit:
+                if first | {"title": first["title"].lower()} != unit | {"title": unit["title"].lower()}:
                     differ = ", ".join(f"{k} {first[k]!r} / {unit[k]!r}" for k in unit if first[k] != unit[k])
                     out.review.append(ReviewItem("duplicate-unit", f"unit {row.code} listed twice with different "
                                                  f"values ({differ}); the first listing is kept", row.where,
@@ -137,7 +144,7 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
             index[row.code] = len(out.units)
             out.where[row.code] = row.where
             for key, printed in (("level", row.level), ("credits", row.credits), ("glh", row.glh)):
-                if unit[key] is None:
+                if unit[key] is None and not (key in table.missing and not printed.strip()):
                     what = f"no {key.upper() if key == 'glh' else key} given" if not printed.strip() else \
                         f"{key} not a whole number: {printed!r}"
                     out.review.append(ReviewItem("missing-value", f"unit {row.code}: {what}", row.where,
