@@ -135,7 +135,7 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
                 parent.append(row.code)
             if row.code in index:
                 first = out.units[index[row.code]]
-                if first | {"title": first["title"].lower()} != unit | {"title": unit["title"].lower()}:
+                if first | {"title": str(first["title"]).lower()} != unit | {"title": str(unit["title"]).lower()}:
                     differ = ", ".join(f"{k} {first[k]!r} / {unit[k]!r}" for k in unit if first[k] != unit[k])
                     out.review.append(ReviewItem("duplicate-unit", f"unit {row.code} listed twice with different "
                                                  f"values ({differ}); the first listing is kept", row.where,
