@@ -266,24 +266,23 @@ def test_a_real_unit_overview_pdf_imports_and_downloads(page, tmp_path):
     upload(page, real)
     expect(page.locator("#upload-summary")).to_contain_text(real.name)
     expect(page.locator("#audit-verdict")).to_be_visible()
-    # Fix one unit's missing number (ProQual's overviews print no credits or GLH: the designer supplies them).
-    fix = page.locator("#items li.open").filter(has=page.get_by_label(re.compile(r"^Value for units\[\d+\]\.")))
-    expect(fix.first).to_be_visible()
-    value = fix.first.get_by_label(re.compile(r"^Value for units"))
-    index, key = re.fullmatch(r"Value for units\[(\d+)\]\.(\w+)", value.get_attribute("aria-label") or "").groups()
-    code = page.locator("#draft-units tbody tr").nth(int(index)).get_attribute("data-code")
-    value.fill("3")
-    fix.first.get_by_role("button", name="Set").click()
-    expect(page.locator("#draft-units tbody tr").nth(int(index)).locator(f'[data-field="{key}"]')).to_have_value("3")
+    # Fix a unit's credits (ProQual's overviews print none: the designer supplies them), then settle every item.
+    row = page.locator("#draft-units tbody tr").first
+    code = row.get_attribute("data-code")
+    credits = page.get_by_label(f"Credits of unit {code}")
+    credits.fill("3")
+    credits.press("Enter")
     while page.locator("#items li.open").count():
-        page.locator("#items li.open").first.get_by_role("button", name="Accept").click()
+        open_item = page.locator("#items li.open").first
+        reading = open_item.get_by_role("button", name=re.compile("^Use reading"))
+        (reading.first if reading.count() else open_item.get_by_role("button", name="Accept")).click()
     expect(page.locator("#audit-verdict")).to_have_text(re.compile(r"^The draft loads as a catalogue\b"))
     with page.expect_download() as caught:
         page.get_by_role("button", name="Download YAML").click()
     saved = tmp_path / "real.yaml"
     caught.value.save_as(saved)
     catalogue = load_catalogue(saved)
-    assert getattr(catalogue.units[code], key) == 3
+    assert catalogue.units[code].credits == 3
     assert len(catalogue.units) == len(solver.import_specification(real).document["units"])
 
 

@@ -122,8 +122,9 @@ function changed(node) { // an edit: its open items are settled as edited, and t
 }
 
 function field(node, key, label, extra = {}) {
+  const wide = node[key] !== null && typeof node[key] === "object";
   const input = el("input", {type: "text", value: shown(node[key]), "aria-label": label, "data-field": key,
-    class: NUMBER_FIELDS.has(key) ? "narrow" : "", ...extra});
+    class: wide ? "wide" : (NUMBER_FIELDS.has(key) ? "narrow" : ""), ...extra});
   input.addEventListener("change", () => { node[key] = parsed(input.value, key); changed(node); });
   return input;
 }
@@ -273,12 +274,13 @@ function qualificationView(q, qi) {
   const details = el("table", {class: "data draft-table"}, el("tbody", {}, fields.map((key) =>
     el("tr", {}, el("th", {scope: "row"}, key.replace("_", " ")),
       el("td", {}, field(q, key, `Qualification ${key.replace("_", " ")}`, {class: key === "title" ? "wide" : ""})),
-      el("td", {}, sourceLink(own[key]))))));
+      el("td", {}, sourceLink(own[key] || R.sources.get(q[key])))))));
   const figures = q.figures || {};
   const figureSources = R.fieldSources.get(figures) || {};
   const figureTable = el("table", {class: "data draft-table"}, el("caption", {}, "Published figures"),
     el("tbody", {}, Object.keys(figures).map((key) => el("tr", {}, el("th", {scope: "row"}, key),
-      el("td", {}, field(figures, key, `Figure ${key}`)), el("td", {}, sourceLink(figureSources[key]))))));
+      el("td", {}, field(figures, key, `Figure ${key}`)),
+      el("td", {}, sourceLink(figureSources[key] || R.sources.get(figures[key])))))));
   const groups = el("table", {class: "data draft-table"}, el("caption", {}, `Groups (${q.groups.length})`),
     el("thead", {}, el("tr", {}, ["Id", "Name", "Units", "From", ""].map((h) => el("th", {scope: "col"}, h)))),
     el("tbody", {}, q.groups.map((g) => {
