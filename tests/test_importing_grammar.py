@@ -1,0 +1,253 @@
+"""Rules of combination as publishers write them, read by the phrase grammar into clauses and then into rules.
+
+Every sentence here is our own, written in the shape of a real publisher's wording (ProQual NVQ overviews, LRN
+specifications, an OTHM structure page, Australian training-package flyers); the expected answers are read by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+import solver
+from solver.importing import combination
+from solver.importing.figures import Fact
+from solver.importing.phrases import Clause, parse_sentence
+from solver.model.catalogue import load_catalogue
+
+SUM, MANDATORY, OPTIONAL = "sum", ("MANDATORY",), ("OPTIONAL",)
+EITHER = (("exactly", (("max", 2),)),)  # "from two groups": at least two, or exactly two
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # ProQual: ALL of the Mandatory units, plus a minimum of N Optional units (numbers as capitals words)
+    ("To gain the qualification candidates, complete ALL of the Mandatory units, plus a minimum of THREE "
+     "Optional units.", [Clause("mandatory", groups=MANDATORY), Clause(SUM, "units", min=3, groups=OPTIONAL)]),
+    ("In order to achieve this qualification, candidates must complete all the Mandatory Units",
+     [Clause("mandatory", groups=MANDATORY)]),
+    # ProQual: mandatory units of one group plus units from two of the sub-groups of another
+    ("To achieve the qualification candidates must complete 5 Mandatory units in Group A plus a minimum of "
+     "seven units from two optional groups from Group C.",
+     [Clause("mandatory", groups=("A",), count=5), Clause(SUM, "units", min=7, groups=("C",)),
+      Clause("groups", "units", min=2, groups=("C",), reading="at-least", alternatives=EITHER)]),
+    # LRN: N mandatory units plus M optional units; blocks of units; a credit size
+    ("Learners must complete the 3 mandatory units plus 5 optional units.",
+     [Clause("mandatory", groups=MANDATORY, count=3), Clause(SUM, "units", min=5, max=5, groups=OPTIONAL)]),
+    ("Learners must achieve: All 6 Mandatory Units plus 6 optional units.",
+     [Clause("mandatory", groups=MANDATORY, count=6), Clause(SUM, "units", min=6, max=6, groups=OPTIONAL)]),
+    ("Candidates must complete 6 optional units i.e. 3 blocks of 2 units",
+     [Clause(SUM, "units", min=6, max=6, groups=OPTIONAL), Clause("groups", "units", 3, 3, OPTIONAL, block=2)]),
+    ("The Example Level 4 Diploma in Trade and Commerce is a 90 credit qualification.",
+     [Clause(SUM, "credits", min=90)]),
+    # OTHM: consists of N mandatory units for a combined total of ... (figures beside the rule are not rules)
+    ("The Example Level 5 Diploma in Site Safety consists of 6 mandatory units for a combined total of 72 "
+     "credits, 720 hours Total Qualification Time (TQT) and 300 Guided Learning Hours (GLH) for the completed "
+     "qualification.", [Clause("mandatory", groups=MANDATORY, count=6), Clause(SUM, "credits", min=72)]),
+    # Australian training package: a total of N units (C core and E electives)
+    ("A total of 22 Units (15 Core and 7 electives) must be completed and deemed competent to achieve the "
+     "qualification ABC30120 Certificate III in Joinery.",
+     [Clause(SUM, "units", min=22, max=22), Clause("mandatory", groups=("CORE",), count=15),
+      Clause(SUM, "units", min=7, max=7, groups=("ELECTIVE",))]),
+    # A total followed by a list of group amounts
+    ("Learners must achieve a minimum of 15 credits: 4 credits from group A, 8 credits from group B and 3 "
+     "credits from group C.",
+     [Clause(SUM, "credits", min=15), Clause(SUM, "credits", min=4, groups=("A",)),
+      Clause(SUM, "credits", min=8, groups=("B",)), Clause(SUM, "credits", min=3, groups=("C",))]),
+    # N credits: M from the Mandatory units, plus K from one of the pathways
+    ("To achieve this qualification, learners must complete 150 credits: 70 credits from the Mandatory units, "
+     "plus a minimum of 80 credits from one of the pathways.",
+     [Clause(SUM, "credits", min=150), Clause(SUM, "credits", min=70, groups=MANDATORY),
+      Clause("pathways", "credits", min=80)]),
+    ("Learners must take units from at least two of the optional groups.",
+     [Clause("groups", "units", min=2, groups=OPTIONAL)]),
+    ("All units are mandatory.", [Clause("mandatory", groups=("ALL",))]),
+])
+def test_publishers_wordings(sentence, expected):
+    assert parse_sentence(sentence) == expected
+
+
+@pytest.mark.parametrize(("words", "bounds"), [
+    ("at least", (4, None)), ("a minimum of", (4, None)), ("minimum of", (4, None)), ("no fewer than", (4, None)),
+    ("not less than", (4, None)), ("at most", (None, 4)), ("a maximum of", (None, 4)), ("no more than", (None, 4)),
+    ("up to", (None, 4)), ("exactly", (4, 4)),
+])
+@pytest.mark.parametrize("number", ["4", "four", "FOUR", "Four"])
+def test_bounds_and_numbers_in_any_case(words, bounds, number):
+    sentence = f"Learners must take {words.upper() if number == 'FOUR' else words} {number} units from Group B."
+    assert parse_sentence(sentence) == [Clause(SUM, "units", *bounds, groups=("B",))]
+
+
+def test_numbers_past_twenty_and_a_heading_of_its_own_group():
+    assert parse_sentence("A minimum of thirty-six credits.") == [Clause(SUM, "credits", min=36)]
+    assert parse_sentence("a minimum of THREE units must be completed", scope=("Optional",)) == [
+        Clause(SUM, "units", min=3, groups=("Optional",))]
+    assert parse_sentence("Candidates must complete 8 optional units i.e. 2 blocks of 4 units", scope=("O",)) == [
+        Clause(SUM, "units", 8, 8, OPTIONAL), Clause("groups", "units", 2, 2, OPTIONAL, block=4)]
+    assert parse_sentence("2 blocks of 4 units", scope=("O",)) == [Clause("groups", "units", 2, 2, ("O",), block=4)]
+
+
+@pytest.mark.parametrize("sentence", [
+    # the pathways are named but their units are not: nothing to write but the sentence itself
+    "Candidates must complete the three Mandatory units, plus the Mandatory/Optional Units from one of the pathways.",
+    "Learners must choose one pathway.",
+    "A minimum of 4 units from group A from group B.",  # two places for one amount
+    "Participants who achieve competency in any unit will receive a Statement of Attainment.",
+    "The qualification has a credit value of 20.",
+    "Learners will gain an appreciation of all the systems used at 3 levels of an organisation.",
+    "Complete All",  # all of which group? (a heading's words, read without its group)
+])
+def test_sentences_the_grammar_does_not_read(sentence):
+    assert parse_sentence(sentence) is None
+
+
+# ---- Into rules, against a qualification's groups --------------------------------------------------------------
+
+def group(gid: str, name: str, units: list[str], label: str | None = None) -> dict:
+    return {"id": gid, "name": name, "label": label or gid, "units": units, "heading": name, "where": f"at {gid}"}
+
+
+def read(sentences: list[str], groups: list[dict]) -> tuple[list[dict], list[dict], list[tuple[str, str]]]:
+    """(rules, pathways, review items as (kind, text)) as the document side makes them from these sentences."""
+    facts = [Fact(s, f"line {i + 1}", s) for i, s in enumerate(sentences)]
+    found = combination.readings(combination.sentence_clauses(facts, groups), groups)
+    found, pathways = combination.pathways(combination.contradictions(found))
+    rules: list[dict] = []
+    for r in found:  # a rule said twice (a sentence and a heading's "(Complete All)") is written once
+        rule = {k: v for k, v in (r.rule or {}).items() if k != "note"}
+        if rule and rule not in rules:
+            rules.append(rule)
+    return rules, pathways, [(r.kind, r.text) for r in found if r.rule is None]
+
+
+PROQUAL = [group("mandatory", "Mandatory Units", ["M1", "M2", "M3"], "Mandatory"),
+           group("optional", "Optional Units", ["O1", "O2", "O3", "O4"], "Optional")]
+
+
+def test_all_mandatory_plus_a_minimum_of_optional_units():
+    rules, _, review = read(["To achieve the qualification candidates, complete ALL of the Mandatory units, plus "
+                             "a minimum of TWO Optional units."], PROQUAL)
+    assert rules == [{"kind": "mandatory", "groups": ["mandatory"]},
+                     {"kind": "sum", "sum": "units", "where": {"groups": ["optional"]}, "min": 2}]
+    assert review == []
+
+
+def test_a_heading_and_a_sentence_that_disagree_are_one_rule_with_both_readings(tmp_path):
+    groups = [dict(PROQUAL[0], heading="Mandatory Units (Complete All)"),
+              dict(PROQUAL[1], heading="Optional Units (one unit must be completed)")]
+    sentence = "Candidates must complete all of the Mandatory units, plus a minimum of TWO Optional units."
+    rules, _, review = read([sentence], groups)
+    assert rules == [{"kind": "mandatory", "groups": ["mandatory"]},
+                     {"kind": "sum", "sum": "units", "where": {"groups": ["optional"]}, "min": 2,
+                      "reading": "at-least-2", "readings": {"exactly-1": {"min": 1, "max": 1}}}]
+    assert review == [("contradiction", sentence), ("contradiction", "Optional Units (one unit must be completed)")]
+    # Neither reading is taken as fact: the rule loads, and each reading gives its own qualification.
+    q = load_draft(tmp_path, groups, rules)
+    optional = next(r for r in q.rules if r.kind == "sum")
+    assert (optional.min, optional.max) == (2, None)
+    read_once = next(r for r in solver.read_as(q, "exactly-1").rules if r.kind == "sum")
+    assert (read_once.min, read_once.max) == (1, 1)
+
+
+def test_units_from_two_of_the_optional_groups_and_blocks(tmp_path):
+    groups = [group("A", "Group A Mandatory Units", ["A1", "A2"]), group("B1", "Group B1 Design", ["B11", "B12"]),
+              group("B2", "Group B2 Procurement", ["B21", "B22"]), group("B3", "Group B3 Control", ["B31", "B32"])]
+    rules, _, review = read(["To achieve the qualification candidates must complete 2 Mandatory units in Group A "
+                             "plus a minimum of three units from two optional groups from Group B."], groups)
+    assert rules == [{"kind": "mandatory", "groups": ["A"]},
+                     {"kind": "sum", "sum": "units", "where": {"groups": ["B1", "B2", "B3"]}, "min": 3},
+                     {"kind": "groups", "groups": ["B1", "B2", "B3"], "min": 2, "reading": "at-least",
+                      "readings": {"exactly": {"max": 2}}}]
+    assert review == []
+    load_draft(tmp_path, groups, rules)
+    # LRN's "2 blocks of 4 units" over optional groups that hold 4 units each; a group of 3 is a mismatch.
+    blocks = [group("core", "Mandatory Units", ["C1"], "Mandatory"), group("law", "Law Units", list("ABCD"), "Law"),
+              group("hrm", "HRM Units", list("EFGH"), "HRM"), group("tour", "Tourism Units", list("IJK"), "Tourism")]
+    rules, _, review = read(["Candidates must complete 8 optional units i.e. 2 blocks of 4 units."], blocks)
+    assert rules == [{"kind": "sum", "sum": "units", "where": {"groups": ["law", "hrm", "tour"]}, "min": 8, "max": 8},
+                     {"kind": "groups", "groups": ["law", "hrm", "tour"], "min": 2, "max": 2},
+                     {"kind": "mandatory", "groups": ["core"]}]  # its heading names it "Mandatory"
+    assert [kind for kind, _ in review] == ["mismatch"]
+
+
+def test_a_total_of_units_with_core_and_electives():
+    groups = [group("core", "Core Units", [f"C{i}" for i in range(5)], "Core"),
+              group("elective", "Elective Units", [f"E{i}" for i in range(6)], "Elective")]
+    sentence = "A total of 8 units (5 core and 3 electives) must be completed."
+    rules, _, review = read([sentence], groups)
+    assert rules == [{"kind": "sum", "sum": "units", "min": 8, "max": 8}, {"kind": "mandatory", "groups": ["core"]},
+                     {"kind": "sum", "sum": "units", "where": {"groups": ["elective"]}, "min": 3, "max": 3}]
+    assert review == []
+    # The table lists 4 core units where the sentence says 5: not written, listed.
+    groups[0]["units"].pop()
+    rules, _, review = read([sentence], groups)
+    assert {"kind": "mandatory", "groups": ["core"]} not in rules and review == [("mismatch", sentence)]
+
+
+def test_credits_from_one_of_the_pathways(tmp_path):
+    groups = [group("M", "Mandatory units", ["M1", "M2"]), group("P1", "Pathway 1: Dementia care", ["D1", "D2", "D3"]),
+              group("P2", "Pathway 2: End of life care", ["E1", "E2", "E3"])]  # 4 credits a unit
+    rules, pathways, review = read(["Learners must complete 20 credits: 8 credits from the Mandatory units, plus a "
+                                    "minimum of 12 credits from one of the pathways."], groups)
+    assert rules == [{"kind": "sum", "sum": "credits", "min": 20},
+                     {"kind": "sum", "sum": "credits", "where": {"groups": ["M"]}, "min": 8},
+                     {"kind": "mandatory", "groups": ["M"]}]  # its heading names it "Mandatory"
+    assert [(p["id"], p["title"], p["rules"]) for p in pathways] == [
+        ("P1", "Pathway 1: Dementia care", [{"id": "P1-credits", "kind": "sum", "sum": "credits",
+                                             "where": {"groups": ["P1"]}, "min": 12}]),
+        ("P2", "Pathway 2: End of life care", [{"id": "P2-credits", "kind": "sum", "sum": "credits",
+                                               "where": {"groups": ["P2"]}, "min": 12}])]
+    assert review == []
+    q = load_draft(tmp_path, groups, rules, pathways)
+    assert [p.id for p in q.pathways] == ["P1", "P2"]
+    # Without pathway groups in the table, the sentence is listed, not half-read.
+    rules, pathways, review = read(["Learners must complete 20 credits: 8 credits from the Mandatory units, plus a "
+                                    "minimum of 12 credits from one of the pathways."], groups[:1])
+    assert pathways == [] and [kind for kind, _ in review] == ["unparsed-rule"]
+
+
+def test_all_units_mandatory_said_or_assumed():
+    table = [group("G1", "Units", ["U1", "U2", "U3"], "1")]
+    assert read(["All units are mandatory."], table) == ([{"kind": "mandatory", "groups": ["G1"]}], [], [])
+    # OTHM: "consists of 3 mandatory units" over the one table the page prints, checked against its length.
+    rules, _, review = read(["The Example Diploma consists of 3 mandatory units for a combined total of 30 "
+                             "credits."], table)
+    assert rules == [{"kind": "mandatory", "groups": ["G1"]}, {"kind": "sum", "sum": "credits", "min": 30}]
+    assert review == []
+    # No sentence at all, and no group is optional: every unit is mandatory, and the draft says it assumed so.
+    assert read([], table) == ([{"kind": "mandatory", "groups": ["G1"]}], [],
+                               [("assumption", "Units")])
+    # An optional group, or a sentence it cannot read, and nothing is assumed.
+    assert read([], table + [group("O", "Optional Units", ["X"], "Optional")])[0] == []
+    assert read(["Learners choose their units with their tutor."], table) == (
+        [], [], [("unparsed-rule", "Learners choose their units with their tutor.")])
+
+
+def test_every_sentence_becomes_a_rule_or_a_review_item():
+    sentences = ["Learners must complete the 3 mandatory units plus 1 optional units.",
+                 "Candidates must complete the Mandatory/Optional unit requirements in one of the Pathways.",
+                 "Units M1 and O1 are barred combinations."]
+    rules, _, review = read(sentences, PROQUAL)
+    assert rules == [{"kind": "mandatory", "groups": ["mandatory"]},
+                     {"kind": "sum", "sum": "units", "where": {"groups": ["optional"]}, "min": 1, "max": 1},
+                     {"kind": "barred", "units": ["M1", "O1"]}]
+    assert review == [("unparsed-rule", sentences[1])]
+
+
+def test_rule_ids_for_every_kind():
+    assert [combination.rule_id(r) for r in (
+        {"kind": "groups", "groups": ["B1", "B2"], "min": 2}, {"kind": "mandatory", "groups": ["M"]},
+        {"kind": "sum", "sum": "units", "where": {"groups": ["O"]}, "min": 2}, {"kind": "sum", "sum": "credits"},
+        {"kind": "barred", "units": ["A/1", "B/2"]})] == [
+        "groups-b1-b2", "mandatory-m", "units-o", "credits-total", "barred-a-1-b-2"]
+
+
+def load_draft(tmp_path, groups: list[dict], rules: list[dict], pathways: list[dict] | None = None):
+    """The qualification as a catalogue file would hold it, loaded (and so validated) by the model."""
+    units = [{"code": c, "title": c, "level": 3, "credits": 4, "glh": 10} for g in groups for c in g["units"]]
+    q = {"id": "q", "accreditation": "600/0000/0", "title": "Q", "level": 3, "awarding_body": "X",
+         "groups": [{k: g[k] for k in ("id", "name", "units")} for g in groups],
+         "rules": [{"id": f"{combination.rule_id(r)}-{i}"} | r for i, r in enumerate(rules)]}
+    if pathways:
+        q["pathways"] = pathways
+    (tmp_path / "q.yaml").write_text(yaml.safe_dump({"units": units, "qualifications": [q]}), encoding="utf-8")
+    return load_catalogue(tmp_path).qualification("600/0000/0")
