@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
+from dataclasses import asdict
 from types import FrameType
 
+import typer
 from pydantic import ValidationError
 
 # Each command module registers its commands on `app` when imported; heavy imports stay inside the commands.
 from solver.cli import advise, batch, catalogue_cmd, explore, goals_cmd, import_cmd, serve_cmd  # noqa: F401
 from solver.cli.app import app
-from solver.errors import InputError, LookupFailure
+from solver.errors import InputError, LookupFailure, Problem
+
+# Click's usage error and its base, as the installed typer raises them (it vendors click from 0.2x on, so they
+# are not `click`'s classes); BadParameter derives from both in every version.
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+ClickException: type[Exception] = typer.BadParameter.__mro__[2]
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:
@@ -20,26 +28,38 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 
 
 def main() -> None:
-    """Entry point: user errors are printed one per line and exit 2, never as a traceback."""
+    """Entry point: user errors are printed one per line (as JSON with --json) and exit 2, never a traceback."""
     signal.signal(signal.SIGTERM, _terminated)
+    as_json = "--json" in sys.argv[1:]
     try:
-        app()
+        # Not standalone: click's own usage errors come back here, so that --json can report them as JSON too.
+        code = app(standalone_mode=False)
+    except UsageError as err:
+        _fail(2, err.format_message(), as_json, show=err.show)  # type: ignore[attr-defined]
     except InputError as err:
-        for line in err.render().splitlines():
-            print(line, file=sys.stderr)
-        sys.exit(2)
+        _fail(2, err.render().splitlines()[0], as_json, err.problems, text=err.render())
     except ValidationError as err:  # an option's value outside what a learner may ask (solver/limits.py)
-        for problem in err.errors():
-            where = "--" + "-".join(str(p) for p in problem["loc"]).replace("_", "-")
-            print(f"error: {where}: {problem['msg']}", file=sys.stderr)
-        sys.exit(2)
+        lines = [f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in err.errors()]
+        _fail(2, "; ".join(lines), as_json, text="\n".join(f"error: {line}" for line in lines))
     except LookupFailure as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+        _fail(2, str(err), as_json)
+    except (KeyboardInterrupt, typer.Abort):
+        _fail(130, "interrupted", as_json, text="interrupted")
     except OSError as err:  # the disk is full, or a file cannot be written: the atomic writer left nothing behind
         where = f" {err.filename}" if err.filename else ""
-        print(f"error: cannot write{where}: {err.strerror or err}", file=sys.stderr)
-        sys.exit(1)
+        _fail(1, f"cannot write{where}: {err.strerror or err}", as_json)
+    except ClickException as err:
+        _fail(err.exit_code, err.format_message(), as_json, show=err.show)  # type: ignore[attr-defined]
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(code: int, message: str, as_json: bool, problems: list[Problem] | None = None, text: str | None = None,
+          show: object = None) -> None:
+    """Report an error and exit with `code`: one JSON object on stdout with --json, else plain lines on stderr."""
+    if as_json:
+        print(json.dumps({"error": message, "problems": [asdict(p) for p in problems or []]}, indent=2))
+    elif callable(show):
+        show()
+    else:
+        print(text if text is not None else f"error: {message}", file=sys.stderr)
+    sys.exit(code)
