@@ -286,6 +286,23 @@ def test_a_real_unit_overview_pdf_imports_and_downloads(page, tmp_path):
     assert len(catalogue.units) == len(solver.import_specification(real).document["units"])
 
 
+def test_a_text_documents_items_open_the_line_they_came_from(page, tmp_path):
+    from playwright.sync_api import expect
+
+    spec = tmp_path / "site-safety.md"
+    rows = [f"| {' | '.join(row)} |" for _, table in TABLES for row in table]
+    spec.write_text("\n".join([f"# {LINES[0]}", *LINES[1:], "", f"## {TABLES[0][0]}", "",
+                                f"| {' | '.join(HEAD)} |", "|---|---|---|---|---|", *rows[:2], "",
+                                f"## {TABLES[1][0]}", "", f"| {' | '.join(HEAD)} |", "|---|---|---|---|---|",
+                                *rows[2:]]) + "\n", encoding="utf-8")
+    upload(page, spec)
+    missing = item(page, "missing-value")
+    expect(missing.locator("a.source")).to_have_text("line 21")  # the Fire Awareness row of the file above
+    missing.locator("a.source").click()
+    expect(page.locator("#document-view")).to_have_attribute("open", "")
+    expect(page.locator("#document-text li.hit")).to_have_text(re.compile(r"^\| R/601/0012 \| Fire Awareness"))
+
+
 def test_a_refused_upload_is_shown_located_without_server_paths(page, tmp_path):
     from playwright.sync_api import expect
 

@@ -519,10 +519,20 @@ async function upload(event) {
   const file = $("#document").files[0];
   const status = $("#upload-status");
   if (!file) return;
-  status.replaceChildren(el("p", {}, `Reading ${file.name}…`));
+  status.replaceChildren(el("p", {}, `Reading ${file.name}… (a long PDF can take half a minute)`));
+  const button = $("#upload-form button");
+  button.disabled = true;
   const form = new FormData();
   form.append("file", file);
-  const response = await fetch("/api/import", {method: "POST", body: form});
+  let response;
+  try {
+    response = await fetch("/api/import", {method: "POST", body: form});
+  } catch (e) {
+    status.replaceChildren(problemBox({message: "the server could not be reached"}));
+    return;
+  } finally {
+    button.disabled = false;
+  }
   let data;
   try { data = await response.json(); } catch (e) { data = {message: `HTTP ${response.status}`}; }
   if (!response.ok) { status.replaceChildren(problemBox(data)); $("#review").hidden = true; return; }
