@@ -97,10 +97,13 @@ def printed_title(lines: list[Line], first: bool = False) -> Fact | None:
                 continue
             text = " ".join(line.text for line in part)
             m = ANY_TITLE.search(text)
+            if m and n > 1 and m.start() >= len(part[0].text):
+                continue  # the title starts on a later line: found there, not joined to a line above it
             if m and len(text) < 160:
                 before = text[:m.start()]
                 # "Northway Awards Level 3 ..." is the title; "QUALIFICATION SPECIFICATION - LRN ..." is a label.
-                title = text if len(before) < 40 and not re.search(r"[:–]|\s-\s", before) else m.group(0)
+                label = re.search(r"[:–]|\s-\s", before) or (before.isupper() and not m.group(0).isupper())
+                title = text if len(before) < 40 and not label else m.group(0)
                 return Fact(_title_case(title.strip(" -–")), part[0].where, text)
     return None
 

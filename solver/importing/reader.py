@@ -6,12 +6,13 @@ from pathlib import Path
 
 from solver.importing.document import Document, not_importable
 from solver.importing.docx_reader import read_docx
+from solver.importing.html_reader import read_html
 from solver.importing.pdf_reader import read_pdf
 from solver.importing.text_reader import read_text
 
 
 def read_document(path: str | Path) -> Document:
-    """Read a .txt/.md, .docx or .pdf specification; anything else is refused with a clear message."""
+    """Read a .txt/.md, .docx, .pdf or .html specification; anything else is refused with a clear message."""
     source = Path(path)
     if not source.is_file():
         raise not_importable(source, "expected a specification file; not found")
@@ -26,4 +27,7 @@ def read_document(path: str | Path) -> Document:
         return Document(str(source), tuple(read_docx(source)))
     if suffix == ".pdf":
         return Document(str(source), tuple(read_pdf(source)))
-    raise not_importable(source, f"expected a .txt, .md, .docx or .pdf specification, got {suffix or 'no suffix'!r}")
+    if suffix in (".html", ".htm", ".xhtml"):
+        return Document(str(source), tuple(read_html(source)))
+    raise not_importable(source, "expected a .txt, .md, .docx, .pdf or .html specification, got "
+                         f"{suffix or 'no suffix'!r}")

@@ -241,6 +241,10 @@ def _awarding_body(facts, body, at: PathKey, draft: Draft) -> str | None:
     if isinstance(body, figures.Fact):
         draft.provenance[at + ("awarding_body",)] = f"{body.where}: {body.text!r}"
         return body.value
+    named = re.match(r"([A-Z]{2,8}) Level [1-8]\b", facts.title.value) if facts.title else None
+    if named and facts.title and named.group(1) not in figures.NOT_BODIES:  # "OTHM Level 6 Diploma in ..."
+        draft.provenance[at + ("awarding_body",)] = f"{facts.title.where}: the title {facts.title.value!r}"
+        return named.group(1)
     found = f"several named: {', '.join(body)}" if isinstance(body, list) else "none named"
     draft.review.append(ReviewItem("missing-value", f"no awarding body found ({found})", facts.accreditation.where,
                                    "", at + ("awarding_body",)))
