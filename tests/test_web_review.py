@@ -127,6 +127,54 @@ def test_upload_gives_the_draft_each_item_located_in_the_document_and_its_audit(
     assert "# REVIEW (open): units[2].glh: missing-value:" in draft["yaml"]
 
 
+def _as_docx(text: str) -> bytes:
+    """SPEC as a Word document: its lines as paragraphs, its Markdown tables as real tables."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    rows: list[list[str]] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            if not line.startswith("|---"):
+                rows.append([cell.strip() for cell in line.strip("|").split("|")])
+            continue
+        if rows:
+            table = document.add_table(rows=0, cols=len(rows[0]))
+            for row in rows:
+                for cell, value in zip(table.add_row().cells, row):
+                    cell.text = value
+            rows = []
+        document.add_paragraph(line.lstrip("# "))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt", ".docx"])
+def test_each_kind_of_document_uploads_to_a_draft_that_loads(client, suffix):
+    data = _as_docx(SPEC) if suffix == ".docx" else SPEC.encode()
+    response = client.post("/api/import", files={"file": (f"boats{suffix}", data)})
+    assert response.status_code == 200, response.text
+    out = response.json()
+    assert [u["code"] for u in out["document"]["units"]] == ["C-101", "C-102", "C-103", "C-104"]
+    assert out["loads"] and {i["kind"] for i in out["review"]} == {"missing-value", "contradiction"}
+
+
+def test_an_html_page_is_read_or_refused_located_never_a_server_error(client):
+    page = ("<html><body><h1>Harbourside Awards Level 2 Award in Boat Handling</h1><table><tr><td><strong>Unit "
+            "Reference Number</strong></td><td><strong>Unit Title</strong></td><td><strong>Credit Value</strong>"
+            "</td></tr><tr><td>C-101</td><td>Knots and Lines</td><td>2</td></tr></table></body></html>")
+    response = client.post("/api/import", files={"file": ("boats.html", page.encode())})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert all(p.startswith("boats.html:") for p in problems(response))
+    else:
+        assert [u["code"] for u in response.json()["document"]["units"]] == ["C-101"]
+    assert "/tmp" not in response.text
+
+
 def test_upload_never_shows_a_server_path_and_keeps_only_the_files_own_name(client):
     response = client.post("/api/import", files={"file": ("../../etc/C:\\fakepath\\boats.md", SPEC.encode())})
     assert response.status_code == 200
