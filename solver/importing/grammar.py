@@ -25,13 +25,19 @@ class NotRead(Exception):
 
 
 MAX_WORDS = 80  # longer than any rule sentence seen; parsing time grows with the cube of the length
+# Every phrase of the grammar that states a rule holds a number, "all" or two codes ("barred", "together"): a
+# sentence with none of them is not parsed at all (most of a specification's sentences).
+CUE = re.compile(r"\d|\b(?:all|both|barred|together|" + "|".join(list(NUMBERS)[1:] + list(TENS)) + r")\b")
+TITLE_KEYWORDS = {"a", "an", "and", "at", "credit", "for", "guided", "hours", "in", "learning", "level", "of", "on",
+                  "the", "to", "unit", "units", "with"}
 
 
 @cache
 def parser() -> Lark:
     text = resources.files("solver.importing").joinpath("rules.lark").read_text(encoding="utf-8")
-    # A qualification's own name may hold any word, the grammar's keywords too ("Diploma in Health and Safety").
-    keywords = sorted(set(re.findall(r'"([a-z]+)"', text)))
+    # A qualification's own name may hold the grammar's small words too ("Diploma in Health and Safety"); only
+    # those, as every word that may start a title costs the parser a prediction at each place a title may be.
+    keywords = sorted(TITLE_KEYWORDS & set(re.findall(r'"([a-z]+)"', text)))
     text += "\n_title_word: WORD | CODEWORD | INT | NUMWORD | " + " | ".join(f'"{k}"' for k in keywords) + "\n"
     return Lark(text, parser="earley", lexer="basic", ambiguity="explicit")
 
@@ -39,7 +45,7 @@ def parser() -> Lark:
 def read(text: str, scope: tuple[str, ...]) -> list[Clause] | None:
     """The clauses of a normalised sentence, or None when any word of it is outside the grammar, or when the
     grammar reads it in two ways that mean different things (it is then for a person to read)."""
-    if len(text.split()) > MAX_WORDS:
+    if len(text.split()) > MAX_WORDS or not CUE.search(text):
         return None
     try:
         trees = CollapseAmbiguities().transform(parser().parse(text))
