@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,21 @@ def test_bad_scenario_is_located(tmp_path):
         "exempt, include, exclude, max_glh, goals, offer, prefer, preferred_level, max_units, max_new_units, "
         "known_only, fill_imports",
     ]
+
+
+def test_recommend_on_a_scenario_fails_when_its_expected_block_does_not_match(tmp_path):
+    from typer.testing import CliRunner
+
+    from solver.cli.entry import app
+
+    source = Path(__file__).resolve().parents[1] / "scenarios" / "cert-2019-with-achievements.yaml"
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(source.read_text(encoding="utf-8").replace("new_glh: 15", "new_glh: 16"), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["recommend", str(wrong)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-2:] == ["The scenario's expected answer: 1 mismatch:",
+                                               "  new_glh: expected 16, got 15"]
+    data = json.loads(runner.invoke(app, ["recommend", str(wrong), "--json"]).output)
+    assert data["mismatches"] == ["new_glh: expected 16, got 15"]
+    assert runner.invoke(app, ["recommend", str(source)]).exit_code == 0

@@ -182,6 +182,20 @@ def recommend_command(
         scenario, base = load_scenario(targets[0])
         cat = scenario_catalogue(scenario, base, load(catalogue) if catalogue else None)
         result = run_scenario(scenario, cat)
+        if scenario.expected is not None:  # a scenario that states its answer is a test: a mismatch fails it
+            from solver.queries.scenario import mismatches
+
+            problems = mismatches(scenario.expected, result)
+            if as_json:
+                print_json({**result.to_dict(), "mismatches": problems})
+            else:
+                _show(result)
+                out = console()
+                noun = "mismatch" if len(problems) == 1 else "mismatches"
+                out.print(f"The scenario's expected answer: {len(problems)} {noun}" + (":" if problems else "."))
+                for line in problems:
+                    out.print(f"  {plain(line)}", highlight=False)
+            raise typer.Exit(1 if problems else 0 if result.status.found else 1)
     else:
         cat = load(catalogue)
         learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved),
