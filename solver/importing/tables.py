@@ -112,7 +112,8 @@ def group_of(line: Line) -> tuple[str, str, str] | None:
     if m.group("label"):
         label, rest = m.group("label").upper(), m.group("rest")
         name = re.sub(r"\s+", " ", m.group("name")).strip().title()
-        if re.fullmatch(r"\s*[A-Za-z][A-Za-z&,/ ]*\bunits?\s*", rest):  # "Group B1 Project Development Units"
+        # "Group B1 Project Development Units": the words after the label name the group.
+        if re.fullmatch(r"\s*[A-Za-z][A-Za-z&,/ ]*\bunits?\s*", rest, re.IGNORECASE):
             return f"{name}{rest.rstrip()}", label, ""
         return name, label, rest
     kind = KINDS[m.group("kind").lower()]
