@@ -45,8 +45,13 @@ function bind(at) { // an object in the draft, or an object and one of its field
   return {node: R.doc};
 }
 
-function itemTarget(item) { // a contradiction listed on the rules is bound to the rule that holds its readings
+function itemTarget(item) { // an item listed on a whole list, bound to the entry it is about where that is clear
   const target = bind(item.at);
+  if (target.node === R.doc.units) { // "unit LRN 5.32: ..." is about that unit
+    const unit = R.doc.units.find((u) => u.code && item.message.startsWith(`unit ${u.code}:`));
+    return unit ? {node: unit} : target;
+  }
+  // A contradiction listed on the rules: the rule that holds its readings.
   if (item.kind !== "contradiction" || !Array.isArray(target.node)) return target;
   const own = target.node.filter((rule) => rule && rule.readings && Object.keys(rule.readings).length);
   const rule = own.find((r) => (R.sources.get(r) || "").split("; ").includes(item.source))
@@ -64,8 +69,16 @@ function currentPath(target) {
 function pageOf(source) { const m = /page (\d+)/i.exec(source || ""); return m ? Number(m[1]) : null; }
 function lineOf(source) { const m = /line (\d+)/i.exec(source || ""); return m ? Number(m[1]) : null; }
 
-function sourceLink(source) {
+function sourceLink(source) { // "page 17, table 1, row 3; ... at page 21": one link per place named
   if (!source) return el("span", {class: "muted"}, "–");
+  const places = source.split("; ");
+  if (places.length > 1) {
+    return el("span", {class: "sources"}, places.flatMap((place, i) => (i ? ["; ", placeLink(place)] : [placeLink(place)])));
+  }
+  return placeLink(source);
+}
+
+function placeLink(source) {
   const line = lineOf(source), page = pageOf(source);
   if (R.kind === "text" && line !== null && !page) {
     const link = el("a", {href: `#doc-line-${line}`, class: "source"}, source);
@@ -352,7 +365,7 @@ function itemView(item) {
     if (item.target.field !== undefined) actions.append(" ", fillValue(item));
     const choices = item.target.node.readings ? readingButtons(item.target.node) : null;
     if (choices) actions.append(choices);
-    else if (["unparsed-rule", "contradiction"].includes(item.kind) || Array.isArray(item.target.node)) {
+    else if (["unparsed-rule", "contradiction"].includes(item.kind) || /rules$/.test(render(at || []))) {
       const write = el("button", {type: "button", class: "secondary small"}, "Write the rule");
       write.addEventListener("click", () => writeRule(item));
       actions.append(" ", write);
