@@ -286,7 +286,7 @@ def test_a_real_unit_overview_pdf_imports_and_downloads(page, tmp_path):
     assert len(catalogue.units) == len(solver.import_specification(real).document["units"])
 
 
-def test_a_text_documents_items_open_the_line_they_came_from(page, tmp_path):
+def test_a_text_documents_items_open_their_line_and_a_deleted_row_is_followed_through(page, tmp_path):
     from playwright.sync_api import expect
 
     spec = tmp_path / "site-safety.md"
@@ -301,6 +301,18 @@ def test_a_text_documents_items_open_the_line_they_came_from(page, tmp_path):
     missing.locator("a.source").click()
     expect(page.locator("#document-view")).to_have_attribute("open", "")
     expect(page.locator("#document-text li.hit")).to_have_text(re.compile(r"^\| R/601/0012 \| Fire Awareness"))
+    # Delete a row: the group still names the unit, so the draft stops loading and the problem is shown in it.
+    page.get_by_role("button", name="Delete unit R/601/0013").click()
+    expect(page.locator("#draft-units tbody tr")).to_have_count(4)
+    expect(page.locator("#audit-verdict")).to_have_text("The draft does not load as a catalogue yet:")
+    problem = page.locator("#audit .load-problems li").filter(has_text="R/601/0013")
+    expect(problem).to_contain_text("qualifications[0].groups[1]")
+    problem.get_by_role("link", name="show in the draft").click()
+    expect(page.locator('tr.entry.hit[data-group="optional"]')).to_be_visible()
+    units = page.get_by_label("Units of group optional")
+    units.fill("R/601/0011 R/601/0012")
+    units.press("Enter")
+    expect(page.locator("#audit-verdict")).to_have_text("The draft loads as a catalogue.")
 
 
 def test_a_refused_upload_is_shown_located_without_server_paths(page, tmp_path):
