@@ -115,6 +115,14 @@ def test_minimal_award_pathways_match_the_exact_count(bundled):
         assert f.valid(chosen) and not any(f.valid(chosen - {u}) for u in chosen)
 
 
+def test_a_page_is_a_slice_of_the_ordered_listing_and_carries_the_total(bundled):
+    """The one entry point both front ends page through: offset N, limit M is items N..N+M of the whole order."""
+    whole = enumerate_pathways(bundled, "600/5928/X", order="credits", limit=12)
+    page = enumerate_pathways(bundled, "600/5928/X", order="credits", offset=5, limit=4)
+    assert [p.units for p in page] == [p.units for p in whole][5:9]
+    assert page.total == whole.total == count_pathways(bundled, "600/5928/X").count
+
+
 def test_unknown_order_is_refused(bundled):
     with pytest.raises(ValueError, match="unknown order 'size'"):
         list(enumerate_pathways(bundled, "600/5928/X", order="size"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +27,9 @@ from solver.cli.common import (
 
 if TYPE_CHECKING:
     from solver.engine.counting import CountResult
+    from solver.model.documents import Qualification
+    from solver.queries.enumeration import Pathway as ListedPathway
+    from solver.queries.enumeration import PathwayListing
 
 IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
                                                          "(comma-separated or repeated).")]
@@ -139,7 +144,7 @@ def _bins(dist: dict[int, int], rows: int = 30) -> list[tuple[str, int]]:
     return out
 
 
-def _row(p, group_ids: list[str]) -> list:
+def _row(p: ListedPathway, group_ids: list[str]) -> list[str | int]:
     groups = dict(p.group_credits)
     return [" ".join(p.units), len(p.units), p.credits, *(groups.get(g, 0) for g in group_ids), p.glh]
 
@@ -160,9 +165,7 @@ def enumerate_command(
         reading: ReadingOption = None, pathway: PathwayOption = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """List valid pathways, streamed as found: one row per pathway (units, credits per group, GLH)."""
-    from solver.engine.counting import Unsupported
-    from solver.queries.enumeration import ORDERS, Filters, Order, list_pathways
-    from solver.request.formulation import formulate
+    from solver.queries.enumeration import ORDERS, enumerate_pathways
 
     if order is not None and order not in ORDERS:
         raise typer.BadParameter(f"expected one of {', '.join(ORDERS)}, got {order!r}", param_hint="--order")
@@ -172,75 +175,100 @@ def enumerate_command(
     if q.pathways:
         raise typer.BadParameter(f"{q.accreditation} has named pathways: list one with --pathway "
                                  f"({', '.join(p.id for p in q.pathways)})", param_hint="--pathway")
-    f = formulate(cat, q, learner)
-    filters = Filters(min_glh, max_glh, min_credits, max_credits, minimal)
-    group_ids = [g.id for g in q.groups]
-    header = ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids], "glh"]
     if csv_file is None and not as_json and limit is None:
         limit = TABLE_ROWS
-    stream = list_pathways(f, filters, Order(order) if order is not None else None, limit)
-    total = stream.total
-    expected = min(total, limit) if total is not None and limit is not None else (total or limit)
-    written, interrupted, failure = 0, False, ""
+    listing = enumerate_pathways(cat, q, learner, min_glh=min_glh, max_glh=max_glh, min_credits=min_credits,
+                                 max_credits=max_credits, minimal=minimal, order=order, limit=limit)
+    group_ids = [g.id for g in q.groups]
     if csv_file is not None:
-        import csv
-
-        from solver.files import atomic_writer
-
-        with atomic_writer(csv_file, newline="") as handle, _progress(expected) as advance:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            try:
-                for p in stream:
-                    writer.writerow(_row(p, group_ids))
-                    written += 1
-                    advance()
-            except KeyboardInterrupt:  # keep the complete rows written so far
-                interrupted = True
-            except Unsupported as why:
-                failure = str(why)
-            finally:
-                stream.close()
-        end = "interrupted; " if interrupted else f"stopped ({failure}); " if failure else ""
-        print(f"{end}wrote {written:,} pathways to {csv_file}" + (f" (of {total:,})" if total is not None else ""),
-              file=sys.stderr)
-        if interrupted:
-            raise typer.Exit(130)
-        if failure:
-            raise typer.Exit(1)
-        return
-    rows = []
-    try:
-        for p in stream:
-            rows.append(p)
-    except KeyboardInterrupt:
-        interrupted = True
-    except Unsupported as why:
-        failure = str(why)
-    finally:
-        stream.close()
-    if as_json:
-        print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
-                    "order": order, "limit": limit, "total": total, "listed": len(rows),
-                    "complete": not interrupted and not failure and (total is None or len(rows) == total),
-                    "note": stream.note or failure or None, "pathways": [p.to_dict() for p in rows]})
+        ended = _write_csv(listing, csv_file, group_ids, limit)
     else:
-        from rich.table import Table
-
-        shown = f"{len(rows):,} of {_plural(total, 'valid pathway')}" if total is not None else \
-            _plural(len(rows), "valid pathway") + " (total not counted)"
-        table = Table(title=_escape(f"{q.accreditation}: {shown}" + (f", by {order}" if order else "")))
-        for col in ["#", *header]:
-            table.add_column(col, justify="left" if col == "units" else "right")
-        for i, p in enumerate(rows, start=1):
-            table.add_row(str(i), *(_escape(str(v)) for v in _row(p, group_ids)))
-        console().print(table)
-        if failure:
-            console().print(f"stopped: {_escape(failure)}", soft_wrap=True)
-    if interrupted:
+        rows: list[ListedPathway] = []
+        ended = _drain(listing, rows.append)
+        if as_json:
+            print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
+                        "order": order, "limit": limit, "total": listing.total, "listed": len(rows),
+                        "complete": ended.whole and (listing.total is None or len(rows) == listing.total),
+                        "note": listing.note or ended.failure or None, "pathways": [p.to_dict() for p in rows]})
+        else:
+            _print_table(q, rows, listing.total, order, group_ids, ended)
+    if ended.interrupted:
         raise typer.Exit(130)
-    if failure:
+    if ended.failure:
         raise typer.Exit(1)
+
+
+@dataclass
+class _Ended:
+    """How a listing ended: every pathway taken, or Ctrl-C (what was taken is kept), or the search stopped."""
+
+    taken: int = 0
+    interrupted: bool = False
+    failure: str = ""  # why the search stopped short
+
+    @property
+    def whole(self) -> bool:
+        return not self.interrupted and not self.failure
+
+
+def _drain(listing: PathwayListing, take: Callable[[ListedPathway], object]) -> _Ended:
+    """Hand each pathway to `take` until the listing ends, Ctrl-C is pressed or the search gives up."""
+    from solver.engine.frontier import Unsupported
+
+    ended = _Ended()
+    try:
+        for p in listing:
+            take(p)
+            ended.taken += 1
+    except KeyboardInterrupt:  # keep what was taken so far
+        ended.interrupted = True
+    except Unsupported as why:
+        ended.failure = str(why)
+    finally:
+        listing.close()
+    return ended
+
+
+def _header(group_ids: list[str]) -> list[str]:
+    return ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids], "glh"]
+
+
+def _write_csv(listing: PathwayListing, target: Path, group_ids: list[str], limit: int | None) -> _Ended:
+    """The pathways as CSV rows, written whole: an interrupted run leaves its complete rows, nothing else."""
+    import csv
+
+    from solver.files import atomic_writer
+
+    total = listing.total
+    expected = min(total, limit) if total is not None and limit is not None else (total or limit)
+    with atomic_writer(target, newline="") as handle, _progress(expected) as advance:
+        writer = csv.writer(handle)
+        writer.writerow(_header(group_ids))
+
+        def take(p: ListedPathway) -> None:
+            writer.writerow(_row(p, group_ids))
+            advance()
+        ended = _drain(listing, take)
+    end = "interrupted; " if ended.interrupted else f"stopped ({ended.failure}); " if ended.failure else ""
+    print(f"{end}wrote {ended.taken:,} pathways to {target}" + (f" (of {total:,})" if total is not None else ""),
+          file=sys.stderr)
+    return ended
+
+
+def _print_table(q: Qualification, rows: list[ListedPathway], total: int | None, order: str | None,
+                 group_ids: list[str], ended: _Ended) -> None:
+    from rich.table import Table
+
+    shown = f"{len(rows):,} of {_plural(total, 'valid pathway')}" if total is not None else \
+        _plural(len(rows), "valid pathway") + " (total not counted)"
+    table = Table(title=_escape(f"{q.accreditation}: {shown}" + (f", by {order}" if order else "")))
+    for col in ["#", *_header(group_ids)]:
+        table.add_column(col, justify="left" if col == "units" else "right")
+    for i, p in enumerate(rows, start=1):
+        table.add_row(str(i), *(_escape(str(v)) for v in _row(p, group_ids)))
+    console().print(table)
+    if ended.failure:
+        console().print(f"stopped: {_escape(ended.failure)}", soft_wrap=True)
 
 
 class _progress:

@@ -454,27 +454,34 @@ def ordered(lister: Lister, order: Order, time_limit: float | None = None) -> It
 
 def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: Order | None = None,
                           limit: int | None = None, time_limit: float | None = None,
-                          lister: Lister | None = None) -> Iterator[Pathway]:
-    """Valid pathways of a formulation meeting `filters`, streamed; in `order` if given; at most `limit`."""
+                          lister: Lister | None = None, offset: int = 0) -> Iterator[Pathway]:
+    """Valid pathways of a formulation meeting `filters`, streamed; in `order` if given; the first `offset`
+    skipped, then at most `limit`."""
     lister = lister if lister is not None else Lister(f, filters)
     source = ordered(lister, order, time_limit) if order else lister.stream(time_limit=time_limit, blocks=True)
+    end = None if limit is None else offset + limit
     for n, pathway in enumerate(source):
-        if limit is not None and n >= limit:
+        if end is not None and n >= end:
             return
-        yield pathway
+        if n >= offset:
+            yield pathway
 
 
 @dataclass
 class PathwayListing:
-    """Pathways streamed (in order if asked), with the exact total where the counter reaches it, or None and
-    `note` saying why; iterate it once, close it to stop the search early."""
+    """Pathways streamed (in order if asked), with the exact total of all of them (not only those listed) where
+    the counter reaches it, or None and `note` saying why. An iterator: iterate it once; close it to stop the
+    search early."""
 
     pathways: Iterator[Pathway]
     total: int | None
     note: str | None = None
 
-    def __iter__(self) -> Iterator[Pathway]:
-        return self.pathways
+    def __iter__(self) -> PathwayListing:
+        return self
+
+    def __next__(self) -> Pathway:
+        return next(self.pathways)
 
     def close(self) -> None:
         close = getattr(self.pathways, "close", None)
@@ -482,27 +489,31 @@ class PathwayListing:
             close()
 
 
-def list_pathways(f: Formulation, filters: Filters = Filters(), order: Order | None = None,
-                  limit: int | None = None) -> PathwayListing:
-    """The pathways of a formulation meeting `filters` (see `enumerate_formulation`), with their exact total."""
+def list_formulation(f: Formulation, filters: Filters = Filters(), order: Order | None = None, offset: int = 0,
+                     limit: int | None = None, time_limit: float | None = None) -> PathwayListing:
+    """The pathways of a formulation meeting `filters` (see `enumerate_formulation`), with their exact total
+    (counted once: the listing reuses it)."""
     lister = Lister(f, filters)
     try:
         total, note = lister.count(), None
     except Unsupported as why:
         total, note = None, f"total not counted: {why}"
-    return PathwayListing(enumerate_formulation(f, filters, order, limit, lister=lister), total, note)
+    return PathwayListing(enumerate_formulation(f, filters, order, limit, time_limit, lister, offset), total, note)
 
 
 def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),
                        *, registered: dt.date | None = None, include: Iterable[str] = (),
                        exclude: Iterable[str] = (), min_glh: int | None = None, max_glh: int | None = None,
                        min_credits: int | None = None, max_credits: int | None = None, minimal: bool = False,
-                       order: Order | str | None = None, limit: int | None = None,
-                       time_limit: float | None = None) -> Iterator[Pathway]:
+                       order: Order | str | None = None, offset: int = 0, limit: int | None = None,
+                       time_limit: float | None = None) -> PathwayListing:
     """Valid pathways for a learner (default: a new one), streamed as found; see `Filters` and `ordered`.
 
     `registered`, `include` and `exclude` adjust the learner; GLH means new GLH (total GLH when nothing is
-    achieved). Every pathway is re-checked in plain Python before it is yielded.
+    achieved). `order` by name ("glh") or as an Order; a page is `offset` pathways skipped, then at most
+    `limit`. The answer iterates over the pathways and carries their exact `total` (None, with a `note`, where
+    the counter cannot reach it); the CLI and the web explorer both list through here. Every pathway is
+    re-checked in plain Python before it is yielded.
     """
     q = catalogue.qualification(qualification)
     sort = order_named(order) if order is not None else None  # the one conversion, at the public edge
@@ -515,7 +526,7 @@ def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str,
         update["exclude"] = (*learner.exclude, *exclude)
     f = formulate(catalogue, q, learner.model_copy(update=update) if update else learner)
     filters = Filters(min_glh, max_glh, min_credits, max_credits, minimal)
-    return enumerate_formulation(f, filters, sort, limit, time_limit)
+    return list_formulation(f, filters, sort, offset, limit, time_limit)
 
 
 def pathways_frame(pathways: Iterable[Pathway], groups: Iterable[str] | None = None):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from solver.cohort.recommend import check_columns, recommend_cohort
-from solver.engine.counting import Unsupported, count_formulation, frontier_count, problem_of, unit_shares
+from solver.engine.counting import count_formulation, unit_shares
 from solver.engine.status import Status
 from solver.errors import LookupFailure
 from solver.model.catalogue import Catalogue
@@ -18,7 +18,7 @@ from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.queries.auditing import Regime, audit, audit_regime
 from solver.queries.checking import check
-from solver.queries.enumeration import Filters, Lister, Order, enumerate_formulation
+from solver.queries.enumeration import Filters, enumerate_pathways
 from solver.queries.reports import qualification_summary
 from solver.queries.whatif import WhatIf, WhatIfResult, apply_edits, compare
 from solver.request.formulation import formulate
@@ -94,19 +94,12 @@ class Explorer:
         keys = ("qualification", "learner", "status", "explanation", "conflict", "relaxations")
         return {k: answer.get(k, []) for k in keys} | {"possible": Status(answer["status"]).found}
 
-    def _formulate(self, body: CountRequest):
-        q = self.qualification(body.qualification)
-        f = formulate(self.catalogue, q, body.learner())
-        filters = Filters(body.min_glh, body.max_glh, body.min_credits, body.max_credits,
-                          getattr(body, "minimal", False))
-        return q, f, filters
-
     def count(self, body: CountRequest) -> dict:
         return self._remember("count", body, lambda: self._count(body))
 
     def _count(self, body: CountRequest) -> dict:
-        q, f, filters = self._formulate(body)
-        extra = filters.linears(problem_of(f))
+        f = formulate(self.catalogue, self.qualification(body.qualification), body.learner())
+        extra = Filters(body.min_glh, body.max_glh, body.min_credits, body.max_credits).for_formulation(f)
         result = count_formulation(f, extra, time_limit=self.limits.enumerate_seconds)
         out = result.to_dict()
         out["count_text"], out["minimal_text"] = f"{result.count:,}", f"{result.minimal:,}"
@@ -120,23 +113,18 @@ class Explorer:
         return self._remember("enumerate", body, lambda: self._enumerate(body))
 
     def _enumerate(self, body: EnumerateRequest) -> dict:
-        q, f, filters = self._formulate(body)
-        try:
-            total: int | None = int(frontier_count(Lister(f, filters).problem, minimal=filters.minimal).sum())
-        except Unsupported:
-            total = None
-        order = Order(body.order) if body.order is not None else None  # the schema has checked the name
-        stream = enumerate_formulation(f, filters, order, body.offset + body.limit,
-                                       time_limit=self.limits.enumerate_seconds)
+        q = self.qualification(body.qualification)
         # Each CP-SAT search stops at a deterministic limit, so a page stopped short is the same page every time
         # (a wall-clock deadline here would make the answer depend on the machine's load).
-        page = []
+        listing = enumerate_pathways(self.catalogue, q, body.learner(), min_glh=body.min_glh, max_glh=body.max_glh,
+                                     min_credits=body.min_credits, max_credits=body.max_credits,
+                                     minimal=body.minimal, order=body.order, offset=body.offset, limit=body.limit,
+                                     time_limit=self.limits.enumerate_seconds)
         try:
-            for n, pathway in enumerate(stream):
-                if n >= body.offset:
-                    page.append(pathway.to_dict())
+            page = [pathway.to_dict() for pathway in listing]
         finally:
-            stream.close()  # type: ignore[attr-defined]  # a generator: stops the listing thread
+            listing.close()  # stops the listing thread
+        total = listing.total
         wanted = body.limit if total is None else max(0, min(body.limit, total - body.offset))
         stopped = len(page) < wanted and total is not None  # the listing stopped at its limit before the total
         return {"qualification": q.accreditation, "registered": body.registered.isoformat() if body.registered
