@@ -167,6 +167,12 @@ def test_units_from_two_of_the_optional_groups_and_blocks(tmp_path):
                      {"kind": "groups", "groups": ["law", "hrm", "tour"], "min": 2, "max": 2},
                      {"kind": "mandatory", "groups": ["core"]}]  # its heading names it "Mandatory"
     assert [kind for kind, _ in review] == ["mismatch"]
+    # An "Optional Units" group printed around the blocks: the blocks counted are its parts.
+    around = [blocks[0], group("optional", "Optional Units", list("ABCDEFGH"), "Optional"), *blocks[1:3]]
+    rules, _, review = read(["Candidates must complete 8 optional units i.e. 2 blocks of 4 units."], around)
+    assert rules[:2] == [{"kind": "sum", "sum": "units", "where": {"groups": ["optional"]}, "min": 8, "max": 8},
+                         {"kind": "groups", "groups": ["law", "hrm"], "min": 2, "max": 2}]
+    assert review == []
 
 
 def test_a_total_of_units_with_core_and_electives():
@@ -177,10 +183,14 @@ def test_a_total_of_units_with_core_and_electives():
     assert rules == [{"kind": "sum", "sum": "units", "min": 8, "max": 8}, {"kind": "mandatory", "groups": ["core"]},
                      {"kind": "sum", "sum": "units", "where": {"groups": ["elective"]}, "min": 3, "max": 3}]
     assert review == []
-    # The table lists 4 core units where the sentence says 5: not written, listed.
+    # The table lists 4 core units where the sentence says 5: listed (the core units are still all taken, as
+    # the group's name says).
     groups[0]["units"].pop()
     rules, _, review = read([sentence], groups)
-    assert {"kind": "mandatory", "groups": ["core"]} not in rules and review == [("mismatch", sentence)]
+    assert review == [("mismatch", sentence)]
+    rules, _, review = read([sentence], [dict(groups[0], name="Group 1", label="1", heading="Group 1"), groups[1]])
+    assert {"kind": "mandatory", "groups": ["core"]} not in rules  # no group is "core": its part is listed
+    assert review == [("unparsed-rule", sentence)]
 
 
 def test_credits_from_one_of_the_pathways(tmp_path):
@@ -208,6 +218,10 @@ def test_credits_from_one_of_the_pathways(tmp_path):
 def test_all_units_mandatory_said_or_assumed():
     table = [group("G1", "Units", ["U1", "U2", "U3"], "1")]
     assert read(["All units are mandatory."], table) == ([{"kind": "mandatory", "groups": ["G1"]}], [], [])
+    assert read(["Candidates need to achieve a pass on each of the three units."], table)[0] == [
+        {"kind": "mandatory", "groups": ["G1"]}]
+    assert read(["The Example Certificate in Office Skills is a three-unit qualification."], table)[0] == [
+        {"kind": "sum", "sum": "units", "min": 3, "max": 3}]
     # OTHM: "consists of 3 mandatory units" over the one table the page prints, checked against its length.
     rules, _, review = read(["The Example Diploma consists of 3 mandatory units for a combined total of 30 "
                              "credits."], table)

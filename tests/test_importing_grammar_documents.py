@@ -55,6 +55,9 @@ def sentences(path: Path, pages: range | None = None) -> list[str]:
      [[Clause("mandatory", groups=MANDATORY)]]),
     ("proqual/Level-7-NVQ-Diploma-in-Construction-Senior-Management.pdf", None,
      [[Clause("mandatory", groups=("A",), count=4), Clause(SUM, "units", min=6, groups=("B",)),
+       Clause("groups", "units", min=2, groups=("B",), reading="at-least", alternatives=EITHER)],
+      # the heading "Group B Optional Units" printed as the start of the same rule
+      [Clause(SUM, "units", min=6, groups=("B",)),
        Clause("groups", "units", min=2, groups=("B",), reading="at-least", alternatives=EITHER)]]),
     ("othm/othm-l6-diploma-ohs-qualification-structure.html", None,
      [[Clause("mandatory", groups=MANDATORY, count=7), Clause(SUM, "credits", min=60)]]),

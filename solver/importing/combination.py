@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from solver.importing.document import Block, Line
 from solver.importing.figures import Fact, parse_date
-from solver.importing.phrases import Clause, parse_sentence
+from solver.importing.phrases import Clause, may_state_a_rule, parse_sentence
 
 MANDATORY = ("mandatory", "compulsory", "core")  # words that name the groups every learner takes ...
 OPTIONAL = ("optional", "elective", "electives", "option", "options")  # ... and those they choose from
@@ -42,11 +42,13 @@ def sentence_clauses(sentences: list[Fact], groups: list[dict]) -> list[tuple[Fa
         rest = g["heading"][len(g["name"]):].strip(" -–:") if g["heading"].lower().startswith(g["name"].lower()) \
             else ""
         words = rest.strip("() ")
-        # "Mandatory Units", "Mandatory Group A", "Group A - Compulsory": every unit under it must be taken.
-        mandatory = re.match(r"(mandatory|compulsory)\b", g["name"], re.IGNORECASE) or \
-            words.lower() in ("mandatory", "compulsory")
-        if words.lower() in ("mandatory", "compulsory", "optional"):
-            words = ""
+        # "Mandatory Units", "Mandatory Group A", "Group A - Compulsory", "Group A Mandatory Units": every unit
+        # under it must be taken.
+        kind = re.fullmatch(r"(?:(\w+)\s*)?(?:units?)?", words, re.IGNORECASE)
+        mandatory = re.match(r"(mandatory|compulsory|core)\b", g["name"], re.IGNORECASE) or \
+            (kind and (kind.group(1) or "").lower() in MANDATORY)
+        if kind and (kind.group(1) or "").lower() in MANDATORY + OPTIONAL or not may_state_a_rule(words):
+            words = ""  # a kind, or a description ("Project Development Units"), not a rule
         if words:
             out.append((Fact(words, g["where"], g["heading"]), parse_sentence(words, scope=(g["label"],))))
         elif mandatory:
@@ -83,6 +85,14 @@ def resolve(label: str, groups: list[dict]) -> list[dict]:
 def pathway_groups(groups: list[dict]) -> list[dict]:
     """The groups a learner chooses one of ("Pathway 1: Dementia care")."""
     return [g for g in groups if re.search(r"\bpathways?\b", f"{g['name']} {g.get('heading', '')}", re.IGNORECASE)]
+
+
+def parts_of(whole: dict, groups: list[dict]) -> list[dict]:
+    """The groups printed inside another ("Law Units", "HRM Units" under "Optional Units"): each holds only its
+    units, and together they hold all of them."""
+    parts = [g for g in groups if g is not whole and g["units"] and set(g["units"]) < set(whole["units"])]
+    covered = {c for g in parts for c in g["units"]}
+    return parts if len(parts) > 1 and covered == set(whole["units"]) else []
 
 
 def group_kind(group: dict) -> str | None:
@@ -180,6 +190,8 @@ def _reading(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
     if clause.kind == "only_from":
         return Reading(None, fact.where, fact.text, extra={"only_from": ids})
     if clause.kind == "groups":
+        if len(ids) == 1:  # "2 blocks of 4 units" of the optional units: of the blocks it is printed in
+            ids = [g["id"] for g in parts_of(next(g for g in own if g["id"] == ids[0]), own)] or ids
         spread = {"kind": "groups", "groups": ids} | {k: getattr(clause, k) for k in ("min", "max")
                                                       if getattr(clause, k) is not None}
         if clause.alternatives:

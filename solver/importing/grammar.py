@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -193,8 +194,26 @@ class Reader(Transformer):
     def size_of_qualification(self, items: list) -> list[Clause]:
         return [Clause("sum", "credits", min=next(i for i in items if isinstance(i, int)))]
 
+    def credit_size(self, _: list) -> str:
+        return "credits"
+
+    def unit_size(self, _: list) -> str:
+        return "units"
+
     def size(self, items: list) -> list[Clause]:
-        return self.size_of_qualification(items)
+        """"is a 120 credit qualification": at least 120 credits; "a four-unit qualification": exactly 4 units."""
+        number = next(i for i in items if isinstance(i, int))
+        if "units" in items:
+            return [Clause("sum", "units", number, number)]
+        return [Clause("sum", "credits", min=number)]
+
+    def each_of(self, items: list) -> list[Clause]:
+        """"a pass on each of the three units": every unit of the qualification (or of the heading's group)."""
+        count = next((i for i in items if isinstance(i, int)), None)
+        return [Clause("mandatory", groups=self.scope or ("ALL",), count=count)]
+
+    def heading_lead(self, items: list) -> Part:
+        return ("heading", items[0])
 
     def all_of(self, items: list) -> list[Clause]:
         count = next((i for i in items if isinstance(i, int)), None)
@@ -232,6 +251,9 @@ class Reader(Transformer):
 
     def sentence(self, items: list) -> list[Clause]:
         clauses = [c for found in items if isinstance(found, list) for c in found]
+        heading = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "heading"), None)
+        if heading:  # "Group B Optional Units minimum of ...": what names no group is of the heading's
+            clauses = [replace(c, groups=heading) if not c.groups and c.kind != "barred" else c for c in clauses]
         # "8 optional units i.e. 2 blocks of 4 units": the blocks are of the groups the clause before names.
         for i, c in enumerate(clauses):
             if c.kind == "groups" and c.block and not c.groups:

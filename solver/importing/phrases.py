@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from solver.importing.clauses import Clause
-from solver.importing.grammar import read
+from solver.importing.grammar import CUE, read
 
-__all__ = ["Clause", "parse_sentence", "normalise"]
+__all__ = ["Clause", "may_state_a_rule", "normalise", "parse_sentence"]
 
 
 def normalise(sentence: str) -> str:
@@ -23,8 +23,15 @@ def normalise(sentence: str) -> str:
     text = sentence.lower().replace("’", "'").replace("‘", "'").replace("—", "–")
     text = re.sub(r"\bi\.\s?e\.?(?=\s)", " ie ", text)
     text = re.sub(r"(^|\s)[\u2022\uf0b7\u25aa\u25cf·o](?=\s)", " ", text)  # "•", "", "o" bullets
+    text = re.sub(r"\b(\w+)-(unit|credit)\b", r"\1 \2", text)  # "a four-unit qualification"
     text = re.sub(r"([,;:()&–])", r" \1 ", text)
     return " ".join(text.split()).strip(" .")
+
+
+def may_state_a_rule(text: str) -> bool:
+    """Whether the grammar could read a rule in these words at all: each of its rules holds a number, "all" or a
+    pair of codes ("Project Development Units" cannot; "one unit must be completed" may)."""
+    return bool(CUE.search(normalise(text)))
 
 
 def parse_sentence(sentence: str, scope: tuple[str, ...] = ()) -> list[Clause] | None:
