@@ -259,6 +259,20 @@ def test_a_draft_that_does_not_load_is_answered_with_located_problems_not_an_err
     assert "/tmp" not in response.text
 
 
+def test_a_failing_audit_still_gives_the_yaml_of_a_draft_that_loads(client, draft, monkeypatch):
+    import solver.web.review as review
+
+    def broken(catalogue):
+        raise RuntimeError("a fault in the audit")
+
+    monkeypatch.setattr(review, "audit", broken)
+    response = client.post("/api/import/audit", json=body(draft))
+    assert response.status_code == 200
+    out = response.json()
+    assert out["loads"] and out["yaml"].startswith("# Draft catalogue")
+    assert out["audit_error"] == "the audit could not be completed (RuntimeError)"
+
+
 @pytest.mark.parametrize(("payload", "expected"), [
     ("not json at all", "<request>:1:1: expected a JSON object"),
     ({"document": {"units": [], "qualifications": [{"id": "x"}]}},

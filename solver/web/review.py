@@ -200,6 +200,10 @@ def check_draft(body: DraftBody, name: str = DRAFT_NAME) -> dict:
         report = audit(catalogue).to_dict()
     except PathwaysError as err:
         return out | {"qualifications": [], "findings": [], "audit_error": str(err)}
+    except Exception as err:  # the draft still loads and can be kept: a failing audit must not block the review
+        log.exception("the audit of an import draft failed")
+        return out | {"qualifications": [], "findings": [],
+                      "audit_error": f"the audit could not be completed ({type(err).__name__})"}
     return out | {"qualifications": report["qualifications"], "findings": report["findings"]}
 
 

@@ -467,6 +467,7 @@ function showAudit(data) {
   } else {
     box.append(el("p", {class: "verdict holds", id: "audit-verdict"}, data.note
       ? `The draft loads as a catalogue (${data.note}).` : "The draft loads as a catalogue."));
+    if (data.audit_error) box.append(el("p", {class: "error", role: "alert"}, data.audit_error));
     for (const q of data.qualifications) {
       box.append(table(["Regime", "Credits", "GLH", "Pathways", "Dead", "Forced"], q.regimes.map((r) =>
         [r.regime, r.credits.join("–"), r.glh.join("–"), fmt(r.count), r.dead.join(" ") || "–", r.forced.join(" ") || "–"]),
