@@ -161,7 +161,8 @@ def _header(rows: list[Row]) -> tuple[int, int, _Layout] | None:
         while start + used < len(rows) and used < 4:
             below = rows[start + used].cells
             filled = [i for i, c in enumerate(below) if c.strip()]
-            if len(below) != len(cells) or not filled or any(is_code(c) for c in below) \
+            if len(below) != len(cells) or not filled or any(is_code(c) or NUMBER.fullmatch(c.strip()) or len(c) > 40
+                                                             for c in below) \
                     or any(not cells[i].strip() for i in filled) or (len(filled) == 1 and section_of(below[filled[0]])):
                 break
             cells = [f"{a} {b}".strip() for a, b in zip(cells, below)]
