@@ -62,14 +62,14 @@ CASES = {
             glh: 6
             colour: red
         """, """\
-        cat.yaml:7:5: units[0].colour: unknown key 'colour'; expected one of: code, title, level, credits, glh, \
-tags, modes, available_from, available_until"""),
+        cat.yaml:7:5: units[0].colour: unknown key 'colour'; expected one of: code, title, title_cut, level, \
+credits, glh, tqt, provenance, tags, modes, available_from, available_until"""),
     "unknown key that is a near miss": ("""\
         units:
           - {code: U1, title: One, level: 2, credits: 2, glh: 6, tagz: [a]}
         """, """\
         cat.yaml:2:58: units[0].tagz: unknown key 'tagz' (did you mean 'tags'?); expected one of: code, title, \
-level, credits, glh, tags, modes, available_from, available_until"""),
+title_cut, level, credits, glh, tqt, provenance, tags, modes, available_from, available_until"""),
     "missing field, at the mapping that lacks it": ("""\
         units:
           - {code: U1, title: One, level: 2, credits: 2, glh: 6}
@@ -153,7 +153,7 @@ in 1..12)"""),
               - {kind: total, min: 3}
         """, """\
         cat.yaml:9:9: qualifications[0].rules[0]: expected 'kind' to be one of 'sum', 'mandatory', 'barred', \
-'replacement', 'equivalence', 'groups', 'import', got text 'total'"""),
+'replacement', 'equivalence', 'groups', 'import', 'when-used', 'window', got text 'total'"""),
     "a sum rule's own 'sum' key does not hide the field in error": ("""\
         qualifications:
           - id: q1
@@ -295,8 +295,8 @@ SEVERAL_EXPECTED = """\
 invalid catalogue (8 problems):
   a.yaml:2:47: units[0].credits: expected a whole number, got a number 2.5
   a.yaml:3:35: units[1].level: expected a number <= 8, got 9
-  a.yaml:3:58: units[1].colour: unknown key 'colour'; expected one of: code, title, level, credits, glh, tags, \
-modes, available_from, available_until
+  a.yaml:3:58: units[1].colour: unknown key 'colour'; expected one of: code, title, title_cut, level, credits, \
+glh, tqt, provenance, tags, modes, available_from, available_until
   a.yaml:4:5: units[2]: missing required field 'title'
   b.yaml:2:1: invalid YAML: expected the node content, but found '<stream end>' (while parsing a flow node)
   c.yaml:10:38: qualifications[0].rules[0].where.groups[0]: group 'G9' is not part of qualification 'q1'

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from solver.errors import CatalogueError, LookupFailure, Problem
 from solver.model.claimable import claimable, imported
 from solver.model.documents import CatalogueFile, Qualification, Unit
+from solver.model.labels import labelled
 from solver.model.located_yaml import LocatedDocument, PathKey, read_yaml
 from solver.model.validation import validate
 from solver.rules import Context, RuleBase, Scope
@@ -107,6 +108,21 @@ class Catalogue:
         )
 
 
+def provenance_problems(unit: Unit) -> list[tuple[PathKey, str]]:
+    """Provenance that contradicts the value: a null value said to be published or derived, or a value said to
+    be unknown."""
+    out: list[tuple[PathKey, str]] = []
+    for name, kind in unit.provenance.items():
+        value = getattr(unit, name)
+        if value is None and kind != "unknown":
+            out.append((("provenance", name), f"{name} is {kind} but its value is null; expected 'unknown' or "
+                                               f"a value"))
+        elif value is not None and kind == "unknown":
+            out.append((("provenance", name), f"{name} is {value}, not unknown; expected 'published' or "
+                                               f"'derived'"))
+    return out
+
+
 def credited_from(q: Qualification, achieved: frozenset[str]) -> dict[str, str]:
     """Units of `q` that its rules credit from achieved units: credited unit -> the achieved unit."""
     out: dict[str, str] = {}
@@ -151,6 +167,9 @@ def _check_qualification(q: Qualification, qi: int, doc: LocatedDocument, units:
         mismatch = group.total_mismatch(units)
         if mismatch:
             warnings.append(doc.problem(at + ("groups", gi, "credits"), mismatch))
+        miscount = group.count_mismatch()
+        if miscount:
+            warnings.append(doc.problem(at + ("groups", gi, "unit_count"), miscount))
     figures = q.figures.credits
     if figures and figures.max is not None and figures.min > figures.max:
         problems.append(doc.problem(at + ("figures", "credits"),
@@ -231,6 +250,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             if len(set(unit.modes)) != len(unit.modes):
                 problems.append(doc.problem(("units", i, "modes"), f"expected each mode once, got "
                                                                     f"{', '.join(unit.modes)}"))
+            problems += [doc.problem(("units", i, *key), message) for key, message in provenance_problems(unit)]
+            if unit.labelled:  # set by the loader for a unit printed without a code, never written
+                problems.append(doc.problem(("units", i, "labelled"), "unknown key 'labelled'; a unit without a "
+                                            "code is written under its group's 'without_code'", at_key=True))
             units[unit.code], sources[where] = unit, _at(doc, ("units", i, "code"))
     placed: list[tuple[LocatedDocument, int, Qualification]] = []
     warnings: list[Problem] = []
@@ -254,6 +277,11 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                 own.add(value)
                 names.setdefault(value, _at(doc, ("qualifications", qi, *key)))
             q = _with_rule_ids(q)
+            q, made = labelled(q, units)
+            for gi, ui, unit in made:  # units printed without a code, each under its generated label
+                at = ("qualifications", qi, "groups", gi, "without_code", ui)
+                problems += [doc.problem(at + key, message) for key, message in provenance_problems(unit)]
+                units[unit.code], sources[("unit", unit.code)] = unit, _at(doc, at)
             for ri, rule in enumerate(q.rules):
                 sources[("rule", q.id, rule.id or "")] = _at(doc, ("qualifications", qi, "rules", ri))
             for pi, pathway in enumerate(q.pathways):

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from solver.limits import MAX_TOTAL
 from solver.rules import Code, Count, Date, Rule, Tag
-from solver.rules.base import UnitCredits, UnitHours, claim_code
+from solver.rules.base import UnitCredits, UnitHours, claim_code, frozen_mapping
 
 Level = Annotated[int, Field(strict=True, ge=0, le=8)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
 # Strict, finite: lax floats would take `true` or the text "13.5" as hours, and YAML spells out .inf and .nan.
 Hours = Annotated[float, Field(strict=True, ge=0, le=MAX_TOTAL, allow_inf_nan=False)]
+# A level on another framework, as printed ("AQF 3", "Entry 3", "SCQF 6"); a whole number is an RQF level.
+FrameworkLevel = Annotated[str, Field(strict=True, min_length=1)]
+# The values of a unit that may be published, worked out by the specification, or not given at all.
+ValueName = Literal["level", "credits", "glh", "tqt"]
+Provenance = Literal["published", "derived", "unknown"]
+CUT_MARK = "\u2026"  # shown after a title the specification prints cut off
 
 
 class Frozen(BaseModel):
@@ -27,10 +34,18 @@ class Unit(Frozen):
 
     code: Code
     title: Text
+    title_cut: bool = False  # the title as printed is cut off (a table's narrow column): shown with a mark
     # Written as published: `null` where the specification does not publish the value (never guessed as 0).
     level: Level | None
     credits: UnitCredits | None
     glh: UnitHours | None
+    tqt: UnitHours | None = None  # total unit time, hours, where the specification gives it
+    # How each value came to be: `derived` where the specification works it out rather than prints it (credits
+    # from TQT); a value not named here is published, a null one unknown.
+    provenance: Annotated[dict[ValueName, Provenance], AfterValidator(frozen_mapping)] = Field(
+        default_factory=lambda: frozen_mapping({}))  # type: ignore[arg-type]
+    # Set by the loader, never written: the code is a label Pathways generated for a unit printed without one.
+    labelled: SkipJsonSchema[bool] = False
     tags: tuple[Tag, ...] = ()
     # How the unit may be taken ("graded", "ungraded"); offered in several, a pathway claims it in one of them.
     modes: tuple[Tag, ...] = ()
@@ -40,6 +55,22 @@ class Unit(Frozen):
     def claimed_in(self, mode: str) -> Unit:
         """The unit claimed in one of its modes: a variable of its own, "CODE@mode"."""
         return self.model_copy(update={"code": claim_code(self.code, mode), "modes": (mode,)})
+
+    def provenance_of(self, name: ValueName) -> Provenance:
+        """Whether a value is published, derived by the specification, or unknown (null)."""
+        if getattr(self, name) is None:
+            return "unknown"
+        return self.provenance.get(name, "published")
+
+    def shown(self, name: ValueName) -> str:
+        """A value as every answer shows it: "12", "12 (derived)", or "unknown"."""
+        value, kind = getattr(self, name), self.provenance_of(name)
+        return "unknown" if value is None else f"{value} (derived)" if kind == "derived" else str(value)
+
+    @property
+    def shown_title(self) -> str:
+        """The title as answers show it: marked where the specification prints it cut off."""
+        return self.title + CUT_MARK if self.title_cut else self.title
 
     @property
     def unpublished(self) -> tuple[str, ...]:
@@ -54,14 +85,31 @@ class Unit(Frozen):
         return self.available_until is None or day <= self.available_until
 
 
+class UncodedUnit(Unit):
+    """A unit a group prints without a code (a provider's list of titles): the loader names it by a label."""
+
+    code: SkipJsonSchema[None] = None  # type: ignore[assignment]
+
+
 class Group(Frozen):
     """A named group of units within a qualification (e.g. Group 1, optional Group B)."""
 
     id: Text
     name: Text
     units: tuple[Code, ...]  # may be empty: a specification published as rules only
+    # Units printed without a code: each is given a stable label (see solver.model.labels) and joins `units`.
+    without_code: tuple[UncodedUnit, ...] = ()
     complete: bool = True  # False: the specification lists only some of the group's units
     credits: Count | None = None  # the group's total as published ("Group A: 28 credits"), held against its units
+    unit_count: Count | None = None  # the number of units it says it has ("six mandatory units"), held likewise
+
+    def count_mismatch(self) -> str | None:
+        """Why the published number of units disagrees with the list, or None when it agrees (or the group lists
+        only some of its units and no more than the number)."""
+        listed = len(self.units) + len(self.without_code)
+        if self.unit_count is None or listed == self.unit_count or (not self.complete and listed < self.unit_count):
+            return None
+        return f"{self.name} says it has {self.unit_count} units but lists {listed}"
 
     def total_mismatch(self, units: Mapping[str, Unit]) -> str | None:
         """Why the published total disagrees with the units' credit values, or None when it agrees (or
@@ -125,7 +173,8 @@ class Qualification(Frozen):
     # Written as published: `null` where the specification gives no accreditation number or awarding body.
     number: Text | None = Field(alias="accreditation")
     title: Text
-    level: Level
+    # An RQF level; a level on another framework as printed ("AQF 3", "SCQF 6"); `null` where none is published.
+    level: Level | FrameworkLevel | None
     awarding_body: Text | None
     groups: tuple[Group, ...]
     rules: tuple[Rule, ...] = ()

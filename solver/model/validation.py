@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from solver.errors import Problem
 from solver.model.located_yaml import LocatedDocument, PathKey
@@ -69,8 +70,10 @@ def _field(model: type[BaseModel], key: Any) -> Any:
 
 
 def allowed_keys(model: type[BaseModel]) -> list[str]:
-    """The keys a mapping of `model` may have, as written in YAML (aliases, not Python names)."""
-    return [info.alias or name for name, info in model.model_fields.items()]
+    """The keys a mapping of `model` may have, as written in YAML (aliases, not Python names); a field the
+    loader sets (left out of the schema) is not one."""
+    return [info.alias or name for name, info in model.model_fields.items()
+            if not any(isinstance(m, SkipJsonSchema) for m in info.metadata)]
 
 
 def resolve(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[PathKey, type[BaseModel] | None]:

@@ -28,6 +28,7 @@ from solver.rules.base import (
                                parse_date,
                                units_word,
 )
+from solver.rules.conditional import ConditionalSumRule
 from solver.rules.dated import ReplacementRule
 from solver.rules.equivalence import EquivalenceRule
 from solver.rules.imports import ImportRule
@@ -35,14 +36,17 @@ from solver.rules.linear import Linear
 from solver.rules.spread import GroupSpreadRule
 from solver.rules.structure import BarredRule, MandatoryRule
 from solver.rules.sums import Selector, SumRule, weight
+from solver.rules.window import WindowRule
 
 Rule = Annotated[
-    SumRule | MandatoryRule | BarredRule | ReplacementRule | EquivalenceRule | GroupSpreadRule | ImportRule,
+    SumRule | MandatoryRule | BarredRule | ReplacementRule | EquivalenceRule | GroupSpreadRule | ImportRule
+    | ConditionalSumRule | WindowRule,
     Field(discriminator="kind"),
 ]
-RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence", "groups", "import")
+RULE_KINDS = ("sum", "mandatory", "barred", "replacement", "equivalence", "groups", "import", "when-used", "window")
 
-__all__ = ["RULE_KINDS", "BarredRule", "Bound", "Code", "Context", "Count", "Date", "EquivalenceRule",
+__all__ = ["RULE_KINDS", "BarredRule", "Bound", "Code", "ConditionalSumRule", "Context", "Count", "Date",
+           "EquivalenceRule",
            "GroupSpreadRule", "ImportRule", "LevelNumber", "Linear", "MandatoryRule", "Metric", "ReplacementRule",
-           "Rule", "RuleBase", "Scope", "Selector", "Side", "SumRule", "Tag", "UnitFacts", "Verdict", "amount",
-           "listing", "parse_date", "units_word", "weight"]
+           "Rule", "RuleBase", "Scope", "Selector", "Side", "SumRule", "Tag", "UnitFacts", "Verdict", "WindowRule",
+           "amount", "listing", "parse_date", "units_word", "weight"]

@@ -66,8 +66,9 @@ def _date_input(value: object) -> object:
 
 # The one date type of every document (catalogues, scenarios, what-if files, cohort rows): never a number.
 Date = Annotated[dt.date, BeforeValidator(_date_input)]
-Metric = Literal["credits", "units", "glh"]
-METRIC_WORDS = {"credits": ("credit", "credits"), "units": ("unit", "units"), "glh": ("GLH", "GLH")}
+Metric = Literal["credits", "units", "glh", "tqt"]
+METRIC_WORDS = {"credits": ("credit", "credits"), "units": ("unit", "units"), "glh": ("GLH", "GLH"),
+                "tqt": ("TQT", "TQT")}
 Where = tuple[str | int, ...]  # a path inside the rule's own YAML mapping, e.g. ('where', 'groups', 0)
 Reference = tuple[Where, Literal["unit", "group"], str]  # where a rule names a unit or group, what, and which
 
@@ -83,6 +84,9 @@ def _hashable(value: dict[str, Any]) -> dict[str, Any]:
     return _FrozenMapping({k: _FrozenMapping(v) if isinstance(v, dict) else v for k, v in value.items()})
 
 
+frozen_mapping = _hashable  # for models of other layers whose mapping fields must stay hashable
+
+
 class UnitFacts(Protocol):
     """What rules read of a unit (solver.model.documents.Unit has it, read-only)."""
 
@@ -96,6 +100,8 @@ class UnitFacts(Protocol):
     def credits(self) -> int | None: ...  # None: not published
     @property
     def glh(self) -> int | None: ...
+    @property
+    def tqt(self) -> int | None: ...  # total qualification time of the unit, hours; None: not given
     @property
     def tags(self) -> tuple[str, ...]: ...
 
@@ -329,6 +335,10 @@ class RuleBase(BaseModel):
     def forced(self, ctx: Context) -> frozenset[str]:
         """Units every pathway must claim because of this rule."""
         return frozenset()
+
+    def bars(self, ctx: Context) -> str | None:
+        """Why no pathway at all is open to this learner because of the rule (registrations closed), or None."""
+        return None
 
     def cutoffs(self) -> tuple[dt.date, ...]:
         """Registration dates at which the rule treats learners differently: its version's, and its kind's."""
