@@ -69,11 +69,14 @@ def _field(model: type[BaseModel], key: Any) -> Any:
     return None
 
 
+_SKIPPED: type = SkipJsonSchema  # type: ignore[assignment]  # generic to mypy, a marker class at run time
+
+
 def allowed_keys(model: type[BaseModel]) -> list[str]:
     """The keys a mapping of `model` may have, as written in YAML (aliases, not Python names); a field the
     loader sets (left out of the schema) is not one."""
     return [info.alias or name for name, info in model.model_fields.items()
-            if not any(isinstance(m, SkipJsonSchema) for m in info.metadata)]
+            if not any(isinstance(m, _SKIPPED) for m in info.metadata)]
 
 
 def resolve(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[PathKey, type[BaseModel] | None]:
