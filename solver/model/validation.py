@@ -69,7 +69,7 @@ def _field(model: type[BaseModel], key: Any) -> Any:
     return None
 
 
-_SKIPPED: type = SkipJsonSchema  # type: ignore[assignment]  # generic to mypy, a marker class at run time
+_SKIPPED: type = SkipJsonSchema  # generic to mypy, a marker class at run time
 
 
 def allowed_keys(model: type[BaseModel]) -> list[str]:
