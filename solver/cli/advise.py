@@ -71,8 +71,11 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
                   units: Annotated[list[str], typer.Argument(help="Unit codes claimed.")],
                   registered: RegisteredOption = None, achieved: AchievedOption = None,
                   exempt: ExemptOption = None, reading: ReadingOption = None, pathway: PathwayOption = None,
+                  keep: Annotated[str | None, typer.Option(
+                      "--keep", help="Units the nearest valid pathway must keep (comma-separated).")] = None,
                   catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
-    """Check a unit set against every rule, with what each needs, what it has and how to fix it; for a
+    """Check a unit set against every rule, with what each needs and what it has; when invalid, the nearest
+    valid pathway (the fewest units to add and remove, then the lowest new GLH) or why there is none; for a
     qualification with named pathways, against each pathway.
 
     Exits 0 when valid (on some pathway), 1 when not.
@@ -81,7 +84,8 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     from solver.queries.checking import check
 
     cat = load(catalogue)
-    learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt))
+    learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt),
+                      include=parse_codes(keep))
     q = shaped(cat, qualification, reading, pathway)
     if q.pathways:
         from solver.queries.by_pathway import check_pathways
@@ -131,7 +135,8 @@ def _print_check(result) -> None:
         unknown = sorted({c for v in result.undetermined for c in v.unknown})
         out.print(plain(f"Undetermined: the verdict rests on the unpublished values of {', '.join(unknown)}."))
     else:
-        out.print("[bold green]Valid.[/]" if result.valid else f"[bold red]Not valid.[/] To fix: {fixes}")
+        fix = plain(result.repair.sentence()) if result.repair else f"To fix: {fixes}"
+        out.print("[bold green]Valid.[/]" if result.valid else f"[bold red]Not valid.[/] {fix}")
 
 
 @app.command("recommend")

@@ -1,9 +1,10 @@
-"""`check`: does a unit set satisfy a qualification? Rule by rule, with numbers and fixes, no solver."""
+"""`check`: does a unit set satisfy a qualification? Rule by rule, with numbers, and the nearest valid pathway."""
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -12,6 +13,9 @@ from solver.request.formulation import Formulation, claim_named, formulate
 from solver.request.requirements import new_glh_terms
 from solver.rules import Verdict
 from solver.rules.linear import total
+
+if TYPE_CHECKING:
+    from solver.queries.repair import Repair
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class CheckResult:
     unpublished: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claimed unit -> values not published
     open_groups: tuple[str, ...] = ()  # groups listing only some units: the verdict is over the listed ones
     modes: dict[str, str] = field(default_factory=dict)  # unit named without a mode -> the mode it is claimed in
+    repair: Repair | None = None  # for an invalid set: the nearest valid pathway, or why there is none
 
     @property
     def valid(self) -> bool:
@@ -56,7 +61,8 @@ class CheckResult:
                 "rules": [{"id": v.id, "holds": v.holds, "determined": v.determined, "required": v.required,
                            "actual": v.actual, "description": v.sentence, "fix": v.fix, "note": v.note,
                            "source": v.source, "unknown": list(v.unknown)} for v in self.verdicts],
-                "fixes": self.fixes, **({"modes": self.modes} if self.modes else {})}
+                "fixes": self.fixes, **({"modes": self.modes} if self.modes else {}),
+                **({"repair": self.repair.to_dict()} if self.repair else {})}
 
     def to_frame(self):
         import pandas as pd
@@ -65,8 +71,9 @@ class CheckResult:
 
 
 def check(catalogue: Catalogue, qualification: str | Qualification, units: list[str] | tuple[str, ...],
-          learner: Learner = Learner()) -> CheckResult:
-    """Evaluate `units` against every rule of `qualification` for this learner (registration, achievements)."""
+          learner: Learner = Learner(), repair: bool = True) -> CheckResult:
+    """Evaluate `units` against every rule of `qualification` for this learner (registration, achievements); for an
+    invalid set (and `repair`), also the nearest valid pathway that keeps the learner's includes and excludes."""
     q = catalogue.qualification(qualification)
     situation = Learner(registered=learner.registered, achieved=learner.achieved, exempt=learner.exempt)
     f = formulate(catalogue, q, situation)
@@ -80,12 +87,20 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
                         f"remove {c}") for c in foreign]
     pathway, modes = in_modes(f, frozenset(c for c in chosen if c in own), [c for c in chosen if c in claims])
     verdicts += [v for v in f.evaluate(pathway) if v.id not in ("availability", "modes") or not v.holds]
-    return CheckResult(
+    result = CheckResult(
         qualification=q.accreditation, units=chosen, verdicts=tuple(verdicts),
         credits=sum(own[c].credits or 0 for c in pathway), glh=sum(own[c].glh or 0 for c in pathway),
         new_glh=total(new_glh_terms(f.context), pathway),
         unpublished={c: own[c].unpublished for c in own if c in pathway and own[c].unpublished},
         open_groups=tuple(g.name for g in q.open_groups()), modes=modes)
+    if not repair or result.verdict != "invalid":
+        return result
+    # Only an invalid set needs the solver: a valid check stays free of OR-Tools (0.5 s to import).
+    from solver.queries.repair import nearest_valid
+
+    insisting = formulate(catalogue, q, situation.model_copy(update={"include": learner.include,
+                                                                      "exclude": learner.exclude}))
+    return replace(result, repair=nearest_valid(insisting, pathway, tuple(foreign)))
 
 
 def in_modes(f: Formulation, pathway: frozenset[str], bare: list[str]) -> tuple[frozenset[str], dict[str, str]]:
