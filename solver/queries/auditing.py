@@ -21,6 +21,7 @@ from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
+from solver.model.published import published_notes
 from solver.queries.each_reading import reading_differences
 from solver.request.formulation import Formulation, formulate
 from solver.request.objectives import Objective, objective_tiers
@@ -308,6 +309,12 @@ def _credit_findings(catalogue: Catalogue, q: Qualification, audits: list[Regime
     # A unit of unpublished credits leaves the achievable range unknown: no mismatch is stated as fact.
     known = not any(catalogue.units[c].credits is None for c in q.unit_codes())
     for r in audits:
+        ctx = catalogue.context(q, registered=r.regime.registered)
+        barred = [why for rule in q.rules if (why := rule.bars(ctx))]
+        if r.min_credits is None and barred:
+            out.append(Finding(q.id, r.regime.label, "registration-closed",
+                               f"No pathway is open to learners {r.regime.label}: {'; '.join(barred)}.", {}))
+            continue
         if r.min_credits is None:
             out.append(Finding(q.id, r.regime.label, "no-pathway",
                                f"No valid pathway exists for learners {r.regime.label}: the rules contradict "
@@ -330,7 +337,26 @@ def _credit_findings(catalogue: Catalogue, q: Qualification, audits: list[Regime
                                f"{q.accreditation} publishes a TQT of {figures.tqt} hours, a credit value of "
                                f"{float(implied):g} (TQT / {TQT_PER_CREDIT}), but its minimum is {minimum} credits.",
                                {"tqt": figures.tqt, "credit_value": float(implied), "min_credits": minimum}))
-    return out
+    return out + _tqt_findings(catalogue, q, audits)
+
+
+def _tqt_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+    """The published TQT against the units' own TQT: the least and most a valid pathway's units add up to (only
+    when every unit gives its TQT: a range over unknown values would be stated as fact)."""
+    regime = next((r.regime for r in audits if r.min_credits is not None), None)
+    if q.figures.tqt is None or regime is None or any(catalogue.units[c].tqt is None for c in q.unit_codes()):
+        return []
+    f = formulate(catalogue, q, Learner(registered=regime.registered))
+    terms = tuple((c, u.tqt or 0) for c, u in f.context.units.items())
+    model = CompiledModel(f.variables, f.requirements)
+    (_, low), (_, high) = _optimum(model, terms, 1), _optimum(model, terms, -1)
+    if low is None or high is None or low <= q.figures.tqt <= high:
+        return []
+    span = str(low) if low == high else f"{low} to {high}"
+    return [Finding(q.id, regime.label, "tqt-units-mismatch",
+                    f"{q.accreditation} publishes a TQT of {q.figures.tqt} hours but the units' own TQT of valid "
+                    f"pathways for learners {regime.label} adds up to {span} hours.",
+                    {"published": q.figures.tqt, "units": [low, high]})]
 
 
 def _average_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
@@ -420,7 +446,7 @@ def _data_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
         out.append(Finding(q.id, "all", "open-group",
                            f"{g.name} of {q.accreditation} lists only some of its units ({len(g.units)} listed): "
                            f"every figure here is over the listed units only.", {"group": g.id}))
-    return out
+    return out + [Finding(q.id, "all", n.kind, n.sentence, n.numbers) for n in published_notes(q, catalogue.units)]
 
 
 def _reading_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
