@@ -28,8 +28,7 @@ from solver.cli.common import (
 if TYPE_CHECKING:
     from solver.engine.counting import CountResult
     from solver.model.documents import Qualification
-    from solver.queries.enumeration import Pathway as ListedPathway
-    from solver.queries.enumeration import PathwayListing
+    from solver.queries.enumeration import ListedPathway, PathwayListing
 
 IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
                                                          "(comma-separated or repeated).")]

@@ -12,10 +12,10 @@ from fractions import Fraction
 import numpy as np
 
 from solver.engine.frontier import MAX_CELLS, MAX_STATES, Programme, Sweep, Unsupported, unit_totals
-from solver.engine.listing import LISTING_WORK, list_pathways, tally
+from solver.engine.listing import LISTING_WORK, list_by_solver, tally
 from solver.engine.meeting import meet, plan, widths
 from solver.engine.meeting import shares as meeting_shares
-from solver.engine.problem import Constraint, Problem, holds, is_minimal, problem_of
+from solver.engine.problem import Constraint, CountProblem, holds, is_minimal, problem_of
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
@@ -40,12 +40,12 @@ AGREEING_SHARES = (0.5, 0.7, 0.85)  # the middle of the order a lower bound may 
 RELAXATIONS = 6  # tries at an upper bound by dropping the 1, 2, 4, ... longest-open constraints
 RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
 
-__all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountMethod", "CountResult", "Problem", "Unsupported",
+__all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountMethod", "CountResult", "CountProblem", "Unsupported",
            "count_formulation", "count_pathways", "frontier_count", "holds", "is_minimal", "problem_of",
            "unit_shares"]
 
 
-def _track_ceiling(problem: Problem, track: Mapping[str, int]) -> int:
+def _track_ceiling(problem: CountProblem, track: Mapping[str, int]) -> int:
     """The largest tracked total a valid pathway can have: the total, or less where a maximum bounds a
     sum that weighs every unit at least as much as the tracked measure (states above it are dropped)."""
     ceiling = sum(track.values())
@@ -84,7 +84,7 @@ class Passes:
         return self.programme.never or len(self.forward) == len(self.programme.order)
 
 
-def passes_of(problem: Problem, minimal: bool = False, fixed: Mapping[str, bool] | None = None,
+def passes_of(problem: CountProblem, minimal: bool = False, fixed: Mapping[str, bool] | None = None,
               max_states: int | None = None) -> tuple[np.ndarray, Passes]:
     """The untracked counts and what was learnt: in one pass from either end, first within QUICK_STATES
     then within MAX_STATES (the greedy order is often far narrower one way than the other: the 120-unit
@@ -180,7 +180,7 @@ def _array(sweep: Sweep, ceiling: int) -> np.ndarray:
     return out
 
 
-def frontier_count(problem: Problem, track: Mapping[str, int] | None = None, minimal: bool = False,
+def frontier_count(problem: CountProblem, track: Mapping[str, int] | None = None, minimal: bool = False,
                    fixed: Mapping[str, bool] | None = None, passes: Passes | None = None) -> np.ndarray:
     """Count pathways meeting every constraint (only minimal ones if asked), as an array indexed by the
     tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out;
@@ -278,7 +278,7 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
             minimal_counts, minimal_passes = passes_of(problem, minimal=True)
             minimal, peak = int(minimal_counts.sum()), max(peak, *minimal_passes.forward)
         except Unsupported as why:
-            listed = list_pathways(f, problem, extra, minimal=True, work=work)
+            listed = list_by_solver(f, problem, extra, minimal=True, work=work)
             if listed.complete:
                 minimal = len(listed.pathways)
             else:
@@ -301,7 +301,7 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
                        peak_states=peak)
 
 
-def _unpublished_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
+def _unpublished_notes(f: Formulation, problem: CountProblem, count: int) -> list[str]:
     """How many counted pathways claim a unit of unpublished credits or GLH: their spreads are lower bounds."""
     out = []
     # Only a value some rule depends on leaves the count open ("exact when no rule depends on the unknown").
@@ -328,7 +328,7 @@ def _unpublished_notes(f: Formulation, problem: Problem, count: int) -> list[str
     return out
 
 
-def _claim_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
+def _claim_notes(f: Formulation, problem: CountProblem, count: int) -> list[str]:
     """What the count is over besides the qualification's own units: import slots' candidates (and how many
     pathways import), and units offered in several modes (each mode claimed is a pathway of its own)."""
     ctx, out = f.context, []
@@ -347,11 +347,11 @@ def _claim_notes(f: Formulation, problem: Problem, count: int) -> list[str]:
     return out
 
 
-def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...], work: float,
+def _count_by_listing(f: Formulation, problem: CountProblem, extra: tuple[Linear, ...], work: float,
                       why: str) -> CountResult:
     q = f.qualification
     head = (q.id, q.accreditation, f.context.registered)
-    listed = list_pathways(f, problem, extra, work=work)
+    listed = list_by_solver(f, problem, extra, work=work)
     if not listed.complete:
         n = len(listed.pathways)
         notes = [f"count not computed exactly: {why}; CP-SAT listed {n:,} pathways before its work limit "
@@ -373,7 +373,7 @@ def _count_by_listing(f: Formulation, problem: Problem, extra: tuple[Linear, ...
                        tally(pathways, problem.glh), ENUMERATION)
 
 
-def _agreeing_count(problem: Problem, pathway: frozenset[str]) -> tuple[int | None, int]:
+def _agreeing_count(problem: CountProblem, pathway: frozenset[str]) -> tuple[int | None, int]:
     """A proven lower bound: the exact count of the valid pathways that take and leave the units in the
     middle of the counting order as `pathway` (valid) does, fixing more of the middle until the two free
     ends fit and meet; (None, 0) if none does. The pathways counted are valid and distinct, so no more
@@ -390,7 +390,7 @@ def _agreeing_count(problem: Problem, pathway: frozenset[str]) -> tuple[int | No
     return None, 0
 
 
-def _relaxed_count(problem: Problem) -> tuple[int | None, int]:
+def _relaxed_count(problem: CountProblem) -> tuple[int | None, int]:
     """A proven upper bound: the exact count with the constraints that stay open longest dropped (every
     pathway meeting all constraints meets fewer), dropping more until the programme fits; (None, 0) if no
     relaxation within RELAXATIONS fits. Only maximums and minimums are dropped, never a unit."""
@@ -403,7 +403,7 @@ def _relaxed_count(problem: Problem) -> tuple[int | None, int]:
         dropped = set(by_span[:2 ** attempt])  # 1, 2, 4, ... constraints: the first that fits is the tightest
         kept = tuple(c for i, c in enumerate(cons) if i not in dropped)
         try:
-            counts = passes_of(Problem(problem.variables, kept), max_states=RELAXED_STATES)[0]
+            counts = passes_of(CountProblem(problem.variables, kept), max_states=RELAXED_STATES)[0]
         except Unsupported:
             continue
         return int(counts.sum()), len(dropped)
@@ -432,7 +432,7 @@ def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
             totals = meeting_shares(passes.programme, best.cut)
         return {v: totals[v] for v in f.variables}
     except Unsupported as why:
-        listed = list_pathways(f, problem, extra)
+        listed = list_by_solver(f, problem, extra)
         if not listed.complete:
             raise Unsupported(f"{why}; and more than CP-SAT may list ({len(listed.pathways):,} listed)") from None
         shares = dict.fromkeys(f.variables, 0)

@@ -38,7 +38,7 @@ class Unsupported(PathwaysError):
 
 
 @dataclass(frozen=True)
-class Bound:
+class SumBound:
     """`lo <= sum(weights[u] * take[u]) <= hi` with non-negative weights; `minimality`: a rule, not a filter."""
 
     weights: Mapping[str, int]
@@ -72,12 +72,12 @@ class _Con:
         return np.searchsorted(self.distinct, slack, side="right")
 
 
-def normalise(variables: Sequence[str], bounds: Sequence[Bound], minimal: bool) -> list[_Con] | None:
+def normalise(variables: Sequence[str], bounds: Sequence[SumBound], minimal: bool) -> list[_Con] | None:
     """Merge bounds on the same sum and drop those that always hold; None if one can never hold."""
     if any(w < 0 for b in bounds for w in b.weights.values()):
         raise Unsupported("a constraint has a negative weight")
     known = set(variables)
-    same: dict[tuple, list[Bound]] = {}
+    same: dict[tuple, list[SumBound]] = {}
     for b in bounds:
         unknown = set(b.weights) - known
         if unknown:
@@ -170,7 +170,7 @@ class Frontier:
 class Programme:
     """The programme for one set of bounds over `variables`: run it to count, track or record layers."""
 
-    def __init__(self, variables: Sequence[str], bounds: Sequence[Bound], minimal: bool = False,
+    def __init__(self, variables: Sequence[str], bounds: Sequence[SumBound], minimal: bool = False,
                  max_states: int | None = None, order: Sequence[str] | None = None):
         self.variables = tuple(variables)
         self.bounds = tuple(bounds)

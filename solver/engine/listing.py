@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from solver.engine.problem import Check, Problem
+from solver.engine.problem import Check, CountProblem
 from solver.engine.status import Status
 from solver.errors import PathwayInvalid
 from solver.request.formulation import Formulation
@@ -24,7 +24,7 @@ class Listing:
     complete: bool
 
 
-def list_pathways(f: Formulation, problem: Problem, extra: tuple[Linear, ...], minimal: bool = False,
+def list_by_solver(f: Formulation, problem: CountProblem, extra: tuple[Linear, ...], minimal: bool = False,
                   work: float = LISTING_WORK) -> Listing:
     """List at most LISTING_CAP pathways (minimal ones if asked) with CP-SAT, each re-checked in plain Python."""
     from solver.engine.compile import CompiledModel  # OR-Tools (0.5 s to import) only once a solve is needed

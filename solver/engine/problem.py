@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solver.engine.frontier import Bound
+from solver.engine.frontier import SumBound
 from solver.request.formulation import Formulation
 from solver.rules.linear import Linear, is_auxiliary
 
 
 @dataclass(frozen=True)
-class Constraint(Bound):
+class Constraint(SumBound):
     """`lo <= sum(weights[u] * take[u]) <= hi`; `minimality`: a rule (defines minimal), not a filter."""
 
     @property
@@ -23,7 +23,7 @@ class Constraint(Bound):
 
 
 @dataclass(frozen=True)
-class Problem:
+class CountProblem:
     """What the counter needs: the unit variables and every constraint (rules, learner asks, filters)."""
 
     variables: tuple[str, ...]
@@ -32,7 +32,7 @@ class Problem:
     glh: Mapping[str, int] = field(default_factory=dict)  # new GLH: achieved units cost nothing
 
 
-def problem_of(f: Formulation, extra: Iterable[Linear] = ()) -> Problem:
+def problem_of(f: Formulation, extra: Iterable[Linear] = ()) -> CountProblem:
     """The formulation's requirements (which define minimality) plus `extra` filters (which do not)."""
     cons = [_constraint(lin, True) for req in f.requirements for lin in req.linears]
     cons += [_constraint(lin, False) for lin in extra]
@@ -43,7 +43,7 @@ def problem_of(f: Formulation, extra: Iterable[Linear] = ()) -> Problem:
     # A rule's own variables (e.g. "group G unused") are fully determined by the units, so counting over
     # them too counts unit sets; they come last and carry no credits or GLH.
     auxiliaries = sorted({v for c in cons for v in c.weights if is_auxiliary(v)})
-    return Problem((*f.variables, *auxiliaries), tuple(cons), credits, glh)
+    return CountProblem((*f.variables, *auxiliaries), tuple(cons), credits, glh)
 
 
 def _constraint(lin: Linear, minimality: bool) -> Constraint:
@@ -53,12 +53,12 @@ def _constraint(lin: Linear, minimality: bool) -> Constraint:
     return Constraint({c: w for c, w in weights.items() if w}, lin.lo, lin.hi, minimality)
 
 
-def holds(problem: Problem, chosen: frozenset[str], rules_only: bool = False) -> bool:
+def holds(problem: CountProblem, chosen: frozenset[str], rules_only: bool = False) -> bool:
     """Plain-Python check of every constraint (or only the rules) on a set of units."""
     return all(con.linear.holds(chosen) for con in problem.constraints if con.minimality or not rules_only)
 
 
-def is_minimal(problem: Problem, chosen: frozenset[str]) -> bool:
+def is_minimal(problem: CountProblem, chosen: frozenset[str]) -> bool:
     """Valid under the rules, and no single unit can be dropped keeping them all."""
     return holds(problem, chosen, True) and not any(holds(problem, chosen - {u}, True) for u in chosen)
 
@@ -67,7 +67,7 @@ class Check:
     """`holds` and `is_minimal` for many pathways over `variables` (others count as not taken), with the
     constraints as one matrix: a listing of 10,000 minimal pathways of 120 units took 14 s unit by unit."""
 
-    def __init__(self, problem: Problem, variables: tuple[str, ...]):
+    def __init__(self, problem: CountProblem, variables: tuple[str, ...]):
         self.index = {v: i for i, v in enumerate(variables)}
         cons = problem.constraints
         self.weights = np.zeros((len(cons), len(variables)), dtype=np.int64)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from solver.engine.counting import Constraint, Problem, Unsupported, frontier_count, is_minimal, problem_of
+from solver.engine.counting import Constraint, CountProblem, Unsupported, frontier_count, is_minimal, problem_of
 from solver.engine.frontier import normalise
 from solver.engine.status import Status
 from solver.errors import PathwayInvalid
@@ -54,7 +54,7 @@ DENSITY = 1e-3  # the block search needs at least this share of pathways within 
 
 
 @dataclass(frozen=True)
-class Pathway:
+class ListedPathway:
     """One valid pathway: its units (catalogue order), credits, new GLH and credits per group."""
 
     units: tuple[str, ...]
@@ -81,7 +81,7 @@ class Filters:
         """The filters as linear constraints over the formulation's units (GLH: new GLH)."""
         return self.linears(problem_of(f))
 
-    def linears(self, problem: Problem) -> list[Linear]:
+    def linears(self, problem: CountProblem) -> list[Linear]:
         out = []
         glh = tuple(problem.glh.items())
         credits = tuple(problem.credits.items())
@@ -117,7 +117,7 @@ class _Tables:
 
 
 class Lister:
-    """Lists the pathways of one formulation with CP-SAT and turns its bit masks into checked `Pathway`s."""
+    """Lists the pathways of one formulation with CP-SAT and turns its bit masks into checked `ListedPathway`s."""
 
     def __init__(self, f: Formulation, filters: Filters):
         self.f = f
@@ -146,7 +146,7 @@ class Lister:
             return dict(self.problem.credits)
         return dict.fromkeys(self.variables, 1)
 
-    def pathway(self, mask: int) -> Pathway:
+    def pathway(self, mask: int) -> ListedPathway:
         """Decode and re-check in plain Python every rule, learner constraint and filter, then describe."""
         tables = self.tables
         for k, con in enumerate(self.problem.constraints, start=self.first_check):
@@ -161,7 +161,7 @@ class Lister:
         if self.filters.minimal and not is_minimal(self.problem, frozenset(units)):
             raise PathwayInvalid(f"CP-SAT returned a pathway that is not minimal: {list(units)}")
         groups = tuple((g, tables.total(2 + i, mask)) for i, g in enumerate(self.group_ids))
-        return Pathway(units, tables.total(0, mask), tables.total(1, mask), groups)
+        return ListedPathway(units, tables.total(0, mask), tables.total(1, mask), groups)
 
     def minimality(self) -> list[Linear] | None:
         if not self.filters.minimal:
@@ -171,7 +171,7 @@ class Lister:
         return [lin for req in self.f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
 
     def stream(self, extra: Iterable[Linear] = (), time_limit: float | None = None,
-               expected: int | None = None, blocks: bool = False) -> Iterator[Pathway]:
+               expected: int | None = None, blocks: bool = False) -> Iterator[ListedPathway]:
         """Every pathway meeting the rules, the filters and `extra`, streamed as found.
 
         With `blocks`, where the exact counter applies (non-negative weights), minimality is not asked and
@@ -255,7 +255,7 @@ BLOCK = 12  # units per block: 4,096 subsets each
 CHUNK = 1 << 20  # partial pathways times block subsets examined at once
 
 
-def block_masks(problem: Problem) -> Iterator[np.ndarray]:
+def block_masks(problem: CountProblem) -> Iterator[np.ndarray]:
     """Valid pathways as bit masks over `problem.variables`, in arrays, blocks of units at a time.
 
     Each block's subsets carry their contribution to every constraint; partial pathways are extended block
@@ -309,12 +309,12 @@ def block_masks(problem: Problem) -> Iterator[np.ndarray]:
     yield from extend(0, np.zeros((1, width), dtype=np.int64), np.zeros(1, dtype=np.int64))
 
 
-def _dense(problem: Problem, expected: int | None) -> bool:
+def _dense(problem: CountProblem, expected: int | None) -> bool:
     """Plentiful solutions, and a fair share of those within the maximums: the block search prunes by
     maximums exactly but by minimums only approximately, so it wastes little work only then."""
     if expected is None or expected <= SPARSE:
         return False
-    ceiling = Problem(problem.variables, tuple(Constraint(c.weights, None, c.hi, c.minimality)
+    ceiling = CountProblem(problem.variables, tuple(Constraint(c.weights, None, c.hi, c.minimality)
                                                for c in problem.constraints))
     try:
         return expected >= DENSITY * int(frontier_count(ceiling).sum())
@@ -335,8 +335,8 @@ def _knapsack(gain: np.ndarray, cost: np.ndarray, capacity: int) -> np.ndarray:
     return best
 
 
-def _drain(run: Callable[[Callable[[list[int]], bool]], Status], convert: Callable[[int], Pathway]
-           ) -> Iterator[Pathway]:
+def _drain(run: Callable[[Callable[[list[int]], bool]], Status], convert: Callable[[int], ListedPathway]
+           ) -> Iterator[ListedPathway]:
     """Run a callback-driven search in a worker thread and yield its results here, as they come: CP-SAT
     calls back from inside solve(), where a generator cannot yield. A consumer that stops early stops the
     search at its next batch."""
@@ -383,17 +383,17 @@ def _drain(run: Callable[[Callable[[list[int]], bool]], Status], convert: Callab
         thread.join()
 
 
-def sort_key(lister: Lister, order: Order) -> Callable[[Pathway], tuple]:
+def sort_key(lister: Lister, order: Order) -> Callable[[ListedPathway], tuple]:
     position = {v: i for i, v in enumerate(lister.variables)}
     names = TIE_BREAKS[order]
 
-    def key(p: Pathway) -> tuple:
+    def key(p: ListedPathway) -> tuple:
         values = {Order.GLH: p.glh, Order.CREDITS: p.credits, Order.UNITS: len(p.units)}
         return (*(values[n] for n in names), tuple(position[u] for u in p.units))
     return key
 
 
-def ordered(lister: Lister, order: Order, time_limit: float | None = None) -> Iterator[Pathway]:
+def ordered(lister: Lister, order: Order, time_limit: float | None = None) -> Iterator[ListedPathway]:
     """Pathways in `order` (ties: the other two measures, then earlier catalogue units first), exactly.
 
     The pathways are split into slices, by each measure's value and then unit by unit, until a slice is
@@ -428,7 +428,7 @@ def ordered(lister: Lister, order: Order, time_limit: float | None = None) -> It
             yield value
             value = lister.next_value(metric, extra, value)
 
-    def visit(extra: list[Linear], depth: int) -> Iterator[Pathway]:
+    def visit(extra: list[Linear], depth: int) -> Iterator[ListedPathway]:
         n = size(extra)
         if n == 0:
             return
@@ -454,7 +454,7 @@ def ordered(lister: Lister, order: Order, time_limit: float | None = None) -> It
 
 def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: Order | None = None,
                           limit: int | None = None, time_limit: float | None = None,
-                          lister: Lister | None = None, offset: int = 0) -> Iterator[Pathway]:
+                          lister: Lister | None = None, offset: int = 0) -> Iterator[ListedPathway]:
     """Valid pathways of a formulation meeting `filters`, streamed; in `order` if given; the first `offset`
     skipped, then at most `limit`."""
     lister = lister if lister is not None else Lister(f, filters)
@@ -473,14 +473,14 @@ class PathwayListing:
     the counter reaches it, or None and `note` saying why. An iterator: iterate it once; close it to stop the
     search early."""
 
-    pathways: Iterator[Pathway]
+    pathways: Iterator[ListedPathway]
     total: int | None
     note: str | None = None
 
     def __iter__(self) -> PathwayListing:
         return self
 
-    def __next__(self) -> Pathway:
+    def __next__(self) -> ListedPathway:
         return next(self.pathways)
 
     def close(self) -> None:
@@ -529,7 +529,7 @@ def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str,
     return list_formulation(f, filters, sort, offset, limit, time_limit)
 
 
-def pathways_frame(pathways: Iterable[Pathway], groups: Iterable[str] | None = None):
+def pathways_frame(pathways: Iterable[ListedPathway], groups: Iterable[str] | None = None):
     """One row per pathway: units (space-separated), number of units, credits, credits per group, GLH."""
     import pandas as pd
 

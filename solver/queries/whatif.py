@@ -72,7 +72,7 @@ class MoveDate(Edit):
 AnyEdit = Annotated[SetBound | WithdrawUnit | AddUnit | AddRule | RemoveRule | MoveDate, Field(discriminator="kind")]
 
 
-class Side(BaseModel):
+class ExpectedFigures(BaseModel):
     """Expected figures on one side of the comparison; every field given is checked."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -84,11 +84,11 @@ class Side(BaseModel):
     forced: tuple[Code, ...] | None = None
 
 
-class Expected(BaseModel):
+class ExpectedChange(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    before: Side = Side()
-    after: Side = Side()
+    before: ExpectedFigures = ExpectedFigures()
+    after: ExpectedFigures = ExpectedFigures()
     changed: tuple[str, ...] | None = None  # names of cohort learners whose recommendation changes
 
 
@@ -104,7 +104,7 @@ class WhatIf(BaseModel):
     registered: Date | None = None  # default: a new learner, after every cut-off
     edits: Annotated[tuple[AnyEdit, ...], Field(min_length=1)]
     cohort: tuple[Learner, ...] = ()
-    expected: Expected | None = None
+    expected: ExpectedChange | None = None
 
 
 def load_whatif(path: str | Path, default: Catalogue | None = None) -> tuple[WhatIf, Catalogue, Qualification]:
