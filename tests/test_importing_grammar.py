@@ -148,6 +148,23 @@ def test_a_heading_and_a_sentence_that_disagree_are_one_rule_with_both_readings(
     assert (read_once.min, read_once.max) == (1, 1)
 
 
+def test_a_heading_and_a_sentence_counting_one_group_differently():
+    # Both can hold (three or more is two or more), but each says what the rule is: neither is kept as fact.
+    groups = [PROQUAL[0], dict(PROQUAL[1], heading="Optional Units – a minimum of THREE units must be completed")]
+    sentence = "Candidates must complete ALL of the Mandatory units, plus a minimum of TWO Optional units."
+    rules, _, review = read([sentence], groups)
+    assert rules[1] == {"kind": "sum", "sum": "units", "where": {"groups": ["optional"]}, "min": 2,
+                        "reading": "at-least-2", "readings": {"at-least-3": {"min": 3}}}
+    assert [kind for kind, _ in review] == ["contradiction", "contradiction"]
+    # The same count said twice is one rule; two sentences bounding the total from each side are both kept.
+    same = [PROQUAL[0], dict(PROQUAL[1], heading="Optional Units – a minimum of TWO units must be completed")]
+    assert read([sentence], same)[2] == []
+    rules, _, review = read(["Learners must achieve a minimum of 13 credits.", "A maximum of 20 credits may be "
+                             "achieved."], PROQUAL)
+    assert rules[:2] == [{"kind": "sum", "sum": "credits", "min": 13}, {"kind": "sum", "sum": "credits", "max": 20}]
+    assert review == []
+
+
 def test_units_from_two_of_the_optional_groups_and_blocks(tmp_path):
     groups = [group("A", "Group A Mandatory Units", ["A1", "A2"]), group("B1", "Group B1 Design", ["B11", "B12"]),
               group("B2", "Group B2 Procurement", ["B21", "B22"]), group("B3", "Group B3 Control", ["B31", "B32"])]

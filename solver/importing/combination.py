@@ -230,7 +230,7 @@ def contradictions(found: list[Reading]) -> list[Reading]:
         return (r.rule["sum"], repr(r.rule.get("where", {}))) if r.rule else ()
 
     sums = [r for r in found if r.rule and r.rule["kind"] == "sum" and not r.rule.get("readings")]
-    clashing = [a for a in sums if any(b is not a and key(a) == key(b) and _clash(a.rule, b.rule) for b in sums)]
+    clashing = [a for a in sums if any(b is not a and key(a) == key(b) and _clash(a, b) for b in sums)]
     out = list(found)
     for k in dict.fromkeys(key(r) for r in clashing):
         side = [r for r in clashing if key(r) == k]
@@ -249,9 +249,13 @@ def contradictions(found: list[Reading]) -> list[Reading]:
     return out
 
 
-def _clash(a: dict | None, b: dict | None) -> bool:
-    a, b = a or {}, b or {}
-    return (a.get("min") or 0) > b.get("max", 10**9) or (b.get("min") or 0) > a.get("max", 10**9)
+def _clash(first: Reading, second: Reading) -> bool:
+    """Two bounds of one sum that cannot both hold, or a group's count stated differently in two places (a heading's
+    "a minimum of THREE" beside a sentence's "a minimum of TWO"): either way one would be taken as fact."""
+    a, b = first.rule or {}, second.rule or {}
+    apart = (a.get("min") or 0) > b.get("max", 10**9) or (b.get("min") or 0) > a.get("max", 10**9)
+    of_a_group = "groups" in a.get("where", {}) and first.text != second.text
+    return apart or of_a_group and any(k in a and k in b and a[k] != b[k] for k in ("min", "max"))
 
 
 def _with_readings(rules: list[dict]) -> dict:
