@@ -145,6 +145,22 @@ def test_builder_ticks_units_until_the_failing_rule_holds_then_completes(page, t
     page.screenshot(path=str(tmp_path / "builder.png"))
 
 
+def test_builder_offers_the_nearest_valid_pathway_and_applies_it(page):
+    from playwright.sync_api import expect
+
+    page.goto("/q/l2-cert-lts/builder")
+    page.get_by_label("Registration date").fill("2021-01-01")
+    page.get_by_label(re.compile("^8000-250 ")).check()
+    page.get_by_label(re.compile("^8000-339 ")).check()
+    expect(page.locator("#repair-sentence")).to_contain_text("Nearest valid pathway: add ")
+    expect(page.locator("#repair-sentence")).to_contain_text("remove 8000-339")
+    page.get_by_role("button", name="Apply this change").click()
+    expect(page.locator("#verdict")).to_have_text("Valid pathway: every rule holds.")
+    expect(page.get_by_label(re.compile("^8000-339 "))).not_to_be_checked()
+    expect(page.get_by_label(re.compile("^8000-250 "))).to_be_checked()
+    expect(page.locator("#repair")).to_be_hidden()
+
+
 def test_learner_registered_in_2021_with_three_units_needs_18_new_glh(page):
     from playwright.sync_api import expect
 

@@ -91,7 +91,7 @@ function builder() {
     if (mine !== latest) return; // a newer tick has been sent: show only its answer
     const list = $("#rules");
     list.replaceChildren();
-    if (!ok) { list.append(el("li", {}, problemBox(data))); return; }
+    if (!ok) { showRepair(null); list.append(el("li", {}, problemBox(data))); return; }
     $("#total-credits").textContent = data.credits;
     $("#total-glh").textContent = data.glh;
     $("#total-new-glh").textContent = data.new_glh;
@@ -100,6 +100,7 @@ function builder() {
     verdict.className = `verdict ${data.valid ? "holds" : "fails"}`;
     verdict.textContent = data.valid ? "Valid pathway: every rule holds."
       : `Not valid yet: ${failing} rule${failing === 1 ? "" : "s"} failing.`;
+    showRepair(data.repair);
     for (const rule of data.rules) {
       const item = el("li", {class: rule.holds ? "holds" : "fails", "data-rule": rule.id},
         el("span", {class: "mark"}, rule.holds ? "✓ holds" : "✗ fails"), " ",
@@ -108,6 +109,23 @@ function builder() {
       if (rule.fix) item.append(el("div", {class: "fix"}, `Fix: ${rule.fix}`));
       list.append(item);
     }
+  }
+
+  // The nearest valid pathway (the fewest units to add and remove), as `check` finds it: one change to apply.
+  function showRepair(repair) {
+    const box = $("#repair");
+    box.hidden = !repair;
+    if (!repair) return;
+    $("#repair-sentence").textContent = repair.sentence;
+    const apply = $("#apply-repair");
+    apply.hidden = !repair.best;
+    apply.onclick = () => {
+      for (const b of boxes) {
+        if (repair.best.add.includes(b.value)) b.checked = true;
+        if (repair.best.remove.includes(b.value)) b.checked = false;
+      }
+      refresh();
+    };
   }
 
   async function complete() {
