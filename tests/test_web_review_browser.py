@@ -251,6 +251,60 @@ def test_save_into_the_writable_catalogue_and_refuse_a_path(page, tmp_path, cata
     expect(page.locator("#save-result .error")).to_contain_text("already in the catalogue directory")
 
 
+# A web page of our own: header cells in <strong>, a Total row (not a unit: listed, never imported), no GLH, no
+# awarding body, and a rule sentence the grammar leaves for review.
+PAGE = """<html><body>
+<h1>Harbourside Awards Level 2 Award in Boat Handling</h1>
+<p>Qualification Number: 611/2222/7</p>
+<p>Learners must complete all units.</p>
+<table>
+<tr><td><strong>Unit Reference Number</strong></td><td><strong>Unit Title</strong></td><td><strong>Level</strong></td>
+<td><strong>Credit Value</strong></td></tr>
+<tr><td>C-101</td><td>Knots and Lines</td><td>2</td><td>2</td></tr>
+<tr><td>C-102</td><td>Launching a Dinghy</td><td>2</td><td>3</td></tr>
+<tr><td></td><td>Total</td><td></td><td>5</td></tr>
+</table>
+</body></html>
+"""
+
+
+def test_a_web_page_an_unread_sentence_becomes_a_rule_and_a_total_row_stays_out(page, tmp_path):
+    from playwright.sync_api import expect
+
+    html = tmp_path / "boats.html"
+    html.write_text(PAGE, encoding="utf-8")
+    upload(page, html)
+    expect(page.locator("#draft-units tbody tr")).to_have_count(2)
+    total = item(page, "unparsed-row")
+    expect(total.locator("blockquote")).to_contain_text("Total")
+    expect(total.get_by_role("button", name=re.compile("^Delete"))).to_have_count(0)  # never the whole group
+    total.locator("a.source").click()
+    expect(page.locator("#document-text li.hit")).to_contain_text("<td>Total</td>")
+    total.get_by_role("button", name="Accept").click()
+
+    sentence = item(page, "unparsed-rule")
+    sentence.get_by_role("button", name="Write the rule").click()
+    form = page.locator("#add-rule-0")
+    expect(form.get_by_label("Wording (note)")).to_have_value("Learners must complete all units.")
+    form.get_by_label("Kind").select_option("mandatory")
+    form.get_by_role("button", name="Add rule").click()
+    expect(item(page, "unparsed-rule")).to_contain_text("✓ edited")
+    body = page.locator('#items li[data-kind="missing-value"]').filter(has_text="awarding body")
+    body.get_by_label("Value for qualifications[0].awarding_body").fill("Harbourside Awards")
+    body.get_by_role("button", name="Set").click()
+    expect(page.get_by_label("Qualification awarding body")).to_have_value("Harbourside Awards")
+    while page.locator("#items li.open").count():
+        page.locator("#items li.open").first.get_by_role("button", name="Accept").click()
+    expect(page.locator("#audit-verdict")).to_have_text("The draft loads as a catalogue.")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download YAML").click()
+    saved = tmp_path / "boats.yaml"
+    caught.value.save_as(saved)
+    q = load_catalogue(saved).qualification("611/2222/7")
+    assert q.awarding_body == "Harbourside Awards"
+    assert [(r.kind, r.note) for r in q.rules] == [("mandatory", "Learners must complete all units.")]
+
+
 def test_a_real_unit_overview_pdf_imports_and_downloads(page, tmp_path):
     from playwright.sync_api import expect
 

@@ -80,7 +80,7 @@ function sourceLink(source) { // "page 17, table 1, row 3; ... at page 21": one 
 
 function placeLink(source) {
   const line = lineOf(source), page = pageOf(source);
-  if (R.kind === "text" && line !== null && !page) {
+  if (R.kind === "text" && line !== null && page === null) {
     const link = el("a", {href: `#doc-line-${line}`, class: "source"}, source);
     link.addEventListener("click", () => showLine(line));
     return link;
@@ -370,8 +370,10 @@ function itemView(item) {
       write.addEventListener("click", () => writeRule(item));
       actions.append(" ", write);
     }
+    // A unit or rule may be deleted from its item (a row read wrongly); a whole group or qualification may not.
     const list = at && at.length > 1 ? get(R.doc, at.slice(0, -1)) : null;
-    if (Array.isArray(list) && item.target.field === undefined) {
+    const deletable = list === R.doc.units || (at && at[at.length - 2] === "rules");
+    if (Array.isArray(list) && deletable && item.target.field === undefined) {
       actions.append(" ", removeButton(list, item.target.node, `the entry of item ${item.id + 1}`));
     }
   } else {
@@ -552,7 +554,8 @@ async function upload(event) {
   if (!response.ok) { status.replaceChildren(problemBox(data)); $("#review").hidden = true; return; }
   if (R.url) URL.revokeObjectURL(R.url);
   const suffix = file.name.toLowerCase().split(".").pop();
-  R.kind = suffix === "pdf" ? "pdf" : (["txt", "md"].includes(suffix) ? "text" : "other");
+  // A PDF is opened at a page; a text, Markdown or HTML file is shown with its lines numbered.
+  R.kind = suffix === "pdf" ? "pdf" : (["txt", "md", "html", "htm"].includes(suffix) ? "text" : "other");
   R.url = R.kind === "pdf" ? URL.createObjectURL(file) : null;
   showDocument(R.kind === "text" ? await file.text() : null);
   const units = data.document.units.length;
