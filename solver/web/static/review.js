@@ -3,7 +3,7 @@
 "use strict";
 
 const R = {
-  file: "", upload: null, url: null, doc: null, items: [], yaml: "",
+  file: "", kind: "other", url: null, doc: null, items: [], yaml: "",
   sources: new WeakMap(), // a unit, group or rule object -> where in the document it came from
   fieldSources: new WeakMap(), // an object -> {field: where} for its plain values (title, level, figures)
   edited: new WeakSet(), // objects changed in review: their provenance says so
@@ -125,10 +125,13 @@ function shown(value) {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-function changed(node) { // an edit: its open items are settled as edited, and the audit runs again
+function changed(node, key) { // an edit: the open items on it are settled as edited, and the audit runs again
   R.edited.add(node);
   for (const item of R.items) {
-    if (item.status === "open" && item.target.node === node) item.status = "edited";
+    const {node: on, field: about} = item.target;
+    if (item.status === "open" && on === node && (key === undefined || about === undefined || about === key)) {
+      item.status = "edited";
+    }
   }
   renderItems();
   schedule();
@@ -138,7 +141,7 @@ function field(node, key, label, extra = {}) {
   const wide = node[key] !== null && typeof node[key] === "object";
   const input = el("input", {type: "text", value: shown(node[key]), "aria-label": label, "data-field": key,
     class: wide ? "wide" : (NUMBER_FIELDS.has(key) ? "narrow" : ""), ...extra});
-  input.addEventListener("change", () => { node[key] = parsed(input.value, key); changed(node); });
+  input.addEventListener("change", () => { node[key] = parsed(input.value, key); changed(node, key); });
   return input;
 }
 
@@ -299,7 +302,7 @@ function qualificationView(q, qi) {
     el("tbody", {}, q.groups.map((g) => {
       const units = el("input", {type: "text", value: (g.units || []).join(" "), class: "wide",
         "aria-label": `Units of group ${shown(g.id)}`});
-      units.addEventListener("change", () => { g.units = units.value.split(/[\s,]+/).filter(Boolean); changed(g); });
+      units.addEventListener("change", () => { g.units = units.value.split(/[\s,]+/).filter(Boolean); changed(g, "units"); });
       return entry("tr", g, {"data-group": shown(g.id)}, el("td", {}, field(g, "id", `Id of group ${shown(g.id)}`)),
         el("td", {}, field(g, "name", `Name of group ${shown(g.id)}`)), el("td", {}, units),
         el("td", {}, sourceLink(R.sources.get(g))), el("td", {}, removeButton(q.groups, g, `group ${shown(g.id)}`)));
@@ -348,7 +351,7 @@ function fillValue(item) {
   const button = el("button", {type: "button", class: "small"}, "Set");
   button.addEventListener("click", () => {
     node[key] = parsed(input.value, key);
-    changed(node);
+    changed(node, key);
     renderDraft();
   });
   return el("span", {class: "fill"}, input, " ", button);
