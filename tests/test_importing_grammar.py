@@ -66,6 +66,40 @@ def test_publishers_wordings(sentence, expected):
     assert parse_sentence(sentence) == expected
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("To be awarded the Level 3 Diploma, learners must achieve a minimum of 50 credits: 20 credits from the "
+     "mandatory units in Group A and a minimum of 30 credits from the optional units in Group B.",
+     [Clause(SUM, "credits", min=50), Clause(SUM, "credits", min=20, groups=("A",)),
+      Clause(SUM, "credits", min=30, groups=("B",))]),
+    ("Learners must achieve all units in Group A (mandatory) and at least 6 credits from Group B.",
+     [Clause("mandatory", groups=("A",)), Clause(SUM, "credits", min=6, groups=("B",))]),
+    ("The minimum credit value required to achieve this qualification is 30.", [Clause(SUM, "credits", min=30)]),
+    ("The maximum credit value of the qualification is 40.", [Clause(SUM, "credits", max=40)]),
+    ("Candidates must achieve all mandatory units (18 credits) plus 12 credits from optional units.",
+     [Clause("mandatory", groups=MANDATORY), Clause(SUM, "credits", min=18, groups=MANDATORY),
+      Clause(SUM, "credits", min=12, groups=OPTIONAL)]),
+    ("Of these, a minimum of 15 credits must come from Group B.", [Clause(SUM, "credits", min=15, groups=("B",))]),
+    # a minimum and a maximum, the place printed once for both
+    ("Learners must take a minimum of 2 units and a maximum of 4 units from Group C.",
+     [Clause(SUM, "units", min=2, max=4, groups=("C",))]),
+    ("Learners must achieve a total of 37 credits, of which 15 credits must come from the mandatory units.",
+     [Clause(SUM, "credits", min=37), Clause(SUM, "credits", min=15, groups=MANDATORY)]),
+    ("Learners must achieve at least 13 credits, with a minimum of 7 credits from Group A.",
+     [Clause(SUM, "credits", min=13), Clause(SUM, "credits", min=7, groups=("A",))]),
+    ("No more than 6 credits can be achieved from units at level 2.", [Clause(SUM, "credits", max=6, level=2)]),
+    ("To achieve the Award, learners must complete all units in Group A.", [Clause("mandatory", groups=("A",))]),
+    ("Learners must achieve a minimum of 60 credits; at least 40 credits must be at level 4 or above.",
+     [Clause(SUM, "credits", min=60), Clause(SUM, "credits", min=40, min_level=4)]),
+    ("Candidates need to achieve a pass on each of the four units.", [Clause("mandatory", groups=("ALL",), count=4)]),
+    ("The Example Level 2 Certificate in Retail is a five-unit qualification.", [Clause(SUM, "units", min=5, max=5)]),
+    ("Group D Optional Units: a minimum of 2 units from two optional groups from Group D.",
+     [Clause(SUM, "units", min=2, groups=("D",)),
+      Clause("groups", "units", min=2, groups=("D",), reading="at-least", alternatives=EITHER)]),
+])
+def test_other_wordings(sentence, expected):
+    assert parse_sentence(sentence) == expected
+
+
 @pytest.mark.parametrize(("words", "bounds"), [
     ("at least", (4, None)), ("a minimum of", (4, None)), ("minimum of", (4, None)), ("no fewer than", (4, None)),
     ("not less than", (4, None)), ("at most", (None, 4)), ("a maximum of", (None, 4)), ("no more than", (None, 4)),

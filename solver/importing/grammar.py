@@ -29,8 +29,8 @@ MAX_WORDS = 80  # longer than any rule sentence seen; parsing time grows with th
 # Every phrase of the grammar that states a rule holds a number, "all" or two codes ("barred", "together"): a
 # sentence with none of them is not parsed at all (most of a specification's sentences).
 CUE = re.compile(r"\d|\b(?:all|both|barred|together|" + "|".join(list(NUMBERS)[1:] + list(TENS)) + r")\b")
-TITLE_KEYWORDS = {"a", "an", "and", "at", "credit", "for", "guided", "hours", "in", "learning", "level", "of", "on",
-                  "the", "to", "unit", "units", "with"}
+TITLE_KEYWORDS = {"a", "an", "and", "at", "award", "certificate", "credit", "diploma", "for", "guided", "hours", "in",
+                  "learning", "level", "of", "on", "qualification", "the", "to", "unit", "units", "with"}
 
 
 @cache
@@ -129,6 +129,12 @@ class Reader(Transformer):
     def kind_of_group(self, items: list) -> Part:
         return ("groups", (items[0],))
 
+    def any_units(self, _: list) -> Part:
+        return ("groups", ())  # "from units at level 2": no group named
+
+    def group_credits(self, items: list) -> Part:
+        return ("credits", (items[0], items[1]))
+
     def choice(self, items: list) -> Part:
         return items[0] if items else ("groups", ())
 
@@ -222,7 +228,19 @@ class Reader(Transformer):
         groups = parts.get("groups") or ((kind,) if kind else self.scope)
         if not groups or {"spread", "pathway", "breakdown", "level", "min_level", "max_level"} & set(parts):
             raise NotRead("all the units of which group?")
-        return [Clause("mandatory", groups=groups, count=count, codes=parts.get("codes", ()))]
+        out = [Clause("mandatory", groups=groups, count=count, codes=parts.get("codes", ()))]
+        if "credits" in parts:  # "all mandatory units (18 credits)"
+            number, metric = parts["credits"]
+            out.append(Clause("sum", metric, number, number if metric == "units" else None, groups))
+        return out
+
+    def at_most_word(self, _: list) -> str:
+        return "max"
+
+    def credit_value(self, items: list) -> list[Clause]:
+        """"The minimum credit value of this qualification is 30": a bound on the credits of the whole."""
+        number = next(i for i in items if isinstance(i, int))
+        return [Clause("sum", "credits", None, number) if "max" in items else Clause("sum", "credits", min=number)]
 
     def complete_all(self, _: list) -> list[Clause]:
         if not self.scope:
@@ -252,6 +270,10 @@ class Reader(Transformer):
     def sentence(self, items: list) -> list[Clause]:
         clauses = [c for found in items if isinstance(found, list) for c in found]
         heading = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "heading"), None)
+        for i, (c, d) in enumerate(zip(clauses, clauses[1:])):  # "a minimum of 2 and a maximum of 4 units from C"
+            if c.kind == d.kind == "sum" and c.metric == d.metric and not c.groups and d.groups and \
+                    c.max is None and d.min is None and c.min is not None and d.max is not None:
+                clauses[i] = replace(c, groups=d.groups)
         if heading:  # "Group B Optional Units minimum of ...": what names no group is of the heading's
             clauses = [replace(c, groups=heading) if not c.groups and c.kind != "barred" else c for c in clauses]
         # "8 optional units i.e. 2 blocks of 4 units": the blocks are of the groups the clause before names.
