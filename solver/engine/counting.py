@@ -273,7 +273,13 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
     notes: list[str] = []
     minimal: int | None = 0
     minimal_at_least = None
-    if count:
+    if count and any(is_auxiliary(v) for v in problem.variables):
+        # Minimality asks that every claimed unit be needed; a rule's own variables are not units, and neither the
+        # programme nor a listing tells them apart: no figure rather than a wrong one.
+        minimal = None
+        notes.append("minimal count not computed: rules with their own variables (groups, when-used) are not "
+                     "counted for minimality")
+    elif count:
         try:
             minimal_counts, minimal_passes = passes_of(problem, minimal=True)
             minimal, peak = int(minimal_counts.sum()), max(peak, *minimal_passes.forward)
@@ -368,7 +374,8 @@ def _count_by_listing(f: Formulation, problem: CountProblem, extra: tuple[Linear
         return CountResult(*head, None, None, {}, {}, ENUMERATION, complete=False, distributions=False,
                            count_at_least=n, count_at_most=upper, notes=tuple(notes))
     pathways = listed.pathways
-    minimal = sum(1 for p in pathways if is_minimal(problem, p))
+    auxiliary = any(is_auxiliary(v) for v in problem.variables)  # minimality over units only: not judged
+    minimal = None if auxiliary else sum(1 for p in pathways if is_minimal(problem, p))
     return CountResult(*head, len(pathways), minimal, tally(pathways, problem.credits),
                        tally(pathways, problem.glh), ENUMERATION)
 
