@@ -54,6 +54,32 @@ def catalogue_documents(draw, max_units: int = 10) -> dict:
     return {"units": units, "qualifications": [qualification]}
 
 
+@st.composite
+def construct_documents(draw, max_units: int = 7) -> dict:
+    """A random catalogue with the constructs of real specifications on top: unit TQT and a sum over it, group
+    minimums that apply only to the groups used (`when-used`), and a registration window."""
+    doc = draw(catalogue_documents(max_units=max_units))
+    q = doc["qualifications"][0]
+    for unit in doc["units"]:
+        unit["tqt"] = draw(st.integers(0, 6)) * 10
+    if draw(st.booleans()):
+        cap = sum(u["tqt"] for u in doc["units"])
+        q["rules"].append({"id": "tqt", "kind": "sum", "sum": "tqt", "min": draw(st.integers(0, max(0, cap // 2)))})
+    for i in range(draw(st.integers(1, 2))):
+        group = q["groups"][draw(st.integers(0, len(q["groups"]) - 1))]
+        metric = draw(st.sampled_from(["credits", "units", "tqt"]))
+        cap = sum(1 if metric == "units" else u[metric] for u in doc["units"] if u["code"] in group["units"])
+        rule = {"id": f"used{i}", "kind": "when-used", "sum": metric, "where": {"groups": [group["id"]]},
+                "min": draw(st.integers(1, max(1, cap)))}
+        if draw(st.booleans()):
+            rule["max"] = rule["min"] + draw(st.integers(0, 4))
+        q["rules"].append(rule)
+    if draw(st.booleans()):
+        q["rules"].append({"id": "window", "kind": "window", "registrations_close": CUTOFF,
+                           "certification_end": CUTOFF + dt.timedelta(days=365)})
+    return doc
+
+
 def load(document: dict, tmp_dir) -> Catalogue | None:
     """Load a generated document through the real YAML path; None if it is (rightly) rejected."""
     path = tmp_dir / "catalogue.yaml"

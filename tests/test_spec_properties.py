@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from strategies import CUTOFF, catalogue_documents, learners, load, subsets
+from strategies import CUTOFF, catalogue_documents, construct_documents, learners, load, subsets
 
 from solver.engine.counting import _track_ceiling, count_pathways, problem_of
 from solver.engine.frontier import Programme
@@ -97,6 +97,15 @@ def _rule_holds(rule: dict, chosen: frozenset[str], units: dict, groups: dict, u
     if kind == "groups":
         used = sum(1 for g in rule["groups"] if set(groups[g]) & chosen)
         return (rule.get("min") is None or used >= rule["min"]) and (rule.get("max") is None or used <= rule["max"])
+    if kind == "when-used":  # a minimum (and maximum) in force only once a unit of the group is claimed
+        pool = [c for c in universe if _selects(rule.get("where", {}), c, units[c], groups)]
+        if not set(pool) & chosen:
+            return True
+        got = sum(1 if rule["sum"] == "units" else units[c][rule["sum"]] for c in pool if c in chosen)
+        return got >= rule.get("min", 0) and ("max" not in rule or got <= rule["max"])
+    if kind == "window":  # a new learner registers now, after the closing date
+        close = rule.get("registrations_close")
+        return close is None or (learner.registered is not None and learner.registered <= close)
     if kind == "replacement":
         barred = (learner.registered is None or learner.registered >= rule["from"]) and rule["old"] not in \
             learner.achieved
@@ -779,3 +788,30 @@ def test_a_unit_offered_in_one_mode_named_in_it_is_the_unit(scenario):
         except LookupFailure:
             continue  # refused, naming the name: also an answer
         assert named == _answers(catalogue, Learner(**{field: (code,)}, **also)), (field, code)
+
+
+# --- 8. constructs of real specifications: unit TQT, conditional group minimums, registration windows -----------
+
+@st.composite
+def construct_scenarios(draw):
+    doc = draw(construct_documents(max_units=7))
+    return doc, _learner(draw, _codes(doc["qualifications"][0]))
+
+
+@SETTINGS
+@given(construct_scenarios())
+def test_constructs_agree_with_brute_force(scenario):
+    doc, learner = scenario
+    catalogue = _load(doc)
+    q = doc["qualifications"][0]
+    universe = set(_codes(q))
+    _agrees(catalogue, "q", learner, lambda s: plain_valid(doc, s, learner), universe)
+    # Minimal pathways (over the rules alone: the learner's registration only) against brute force too.
+    situation = Learner(registered=learner.registered)
+    valid = [s for s in subsets(sorted(universe)) if plain_valid(doc, s, situation)]
+    minimal = [s for s in valid if not any(plain_valid(doc, s - {u}, situation) for u in s)]
+    counted = count_pathways(catalogue, "q", situation)
+    assert counted.count == len(valid)
+    assert counted.minimal is None or counted.minimal == len(minimal)
+    for s in subsets(sorted(universe)):
+        assert check(catalogue, "q", sorted(s), situation).valid == plain_valid(doc, s, situation), sorted(s)
