@@ -237,6 +237,19 @@ class Reader(Transformer):
     def at_most_word(self, _: list) -> str:
         return "max"
 
+    def number_of(self, items: list) -> list[Clause]:
+        """"Total number of units = 20": exactly 20 units; "the minimum number of credits ... is 30": at least."""
+        number = next(i for i in items if isinstance(i, int))
+        metric = next(i for i in items if i in ("credits", "units", "glh"))
+        where: dict[str, Any] = dict(i for i in items if isinstance(i, tuple))
+        bound = next((i for i in items if i in ("min", "max")), "bare")
+        low, high = {"min": (number, None), "max": (None, number)}.get(
+            bound, (number, number) if metric == "units" else (number, None))
+        return [Clause("sum", metric, low, high, **where)]
+
+    def at_least_word(self, _: list) -> str:
+        return "min"
+
     def credit_value(self, items: list) -> list[Clause]:
         """"The minimum credit value of this qualification is 30": a bound on the credits of the whole."""
         number = next(i for i in items if isinstance(i, int))
