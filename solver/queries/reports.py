@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from solver.model.catalogue import Catalogue
+from solver.model.documents import ValueName
+
+VALUES: tuple[ValueName, ...] = ("level", "credits", "glh", "tqt")
 
 
 def units_frame(catalogue: Catalogue) -> pd.DataFrame:
@@ -15,11 +18,13 @@ def units_frame(catalogue: Catalogue) -> pd.DataFrame:
             for code in g.units:
                 u = catalogue.units[code]
                 rows.append({"qualification": q.id, "accreditation": q.number, "group": g.id,
-                             "group_name": g.name, "code": code, "title": u.title, "level": u.level,
+                             "group_name": g.name, "code": code, "title": u.shown_title, "level": u.level,
                              "credits": u.credits, "glh": u.glh, "tags": ", ".join(u.tags),
-                             "modes": ", ".join(u.modes)})
+                             "modes": ", ".join(u.modes), "tqt": u.tqt,
+                             "derived": ", ".join(n for n in VALUES if u.provenance_of(n) == "derived"),
+                             "labelled": u.labelled})
     return pd.DataFrame(rows, columns=["qualification", "accreditation", "group", "group_name", "code", "title",
-                                       "level", "credits", "glh", "tags", "modes"])
+                                       "level", "credits", "glh", "tags", "modes", "tqt", "derived", "labelled"])
 
 
 def qualifications_frame(catalogue: Catalogue) -> pd.DataFrame:
@@ -68,6 +73,9 @@ def _unit(unit) -> dict:
     """A unit as published: its optional fields when given, and level, credits and GLH always (null when the
     specification does not publish them)."""
     data = unit.model_dump(mode="json")
-    if not data["modes"]:
-        del data["modes"]  # most units are offered one way: said only where there is a choice
+    # Said only where they apply, so every other summary keeps its bytes: most units are offered one way, print
+    # a code and a whole title, and publish what they give.
+    for key in ("modes", "provenance", "title_cut", "labelled"):
+        if not data[key]:
+            del data[key]
     return {k: v for k, v in data.items() if v is not None or k in ("level", "credits", "glh")}
