@@ -83,7 +83,8 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
 
     out = console()
     out.print(f"[bold]{plain(q.title)}[/bold]  {plain(q.number or 'accreditation number not published')}  "
-              f"({plain(q.id)}), level {q.level}, {plain(q.awarding_body or 'awarding body not published')}",
+              f"({plain(q.id)}), level {'not published' if q.level is None else q.level}, "
+              f"{plain(q.awarding_body or 'awarding body not published')}",
               soft_wrap=True)
     if q.offered_as:
         others = ", ".join(f"{o.accreditation}" + (f" ({o.awarding_body})" if o.awarding_body else "")
@@ -96,13 +97,19 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
     for g in summary["groups"]:
         listed = _plural(len(g["units"]), "unit") + ("" if g["complete"] else " listed (only some of its units)")
         listed += f", {g['credits']} credits as published" if "credits" in g else ""
+        listed += f", {g['unit_count']} units as published" if "unit_count" in g else ""
         table = Table(title=f"{plain(g['name'])} ({plain(g['id'])}): {listed}")
-        for col in ("code", "title", "level", "credits", "glh", "tags"):
-            table.add_column(col, justify="right" if col in ("level", "credits", "glh") else "left")
+        values = ["level", "credits", "glh"] + (["tqt"] if any("tqt" in u for u in g["units"]) else [])
+        for col in ("code", "title", *values, "tags"):
+            table.add_column(col, justify="right" if col in values else "left")
         for u in g["units"]:
             modes = [" or ".join(u["modes"])] if u.get("modes") else []
-            table.add_row(plain(u["code"]), plain(u["title"]), *(_published(u[k]) for k in ("level", "credits", "glh")),
-                          plain(", ".join([*u.get("tags", []), *modes])))
+            # A generated label, a cut title and a derived value are each shown as such.
+            code = u["code"] + (" (label)" if u.get("labelled") else "")
+            title = u["title"] + ("\u2026" if u.get("title_cut") else "")
+            shown = [_published(u.get(k)) + (" (derived)" if u.get("provenance", {}).get(k) == "derived" else "")
+                     for k in values]
+            table.add_row(plain(code), plain(title), *shown, plain(", ".join([*u.get("tags", []), *modes])))
         out.print(table)
     units = _plural(sum(len(g["units"]) for g in summary["groups"]), "unit")
     out.print(f"{units} in {_plural(len(summary['groups']), 'group')}")

@@ -53,7 +53,8 @@ def qualification_summary(catalogue: Catalogue, q) -> dict:
         "figures": q.figures.model_dump(mode="json", exclude_none=True),
         "groups": [{"id": g.id, "name": g.name, "complete": g.complete,
                     "units": [_unit(catalogue.units[c]) for c in g.units],
-                    **({"credits": g.credits} if g.credits is not None else {})}
+                    **({"credits": g.credits} if g.credits is not None else {}),
+                    **({"unit_count": g.unit_count} if g.unit_count is not None else {})}
                    for g in q.groups],
         "rules": [_rule(catalogue, q, r, ctx) for r in q.rules],
         "pathways": [{"id": p.id, "title": p.title, "note": p.note,
