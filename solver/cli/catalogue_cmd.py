@@ -107,9 +107,9 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
             # A generated label, a cut title and a derived value are each shown as such.
             code = u["code"] + (" (label)" if u.get("labelled") else "")
             title = u["title"] + ("\u2026" if u.get("title_cut") else "")
-            shown = [_published(u.get(k)) + (" (derived)" if u.get("provenance", {}).get(k) == "derived" else "")
+            cells = [_published(u.get(k)) + (" (derived)" if u.get("provenance", {}).get(k) == "derived" else "")
                      for k in values]
-            table.add_row(plain(code), plain(title), *shown, plain(", ".join([*u.get("tags", []), *modes])))
+            table.add_row(plain(code), plain(title), *cells, plain(", ".join([*u.get("tags", []), *modes])))
         out.print(table)
     units = _plural(sum(len(g["units"]) for g in summary["groups"]), "unit")
     out.print(f"{units} in {_plural(len(summary['groups']), 'group')}")
