@@ -68,6 +68,11 @@ class Unit(Frozen):
         return "unknown" if value is None else f"{value} (derived)" if kind == "derived" else str(value)
 
     @property
+    def derived(self) -> tuple[str, ...]:
+        """The values the specification works out rather than prints (credits from TQT)."""
+        return tuple(name for name in ("level", "credits", "glh", "tqt") if self.provenance_of(name) == "derived")
+
+    @property
     def shown_title(self) -> str:
         """The title as answers show it: marked where the specification prints it cut off."""
         return self.title + CUT_MARK if self.title_cut else self.title

@@ -109,6 +109,8 @@ class UnitFacts(Protocol):
     def modes(self) -> tuple[str, ...]: ...  # e.g. ("graded", "ungraded"); a claim has its one mode
     @property
     def unpublished(self) -> tuple[str, ...]: ...
+    @property
+    def derived(self) -> tuple[str, ...]: ...  # values the specification works out rather than prints
 
     def available_on(self, day: dt.date | None) -> bool: ...
 
