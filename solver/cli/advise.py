@@ -257,8 +257,8 @@ def _recommend_pathway(cat, q, learner, objective: Objective, as_json: bool) -> 
     raise typer.Exit(0 if choice.status.found else 1)
 
 
-def _value(n: int | None) -> str:
-    return "?" if n is None else str(n)
+def _value(n: int | None, derived: bool = False) -> str:
+    return "?" if n is None else f"{n} (derived)" if derived else str(n)
 
 
 def _show(result) -> None:
@@ -298,8 +298,10 @@ def _show(result) -> None:
     for col in ("unit", "title", "group", "credits", "GLH", "new GLH", "why"):
         table.add_column(col, justify="right" if col in ("credits", "GLH", "new GLH") else "left")
     for u in data["detail"]:
-        table.add_row(plain(u["code"]), plain(u["title"]), plain(u["group"]), _value(u["credits"]),
-                      _value(u["glh"]), str(u["new_glh"]), plain("; ".join(u["reasons"])))
+        derived = u.get("derived", ())  # values the specification works out rather than prints
+        table.add_row(plain(u["code"]), plain(u["title"]), plain(u["group"]),
+                      _value(u["credits"], "credits" in derived), _value(u["glh"], "glh" in derived),
+                      str(u["new_glh"]), plain("; ".join(u["reasons"])))
     table.add_row("total", "", "", str(data["credits"]), str(data["glh"]), str(data["new_glh"]), "", style="bold")
     out.print(table)
     if data.get("unpublished_glh"):

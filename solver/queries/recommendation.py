@@ -28,6 +28,7 @@ class PlannedUnit:
     glh: int | None
     new_glh: int
     reasons: tuple[str, ...]
+    derived: tuple[str, ...] = ()  # values the specification works out rather than prints
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class Pathway:
         return {"units": [u.code for u in self.units], "credits": self.credits, "glh": self.glh,
                 "new_glh": self.new_glh, "objective_values": self.objective,
                 "detail": [{"code": u.code, "title": u.title, "group": u.group, "credits": u.credits, "glh": u.glh,
-                            "new_glh": u.new_glh, "reasons": list(u.reasons)} for u in self.units]}
+                            "new_glh": u.new_glh, "reasons": list(u.reasons),
+                            **({"derived": list(u.derived)} if u.derived else {})} for u in self.units]}
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: Objectiv
     new_glh = dict(new_glh_terms(ctx))
     units = tuple(
         PlannedUnit(code, ctx.units[code].title, group_name(f.qualification, ctx.base(code)), ctx.units[code].credits,
-                    ctx.units[code].glh, new_glh[code], why(code))
+                    ctx.units[code].glh, new_glh[code], why(code),
+                    derived=ctx.units[code].derived)
         for code in ctx.units if code in chosen)
     return Pathway(units, (spec or objective_spec(f, objective)).values(chosen))
 
