@@ -267,3 +267,38 @@ def test_constructs_are_validated_with_located_errors(tmp_path, rule, unit, expe
                 rules: [{rule}]
         """))
     assert expected in str(err.value)
+
+
+# --- shown wherever the value is shown --------------------------------------------------------------------------
+
+def run(*args: str):
+    from typer.testing import CliRunner
+
+    from solver.cli.entry import app
+
+    return CliRunner().invoke(app, [*args, "--catalogue", str(EXAMPLES)], env={"COLUMNS": "200"})
+
+
+def test_labels_cut_titles_and_derived_values_are_shown_by_catalogue_show_and_recommend(examples):
+    shown = run("catalogue", "show", "work-skills-e3")
+    assert shown.exit_code == 0
+    assert f"{ACTION} (label)" in shown.stdout and "Planning a small event for the local commun\u2026" in shown.stdout
+    assert "level Entry 3" in shown.stdout
+    garden = run("catalogue", "show", "garden-design-l4")
+    assert "35 (derived)" in garden.stdout and "2 units, 3 units as published" in garden.stdout
+    assert "level not published" in run("catalogue", "show", "stewarding-award").stdout
+    best = run("recommend", "garden-design-l4")
+    assert best.exit_code == 0 and "35 (derived)" in best.stdout
+    detail = recommend(examples, "garden-design-l4").pathway.to_dict()["detail"]
+    assert [u.get("derived") for u in detail] == [None, None, None, ["credits"]]
+    labelled = run("recommend", "work-skills-e3")
+    assert PLANNING in labelled.stdout
+
+
+def test_units_frame_shows_tqt_derived_values_and_labels(examples):
+    from solver.queries.reports import units_frame
+
+    frame = units_frame(examples).set_index("code")
+    assert frame.loc["GD-203", "derived"] == "credits" and frame.loc["GD-203", "tqt"] == 350
+    assert bool(frame.loc[ACTION, "labelled"]) and not bool(frame.loc["TW-01", "labelled"])
+    assert frame.loc[PLANNING, "title"].endswith("\u2026")
