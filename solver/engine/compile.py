@@ -29,7 +29,7 @@ STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
           cp_model.MODEL_INVALID: Status.MODEL_INVALID}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Solution:
     """What CP-SAT said: status, the units chosen (if any) and the objective and bound it reached."""
 
@@ -148,8 +148,8 @@ class CompiledModel:
             chosen = frozenset(v for v in self.variables if solver.boolean_value(take[v]))
             objective = int(solver.objective_value) if tiers else None
             bound = solver.best_objective_bound if tiers else None
-            return Solution(status, chosen, objective, bound, seconds)
-        return Solution(status, None, seconds=seconds)
+            return Solution(status=status, pathway=chosen, objective=objective, bound=bound, seconds=seconds)
+        return Solution(status=status, pathway=None, seconds=seconds)
 
     def core(self, ids: Sequence[str], extra: Iterable[Linear] = ()) -> list[str] | None:
         """If the requirements `ids` together are infeasible, a subset that already is; else None."""

@@ -209,7 +209,7 @@ def frontier_count(problem: CountProblem, track: Mapping[str, int] | None = None
 
 # --- results ----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CountResult:
     """The number of valid pathways, of minimal ones, and their distributions by credits and GLH.
 
@@ -264,7 +264,6 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
     problem = problem_of(f, extra)
     q, reg = f.qualification, f.context.registered
     work = LISTING_WORK if time_limit is None else time_limit
-    head = (q.id, q.accreditation, reg)
     try:
         counts, passes = passes_of(problem)
     except Unsupported as why:
@@ -302,9 +301,10 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
             notes.append(f"{name} distribution not computed: {why}")
     complete_spreads = all(spreads.values()) or not count
     notes += _unpublished_notes(f, problem, count) + _claim_notes(f, problem, count)
-    return CountResult(*head, count, minimal, spreads["credits"], spreads["glh"], DP,
-                       distributions=complete_spreads, minimal_at_least=minimal_at_least, notes=tuple(notes),
-                       peak_states=peak)
+    return CountResult(qualification=q.id, accreditation=q.accreditation, registered=reg,
+                       count=count, minimal=minimal, by_credits=spreads["credits"], by_glh=spreads["glh"],
+                       method=DP, distributions=complete_spreads, minimal_at_least=minimal_at_least,
+                       notes=tuple(notes), peak_states=peak)
 
 
 def _unpublished_notes(f: Formulation, problem: CountProblem, count: int) -> list[str]:
@@ -356,7 +356,7 @@ def _claim_notes(f: Formulation, problem: CountProblem, count: int) -> list[str]
 def _count_by_listing(f: Formulation, problem: CountProblem, extra: tuple[Linear, ...], work: float,
                       why: str) -> CountResult:
     q = f.qualification
-    head = (q.id, q.accreditation, f.context.registered)
+    reg = f.context.registered
     listed = list_by_solver(f, problem, extra, work=work)
     if not listed.complete:
         n = len(listed.pathways)
@@ -371,13 +371,16 @@ def _count_by_listing(f: Formulation, problem: CountProblem, extra: tuple[Linear
         if upper is not None:
             notes.append(f"at most {upper:,} valid pathways: the exact count without {dropped} of the "
                          f"{len(problem.constraints)} constraints (an upper bound)")
-        return CountResult(*head, None, None, {}, {}, ENUMERATION, complete=False, distributions=False,
-                           count_at_least=n, count_at_most=upper, notes=tuple(notes))
+        return CountResult(qualification=q.id, accreditation=q.accreditation, registered=reg,
+                           count=None, minimal=None, by_credits={}, by_glh={}, method=ENUMERATION,
+                           complete=False, distributions=False, count_at_least=n, count_at_most=upper,
+                           notes=tuple(notes))
     pathways = listed.pathways
     auxiliary = any(is_auxiliary(v) for v in problem.variables)  # minimality over units only: not judged
     minimal = None if auxiliary else sum(1 for p in pathways if is_minimal(problem, p))
-    return CountResult(*head, len(pathways), minimal, tally(pathways, problem.credits),
-                       tally(pathways, problem.glh), ENUMERATION)
+    return CountResult(qualification=q.id, accreditation=q.accreditation, registered=reg,
+                       count=len(pathways), minimal=minimal, by_credits=tally(pathways, problem.credits),
+                       by_glh=tally(pathways, problem.glh), method=ENUMERATION)
 
 
 def _agreeing_count(problem: CountProblem, pathway: frozenset[str]) -> tuple[int | None, int]:

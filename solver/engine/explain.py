@@ -11,7 +11,7 @@ from solver.rules import Bound, Side
 from solver.rules.linear import Linear, total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Relaxation:
     """One change that alone makes the whole request possible."""
 
@@ -24,7 +24,7 @@ class Relaxation:
         return {"id": self.id, "value": self.value, "description": self.sentence}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Explanation:
     """The conflict (removing any one member makes it possible) and the relaxations that fix it."""
 
@@ -88,7 +88,7 @@ def _moved(model: CompiledModel, req: Requirement, bound: Bound) -> Relaxation |
     else:
         sentence = (f"{req.description}: the highest {bound.metric} possible with every other requirement is "
                     f"{value}, so lowering the minimum from {bound.value} to {value} would make it possible.")
-    return Relaxation(req.id, sentence, value, bound.side)
+    return Relaxation(id=req.id, sentence=sentence, value=value, side=bound.side)
 
 
 def _dropped(model: CompiledModel, req: Requirement, everything: list[str]) -> Relaxation | None:
@@ -98,7 +98,7 @@ def _dropped(model: CompiledModel, req: Requirement, everything: list[str]) -> R
     sentence = {Ask.INCLUDE: f"Leaving out {req.unit} would make it possible.",
                 Ask.EXCLUDE: f"Allowing {req.unit} would make it possible."}.get(
         req.kind, f"Without the requirement '{_lower(req.description)}' it would be possible.")
-    return Relaxation(req.id, sentence)
+    return Relaxation(id=req.id, sentence=sentence)
 
 
 def _relaxations(model: CompiledModel, req: Requirement, everything: list[str]) -> list[Relaxation]:
@@ -124,7 +124,7 @@ def explain(model: CompiledModel, requirements: tuple[Requirement, ...]) -> Expl
     relaxations = [x for r in conflict if r.origin is Origin.LEARNER for x in _relaxations(model, r, ids)]
     if not relaxations:
         relaxations = [x for r in conflict if r.origin is Origin.RULE for x in _relaxations(model, r, ids)]
-    return Explanation(conflict, tuple(relaxations))
+    return Explanation(conflict=conflict, relaxations=tuple(relaxations))
 
 
 def smallest_addition(model: CompiledModel, req: Requirement) -> Relaxation | None:
@@ -135,6 +135,6 @@ def smallest_addition(model: CompiledModel, req: Requirement) -> Relaxation | No
         return None
     added = [c for c, _ in outside if c in best.pathway]
     noun = "unit" if len(added) == 1 else "units"
-    return Relaxation(req.id, f"The centre would have to add at least {len(added)} {noun} to its offer, e.g. "
-                              f"{', '.join(added)} (the fewest GLH of any such set); no smaller set makes it "
-                              f"possible.", len(added))
+    return Relaxation(id=req.id, sentence=f"The centre would have to add at least {len(added)} {noun} to its offer, "
+                                          f"e.g. {', '.join(added)} (the fewest GLH of any such set); no smaller "
+                                          f"set makes it possible.", value=len(added))

@@ -16,7 +16,7 @@ LISTING_CAP = 10_000  # pathways CP-SAT may list when the programme cannot count
 LISTING_WORK = 30.0  # CP-SAT deterministic seconds such a listing may take (the same stop every run)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Listing:
     """Pathways CP-SAT listed up to the work cap: complete when it proved there are no more."""
 
@@ -50,7 +50,7 @@ def list_by_solver(f: Formulation, problem: CountProblem, extra: tuple[Linear, .
     floors = [lin for req in f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
     status = CompiledModel(variables, f.requirements).enumerate_masks(
         take, extra, floors if minimal else None, work_limit=work, batch=min(cap + 1, 2048))
-    return Listing(found, status in (Status.OPTIMAL, Status.INFEASIBLE) and not overflow[0])
+    return Listing(pathways=found, complete=status in (Status.OPTIMAL, Status.INFEASIBLE) and not overflow[0])
 
 
 def tally(listed: list[frozenset[str]], weights: Mapping[str, int]) -> dict[int, int]:

@@ -31,7 +31,7 @@ from solver.rules.base import unit_of
 TQT_PER_CREDIT = 10  # Ofqual: credit value = total qualification time / 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """One thing worth a designer's attention, in one plain-English sentence, with the numbers behind it."""
 
@@ -54,7 +54,7 @@ class Regime:
     registered: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RegimeAudit:
     """The achievable ranges, lowest-hours route, counts and unit shares for one qualification and regime."""
 
@@ -96,7 +96,7 @@ class RegimeAudit:
                 "average_glh_readings": self.average_glh, "notes": list(self.notes)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class QualificationAudit:
     qualification: Qualification
     regimes: tuple[RegimeAudit, ...]
@@ -108,7 +108,7 @@ class QualificationAudit:
                 "regimes": [r.to_dict() for r in self.regimes]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AuditReport:
     """The audit of one qualification or a whole catalogue: per-regime facts and the findings they raise."""
 
@@ -253,8 +253,9 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> Regi
     if q.figures.average_glh is not None and counts.count and not readings:
         notes.append("average GLH readings not computed: they need the exact GLH distribution")
     unknown = tuple(c for c in lowest or () if f.context.units[c].glh is None)
-    return RegimeAudit(regime, status, min_credits, max_credits, min_glh, max_glh, lowest, counts,
-                       shares, readings, tuple(notes), unknown)
+    return RegimeAudit(regime=regime, status=status, min_credits=min_credits, max_credits=max_credits,
+                       min_glh=min_glh, max_glh=max_glh, lowest_glh_route=lowest, counts=counts, shares=shares,
+                       average_glh=readings, notes=tuple(notes), unpublished_route=unknown)
 
 
 # --- findings ---------------------------------------------------------------------------------------
@@ -271,18 +272,20 @@ def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
                 route += (f"; {', '.join(r.unpublished_route)} {'has' if len(r.unpublished_route) == 1 else 'have'}"
                           f" unpublished GLH")
             bound = f"at least {r.min_glh}" if r.unpublished_route else str(r.min_glh)
-            out.append(Finding(q.id, r.regime.label, "glh-not-published",
-                               f"{q.accreditation} publishes no GLH; the rules imply a lowest-hours route of "
-                               f"{bound} GLH ({route}) for learners {r.regime.label}.", {"lowest_glh": r.min_glh}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="glh-not-published",
+                               sentence=f"{q.accreditation} publishes no GLH; the rules imply a lowest-hours route of "
+                                        f"{bound} GLH ({route}) for learners {r.regime.label}.",
+                               numbers={"lowest_glh": r.min_glh}))
             continue
         if r.unpublished_route:
-            out.append(Finding(q.id, r.regime.label, "glh-bound",
-                               f"The lowest-hours route for learners {r.regime.label} is at least {r.min_glh} GLH "
-                               f"({' '.join(r.lowest_glh_route or ())}), but {', '.join(r.unpublished_route)} "
-                               f"{'has' if len(r.unpublished_route) == 1 else 'have'} unpublished GLH: it is not "
-                               f"held against the published {published} GLH.",
-                               {"published": published, "at_least": r.min_glh,
-                                "unpublished": list(r.unpublished_route)}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="glh-bound",
+                               sentence=f"The lowest-hours route for learners {r.regime.label} is at least {r.min_glh} "
+                                        f"GLH ({' '.join(r.lowest_glh_route or ())}), but "
+                                        f"{', '.join(r.unpublished_route)} "
+                                        f"{'has' if len(r.unpublished_route) == 1 else 'have'} unpublished GLH: it is "
+                                        f"not held against the published {published} GLH.",
+                               numbers={"published": published, "at_least": r.min_glh,
+                                        "unpublished": list(r.unpublished_route)}))
             continue
         if published == r.min_glh:
             continue
@@ -295,11 +298,12 @@ def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
                 why = (f"; the {published}-GLH route ({' '.join(earlier_route)}) needs "
                        f"{', '.join(lost)}, which learners {r.regime.label} cannot claim")
         relation = "above" if r.min_glh > published else "below"
-        out.append(Finding(q.id, r.regime.label, "glh-mismatch",
-                           f"{q.accreditation} publishes {published} GLH but the lowest achievable for learners "
-                           f"{r.regime.label} is {r.min_glh} GLH ({r.min_glh - published:+d}, {relation} the "
-                           f"published figure; route: {' '.join(r.lowest_glh_route or ())}){why}.",
-                           {"published": published, "lowest": r.min_glh}))
+        out.append(Finding(qualification=q.id, regime=r.regime.label, kind="glh-mismatch",
+                           sentence=f"{q.accreditation} publishes {published} GLH but the lowest achievable for "
+                                    f"learners {r.regime.label} is {r.min_glh} GLH ({r.min_glh - published:+d}, "
+                                    f"{relation} the published figure; route: "
+                                    f"{' '.join(r.lowest_glh_route or ())}){why}.",
+                           numbers={"published": published, "lowest": r.min_glh}))
     return out
 
 
@@ -312,31 +316,33 @@ def _credit_findings(catalogue: Catalogue, q: Qualification, audits: list[Regime
         ctx = catalogue.context(q, registered=r.regime.registered)
         barred = [why for rule in q.rules if (why := rule.bars(ctx))]
         if r.min_credits is None and barred:
-            out.append(Finding(q.id, r.regime.label, "registration-closed",
-                               f"No pathway is open to learners {r.regime.label}: {'; '.join(barred)}.", {}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="registration-closed",
+                               sentence=f"No pathway is open to learners {r.regime.label}: {'; '.join(barred)}.",
+                               numbers={}))
             continue
         if r.min_credits is None:
-            out.append(Finding(q.id, r.regime.label, "no-pathway",
-                               f"No valid pathway exists for learners {r.regime.label}: the rules contradict "
-                               f"each other.", {}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="no-pathway",
+                               sentence=f"No valid pathway exists for learners {r.regime.label}: the rules contradict "
+                                        f"each other.", numbers={}))
             continue
         published = figures.credits
         achievable = (r.min_credits, r.max_credits if published is None or published.max is not None else None)
         if known and published and (published.min, published.max) != achievable:
-            out.append(Finding(q.id, r.regime.label, "credits-mismatch",
-                               f"{q.accreditation} publishes {credit_text(published)} credits but "
-                               f"valid pathways for learners {r.regime.label} range from {r.min_credits} to "
-                               f"{r.max_credits} credits.",
-                               {"published": [published.min, published.max],
-                                "achievable": [r.min_credits, r.max_credits]}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="credits-mismatch",
+                               sentence=f"{q.accreditation} publishes {credit_text(published)} credits but valid "
+                                        f"pathways for learners {r.regime.label} range from {r.min_credits} to "
+                                        f"{r.max_credits} credits.",
+                               numbers={"published": [published.min, published.max],
+                                        "achievable": [r.min_credits, r.max_credits]}))
     if known and figures.tqt is not None and audits and audits[0].min_credits is not None:
         implied = Fraction(figures.tqt, TQT_PER_CREDIT)
         minimum = figures.credits.min if figures.credits else audits[0].min_credits
         if implied != minimum:
-            out.append(Finding(q.id, "all", "tqt-mismatch",
-                               f"{q.accreditation} publishes a TQT of {figures.tqt} hours, a credit value of "
-                               f"{float(implied):g} (TQT / {TQT_PER_CREDIT}), but its minimum is {minimum} credits.",
-                               {"tqt": figures.tqt, "credit_value": float(implied), "min_credits": minimum}))
+            out.append(Finding(qualification=q.id, regime="all", kind="tqt-mismatch",
+                               sentence=f"{q.accreditation} publishes a TQT of {figures.tqt} hours, a credit value of "
+                                        f"{float(implied):g} (TQT / {TQT_PER_CREDIT}), but its minimum is {minimum} "
+                                        f"credits.",
+                               numbers={"tqt": figures.tqt, "credit_value": float(implied), "min_credits": minimum}))
     return out + _tqt_findings(catalogue, q, audits)
 
 
@@ -353,10 +359,10 @@ def _tqt_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAud
     if low is None or high is None or low <= q.figures.tqt <= high:
         return []
     span = str(low) if low == high else f"{low} to {high}"
-    return [Finding(q.id, regime.label, "tqt-units-mismatch",
-                    f"{q.accreditation} publishes a TQT of {q.figures.tqt} hours but the units' own TQT of valid "
-                    f"pathways for learners {regime.label} adds up to {span} hours.",
-                    {"published": q.figures.tqt, "units": [low, high]})]
+    return [Finding(qualification=q.id, regime=regime.label, kind="tqt-units-mismatch",
+                    sentence=f"{q.accreditation} publishes a TQT of {q.figures.tqt} hours but the units' own TQT of "
+                             f"valid pathways for learners {regime.label} adds up to {span} hours.",
+                    numbers={"published": q.figures.tqt, "units": [low, high]})]
 
 
 def _average_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
@@ -370,15 +376,15 @@ def _average_findings(catalogue: Catalogue, q: Qualification, audits: list[Regim
         matches = [name for name, value in r.average_glh.items() if abs(value - published) < 0.05]
         readings = "; ".join(f"{name} {value:g}" for name, value in r.average_glh.items())
         if matches:
-            out.append(Finding(q.id, r.regime.label, "average-glh-explained",
-                               f"{q.accreditation}'s published average of {published:g} GLH is reproduced for "
-                               f"learners {r.regime.label} by the {matches[0]}.",
-                               {"published": published, "readings": r.average_glh}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="average-glh-explained",
+                               sentence=f"{q.accreditation}'s published average of {published:g} GLH is reproduced for "
+                                        f"learners {r.regime.label} by the {matches[0]}.",
+                               numbers={"published": published, "readings": r.average_glh}))
         else:
-            out.append(Finding(q.id, r.regime.label, "average-glh-mismatch",
-                               f"{q.accreditation}'s published average of {published:g} GLH matches no reading "
-                               f"of the rules for learners {r.regime.label}: {readings}.",
-                               {"published": published, "readings": r.average_glh}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="average-glh-mismatch",
+                               sentence=f"{q.accreditation}'s published average of {published:g} GLH matches no "
+                                        f"reading of the rules for learners {r.regime.label}: {readings}.",
+                               numbers={"published": published, "readings": r.average_glh}))
     return out
 
 
@@ -391,30 +397,32 @@ def _unit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAu
             continue
         unknown = [u for u in r.dead if catalogue.units[unit_of(u)].unpublished]
         if unknown:
-            out.append(Finding(q.id, r.regime.label, "unclaimable-until-published",
-                               f"{', '.join(unknown)} cannot be claimed in a pathway that is valid whatever "
-                               f"{'its' if len(unknown) == 1 else 'their'} unpublished values turn out to be "
-                               f"(a rule's maximum depends on them), for learners {r.regime.label}.",
-                               {"units": unknown}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="unclaimable-until-published",
+                               sentence=f"{', '.join(unknown)} cannot be claimed in a pathway that is valid whatever "
+                                        f"{'its' if len(unknown) == 1 else 'their'} unpublished values turn out to be "
+                                        f"(a rule's maximum depends on them), for learners {r.regime.label}.",
+                               numbers={"units": unknown}))
         imports = {c for codes in ctx.imported.values() for c in codes}
         never = [u for u in r.dead if u in imports and u not in unknown]
         if never:
-            out.append(Finding(q.id, r.regime.label, "unusable-imports",
-                               f"{', '.join(never)} {'is' if len(never) == 1 else 'are'} offered by an import slot "
-                               f"of {q.accreditation} but in no valid pathway for learners {r.regime.label}.",
-                               {"units": never}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="unusable-imports",
+                               sentence=f"{', '.join(never)} {'is' if len(never) == 1 else 'are'} offered by an import "
+                                        f"slot of {q.accreditation} but in no valid pathway for learners "
+                                        f"{r.regime.label}.",
+                               numbers={"units": never}))
         dead = [u for u in r.dead if u not in unknown and u not in imports]
         if dead:
-            out.append(Finding(q.id, r.regime.label, "dead-units",
-                               f"{_units(len(dead))} of {q.accreditation} {'is' if len(dead) == 1 else 'are'} "
-                               f"in no valid pathway for learners {r.regime.label}: {', '.join(dead)}.",
-                               {"units": dead}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="dead-units",
+                               sentence=f"{_units(len(dead))} of {q.accreditation} {'is' if len(dead) == 1 else 'are'} "
+                                        f"in no valid pathway for learners {r.regime.label}: {', '.join(dead)}.",
+                               numbers={"units": dead}))
         surprising = [u for u in r.forced if u not in mandatory]
         if surprising:
-            out.append(Finding(q.id, r.regime.label, "forced-units",
-                               f"{', '.join(surprising)} {'is' if len(surprising) == 1 else 'are'} in every valid "
-                               f"pathway for learners {r.regime.label} without being declared mandatory.",
-                               {"units": surprising}))
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="forced-units",
+                               sentence=f"{', '.join(surprising)} {'is' if len(surprising) == 1 else 'are'} in every "
+                                        f"valid pathway for learners {r.regime.label} without being declared "
+                                        f"mandatory.",
+                               numbers={"units": surprising}))
     return out
 
 
@@ -433,26 +441,30 @@ def _data_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
     gaps = {c: catalogue.units[c].unpublished for c in q.unit_codes() if catalogue.units[c].unpublished}
     if gaps:
         listed = "; ".join(f"{c} ({', '.join(v)})" for c, v in gaps.items())
-        out.append(Finding(q.id, "all", "unpublished-values",
-                           f"{_units(len(gaps))} of {q.accreditation} {'has' if len(gaps) == 1 else 'have'} values "
-                           f"the specification does not publish: {listed}; figures that rest on them are bounds.",
-                           {"units": {c: list(v) for c, v in gaps.items()}}))
+        out.append(Finding(qualification=q.id, regime="all", kind="unpublished-values",
+                           sentence=f"{_units(len(gaps))} of {q.accreditation} {'has' if len(gaps) == 1 else 'have'} "
+                                    f"values the specification does not publish: {listed}; figures that rest on them "
+                                    f"are bounds.",
+                           numbers={"units": {c: list(v) for c, v in gaps.items()}}))
     for g in q.groups:
         mismatch = g.total_mismatch(catalogue.units)
         if mismatch:
-            out.append(Finding(q.id, "all", "group-total-mismatch", f"{mismatch} ({q.accreditation}).",
-                               {"group": g.id, "published": g.credits}))
+            out.append(Finding(qualification=q.id, regime="all", kind="group-total-mismatch",
+                               sentence=f"{mismatch} ({q.accreditation}).",
+                               numbers={"group": g.id, "published": g.credits}))
     for g in q.open_groups():
-        out.append(Finding(q.id, "all", "open-group",
-                           f"{g.name} of {q.accreditation} lists only some of its units ({len(g.units)} listed): "
-                           f"every figure here is over the listed units only.", {"group": g.id}))
-    return out + [Finding(q.id, "all", n.kind, n.sentence, n.numbers) for n in published_notes(q, catalogue.units)]
+        out.append(Finding(qualification=q.id, regime="all", kind="open-group",
+                           sentence=f"{g.name} of {q.accreditation} lists only some of its units ({len(g.units)} "
+                                    f"listed): every figure here is over the listed units only.",
+                           numbers={"group": g.id}))
+    return out + [Finding(qualification=q.id, regime="all", kind=n.kind, sentence=n.sentence, numbers=n.numbers)
+                  for n in published_notes(q, catalogue.units)]
 
 
 def _reading_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
     """Each ambiguous rule, and what its readings change for a new learner."""
-    return [Finding(q.id, "a new learner", "ambiguous-rule", d.sentence(),
-                    {"rule": d.rule, "readings": {n: list(v) for n, v in d.readings.items()}})
+    return [Finding(qualification=q.id, regime="a new learner", kind="ambiguous-rule", sentence=d.sentence(),
+                    numbers={"rule": d.rule, "readings": {n: list(v) for n, v in d.readings.items()}})
             for d in reading_differences(catalogue, q)]
 
 
@@ -484,10 +496,11 @@ def suspected_equivalences(catalogue: Catalogue) -> list[Finding]:
                     continue
                 u = catalogue.units[a]
                 out.append(Finding(
-                    "catalogue", "all", "suspected-equivalence",
-                    f"{a} ({', '.join(homes[a])}) and {b} ({', '.join(homes[b])}) are both \"{u.title}\" at level "
-                    f"{level}, {credits} credits, {glh} GLH: confirm and declare an equivalence, or reject.",
-                    {"units": [a, b], "level": level, "credits": credits, "glh": glh}))
+                    qualification="catalogue", regime="all", kind="suspected-equivalence",
+                    sentence=f"{a} ({', '.join(homes[a])}) and {b} ({', '.join(homes[b])}) are both \"{u.title}\" at "
+                             f"level {level}, {credits} credits, {glh} GLH: confirm and declare an equivalence, or "
+                             f"reject.",
+                    numbers={"units": [a, b], "level": level, "credits": credits, "glh": glh}))
     return out
 
 
@@ -501,7 +514,7 @@ def audit(catalogue: Catalogue, qualification: Qualification | str | None = None
     findings: list[Finding] = []
     for q in chosen:
         per_regime = [audit_regime(catalogue, q, r) for r in regimes(catalogue, q)]
-        audits.append(QualificationAudit(q, tuple(per_regime)))
+        audits.append(QualificationAudit(qualification=q, regimes=tuple(per_regime)))
         findings += _data_findings(catalogue, q)
         findings += _credit_findings(catalogue, q, per_regime) + _glh_findings(q, per_regime)
         findings += _average_findings(catalogue, q, per_regime) + _unit_findings(catalogue, q, per_regime)
@@ -511,4 +524,4 @@ def audit(catalogue: Catalogue, qualification: Qualification | str | None = None
     else:
         findings += [f for f in suspected_equivalences(catalogue)
                      if any(c in chosen[0].unit_codes() for c in f.numbers["units"])]
-    return AuditReport(tuple(audits), tuple(findings))
+    return AuditReport(qualifications=tuple(audits), findings=tuple(findings))

@@ -20,7 +20,7 @@ from solver.request.objectives import Objective, objective_named, objective_tier
 MAX_FOR_UNION = 12  # pathways whose distinct unit sets are counted exactly by inclusion-exclusion (2^n counts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PathwayRecommendation:
     """The best pathway (named specialisation) for a learner, with the best unit set on each one."""
 
@@ -65,10 +65,10 @@ def recommend_pathway(catalogue: Catalogue, qualification: str | Qualification, 
         status = Status.INFEASIBLE if statuses == {Status.INFEASIBLE} else Status.UNKNOWN
     else:
         status = Status.OPTIMAL if statuses <= {Status.OPTIMAL, Status.INFEASIBLE} else Status.FEASIBLE
-    return PathwayRecommendation(q.accreditation, chosen, status, answers)
+    return PathwayRecommendation(qualification=q.accreditation, chosen=chosen, status=status, by_pathway=answers)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PathwayCounts:
     """Valid unit sets per pathway, and how many distinct unit sets the qualification has over all of them."""
 
@@ -106,7 +106,7 @@ def count_by_pathway(catalogue: Catalogue, qualification: str | Qualification,
             break
         else:
             distinct = total
-    return PathwayCounts(q.accreditation, by_pathway, distinct)
+    return PathwayCounts(qualification=q.accreditation, by_pathway=by_pathway, distinct=distinct)
 
 
 def check_pathways(catalogue: Catalogue, qualification: str | Qualification, units: list[str] | tuple[str, ...],

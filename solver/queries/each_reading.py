@@ -12,7 +12,7 @@ from solver.model.readings import ambiguous, read_as, reading_names
 from solver.queries.recommendation import recommend
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReadingComparison:
     """One figure under each reading of a qualification, side by side."""
 
@@ -33,10 +33,10 @@ def each_reading(catalogue: Catalogue, qualification: str | Qualification, query
         read = read_as(q, name)
         if read != q:  # a name that is some rule's stated reading reads the same as the stated rules
             out[name] = query(catalogue, read, learner)
-    return ReadingComparison(q.accreditation, out)
+    return ReadingComparison(qualification=q.accreditation, readings=out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReadingDifference:
     """What one ambiguous rule changes: under each of its readings, the valid pathways and lowest new GLH."""
 
@@ -71,5 +71,5 @@ def reading_differences(catalogue: Catalogue, qualification: str | Qualification
             read = read_as(q, {rule_id: name})
             best = recommend(catalogue, read, learner)
             figures[name] = (count_pathways(catalogue, read, learner).count, best.new_glh)
-        out.append(ReadingDifference(rule_id, figures))
+        out.append(ReadingDifference(rule=rule_id, readings=figures))
     return out

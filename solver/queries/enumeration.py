@@ -53,7 +53,7 @@ SPARSE = 50_000  # at most this many solutions (exact count): search with the LP
 DENSITY = 1e-3  # the block search needs at least this share of pathways within the maximums to be valid
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ListedPathway:
     """One valid pathway: its units (catalogue order), credits, new GLH and credits per group."""
 
@@ -161,7 +161,8 @@ class Lister:
         if self.filters.minimal and not is_minimal(self.problem, frozenset(units)):
             raise PathwayInvalid(f"CP-SAT returned a pathway that is not minimal: {list(units)}")
         groups = tuple((g, tables.total(2 + i, mask)) for i, g in enumerate(self.group_ids))
-        return ListedPathway(units, tables.total(0, mask), tables.total(1, mask), groups)
+        return ListedPathway(units=units, credits=tables.total(0, mask), glh=tables.total(1, mask),
+                             group_credits=groups)
 
     def minimality(self) -> list[Linear] | None:
         if not self.filters.minimal:
@@ -467,7 +468,7 @@ def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: O
             yield pathway
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PathwayListing:
     """Pathways streamed (in order if asked), with the exact total of all of them (not only those listed) where
     the counter reaches it, or None and `note` saying why. An iterator: iterate it once; close it to stop the
@@ -498,7 +499,8 @@ def list_formulation(f: Formulation, filters: Filters = Filters(), order: Order 
         total, note = lister.count(), None
     except Unsupported as why:
         total, note = None, f"total not counted: {why}"
-    return PathwayListing(enumerate_formulation(f, filters, order, limit, time_limit, lister, offset), total, note)
+    return PathwayListing(pathways=enumerate_formulation(f, filters, order, limit, time_limit, lister, offset),
+                          total=total, note=note)
 
 
 def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),

@@ -20,7 +20,7 @@ from solver.rules.base import unit_of
 from solver.rules.linear import Linear, total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TargetPathway:
     qualification: str
     units: tuple[str, ...]
@@ -28,7 +28,7 @@ class TargetPathway:
     glh: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProgressionPlan:
     """Units to study once and claim toward each target wherever the rules allow."""
 
@@ -111,7 +111,8 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
     solution = model.solve(tiers, time_limit=time_limit)
     if solution.pathway is None:
         why = explain(model, tuple(requirements)) if solution.status is Status.INFEASIBLE else None
-        return ProgressionPlan(solution.status, (), (), None, why, spec.order(), spec.goals)
+        return ProgressionPlan(status=solution.status, targets=(), studied=(), new_glh=None, explanation=why,
+                               order=spec.order(), goals=spec.goals)
     studied = tuple(c for c in study if c in solution.pathway)
     out = []
     for q, f in zip(quals, forms):
@@ -119,7 +120,8 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
         f.verify(claimed, f"solver pathway for {q.accreditation}")
         units = tuple(c for c in f.variables if c in claimed)
         facts = [f.context.units[c] for c in units]
-        out.append(TargetPathway(q.accreditation, units, sum(u.credits or 0 for u in facts),
-                                 sum(u.glh or 0 for u in facts)))
+        out.append(TargetPathway(qualification=q.accreditation, units=units, credits=sum(u.credits or 0 for u in facts),
+                                 glh=sum(u.glh or 0 for u in facts)))
     spent = total(new_glh, solution.pathway)
-    return ProgressionPlan(solution.status, tuple(out), studied, spent, None, spec.order(), spec.goals)
+    return ProgressionPlan(status=solution.status, targets=tuple(out), studied=studied, new_glh=spent,
+                           order=spec.order(), goals=spec.goals)

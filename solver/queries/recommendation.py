@@ -19,7 +19,7 @@ from solver.request.requirements import Origin, goal_scores, new_glh_terms, unpu
 from solver.rules import amount
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlannedUnit:
     code: str
     title: str
@@ -31,7 +31,7 @@ class PlannedUnit:
     derived: tuple[str, ...] = ()  # values the specification works out rather than prints
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Pathway:
     """One valid pathway with its totals and the value of each objective tier."""
 
@@ -62,7 +62,7 @@ class Pathway:
                             **({"derived": list(u.derived)} if u.derived else {})} for u in self.units]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Recommendation:
     """The answer to a recommend request; status is CP-SAT's, never upgraded."""
 
@@ -154,11 +154,11 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: Objectiv
     why = _reasons(f, objective)
     new_glh = dict(new_glh_terms(ctx))
     units = tuple(
-        PlannedUnit(code, ctx.units[code].title, group_name(f.qualification, ctx.base(code)), ctx.units[code].credits,
-                    ctx.units[code].glh, new_glh[code], why(code),
+        PlannedUnit(code=code, title=ctx.units[code].title, group=group_name(f.qualification, ctx.base(code)),
+                    credits=ctx.units[code].credits, glh=ctx.units[code].glh, new_glh=new_glh[code], reasons=why(code),
                     derived=ctx.units[code].derived)
         for code in ctx.units if code in chosen)
-    return Pathway(units, (spec or objective_spec(f, objective)).values(chosen))
+    return Pathway(units=units, objective=(spec or objective_spec(f, objective)).values(chosen))
 
 
 def group_name(q: Qualification, code: str) -> str:
@@ -214,7 +214,7 @@ class Planner:
         unknown = tuple(c for c in unpublished_glh(f.context) if pathways and c in pathways[0])
         if unknown and status is Status.OPTIMAL:
             status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
-        return Search(req, status, pathways, unknown)
+        return Search(request=req, status=status, pathways=pathways, unpublished_glh=unknown)
 
     def recommend_formulation(self, formulated: Formulation, objective: Objective = Objective.MIN_GLH,
                               alternatives: int = 0) -> Recommendation:
@@ -226,10 +226,12 @@ class Planner:
             explanation = explain(compile_formulation(f), f.requirements)
         described = [describe_pathway(f, p, objective, spec) for p in found.pathways]
         best = described[0] if described else None
-        return Recommendation(q.accreditation, objective, found.status, best, tuple(described[1:]), explanation,
-                              q.figures.induction_hours, q.figures.tutorial_hours, f.learner.name, spec.order(),
-                              spec.goals, found.unpublished_glh, tuple(g.name for g in q.open_groups()),
-                              open_slots(f, best))
+        return Recommendation(qualification=q.accreditation, objective=objective, status=found.status, pathway=best,
+                              alternatives=tuple(described[1:]), explanation=explanation,
+                              induction_hours=q.figures.induction_hours, tutorial_hours=q.figures.tutorial_hours,
+                              learner=f.learner.name, order=spec.order(), goals=spec.goals,
+                              unpublished_glh=found.unpublished_glh,
+                              open_groups=tuple(g.name for g in q.open_groups()), open_imports=open_slots(f, best))
 
 
 def open_slots(f: Formulation, best: Pathway | None) -> tuple[str, ...]:
@@ -246,7 +248,7 @@ def open_slots(f: Formulation, best: Pathway | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Search:
     """What a solve found: the request solved, the answer's status and the unit sets, best first."""
 

@@ -23,7 +23,7 @@ from solver.request.requirements import Origin, new_glh_terms
 from solver.rules.linear import Linear, total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FrontPoint:
     """One proven-optimal pathway of the front."""
 
@@ -46,7 +46,7 @@ class FrontPoint:
                 "status": self.status}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TradeOff:
     """The front, cheapest point first; `status` is OPTIMAL only when every point is proven and the sweep ended
     because no more coverage is possible."""
@@ -100,13 +100,15 @@ def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, lea
         chosen = f.verify(solution.pathway)
         codes = tuple(c for c in f.variables if c in chosen)
         value = total(score, chosen)
-        points.append(FrontPoint(total(new_glh, chosen), value, sum(f.context.units[c].credits or 0 for c in codes),
-                                 codes, {gm.goal.text: tuple(c for c in gm.codes if c in chosen) for gm in goals},
-                                 solution.status))
+        points.append(FrontPoint(new_glh=total(new_glh, chosen), coverage=value,
+                                 credits=sum(f.context.units[c].credits or 0 for c in codes), units=codes,
+                                 by_goal={gm.goal.text: tuple(c for c in gm.codes if c in chosen) for gm in goals},
+                                 status=solution.status))
         at_least = value + 1
         if not score:  # no goal matches a unit: the cheapest pathway is the whole front
             break
     why = None
     if not points and status is Status.INFEASIBLE:
         why = explain(CompiledModel(f.variables, f.requirements, f.credits()), f.requirements)
-    return TradeOff(q.accreditation, learner.name, status, tuple(points), goals, why)
+    return TradeOff(qualification=q.accreditation, learner=learner.name, status=status, points=tuple(points),
+                    goals=goals, explanation=why)

@@ -17,7 +17,7 @@ from solver.model.learner import Learner
 from solver.model.located_yaml import LocatedDocument, read_yaml
 from solver.model.validation import validate
 from solver.queries.auditing import Regime, RegimeAudit, audit_regime
-from solver.queries.recommendation import recommend
+from solver.queries.recommendation import Recommendation, recommend
 from solver.request.objectives import Objective
 from solver.rules import Code, Count, Date, Rule, Scope
 
@@ -244,7 +244,7 @@ def _drop_unit(q: Qualification, code: str) -> Qualification:
 
 # --- comparison ---------------------------------------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class CohortChange:
     learner: str
     before_status: Status
@@ -274,7 +274,7 @@ def _side(a: RegimeAudit) -> dict:
             "glh": [a.min_glh, a.max_glh], "method": a.counts.method}
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class WhatIfResult:
     """Before and after the edits: counts, lowest GLH, dead and forced units, and the cohort's changes."""
 
@@ -335,7 +335,7 @@ def compare(scenario: WhatIf, catalogue: Catalogue, q: Qualification) -> WhatIfR
     before = audit_regime(catalogue, q, regime)
     after = audit_regime(edited, q_after, regime)
     cohort = tuple(_cohort_change(catalogue, q, edited, q_after, learner) for learner in scenario.cohort)
-    return WhatIfResult(scenario, before, after, cohort)
+    return WhatIfResult(scenario=scenario, before=before, after=after, cohort=cohort)
 
 
 def _cohort_change(catalogue: Catalogue, q: Qualification, edited: Catalogue, q_after: Qualification,
@@ -343,9 +343,11 @@ def _cohort_change(catalogue: Catalogue, q: Qualification, edited: Catalogue, q_
     old = recommend(catalogue, q, learner, Objective.MIN_GLH)
     new = recommend(edited, q_after, learner, Objective.MIN_GLH)
 
-    def units(rec) -> tuple[str, ...] | None:
+    def units(rec: Recommendation) -> tuple[str, ...] | None:
         return tuple(sorted(rec.codes)) if rec.codes is not None else None
-    return CohortChange(learner.name, old.status, units(old), old.new_glh, new.status, units(new), new.new_glh)
+    return CohortChange(learner=learner.name, before_status=old.status, before_units=units(old),
+                        before_new_glh=old.new_glh, after_status=new.status, after_units=units(new),
+                        after_new_glh=new.new_glh)
 
 
 def run_whatif(path: str | Path, default: Catalogue | None = None) -> WhatIfResult:

@@ -156,7 +156,8 @@ class Explorer:
         regime = Regime(label, scenario.registered)
         before = self.memo.get(("regime", q.id, scenario.registered),
                                lambda: audit_regime(self.catalogue, q, regime))
-        return WhatIfResult(scenario, before, audit_regime(edited, q_after, regime), ()).to_dict()
+        after = audit_regime(edited, q_after, regime)
+        return WhatIfResult(scenario=scenario, before=before, after=after, cohort=()).to_dict()
 
     def warm(self, stop: threading.Event | None = None) -> None:
         """Answer what the explore view asks first, for every qualification, ahead of the first request
