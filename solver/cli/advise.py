@@ -212,10 +212,10 @@ def recommend_command(
             from solver.queries.progression import plan_progression
 
             quals = [shaped(cat, t, reading) for t in targets]
-            result = plan_progression(cat, quals, learner, time_limit, _objective(objective))
+            result = plan_progression(cat, quals, learner, time_limit, _objective_option(objective))
         else:
             q = shaped(cat, targets[0], reading, pathway)
-            goal_objective = _objective(objective)
+            goal_objective = _objective_option(objective)
             if q.pathways:
                 _recommend_pathway(cat, q, learner, goal_objective, as_json)
             from solver.queries.recommendation import recommend
@@ -228,7 +228,7 @@ def recommend_command(
     raise typer.Exit(0 if result.status.found else 1)
 
 
-def _objective(name: str | None) -> Objective:
+def _objective_option(name: str | None) -> Objective:
     """The --objective option read once, here at the edge (min-glh when not given)."""
     from solver.request.objectives import Objective, objective_named
 

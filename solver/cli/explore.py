@@ -183,7 +183,7 @@ def enumerate_command(
         ended = _write_csv(listing, csv_file, group_ids, limit)
     else:
         rows: list[ListedPathway] = []
-        ended = _drain(listing, rows.append)
+        ended = _take_each(listing, rows.append)
         if as_json:
             print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
                         "order": order, "limit": limit, "total": listing.total, "listed": len(rows),
@@ -210,7 +210,7 @@ class _Ended:
         return not self.interrupted and not self.failure
 
 
-def _drain(listing: PathwayListing, take: Callable[[ListedPathway], object]) -> _Ended:
+def _take_each(listing: PathwayListing, take: Callable[[ListedPathway], object]) -> _Ended:
     """Hand each pathway to `take` until the listing ends, Ctrl-C is pressed or the search gives up."""
     from solver.engine.frontier import Unsupported
 
@@ -228,7 +228,7 @@ def _drain(listing: PathwayListing, take: Callable[[ListedPathway], object]) -> 
     return ended
 
 
-def _header(group_ids: list[str]) -> list[str]:
+def _csv_header(group_ids: list[str]) -> list[str]:
     return ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids], "glh"]
 
 
@@ -242,12 +242,12 @@ def _write_csv(listing: PathwayListing, target: Path, group_ids: list[str], limi
     expected = min(total, limit) if total is not None and limit is not None else (total or limit)
     with atomic_writer(target, newline="") as handle, _progress(expected) as advance:
         writer = csv.writer(handle)
-        writer.writerow(_header(group_ids))
+        writer.writerow(_csv_header(group_ids))
 
         def take(p: ListedPathway) -> None:
             writer.writerow(_row(p, group_ids))
             advance()
-        ended = _drain(listing, take)
+        ended = _take_each(listing, take)
     end = "interrupted; " if ended.interrupted else f"stopped ({ended.failure}); " if ended.failure else ""
     print(f"{end}wrote {ended.taken:,} pathways to {target}" + (f" (of {total:,})" if total is not None else ""),
           file=sys.stderr)
@@ -261,7 +261,7 @@ def _print_table(q: Qualification, rows: list[ListedPathway], total: int | None,
     shown = f"{len(rows):,} of {_plural(total, 'valid pathway')}" if total is not None else \
         _plural(len(rows), "valid pathway") + " (total not counted)"
     table = Table(title=_escape(f"{q.accreditation}: {shown}" + (f", by {order}" if order else "")))
-    for col in ["#", *_header(group_ids)]:
+    for col in ["#", *_csv_header(group_ids)]:
         table.add_column(col, justify="left" if col == "units" else "right")
     for i, p in enumerate(rows, start=1):
         table.add_row(str(i), *(_escape(str(v)) for v in _row(p, group_ids)))
