@@ -28,7 +28,7 @@ from solver.cli.common import (
 if TYPE_CHECKING:
     from solver.engine.counting import CountResult
     from solver.model.documents import Qualification
-    from solver.queries.enumeration import ListedPathway, PathwayListing
+    from solver.queries.enumeration import ListedPathway, Order, PathwayListing
 
 IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
                                                          "(comma-separated or repeated).")]
@@ -164,10 +164,11 @@ def enumerate_command(
         reading: ReadingOption = None, pathway: PathwayOption = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """List valid pathways, streamed as found: one row per pathway (units, credits per group, GLH)."""
-    from solver.queries.enumeration import ORDERS, enumerate_pathways
+    from solver.queries.enumeration import ORDERS, Order, enumerate_pathways
 
     if order is not None and order not in ORDERS:
         raise typer.BadParameter(f"expected one of {', '.join(ORDERS)}, got {order!r}", param_hint="--order")
+    sort = Order(order) if order is not None else None
     if csv_file is not None and as_json:
         raise typer.BadParameter("choose one of --csv and --json", param_hint="--csv")
     cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
@@ -177,7 +178,7 @@ def enumerate_command(
     if csv_file is None and not as_json and limit is None:
         limit = TABLE_ROWS
     listing = enumerate_pathways(cat, q, learner, min_glh=min_glh, max_glh=max_glh, min_credits=min_credits,
-                                 max_credits=max_credits, minimal=minimal, order=order, limit=limit)
+                                 max_credits=max_credits, minimal=minimal, order=sort, limit=limit)
     group_ids = [g.id for g in q.groups]
     if csv_file is not None:
         ended = _write_csv(listing, csv_file, group_ids, limit)
@@ -186,11 +187,11 @@ def enumerate_command(
         ended = _take_each(listing, rows.append)
         if as_json:
             print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
-                        "order": order, "limit": limit, "total": listing.total, "listed": len(rows),
+                        "order": sort, "limit": limit, "total": listing.total, "listed": len(rows),
                         "complete": ended.whole and (listing.total is None or len(rows) == listing.total),
                         "note": listing.note or ended.failure or None, "pathways": [p.to_dict() for p in rows]})
         else:
-            _print_table(q, rows, listing.total, order, group_ids, ended)
+            _print_table(q, rows, listing.total, sort, group_ids, ended)
     if ended.interrupted:
         raise typer.Exit(130)
     if ended.failure:
@@ -254,7 +255,7 @@ def _write_csv(listing: PathwayListing, target: Path, group_ids: list[str], limi
     return ended
 
 
-def _print_table(q: Qualification, rows: list[ListedPathway], total: int | None, order: str | None,
+def _print_table(q: Qualification, rows: list[ListedPathway], total: int | None, order: Order | None,
                  group_ids: list[str], ended: _Ended) -> None:
     from rich.table import Table
 
