@@ -99,6 +99,9 @@ def test_publishers_wordings(sentence, expected):
      [Clause(SUM, "credits", min=25, min_level=3)]),
     ("A minimum of 40 credits must be achieved through the completion of units at Level 4 or above.",
      [Clause(SUM, "credits", min=40, min_level=4)]),
+    ("Learners must complete 6 modules.", [Clause(SUM, "units", min=6, max=6)]),
+    ("Learners must achieve all units in Mandatory Group A plus 2 unit(s) from Optional Group B.",
+     [Clause("mandatory", groups=("A",)), Clause(SUM, "units", min=2, max=2, groups=("B",))]),
     ("Group D Optional Units: a minimum of 2 units from two optional groups from Group D.",
      [Clause(SUM, "units", min=2, groups=("D",)),
       Clause("groups", "units", min=2, groups=("D",), reading="at-least", alternatives=EITHER)]),
@@ -125,6 +128,22 @@ def test_numbers_past_twenty_and_a_heading_of_its_own_group():
     assert parse_sentence("Candidates must complete 8 optional units i.e. 2 blocks of 4 units", scope=("O",)) == [
         Clause(SUM, "units", 8, 8, OPTIONAL), Clause("groups", "units", 2, 2, OPTIONAL, block=4)]
     assert parse_sentence("2 blocks of 4 units", scope=("O",)) == [Clause("groups", "units", 2, 2, ("O",), block=4)]
+
+
+def test_a_sentence_read_in_two_ways_that_differ_is_not_read(monkeypatch):
+    from lark.visitors import CollapseAmbiguities
+
+    from solver.importing import grammar
+    from solver.importing.phrases import normalise
+
+    text = normalise("Learners must gain 14 credits to achieve this qualification.")
+    # "gain" belongs to the learners or to the clause: two parses, one meaning, read.
+    assert len(CollapseAmbiguities().transform(grammar.parser().parse(text))) > 1
+    assert grammar.read(text, ()) == [Clause(SUM, "credits", min=14)]
+    # Were the parses to mean different things, the sentence would be left for a person.
+    meanings = iter(range(1, 100))
+    monkeypatch.setattr(grammar.Reader, "transform", lambda self, tree: [Clause(SUM, "credits", min=next(meanings))])
+    assert grammar.read(text, ()) is None
 
 
 @pytest.mark.parametrize("sentence", [

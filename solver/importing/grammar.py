@@ -85,7 +85,7 @@ class Reader(Transformer):
 
     def metric(self, items: list[Token]) -> str:
         word = " ".join(str(t) for t in items)
-        return "credits" if word.startswith("credit") else "units" if word.startswith("unit") else "glh"
+        return "credits" if word.startswith("credit") else "units" if word.startswith(("unit", "module")) else "glh"
 
     def klass(self, items: list[str]) -> str:
         return items[0]

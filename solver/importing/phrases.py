@@ -24,6 +24,7 @@ def normalise(sentence: str) -> str:
     text = re.sub(r"\bi\.\s?e\.?(?=\s)", " ie ", text)
     text = re.sub(r"(^|\s)[\u2022\uf0b7\u25aa\u25cf·o](?=\s)", " ", text)  # "•", "", "o" bullets
     text = re.sub(r"\b(\w+)-(unit|credit)\b", r"\1 \2", text)  # "a four-unit qualification"
+    text = re.sub(r"\b(unit|credit|module)(?:\(s\)|/s)", r"\1s", text)  # "unit(s)", "unit/s"
     text = re.sub(r"([,;:()&–=])", r" \1 ", text)
     return " ".join(text.split()).strip(" .")
 
