@@ -63,7 +63,9 @@ class _Writer:
         for key, value in q["figures"].items():
             self.entry(at + ("figures", key), "      ", f"{key}: {flow(value)}")
         self.marks(at + ("figures",), "      ")
-        for part in ("groups", "rules"):
+        for part in ("groups", "rules", "pathways"):
+            if part == "pathways" and not q.get(part):
+                continue  # named pathways are written only where the rules name them
             self.lines.append(f"    {part}:" if q[part] else f"    {part}: []")
             for i, item in enumerate(q[part]):
                 self.entry(at + (part, i), "      ", f"- {flow(item)}")
