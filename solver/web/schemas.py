@@ -36,16 +36,23 @@ class Body(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class CheckRequest(Body):
+class Shaped(Body):
+    """A question about one qualification, read one way (`reading`: a reading name for every rule that has it,
+    or rule id -> reading name, as `--reading`) and, for a learner on a named pathway, `pathway` (as `--pathway`)."""
+
     qualification: Code
+    reading: str | dict[str, str] | None = None
+    pathway: str | None = None
+
+
+class CheckRequest(Shaped):
     units: Claims = ()
     registered: Date | None = None
     achieved: Claims = ()
     exempt: Codes = ()  # recognition of prior learning: meets a mandatory rule, gives no credit
 
 
-class RecommendRequest(Body):
-    qualification: Code
+class RecommendRequest(Shaped):
     name: str = "learner"
     objective: Objective = Objective.MIN_GLH
     registered: Date | None = None
@@ -62,8 +69,7 @@ class RecommendRequest(Body):
                        exclude=self.exclude, max_glh=self.max_glh, goals=self.goals, exempt=self.exempt)
 
 
-class CountRequest(Body):
-    qualification: Code
+class CountRequest(Shaped):
     registered: Date | None = None
     achieved: Claims = ()
     include: Claims = ()

@@ -12,11 +12,14 @@ from pydantic import BaseModel
 from solver.cohort.recommend import check_columns, recommend_cohort
 from solver.engine.counting import count_formulation, unit_shares
 from solver.engine.status import Status
-from solver.errors import LookupFailure
+from solver.errors import LookupFailure, Problem
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
+from solver.model.readings import ambiguous, read_as
+from solver.model.specialisations import following, pathway_of
 from solver.queries.auditing import Regime, audit, audit_regime
+from solver.queries.by_pathway import recommend_pathway
 from solver.queries.checking import check
 from solver.queries.enumeration import Filters, enumerate_pathways
 from solver.queries.reports import qualification_summary
@@ -24,9 +27,30 @@ from solver.queries.whatif import WhatIf, WhatIfResult, apply_edits, compare
 from solver.request.formulation import formulate
 from solver.request.objectives import Objective
 from solver.rules import SumRule
+from solver.rules.base import unit_of
 from solver.web.cache import Memo
 from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits
-from solver.web.schemas import CheckRequest, CountRequest, EnumerateRequest, RecommendRequest, WhatIfRequest
+from solver.web.schemas import (
+    BODY,
+    CheckRequest,
+    CountRequest,
+    EnumerateRequest,
+    RecommendRequest,
+    RequestError,
+    Shaped,
+    WhatIfRequest,
+)
+
+
+def _figure(exact: int | None, at_least: int | None, at_most: int | None) -> str:
+    """A count in words: exact, an interval, a floor, or not computed (the counter's notes say why)."""
+    if exact is not None:
+        return f"{exact:,}"
+    if at_least is not None and at_most is not None:
+        return f"between {at_least:,} and {at_most:,}"
+    if at_least is not None:
+        return f"at least {at_least:,}"
+    return "not computed"
 
 
 def _figures(q: Qualification) -> dict:
@@ -51,6 +75,35 @@ class Explorer:
     def qualification(self, ref: str) -> Qualification:
         return self.catalogue.qualification(ref)
 
+    def shaped(self, body: Shaped) -> Qualification:
+        """The qualification as the request reads it: its readings, and the named pathway it follows."""
+        q = self.qualification(body.qualification)
+        try:
+            if body.reading:
+                q = read_as(q, body.reading)
+        except LookupFailure as err:  # said at the field that named it
+            raise RequestError([Problem(BODY, 1, 1, "reading", str(err))]) from None
+        try:
+            return following(q, body.pathway) if body.pathway else q
+        except LookupFailure as err:
+            raise RequestError([Problem(BODY, 1, 1, "pathway", str(err))]) from None
+
+    def _pathway(self, body: Shaped) -> dict:
+        """The named pathway a request follows, as its answer names it (nothing for a qualification without)."""
+        q = self.qualification(body.qualification)
+        if not body.pathway:
+            return {}
+        chosen = pathway_of(q, body.pathway)
+        return {"pathway": chosen.id, "pathway_title": chosen.title}
+
+    def _needs_pathway(self, body: Shaped) -> None:
+        """Counting and listing are per named pathway: a request on a qualification with pathways names one."""
+        q = self.qualification(body.qualification)
+        if q.pathways and not body.pathway:
+            known = ", ".join(f"{p.id} ({p.title})" for p in q.pathways)
+            raise RequestError([Problem(BODY, 1, 1, "pathway", f"expected one of the named pathways of "
+                                        f"{q.accreditation}: {known}")])
+
     def qualifications(self) -> list[dict]:
         return [{"id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
                  "awarding_body": q.awarding_body, "units": len(q.unit_codes()), "groups": len(q.groups),
@@ -65,21 +118,50 @@ class Explorer:
             rule["note"] = own.note
             if isinstance(own, SumRule):  # the bounds a what-if starts from
                 rule["min"], rule["max"] = own.min, own.max
+        for pathway in out["pathways"]:
+            for rule in pathway["rules"]:
+                rule["note"] = rule.get("note")
         for group in out["groups"]:
             if "credits" in group:  # the group's total as the specification publishes it
                 group["published_credits"] = group["credits"]
             group["credits"] = sum(u["credits"] or 0 for u in group["units"])  # published credits only
+            group["unpublished_credits"] = sum(u["credits"] is None for u in group["units"])
+        # Rule id -> its readings (the stated one first), and every reading name: what `reading` may say.
+        out["readings"] = ambiguous(q)
+        out["reading_names"] = list(dict.fromkeys(n for names in out["readings"].values() for n in names))
         return out
 
     def check(self, body: CheckRequest) -> dict:
         learner = Learner(registered=body.registered, achieved=body.achieved, exempt=body.exempt)
-        return check(self.catalogue, body.qualification, body.units, learner).to_dict()
+        q = self.qualification(body.qualification)
+        if not q.pathways or body.pathway:
+            return check(self.catalogue, self.shaped(body), body.units, learner).to_dict() | self._pathway(body)
+        # No pathway named: the set against each (as `pathways check`), the answer on the first it satisfies.
+        on = {p.id: check(self.catalogue, self.shaped(body.model_copy(update={"pathway": p.id})), body.units,
+                          learner) for p in q.pathways}
+        chosen = next((p for p, result in on.items() if result.valid), q.pathways[0].id)
+        return on[chosen].to_dict() | self._pathway(body.model_copy(update={"pathway": chosen})) | {
+            "pathway_chosen": "the first pathway the units satisfy" if on[chosen].valid
+            else "none is satisfied: the first pathway shown",
+            "pathways": {p: {"title": pathway_of(q, p).title, "valid": r.valid} for p, r in on.items()}}
 
     def recommend(self, body: RecommendRequest) -> dict:
         return self._remember("recommend", body, lambda: self._recommend(body))
 
     def _recommend(self, body: RecommendRequest) -> dict:
-        q = self.qualification(body.qualification)
+        base = self.qualification(body.qualification)
+        if base.pathways and not body.pathway:
+            # As `pathways recommend`: the best unit set on each named pathway, and the pathway whose best is best.
+            reading = read_as(base, body.reading) if body.reading else base
+            choice = recommend_pathway(self.catalogue, reading, body.learner(), body.objective)
+            chosen = choice.chosen or base.pathways[0].id
+            out = self._recommend(body.model_copy(update={"pathway": chosen}))
+            out["pathway_chosen"] = ("the best of the named pathways" if choice.chosen
+                                     else "no pathway has a valid unit set: the first pathway explained")
+            out["pathways"] = {p: {"title": pathway_of(base, p).title, **summary}
+                               for p, summary in choice.to_dict()["pathways"].items()}
+            return out
+        q = self.shaped(body)
         planner = DeterministicPlanner(self.catalogue, q, deterministic_time=self.limits.solve_time)
         # The schema has read the objective's name: the planner takes the Objective as it is.
         result = planner.recommend_formulation(formulate(self.catalogue, q, body.learner()), body.objective,
@@ -87,33 +169,43 @@ class Explorer:
         out = result.to_dict()
         out["explanation"] = result.explanation.sentences() if result.explanation else []
         out["registered"] = body.registered.isoformat() if body.registered else None
-        return out
+        return out | self._pathway(body)
 
     def explain(self, body: RecommendRequest) -> dict:
         answer = self.recommend(body.model_copy(update={"alternatives": 0}))
-        keys = ("qualification", "learner", "status", "explanation", "conflict", "relaxations")
+        keys = ("qualification", "learner", "status", "explanation", "conflict", "relaxations", "pathway",
+                "pathway_title")
         return {k: answer.get(k, []) for k in keys} | {"possible": Status(answer["status"]).found}
 
     def count(self, body: CountRequest) -> dict:
         return self._remember("count", body, lambda: self._count(body))
 
     def _count(self, body: CountRequest) -> dict:
-        f = formulate(self.catalogue, self.qualification(body.qualification), body.learner())
+        self._needs_pathway(body)
+        f = formulate(self.catalogue, self.shaped(body), body.learner())
         extra = Filters(body.min_glh, body.max_glh, body.min_credits, body.max_credits).for_formulation(f)
         result = count_formulation(f, extra, time_limit=self.limits.enumerate_seconds)
         out = result.to_dict()
-        out["count_text"], out["minimal_text"] = f"{result.count:,}", f"{result.minimal:,}"
+        out["count_text"] = _figure(result.count, result.count_at_least, result.count_at_most)
+        out["minimal_text"] = _figure(result.minimal, result.minimal_at_least, None)
         if body.shares:
             shares = unit_shares(f, extra)
-            out["shares"] = [{"code": c, "title": self.catalogue.units[c].title, "pathways": n,
+            # A unit offered in several modes is shared per claim ("CODE@graded"): its title says which mode.
+            out["shares"] = [{"code": c, "title": self._claim_title(c), "pathways": n,
                               "share": n / result.count if result.count else 0.0} for c, n in shares.items()]
-        return out
+        return out | self._pathway(body)
+
+    def _claim_title(self, claim: str) -> str:
+        code = unit_of(claim)
+        title = self.catalogue.units[code].title
+        return title if claim == code else f"{title} ({claim[len(code) + 1:]})"
 
     def enumerate(self, body: EnumerateRequest) -> dict:
         return self._remember("enumerate", body, lambda: self._enumerate(body))
 
     def _enumerate(self, body: EnumerateRequest) -> dict:
-        q = self.qualification(body.qualification)
+        self._needs_pathway(body)
+        q = self.shaped(body)
         # Each CP-SAT search stops at a deterministic limit, so a page stopped short is the same page every time
         # (a wall-clock deadline here would make the answer depend on the machine's load).
         listing = enumerate_pathways(self.catalogue, q, body.learner(), min_glh=body.min_glh, max_glh=body.max_glh,
@@ -130,7 +222,7 @@ class Explorer:
         return {"qualification": q.accreditation, "registered": body.registered.isoformat() if body.registered
                 else None, "order": body.order, "offset": body.offset, "limit": body.limit, "total": total,
                 "listed": len(page), "complete": len(page) == wanted,
-                "stopped": "time limit" if stopped else None, "pathways": page}
+                "stopped": "time limit" if stopped else None, "pathways": page} | self._pathway(body)
 
     def audit(self, ref: str | None) -> dict:
         key = self.qualification(ref).id if ref else None
@@ -162,10 +254,13 @@ class Explorer:
     def warm(self, stop: threading.Event | None = None) -> None:
         """Answer what the explore view asks first, for every qualification, ahead of the first request
         (the server starts this on a thread, and sets `stop` to end it between two answers)."""
+        # The explore view opens on a qualification's first named pathway, if it has any.
+        first = {q.id: q.pathways[0].id if q.pathways else None for q in self.catalogue.qualifications}
         steps = [step for q in self.catalogue.qualifications for step in (
-            lambda q=q: self.count(CountRequest(qualification=q.accreditation, shares=True)),
-            lambda q=q: self.enumerate(EnumerateRequest(qualification=q.accreditation, order="glh", limit=5)),
-            lambda q=q: self.audit(q.accreditation))]
+            lambda q=q: self.count(CountRequest(qualification=q.id, pathway=first[q.id], shares=True)),
+            lambda q=q: self.enumerate(EnumerateRequest(qualification=q.id, pathway=first[q.id], order="glh",
+                                                        limit=5)),
+            lambda q=q: self.audit(q.id))]
         for step in steps:
             if stop is not None and stop.is_set():
                 return

@@ -1,0 +1,96 @@
+"""Every construct of the catalogue language through the HTTP API and the pages: named pathways, readings,
+units in modes, unpublished values, and the qualification page's own number (issue 22)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed (pip install '.[web]')")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from solver.web.app import create_app  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "catalogue" / "examples"
+ADULT_CARE = "601/9999/1"  # named pathways: dementia (Dementia Care), end-of-life (End of Life Care)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app(EXAMPLES)) as c:
+        yield c
+
+
+def test_recommend_names_the_pathway_it_chose(client):
+    # By hand: Dementia Care needs both DEM units (137 new GLH at best); End of Life Care needs 5 credits of EOL
+    # units, EOL 306 alone (30 GLH) with DEM 301 for the level-3 credits: 111 new GLH. The lower is chosen.
+    data = client.post("/api/recommend", json={"qualification": ADULT_CARE}).json()
+    assert (data["pathway"], data["pathway_title"]) == ("end-of-life", "End of Life Care")
+    assert data["new_glh"] == 111
+    assert {p: v["new_glh"] for p, v in data["pathways"].items()} == {"dementia": 137, "end-of-life": 111}
+
+
+def test_recommend_on_a_chosen_pathway(client):
+    data = client.post("/api/recommend", json={"qualification": ADULT_CARE, "pathway": "dementia"}).json()
+    assert data["pathway"] == "dementia" and {"DEM 301", "DEM 312"} <= set(data["units"])
+    assert data["new_glh"] == 137
+
+
+def test_an_unknown_pathway_is_said_at_its_field(client):
+    response = client.post("/api/recommend", json={"qualification": ADULT_CARE, "pathway": "nursing"})
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert problem["path"] == "pathway" and "dementia, end-of-life" in problem["message"]
+
+
+def test_count_and_enumerate_take_a_pathway_and_ask_for_one(client):
+    counted = client.post("/api/count", json={"qualification": ADULT_CARE, "pathway": "dementia"})
+    assert counted.status_code == 200 and counted.json()["pathway"] == "dementia"
+    listed = client.post("/api/enumerate", json={"qualification": ADULT_CARE, "pathway": "dementia", "limit": 3})
+    assert listed.status_code == 200
+    assert all({"DEM 301", "DEM 312"} <= set(p["units"]) for p in listed.json()["pathways"])
+    unnamed = client.post("/api/count", json={"qualification": ADULT_CARE})
+    assert unnamed.status_code == 422
+    assert unnamed.json()["problems"][0]["path"] == "pathway"
+    assert "Dementia Care" in unnamed.json()["problems"][0]["message"]
+
+
+def test_check_against_each_pathway(client):
+    units = ["SHC 31", "SHC 32", "SHC 33", "SHC 34", "HSC 024", "DEM 301", "DEM 312", "HSC 3013"]
+    data = client.post("/api/check", json={"qualification": ADULT_CARE, "units": units}).json()
+    assert data["valid"] and data["pathway"] == "dementia"
+    assert {p: v["valid"] for p, v in data["pathways"].items()} == {"dementia": True, "end-of-life": False}
+    on_eol = client.post("/api/check", json={"qualification": ADULT_CARE, "units": units, "pathway": "end-of-life"})
+    assert not on_eol.json()["valid"]
+
+
+def test_readings_listed_and_chosen(client):
+    summary = client.get("/api/qualifications/cet-l4").json()
+    assert summary["readings"] == {"optional-credits": ["at-least", "exactly"]}
+    assert summary["reading_names"] == ["at-least", "exactly"]
+    stated = client.post("/api/count", json={"qualification": "cet-l4"}).json()["count"]
+    at_least = client.post("/api/count", json={"qualification": "cet-l4", "reading": "at-least"}).json()["count"]
+    exactly = client.post("/api/count", json={"qualification": "cet-l4",
+                                              "reading": {"optional-credits": "exactly"}}).json()["count"]
+    assert stated == at_least == 3 and exactly == 0
+    bad = client.post("/api/count", json={"qualification": "cet-l4", "reading": "loosely"})
+    assert bad.status_code == 422 and bad.json()["problems"][0]["path"] == "reading"
+
+
+def test_count_with_shares_on_units_in_modes(client):
+    # AHS-SKL1 is offered graded and ungraded: it is shared per claim, its title saying which mode.
+    response = client.post("/api/count", json={"qualification": "access-health", "shares": True})
+    assert response.status_code == 200
+    titles = {s["code"]: s["title"] for s in response.json()["shares"]}
+    assert titles["AHS-SKL1@graded"] == "Academic writing (graded)"
+    assert titles["AHS-SKL1@ungraded"] == "Academic writing (ungraded)"
+
+
+def test_warming_answers_every_example():
+    from solver.model.catalogue import load_catalogue
+    from solver.web.service import Explorer
+
+    explorer = Explorer(load_catalogue(EXAMPLES))
+    explorer.warm()  # raised KeyError 'AHS-SKL1@graded' before
+    assert len(explorer.memo) >= 2 * len(explorer.catalogue.qualifications)
