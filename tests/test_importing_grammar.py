@@ -170,7 +170,8 @@ def read(sentences: list[str], groups: list[dict]) -> tuple[list[dict], list[dic
     """(rules, pathways, review items as (kind, text)) as the document side makes them from these sentences."""
     facts = [Fact(s, f"line {i + 1}", s) for i, s in enumerate(sentences)]
     found = combination.readings(combination.sentence_clauses(facts, groups), groups)
-    found, pathways = combination.pathways(combination.contradictions(found))
+    found, named = combination.pathways(combination.contradictions(found))
+    pathways = [p for p, _ in named]
     rules: list[dict] = []
     for r in found:  # a rule said twice (a sentence and a heading's "(Complete All)") is written once
         rule = {k: v for k, v in (r.rule or {}).items() if k != "note"}
@@ -273,8 +274,9 @@ def test_a_total_of_units_with_core_and_electives():
 def test_credits_from_one_of_the_pathways(tmp_path):
     groups = [group("M", "Mandatory units", ["M1", "M2"]), group("P1", "Pathway 1: Dementia care", ["D1", "D2", "D3"]),
               group("P2", "Pathway 2: End of life care", ["E1", "E2", "E3"])]  # 4 credits a unit
-    rules, pathways, review = read(["Learners must complete 20 credits: 8 credits from the Mandatory units, plus a "
-                                    "minimum of 12 credits from one of the pathways."], groups)
+    sentence = ("Learners must complete 20 credits: 8 credits from the Mandatory units, plus a minimum of 12 "
+                "credits from one of the pathways.")
+    rules, pathways, review = read([sentence], groups)
     assert rules == [{"kind": "sum", "sum": "credits", "min": 20},
                      {"kind": "sum", "sum": "credits", "where": {"groups": ["M"]}, "min": 8},
                      {"kind": "mandatory", "groups": ["M"]}]  # its heading names it "Mandatory"
@@ -286,6 +288,9 @@ def test_credits_from_one_of_the_pathways(tmp_path):
     assert review == []
     q = load_draft(tmp_path, groups, rules, pathways)
     assert [p.id for p in q.pathways] == ["P1", "P2"]
+    facts = [Fact(sentence, "line 7", sentence)]  # each pathway is placed at its group's table and the sentence
+    _, named = combination.pathways(combination.readings(combination.sentence_clauses(facts, groups), groups))
+    assert [source for _, source in named] == ["at P1; line 7", "at P2; line 7"]
     # Without pathway groups in the table, the sentence is listed, not half-read.
     rules, pathways, review = read(["Learners must complete 20 credits: 8 credits from the Mandatory units, plus a "
                                     "minimum of 12 credits from one of the pathways."], groups[:1])

@@ -155,7 +155,7 @@ def _pathways(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
         return Reading(None, fact.where, fact.text, "speaks of pathways, but the units of no two pathways are "
                        "listed")
     bounds = {k: getattr(clause, k) for k in ("min", "max") if getattr(clause, k) is not None}
-    found = [{"id": g["id"], "title": g["name"], "note": fact.text,
+    found = [{"id": g["id"], "title": g.get("heading") or g["name"], "note": fact.text, "source": g["where"],
               "rules": [{"id": f"{g['id']}-{clause.metric}", "kind": "sum", "sum": clause.metric,
                          "where": {"groups": [g["id"]]}} | bounds]} for g in groups]
     names = ", ".join(g["name"] for g in groups)
@@ -163,12 +163,14 @@ def _pathways(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
                    "follows one", extra={"pathways": found})
 
 
-def pathways(found: list[Reading]) -> tuple[list[Reading], list[dict]]:
-    """The readings without the named pathways they hold, and those pathways (for the qualification's
-    `pathways`), each once."""
-    out: list[dict] = []
+def pathways(found: list[Reading]) -> tuple[list[Reading], list[tuple[dict, str]]]:
+    """The readings without the named pathways they hold, and those pathways each once, with where each is
+    printed: (the qualification's `pathways` entry, its source)."""
+    out: list[tuple[dict, str]] = []
     for r in found:
-        out += [p for p in r.extra.get("pathways", []) if p["id"] not in {q["id"] for q in out}]
+        for p in r.extra.get("pathways", []):
+            if p["id"] not in {q["id"] for q, _ in out}:
+                out.append(({k: v for k, v in p.items() if k != "source"}, f"{p['source']}; {r.source}"))
     return [r for r in found if "pathways" not in r.extra], out
 
 
