@@ -133,7 +133,7 @@ def test_lookup_failure_names_what_is_known(catalogue) -> None:
 def test_units_frame(catalogue) -> None:
     frame = units_frame(catalogue)
     assert list(frame.columns) == ["qualification", "accreditation", "group", "group_name", "code", "title",
-                                   "level", "credits", "glh", "tags", "modes"]
+                                   "level", "credits", "glh", "tags", "modes", "tqt", "derived", "labelled"]
     assert len(frame) == 30 + 48 + 3
     per_group = frame.groupby(["qualification", "group"]).size().to_dict()
     assert per_group == {("l2-award-lts", "G1"): 30, ("l2-cert-lts", "G1"): 30, ("l2-cert-lts", "G2"): 18,
