@@ -61,7 +61,8 @@ def list_qualifications(ctx: typer.Context, catalogue: CatalogueOption = None, a
     for q, r in zip(cat.qualifications, rows):
         span = q.figures.credits
         credits = "-" if span is None else _range(span.min, span.max)
-        table.add_row(plain(r["id"]), plain(r["accreditation"] or "-"), plain(r["title"]), str(r["level"]), credits,
+        level = "-" if r["level"] is None else str(r["level"])  # none published, or another framework's as printed
+        table.add_row(plain(r["id"]), plain(r["accreditation"] or "-"), plain(r["title"]), plain(level), credits,
                       str(r["units"]))
     console().print(table)
 
