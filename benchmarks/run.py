@@ -17,7 +17,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/run.py`
 from benchmarks import cases  # noqa: E402
 from benchmarks.harness import Result, table  # noqa: E402
 
-SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup", "scale")
+SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup", "scale", "import")
 
 
 def environment() -> dict:
@@ -58,6 +58,10 @@ def run(sections: list[str], settings: cases.Settings) -> list[Result]:
             from benchmarks.count_scale import count_at_scale
 
             results += count_at_scale()
+        elif section == "import":
+            from benchmarks.import_docs import import_documents
+
+            results += import_documents()
         print(f"[{section}: {time.perf_counter() - started:.1f} s]", file=sys.stderr, flush=True)
     return results
 

@@ -93,7 +93,8 @@ def printed_title(lines: list[Line], first: bool = False) -> Fact | None:
     for i in range(len(lines) - 1, -1, -1) if not first else (0,):
         for n in (3, 2, 1):
             part = lines[i:i + n]
-            if len(part) < n or any(":" in line.text or len(line.text) > 60 for line in part[1:]):
+            if len(part) < n or any(":" in line.text or len(line.text) > 60 or figure_of(line.text)
+                                    for line in part[1:]):
                 continue
             text = " ".join(line.text for line in part)
             m = ANY_TITLE.search(text)

@@ -283,9 +283,10 @@ class _Reader:
         title_at = _title_column(rows, code_at, layout)
         current = self.tables[-1]
         numbers = code_at is not None and code_at == layout.roles.get("code")
-        pending = ""  # a code's prefix printed alone on its row ("LRN" above "5.26")
+        pending: Row | None = None  # a row whose code is only a prefix ("LRN"), its number on the next ("5.26")
         for row in rows:
             cells = row.cells
+            where = row.where
             filled = [c for c in cells if c.strip()]
             if not filled:
                 continue
@@ -293,25 +294,31 @@ class _Reader:
                 continue  # the heading row repeated (on each page, or mid-table)
             code_cell = cells[code_at] if code_at is not None and code_at < len(cells) else ""
             title = cells[title_at].strip() if title_at is not None and title_at < len(cells) else ""
-            if len(filled) == 1 and not is_code(filled[0]) and section_of(filled[0]) and not pending:
+            if len(filled) == 1 and not is_code(filled[0]) and section_of(filled[0]) and pending is None:
                 current = self._section(current, filled[0], row.where)
                 continue
             if any(TOTAL.match(c.strip()) for c in filled):
                 current.unread.append(row)
                 continue
-            if pending and is_code(f"{pending} {code_cell.strip()}", numbers):
-                code_cell, pending = f"{pending} {code_cell.strip()}", ""
-                if current.rows and current.rows[-1].code == "":
-                    current.rows.pop()
+            if pending is not None and code_at is not None:
+                prefix = pending.cells[code_at].strip()
+                if is_code(f"{prefix} {code_cell.strip()}", numbers) and len(cells) == len(pending.cells):
+                    code_cell = f"{prefix} {code_cell.strip()}"
+                    cells = tuple(code_cell if i == code_at else (b if b.strip() else a)
+                                  for i, (a, b) in enumerate(zip(pending.cells, cells)))
+                    title = cells[title_at].strip() if title_at is not None and title_at < len(cells) else ""
+                    where = f"{pending.where} + {row.where}"
+                else:
+                    current.unread.append(pending)
+                pending = None
             if (is_code(code_cell, numbers) and (title or _title_after(cells, code_at))) or \
                     (code_at is None and title and _figures(cells, title_at)):
-                unit = self._unit(cells, code_at, title_at, layout, row.where)
-                target = self._kind_table(cells, layout, current, row.where)
+                unit = self._unit(cells, code_at, title_at, layout, where)
+                target = self._kind_table(cells, layout, current, where)
                 target.rows.append(unit)
                 continue
             if re.fullmatch(r"[A-Z]{2,5}", code_cell.strip()) and title:
-                pending = code_cell.strip()
-                current.rows.append(UnitRow("", title, "", "", "", row.where))
+                pending = row  # a code wrapped onto the next row ("LRN" / "5.26")
                 continue
             last = self._last_row()
             if last is not None and not code_cell.strip() and (title or _figures(cells, title_at)):
@@ -320,8 +327,8 @@ class _Reader:
                 table.rows[i] = _continued(table.rows[i], more, row.where)
             else:
                 current.unread.append(row)
-        if pending:
-            current.rows = [r for r in current.rows if r.code]
+        if pending is not None:
+            current.unread.append(pending)
 
     def _section(self, current: UnitTable, text: str, where: str) -> UnitTable:
         """A section row ("Law Units") opens a group; under an empty heading ("Optional Units") it is one of
