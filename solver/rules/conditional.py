@@ -43,7 +43,8 @@ class ConditionalSumRule(SumRule):
 
     def describe(self, ctx: Context) -> str:
         scope = self.scope_words(ctx)
-        return f"If any unit {scope} is claimed: {self.stated_bounds()} {scope}"
+        which = "any unit" if scope == "in total" else f"any unit {scope}"  # no selection: every unit
+        return f"If {which} is claimed: {self.stated_bounds()} {scope}"
 
     def evaluate(self, pathway: frozenset[str], ctx: Context) -> Verdict:
         claimed = [c for c in self.triggers(ctx) if c in pathway]
