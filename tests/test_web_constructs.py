@@ -94,3 +94,38 @@ def test_warming_answers_every_example():
     explorer = Explorer(load_catalogue(EXAMPLES))
     explorer.warm()  # raised KeyError 'AHS-SKL1@graded' before
     assert len(explorer.memo) >= 2 * len(explorer.catalogue.qualifications)
+
+
+def test_malformed_json_is_invalid_json_with_where(client):
+    response = client.post("/api/recommend", content='{"qualification": "601/9999/1", "achieved": [1,}',
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    data = response.json()
+    assert data["error"] == "invalid JSON" and "YAML" not in response.text
+    [problem] = data["problems"]
+    assert (problem["line"], problem["column"]) == (1, 48)
+    assert problem["text"] == "invalid JSON: expecting value (line 1, column 48)"
+
+
+def test_messages_name_fields_never_positions_or_server_paths(client):
+    bad = client.post("/api/recommend", json={"qualification": ADULT_CARE, "max_glh": "x"}).json()
+    assert bad["problems"][0]["text"] == "max_glh: expected a whole number, got text 'x'"
+    assert "<request>" not in bad["message"] and "<request>" not in bad["problems"][0]["text"]
+    missing = client.get("/api/audit", params={"qualification": "zzz"})
+    assert missing.status_code == 404
+    assert str(EXAMPLES) not in missing.text and str(Path.cwd()) not in missing.text
+    assert "no qualification 'zzz' in the catalogue" in missing.json()["message"]
+
+
+def test_the_cohort_upload_limit_is_one_constant(client):
+    from solver.web.limits import Limits
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    size = Limits().max_cohort_bytes
+    assert f"{size:,} bytes" in readme and f"{size // 1024} KiB" in readme
+    response = client.post("/api/cohort", content=b"x", headers={"Content-Length": str(size + 70_000),
+                                                                 "Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 413
+    assert response.json()["message"] == f"at most {size:,} bytes ({size // 1024} KiB) per cohort file"
+    page = client.get("/q/adult-care-l3/learner").text
+    assert f"{size:,} bytes ({size // 1024} KiB) per cohort file" in page

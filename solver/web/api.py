@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from solver.request.objectives import Objective
-from solver.web.limits import LimitExceeded
+from solver.web.limits import LimitExceeded, cohort_file_limit
 from solver.web.schemas import (
     CheckRequest,
     CountRequest,
@@ -115,7 +115,7 @@ async def cohort(request: Request, file: Annotated[UploadFile, File(description=
     ex = explorer(request)
     data = await file.read(ex.limits.max_cohort_bytes + 1)
     if len(data) > ex.limits.max_cohort_bytes:
-        raise LimitExceeded("file", f"at most {ex.limits.max_cohort_bytes:,} bytes per cohort file")
+        raise LimitExceeded("file", cohort_file_limit(ex.limits))
     text = await solve(request, ex.cohort, data, qualification, objective)
     return Response(text, media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="recommendations.csv"'})

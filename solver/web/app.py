@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from solver.errors import InputError, LookupFailure, Problem
 from solver.model.catalogue import Catalogue, load_catalogue
 from solver.web import api, pages, review_api
-from solver.web.limits import LimitExceeded, Limits
+from solver.web.limits import LimitExceeded, Limits, cohort_file_limit
 from solver.web.review import SaveRefused
 from solver.web.service import Explorer
 
@@ -31,30 +31,64 @@ PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src
                "base-uri 'none'; frame-ancestors 'none'")
 
 
+def _text(p: Problem) -> str:
+    """A problem in the request's own terms: the field path and what is wrong (a problem in a request body is
+    not in a file, so no `<request>:1:146`); a file's problem (an uploaded document) keeps its place."""
+    if not p.file.startswith("<"):
+        return str(p)
+    return f"{p.path}: {p.message}" if p.path else p.message
+
+
 def _problem(p: Problem) -> dict:
     return {"file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message,
-            "text": str(p)}
+            "text": _text(p)}
 
 
-def error(status: int, kind: str, message: str, problems: Sequence[Problem] = ()) -> JSONResponse:
-    return JSONResponse({"error": kind, "message": message, "problems": [_problem(p) for p in problems]},
+def _public(text: str, hidden: Sequence[tuple[str, str]]) -> str:
+    """`text` with the server's own paths (the catalogue's directory, the install) put in words."""
+    for path, words in hidden:
+        text = text.replace(path, words)
+    return text
+
+
+def error(status: int, kind: str, message: str, problems: Sequence[Problem] = (),
+          hidden: Sequence[tuple[str, str]] = ()) -> JSONResponse:
+    shown = [_problem(p) | {"message": _public(p.message, hidden), "text": _public(_text(p), hidden)}
+             for p in problems]
+    return JSONResponse({"error": kind, "message": _public(message, hidden), "problems": shown},
                         status_code=status)
 
 
-def _add_error_handlers(app: FastAPI) -> None:
+def _summary(kind: str, problems: Sequence[Problem]) -> str:
+    """The message of a bad request: what kind, then each problem in the request's own terms."""
+    noun = "problem" if len(problems) == 1 else "problems"
+    return f"{kind} ({len(problems)} {noun}): " + "; ".join(_text(p) for p in problems)
+
+
+def _hidden_paths(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """The server's paths a message might name, longest first, each with what a client is told instead."""
+    root = Path(catalogue.root)
+    paths = {str(root): "the catalogue", str(root.resolve()): "the catalogue",
+             str(HERE.parents[1]): "the server", str(Path.cwd()): "the server"}
+    return sorted(paths.items(), key=lambda item: -len(item[0]))
+
+
+def _add_error_handlers(app: FastAPI, hidden: Sequence[tuple[str, str]]) -> None:
     @app.exception_handler(InputError)
     async def input_error(_: Request, err: InputError) -> JSONResponse:
-        return error(422, f"invalid {err.kind}", err.render(), err.problems)
+        in_request = all(p.file.startswith("<") for p in err.problems)
+        message = _summary(f"invalid {err.kind}", err.problems) if in_request else err.render()
+        return error(422, f"invalid {err.kind}", message, err.problems, hidden)
 
     @app.exception_handler(LookupFailure)
     async def lookup_failure(request: Request, err: LookupFailure) -> JSONResponse:
         # A path naming a missing qualification is "not found"; a body naming a missing unit is bad input.
         status = 404 if request.method == "GET" else 422
-        return error(status, "not found" if status == 404 else "unknown reference", str(err))
+        return error(status, "not found" if status == 404 else "unknown reference", str(err), hidden=hidden)
 
     @app.exception_handler(LimitExceeded)
     async def too_large(_: Request, err: LimitExceeded) -> JSONResponse:
-        return error(413, "too large", str(err), [Problem("<request>", 1, 1, err.field, err.message)])
+        return error(413, "too large", str(err), [Problem("<request>", 1, 1, err.field, err.message)], hidden)
 
     @app.exception_handler(SaveRefused)
     async def save_refused(_: Request, err: SaveRefused) -> JSONResponse:
@@ -64,13 +98,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def bad_parameters(_: Request, err: RequestValidationError) -> JSONResponse:
         problems = [Problem("<request>", 1, 1, ".".join(str(part) for part in e["loc"]), e["msg"])
                     for e in err.errors()]
-        return error(422, "invalid request", "\n".join(str(p) for p in problems), problems)
+        return error(422, "invalid request", _summary("invalid request", problems), problems)
 
     @app.exception_handler(ValidationError)
     async def bad_values(_: Request, err: ValidationError) -> JSONResponse:
         problems = [Problem("<request>", 1, 1, ".".join(str(part) for part in e["loc"]), e["msg"])
                     for e in err.errors(include_url=False)]
-        return error(422, "invalid request", "\n".join(str(p) for p in problems), problems)
+        return error(422, "invalid request", _summary("invalid request", problems), problems)
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, err: HTTPException) -> JSONResponse:
@@ -119,16 +153,23 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
     app.state.explorer = explorer
     app.state.catalogue_directory = directory
     app.state.solver_slots = threading.BoundedSemaphore(limits.max_concurrent)
-    hard_cap = max(limits.max_body_bytes, limits.max_cohort_bytes) + 64 * 1024  # multipart framing
-    document_cap = limits.max_document_bytes + 64 * 1024
+    framing = 64 * 1024  # a multipart upload's headers and boundaries around the file
+    document_cap = limits.max_document_bytes + framing
     uploads = ("/api/cohort", review_api.UPLOAD_PATH)
+    # Each path's cap, and what a request over it is told: a cohort upload in the terms of its file (the one
+    # constant Limits.max_cohort_bytes, as the README and the learner page state it), never framing arithmetic.
+    caps = {"/api/cohort": (limits.max_cohort_bytes + framing, cohort_file_limit(limits))}
 
     @app.middleware("http")
     async def bounded_body(request: Request, call_next):
         length = request.headers.get("content-length")
-        cap = document_cap if request.url.path == review_api.UPLOAD_PATH else hard_cap
+        cap, said = caps.get(request.url.path, (limits.max_body_bytes, f"at most {limits.max_body_bytes:,} bytes "
+                                                                         "per request"))
+        if request.url.path == review_api.UPLOAD_PATH:
+            cap, said = document_cap, f"at most {document_cap:,} bytes per request"
         if length is not None and (not length.isdigit() or int(length) > cap):
-            return error(413, "too large", f"at most {cap:,} bytes per request")
+            field = "file" if request.url.path in uploads else "body"
+            return error(413, "too large", said, [Problem("<request>", 1, 1, field, said)])
         if length is None and request.headers.get("transfer-encoding") and request.url.path in uploads:
             # An upload is spooled to disk before it is read: without a length it could be endless.
             return error(411, "length required", "an upload needs a Content-Length")
@@ -139,7 +180,7 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
             response.headers["Content-Security-Policy"] = PAGE_POLICY
         return response
 
-    _add_error_handlers(app)
+    _add_error_handlers(app, _hidden_paths(catalogue))
     app.include_router(api.router)
     app.include_router(review_api.router)
     app.include_router(pages.router)

@@ -27,12 +27,17 @@ class Limits:
     max_offset: int = 2_000  # how deep paging may go (ordered listing visits every earlier pathway)
     max_edits: int = 50
     max_cohort_rows: int = 2_000
-    max_cohort_bytes: int = 512 * 1024
+    max_cohort_bytes: int = 512 * 1024  # one cohort CSV: the README's "512 KiB (524,288 bytes)"
     max_document_bytes: int = 8 * 1024 * 1024  # one uploaded specification (real PDFs with pictures run to MBs)
     solve_time: float = 5.0  # CP-SAT deterministic time per solve: the same answer on every run and machine
     enumerate_seconds: float = 5.0  # wall-clock limit on one page of pathways, and on counting by enumeration
     max_concurrent: int = 4  # requests solving at once; more wait for a free slot
     remembered: int = 512  # answers kept for identical later requests (0: none)
+
+
+def cohort_file_limit(limits: Limits) -> str:
+    """The cohort upload limit in words, the same on the page, in the 413 and in the README."""
+    return f"at most {limits.max_cohort_bytes:,} bytes ({limits.max_cohort_bytes // 1024:,} KiB) per cohort file"
 
 
 class LimitExceeded(PathwaysError):

@@ -32,6 +32,12 @@ class RequestError(InputError):
     kind = "request"
 
 
+class JsonSyntaxError(RequestError):
+    """A body sent as JSON that is not JSON: said as such, with the line and column where reading stopped."""
+
+    kind = "JSON"
+
+
 class Body(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -133,6 +139,13 @@ async def read_body(request: Request, model: type[M], limits: Limits) -> M:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise RequestError([Problem(BODY, 1, 1, "", f"expected UTF-8 text: {err.reason}")]) from None
+    if _looks_like_json(request, text):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as err:
+            raise JsonSyntaxError([Problem(BODY, err.lineno, err.colno, "",
+                                           f"invalid JSON: {err.msg.lower()} (line {err.lineno}, column "
+                                           f"{err.colno})")]) from None
     if "\t" in text and _is_json(text):
         text = text.replace("\t", " ")  # JSON allows tabs between tokens (never raw in strings); YAML does not
     doc, problems = parse_yaml(text, BODY)
@@ -148,6 +161,11 @@ async def read_body(request: Request, model: type[M], limits: Limits) -> M:
                 check_sizes(body, limits)
                 return body
     raise RequestError(problems)
+
+
+def _looks_like_json(request: Request, text: str) -> bool:
+    """A body sent as JSON (its content type, or an object or list as its first character); YAML otherwise."""
+    return "json" in request.headers.get("content-type", "") or text.lstrip()[:1] in ("{", "[")
 
 
 def _is_json(text: str) -> bool:

@@ -29,7 +29,7 @@ from solver.request.objectives import Objective
 from solver.rules import SumRule
 from solver.rules.base import unit_of
 from solver.web.cache import Memo
-from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits
+from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits, cohort_file_limit
 from solver.web.schemas import (
     BODY,
     CheckRequest,
@@ -270,7 +270,7 @@ class Explorer:
         import pandas as pd
         q = self.qualification(qualification)
         if len(data) > self.limits.max_cohort_bytes:
-            raise LimitExceeded("file", f"at most {self.limits.max_cohort_bytes:,} bytes per cohort file")
+            raise LimitExceeded("file", cohort_file_limit(self.limits))
         try:  # in memory: the upload is never written anywhere
             learners = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except pd.errors.EmptyDataError:
