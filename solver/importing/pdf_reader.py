@@ -29,18 +29,25 @@ def read_pdf(path: Path) -> list[Block]:
 
 
 def _page_blocks(page, number: int) -> list[Block]:
-    """Tables found from their ruling lines; text lines outside every table; both sorted by position."""
+    """Tables found from their ruling lines; text lines outside every table; both sorted by position. A ruled
+    box of one column (a framed paragraph, a contact box) is no table: its lines are read as running text, so
+    sentences wrapped inside it join up again."""
     found = page.find_tables()
     placed: list[tuple[float, Block]] = []
+    boxes = []
     for t, table in enumerate(found, start=1):
-        rows = tuple(Row(tuple(clean(c or "") for c in cells), f"page {number}, table {t}, row {r}")
-                     for r, cells in enumerate(table.extract(), start=1))
+        cells = table.extract()
+        if all(sum(1 for c in row if c and c.strip()) <= 1 for row in cells):
+            continue
+        rows = tuple(Row(tuple(clean(c or "") for c in row), f"page {number}, table {t}, row {r}")
+                     for r, row in enumerate(cells, start=1))
         placed.append((table.bbox[1], Table(rows, f"page {number}, table {t}")))
-    boxes = [table.bbox for table in found]
+        boxes.append(table.bbox)
     n = 0
     for line in page.extract_text_lines():
         middle = (line["top"] + line["bottom"]) / 2
-        if any(top <= middle <= bottom for _, top, _, bottom in boxes):
+        centre = (line["x0"] + line["x1"]) / 2
+        if any(top <= middle <= bottom and left <= centre <= right for left, top, right, bottom in boxes):
             continue
         n += 1
         text = clean(line["text"])
