@@ -129,3 +129,47 @@ def test_the_cohort_upload_limit_is_one_constant(client):
     assert response.json()["message"] == f"at most {size:,} bytes ({size // 1024} KiB) per cohort file"
     page = client.get("/q/adult-care-l3/learner").text
     assert f"{size:,} bytes ({size // 1024} KiB) per cohort file" in page
+
+
+# --- pages ---------------------------------------------------------------------------------------------------------
+
+def test_the_qualification_page_prints_its_number(client):
+    page = client.get("/q/adult-care-l3").text
+    assert "601/9999/1 · adult-care-l3" in page and "accreditation number not published" not in page
+    # Only a qualification that publishes none says so.
+    assert "accreditation number not published" in client.get("/q/work-skills-e3").text
+
+
+def test_named_pathways_and_readings_are_shown_and_selectable(client):
+    page = client.get("/q/adult-care-l3").text
+    assert "Named pathways" in page and "Dementia Care" in page and "End of Life Care" in page
+    learner = client.get("/q/adult-care-l3/learner").text
+    assert '<select id="l-pathway"' in learner and '<option value="">The best of them</option>' in learner
+    assert '<option value="end-of-life">End of Life Care</option>' in learner
+    explore = client.get("/q/adult-care-l3/explore").text
+    assert '<select id="e-pathway"' in explore and 'The best of them' not in explore  # counts are per pathway
+    assert '<select id="b-pathway"' in client.get("/q/adult-care-l3/builder").text
+    teaching = client.get("/q/cet-l4/learner").text
+    assert '<select id="l-reading"' in teaching and '<option value="exactly">exactly</option>' in teaching
+    assert "read as at-least or exactly" in client.get("/q/cet-l4").text
+
+
+def test_unpublished_credits_are_said_not_none(client):
+    # isc-iii's units publish GLH but no credit values (credits: null).
+    for view in ("", "/builder", "/learner", "/explore", "/whatif"):
+        page = client.get(f"/q/isc-iii{view}").text
+        assert "None" not in page, view
+    assert "credits unpublished · 40 GLH" in client.get("/q/isc-iii/builder").text
+    assert "credits unpublished" in client.get("/q/isc-iii").text
+
+
+def test_unclaimable_units_are_named_with_why():
+    with TestClient(create_app()) as c:  # the seed Certificate: 8000-359 replaces 8000-339 from 1 July 2020
+        late = c.post("/api/check", json={"qualification": "600/5962/X", "registered": "2021-01-01"}).json()
+        assert set(late["unclaimable"]) == {"8000-339", "8000-340"}
+        assert late["unclaimable"]["8000-339"].startswith("8000-359 replaces 8000-339")
+        early = c.post("/api/check", json={"qualification": "600/5962/X", "registered": "2019-01-01"}).json()
+        assert early["unclaimable"] == {}
+        kept = c.post("/api/check", json={"qualification": "600/5962/X", "registered": "2021-01-01",
+                                          "achieved": ["8000-339"]}).json()
+        assert "8000-339" not in kept["unclaimable"]  # achieved before the cut-off: it still counts

@@ -15,6 +15,26 @@ router = APIRouter(include_in_schema=False)
 # Autoescape on for every template: catalogue text and anything a user typed is HTML-escaped.
 templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(__file__.rsplit("/", 1)[0] + "/templates"),
                                             autoescape=True))
+
+
+def uk_date(value: str | None) -> str:
+    """An ISO date as the pages write dates (en-GB): dd/mm/yyyy."""
+    if not value:
+        return ""
+    year, month, day = str(value).split("-")
+    return f"{day}/{month}/{year}"
+
+
+def unit_figures(unit: dict) -> str:
+    """A unit's credits and GLH, each said unpublished where the specification does not give it; its modes."""
+    credits = f"{unit['credits']} cr" if unit.get("credits") is not None else "credits unpublished"
+    glh = f"{unit['glh']} GLH" if unit.get("glh") is not None else "GLH unpublished"
+    modes = f" · {' or '.join(unit['modes'])}" if unit.get("modes") else ""
+    return f"{credits} · {glh}{modes}"
+
+
+templates.env.filters["ukdate"] = uk_date
+templates.env.filters["unit_figures"] = unit_figures
 VIEWS = {"builder": "Pathway builder", "learner": "Learner", "explore": "Explore", "whatif": "What if"}
 
 

@@ -131,11 +131,25 @@ class Explorer:
         out["reading_names"] = list(dict.fromkeys(n for names in out["readings"].values() for n in names))
         return out
 
+    def unclaimable(self, q: Qualification, learner: Learner) -> dict[str, str]:
+        """Unit code -> why it cannot be claimed by this learner (withdrawn or not yet available on the registration
+        date, replaced from a cut-off): every requirement that holds one unit at 0, as the solver is given it."""
+        out: dict[str, str] = {}
+        for req in formulate(self.catalogue, q, learner).requirements:
+            if req.origin != "rule" and req.id != "availability":
+                continue
+            for linear in req.linears:
+                if len(linear.terms) == 1 and linear.terms[0][1] > 0 and linear.hi == 0:
+                    out.setdefault(unit_of(linear.terms[0][0]), req.description)
+        return out
+
     def check(self, body: CheckRequest) -> dict:
         learner = Learner(registered=body.registered, achieved=body.achieved, exempt=body.exempt)
         q = self.qualification(body.qualification)
+        barred = {"unclaimable": self.unclaimable(self.shaped(body), learner)}
         if not q.pathways or body.pathway:
-            return check(self.catalogue, self.shaped(body), body.units, learner).to_dict() | self._pathway(body)
+            return (check(self.catalogue, self.shaped(body), body.units, learner).to_dict() | self._pathway(body)
+                    | barred)
         # No pathway named: the set against each (as `pathways check`), the answer on the first it satisfies.
         on = {p.id: check(self.catalogue, self.shaped(body.model_copy(update={"pathway": p.id})), body.units,
                           learner) for p in q.pathways}
@@ -143,7 +157,7 @@ class Explorer:
         return on[chosen].to_dict() | self._pathway(body.model_copy(update={"pathway": chosen})) | {
             "pathway_chosen": "the first pathway the units satisfy" if on[chosen].valid
             else "none is satisfied: the first pathway shown",
-            "pathways": {p: {"title": pathway_of(q, p).title, "valid": r.valid} for p, r in on.items()}}
+            "pathways": {p: {"title": pathway_of(q, p).title, "valid": r.valid} for p, r in on.items()}} | barred
 
     def recommend(self, body: RecommendRequest) -> dict:
         return self._remember("recommend", body, lambda: self._recommend(body))

@@ -33,6 +33,49 @@ function fmt(n) {
   return n === null || n === undefined ? "–" : Number(n).toLocaleString("en-GB");
 }
 
+// A value the specification does not publish is said so, never shown as "null" or "None".
+function shown(n, what = "unpublished") {
+  return n === null || n === undefined ? what : fmt(n);
+}
+
+/* Dates are written as the page's locale writes them (en-GB: dd/mm/yyyy); ISO (yyyy-mm-dd) is taken too. */
+class DateError extends Error {}
+
+function dateOf(input) {
+  const text = (input.value || "").trim();
+  if (!text) return null;
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  const [day, month, year] = m ? [m[1], m[2], m[3]] : ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)) ? [m[3], m[2], m[1]] : []);
+  const iso = year ? `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}` : "";
+  const parsed = new Date(`${iso}T00:00:00Z`);
+  if (!iso || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso) {
+    const label = input.labels && input.labels[0] ? input.labels[0].firstChild.textContent.trim() : "date";
+    throw new DateError(`${label}: expected a date as dd/mm/yyyy (for example 01/08/2024), got "${text}"`);
+  }
+  return iso;
+}
+
+function ukDate(iso) {
+  return iso ? iso.split("-").reverse().join("/") : iso;
+}
+
+function dateProblem(error) {
+  if (!(error instanceof DateError)) throw error;
+  return el("div", {class: "error", role: "alert"}, el("p", {}, error.message));
+}
+
+// The named pathway and reading a view answers for (its selectors, when the qualification has them).
+function shape(prefix) {
+  const pathway = $(`#${prefix}-pathway`), reading = $(`#${prefix}-reading`);
+  return {pathway: pathway && pathway.value ? pathway.value : null, reading: reading && reading.value ? reading.value : null};
+}
+
+function pathwayNote(data) {
+  if (!data.pathway) return null;
+  return el("p", {class: "pathway-chosen"}, "Named pathway: ", el("strong", {}, data.pathway_title || data.pathway),
+    data.pathway_chosen ? ` (${data.pathway_chosen})` : "");
+}
+
 async function api(path, body) {
   const options = body === undefined ? {} : {
     method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
@@ -83,16 +126,26 @@ function builder() {
   const boxes = $$('input[name="unit"]');
   let latest = 0;
   const ticked = () => boxes.filter((b) => b.checked).map((b) => b.value);
-  const learner = () => ({registered: $("#registered").value || null, achieved: codes($("#achieved").value)});
+  const learner = () => ({registered: dateOf($("#registered")), achieved: codes($("#achieved").value), ...shape("b")});
 
   async function refresh() {
     const mine = ++latest;
-    const {ok, data} = await api("/api/check", {qualification: QUALIFICATION, units: ticked(), ...learner()});
-    if (mine !== latest) return; // a newer tick has been sent: show only its answer
     const list = $("#rules");
+    let asked;
+    try { asked = learner(); } catch (error) { list.replaceChildren(el("li", {}, dateProblem(error))); return; }
+    const {ok, data} = await api("/api/check", {qualification: QUALIFICATION, units: ticked(), ...asked});
+    if (mine !== latest) return; // a newer tick has been sent: show only its answer
     list.replaceChildren();
     if (!ok) { showRepair(null); list.append(el("li", {}, problemBox(data))); return; }
-    $("#total-credits").textContent = data.credits;
+    markUnclaimable(data.unclaimable || {});
+    const onPathway = $("#pathway-verdict");
+    onPathway.hidden = !data.pathway;
+    if (data.pathway) {
+      const each = Object.entries(data.pathways || {}).map(([, p]) => `${p.title}: ${p.valid ? "valid" : "not valid"}`);
+      onPathway.textContent = `Checked on the ${data.pathway_title} pathway` + (each.length ? ` (${each.join("; ")}).` : ".");
+    }
+    const unpublished = Object.keys(data.unpublished || {}).length;
+    $("#total-credits").textContent = unpublished ? `${data.credits} + unpublished` : data.credits;
     $("#total-glh").textContent = data.glh;
     $("#total-new-glh").textContent = data.new_glh;
     const failing = data.rules.filter((r) => !r.holds).length;
@@ -109,6 +162,21 @@ function builder() {
       if (rule.fix) item.append(el("div", {class: "fix"}, `Fix: ${rule.fix}`));
       list.append(item);
     }
+  }
+
+  // Units this learner cannot claim (withdrawn, not yet available, replaced from a cut-off): marked, with why.
+  function markUnclaimable(barred) {
+    let count = 0;
+    for (const row of $$(".unit[data-unit]")) {
+      const why = barred[row.dataset.unit];
+      row.classList.toggle("unclaimable", Boolean(why));
+      const note = $(".unclaimable-reason", row);
+      note.hidden = !why;
+      note.textContent = why ? `Not claimable at this registration date: ${why}` : "";
+      count += why ? 1 : 0;
+    }
+    $("#unclaimable-summary").textContent = count
+      ? `${count} unit${count === 1 ? "" : "s"} cannot be claimed at this registration date (marked below).` : "";
   }
 
   // The nearest valid pathway (the fewest units to add and remove), as `check` finds it: one change to apply.
@@ -132,7 +200,9 @@ function builder() {
     const message = $("#complete-message");
     message.textContent = "Completing…";
     const before = new Set(ticked());
-    const {ok, data} = await api("/api/recommend", {qualification: QUALIFICATION, include: [...before], ...learner()});
+    let asked;
+    try { asked = learner(); } catch (error) { message.replaceChildren(dateProblem(error)); return; }
+    const {ok, data} = await api("/api/recommend", {qualification: QUALIFICATION, include: [...before], ...asked});
     message.replaceChildren();
     if (!ok) { message.append(problemBox(data)); return; }
     if (!data.units.length) {
@@ -144,14 +214,15 @@ function builder() {
     for (const box of boxes) box.checked = chosen.has(box.value);
     const added = data.units.filter((c) => !before.has(c));
     message.append(statusBadge(data.status), " ", added.length
-      ? `Added ${added.join(", ")}: ${data.new_glh} new GLH in total, ${data.credits} credits.`
-      : "Already complete: nothing to add.");
+      ? `Added ${added.join(", ")}: ${shown(data.new_glh)} new GLH in total, ${shown(data.credits)} credits.`
+      : "Already complete: nothing to add.", pathwayNote(data));
     await refresh();
   }
 
   boxes.forEach((b) => b.addEventListener("change", refresh));
   $("#registered").addEventListener("change", refresh);
   $("#achieved").addEventListener("change", refresh);
+  for (const select of $$("#b-pathway, #b-reading")) select.addEventListener("change", refresh);
   $("#complete").addEventListener("click", complete);
   $("#clear").addEventListener("click", () => { boxes.forEach((b) => { b.checked = false; }); refresh(); });
   refresh();
@@ -160,7 +231,8 @@ function builder() {
 /* --- learner view ------------------------------------------------------------------------------ */
 function goals(text) {
   const out = {};
-  for (const part of (text || "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  // Separated by semicolons, as in cohort CSVs: a goal's own text may hold a comma.
+  for (const part of (text || "").split(";").map((s) => s.trim()).filter(Boolean)) {
     const [name, weight] = part.split("=").map((s) => s.trim());
     out[name] = weight === undefined ? 1 : (/^\d+$/.test(weight) ? Number(weight) : weight);
   }
@@ -169,26 +241,41 @@ function goals(text) {
 
 function pathwayTable(p, caption) {
   return table(["Unit", "Title", "Group", "Credits", "GLH", "New GLH", "Why"],
-    p.detail.map((u) => [u.code, u.title, u.group, u.credits, u.glh, u.new_glh, u.reasons.join("; ")]), caption);
+    p.detail.map((u) => [u.code, u.title, u.group, shown(u.credits), shown(u.glh), shown(u.new_glh),
+      u.reasons.join("; ")]), caption);
 }
 
 function learnerView() {
   $("#learner-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const budget = $("#l-budget").value;
-    const body = {qualification: QUALIFICATION, registered: $("#l-registered").value || null,
+    const out = $("#result-body");
+    let registered;
+    try { registered = dateOf($("#l-registered")); } catch (error) { out.replaceChildren(dateProblem(error)); return; }
+    const body = {qualification: QUALIFICATION, registered, ...shape("l"),
       achieved: codes($("#l-achieved").value), objective: $("#l-objective").value, goals: goals($("#l-goals").value),
       max_glh: budget === "" ? null : Number(budget), include: codes($("#l-include").value),
       exclude: codes($("#l-exclude").value), alternatives: Number($("#l-alternatives").value || 0)};
-    const out = $("#result-body");
     out.replaceChildren(el("p", {}, "Working…"));
     const {ok, data} = await api("/api/recommend", body);
     $("#result-heading").hidden = false;
     out.replaceChildren();
     if (!ok) { out.append(problemBox(data)); return; }
     out.append(el("p", {class: "big"}, statusBadge(data.status), " ",
-      data.units.length ? `${data.new_glh} new GLH · ${data.credits} credits · ${data.glh} GLH in all`
-        : "No pathway."));
+      data.units.length ? `${shown(data.new_glh)} new GLH${data.new_glh_is_lower_bound ? " at least" : ""} · `
+        + `${shown(data.credits)} credits · ${shown(data.glh)} GLH in all` : "No pathway."));
+    const named = pathwayNote(data);
+    if (named) out.append(named);
+    if (data.pathways) {
+      out.append(table(["Named pathway", "Status", "New GLH", "Units"], Object.values(data.pathways).map((p) =>
+        [p.title, p.status, shown(p.new_glh, "no pathway"), p.units.join(", ") || "–"]), "The best on each named pathway"));
+    }
+    const notes = [];
+    if ((data.over_listed_units_only || []).length) notes.push(`Over the listed units only: ${data.over_listed_units_only.join("; ")}.`);
+    if ((data.open_imports || []).length) notes.push(`Import slots left open: ${data.open_imports.join("; ")}.`);
+    if ((data.unpublished_glh || []).length) notes.push(`GLH unpublished for ${data.unpublished_glh.join(", ")}: new GLH is a lower bound.`);
+    if ((data.unmatched_goals || []).length) notes.push(`Goals matching no unit (left out): ${data.unmatched_goals.join("; ")}.`);
+    if (notes.length) out.append(el("ul", {class: "notes"}, notes.map((n) => el("li", {}, n))));
     if (data.status === "FEASIBLE") out.append(el("p", {}, "The time limit was reached: the best pathway found, not proven the best."));
     if (data.units.length) {
       out.append(pathwayTable(data, "Recommended pathway"));
@@ -196,7 +283,7 @@ function learnerView() {
         out.append(el("p", {class: "muted"}, `Plus induction ${fmt(data.induction_hours)} h and tutorials ${fmt(data.tutorial_hours)} h.`));
       }
       data.alternatives.forEach((a, i) => {
-        out.append(el("h3", {}, `Alternative ${i + 1}: ${a.new_glh} new GLH, ${a.credits} credits`));
+        out.append(el("h3", {}, `Alternative ${i + 1}: ${shown(a.new_glh)} new GLH, ${shown(a.credits)} credits`));
         out.append(pathwayTable(a, `Alternative ${i + 1}`));
       });
     }
@@ -251,32 +338,61 @@ function cohortView() {
 }
 
 /* --- explore view: counts, charts, routes, shares, audit --------------------------------------- */
+function niceTicks(lo, hi, most) { // round numbers from lo to hi, at most `most` of them
+  const span = Math.max(hi - lo, 1);
+  const raw = span / Math.max(most - 1, 1);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) || raw;
+  const ticks = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) ticks.push(Math.round(t * 1e6) / 1e6);
+  return ticks;
+}
+
+function svgText(attrs, text) {
+  const node = svg("text", attrs);
+  node.textContent = text;
+  return node;
+}
+
 function barChart(figure, title, unit, dist) {
   const entries = Object.entries(dist).map(([k, v]) => [Number(k), v]).sort((a, b) => a[0] - b[0]);
   figure.replaceChildren();
   if (!entries.length) { figure.append(el("figcaption", {}, `${title}: not available`)); return; }
-  const width = 560, height = 220, pad = 36;
+  const width = 600, height = 260, left = 64, right = 16, top = 24, bottom = 48;
   const lo = entries[0][0], hi = entries[entries.length - 1][0];
   const max = Math.max(...entries.map((e) => e[1]));
-  const step = (width - 2 * pad) / (hi - lo + 1);
+  const step = (width - left - right) / (hi - lo + 1);
+  const x = (k) => left + (k - lo) * step;
+  const y = (v) => height - bottom - (height - top - bottom) * v / max;
+  const busiest = entries.find((e) => e[1] === max)[0];
   const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img",
-    "aria-label": `${title}: ${unit} from ${lo} to ${hi}, the most common ${entries.find((e) => e[1] === max)[0]}`});
-  chart.append(svg("line", {x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: "axis"}));
+    "aria-label": `${title}: ${unit} from ${lo} to ${hi}, the most common ${busiest} (${fmt(max)} pathways)`});
+  // Axes: the value axis (pathways) on the left, the measure along the bottom, each with ticks and a title.
+  chart.append(svg("line", {x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, class: "axis"}));
+  chart.append(svg("line", {x1: left, y1: top, x2: left, y2: height - bottom, class: "axis"}));
+  for (const t of niceTicks(0, max, 5)) {
+    chart.append(svg("line", {x1: left - 4, y1: y(t), x2: width - right, y2: y(t), class: "grid"}));
+    chart.append(svgText({x: left - 6, y: y(t) + 4, "text-anchor": "end", class: "tick y-tick"}, fmt(t)));
+  }
+  for (const t of niceTicks(lo, hi, 8)) {
+    chart.append(svg("line", {x1: x(t) + step / 2, y1: height - bottom, x2: x(t) + step / 2, y2: height - bottom + 4, class: "axis"}));
+    chart.append(svgText({x: x(t) + step / 2, y: height - bottom + 16, "text-anchor": "middle", class: "tick x-tick"}, fmt(t)));
+  }
+  chart.append(svgText({x: left + (width - left - right) / 2, y: height - 8, "text-anchor": "middle", class: "axis-title"}, unit));
+  chart.append(svgText({x: 14, y: top + (height - top - bottom) / 2, "text-anchor": "middle", class: "axis-title",
+    transform: `rotate(-90 14 ${top + (height - top - bottom) / 2})`}, "pathways"));
+  const labelled = step >= 22; // room for each bar's value above it; otherwise only the tallest is labelled
   for (const [k, v] of entries) {
-    const h = (height - 2 * pad) * v / max;
-    const bar = svg("rect", {x: pad + (k - lo) * step, y: height - pad - h, width: Math.max(step - 1, 1),
-      height: h, class: "bar"});
+    const bar = svg("rect", {x: x(k), y: y(v), width: Math.max(step - 1, 1), height: height - bottom - y(v), class: "bar"});
     const tip = svg("title");
     tip.textContent = `${k} ${unit}: ${fmt(v)} pathways`;
     bar.append(tip);
     chart.append(bar);
+    if (labelled || k === busiest) {
+      chart.append(svgText({x: x(k) + step / 2, y: y(v) - 4, "text-anchor": "middle", class: "value"}, fmt(v)));
+    }
   }
-  for (const [value, anchor] of [[lo, "start"], [hi, "end"]]) {
-    const label = svg("text", {x: value === lo ? pad : width - pad, y: height - pad + 16, "text-anchor": anchor});
-    label.textContent = `${value} ${unit}`;
-    chart.append(label);
-  }
-  figure.append(chart, el("figcaption", {}, title));
+  figure.append(chart, el("figcaption", {}, `${title} (${unit} along the bottom, pathways up the side)`));
   const details = el("details", {}, el("summary", {}, `${title} as a table`),
     table([unit, "pathways"], entries.map(([k, v]) => [k, fmt(v)])));
   figure.append(details);
@@ -284,23 +400,29 @@ function barChart(figure, title, unit, dist) {
 
 function explore() {
   async function count() {
-    const registered = $("#e-registered").value || null;
     const result = $("#count-result");
+    let registered;
+    try { registered = dateOf($("#e-registered")); } catch (error) { result.replaceChildren(dateProblem(error)); return; }
+    const asked = {qualification: QUALIFICATION, registered, ...shape("e")};
     result.textContent = "Counting…";
-    const {ok, data} = await api("/api/count", {qualification: QUALIFICATION, registered, shares: true});
+    const {ok, data} = await api("/api/count", {...asked, shares: true});
     if (!ok) { result.replaceChildren(problemBox(data)); return; }
-    const how = data.method === "dynamic-programming" ? "exact" : (data.complete ? "exact, by listing" : "at least (time limit)");
-    result.textContent = `${data.count_text} valid pathways (${how}), ${data.minimal_text} of them minimal.`;
+    const how = data.count === null ? "not exact" : (data.method === "dynamic-programming" ? "exact"
+      : (data.complete ? "exact, by listing" : "at least (time limit)"));
+    const minimal = data.minimal === null ? "the minimal ones not counted" : `${data.minimal_text} of them minimal`;
+    result.replaceChildren(`${data.count_text} valid pathways (${how}), ${minimal}.`);
+    if (data.pathway) result.append(el("br"), `On the ${data.pathway_title} pathway.`);
+    if ((data.notes || []).length) result.append(el("ul", {class: "notes"}, data.notes.map((n) => el("li", {}, n))));
     barChart($("#chart-glh"), "Valid pathways by new GLH", "GLH", data.by_glh);
     barChart($("#chart-credits"), "Valid pathways by credits", "credits", data.by_credits);
     const shares = [...data.shares].sort((a, b) => b.share - a.share);
     $("#shares").replaceChildren(el("h2", {}, "Unit shares"), table(["Unit", "Title", "Pathways", "Share"],
       shares.map((s) => [s.code, s.title, fmt(s.pathways), `${(100 * s.share).toFixed(1)}%`])));
-    const routes = await api("/api/enumerate", {qualification: QUALIFICATION, registered, order: "glh", limit: 5});
+    const routes = await api("/api/enumerate", {...asked, order: "glh", limit: 5});
     const box = $("#routes");
     if (!routes.ok) { box.replaceChildren(problemBox(routes.data)); return; }
     box.replaceChildren(el("h2", {}, "Lowest-hours routes"), table(["#", "Units", "Credits", "New GLH"],
-      routes.data.pathways.map((p, i) => [i + 1, p.units.join(" "), p.credits, p.glh])));
+      routes.data.pathways.map((p, i) => [i + 1, p.units.join(" "), shown(p.credits), shown(p.glh)])));
   }
 
   async function audit() {
@@ -319,6 +441,7 @@ function explore() {
   }
 
   $("#explore-form").addEventListener("submit", (event) => { event.preventDefault(); count(); });
+  for (const select of $$("#e-pathway, #e-reading")) select.addEventListener("change", count);
   $("#run-audit").addEventListener("click", audit);
   count();
 }
@@ -350,8 +473,8 @@ function whatif() {
   function edit() {
     switch (kind.value) {
       case "set-bound": return {kind: "set-bound", rule: $("#w-rule").value, min: number("#w-min"), max: number("#w-max")};
-      case "move-date": return {kind: "move-date", rule: $("#w-rule").value, from: $("#w-date").value || null};
-      case "withdraw-unit": return {kind: "withdraw-unit", unit: $("#w-unit").value.trim(), from: $("#w-date").value || null};
+      case "move-date": return {kind: "move-date", rule: $("#w-rule").value, from: dateOf($("#w-date"))};
+      case "withdraw-unit": return {kind: "withdraw-unit", unit: $("#w-unit").value.trim(), from: dateOf($("#w-date"))};
       default: return {kind: "add-unit", group: $("#w-group").value, unit: $("#w-unit").value.trim()};
     }
   }
@@ -360,9 +483,11 @@ function whatif() {
   $("#whatif-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const out = $("#whatif-result");
+    let asked;
+    try { asked = {qualification: QUALIFICATION, edits: [edit()], registered: dateOf($("#w-registered"))}; }
+    catch (error) { out.replaceChildren(dateProblem(error)); return; }
     out.textContent = "Comparing…";
-    const {ok, data} = await api("/api/whatif", {qualification: QUALIFICATION, edits: [edit()],
-      registered: $("#w-registered").value || null});
+    const {ok, data} = await api("/api/whatif", asked);
     out.replaceChildren();
     if (!ok) { out.append(problemBox(data)); return; }
     const show = (key, v) => (Array.isArray(v) ? (["dead", "forced"].includes(key) ? v.join(" ") || "–" : v.join("–"))
