@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from solver.engine.compile import CompiledModel  # OR-Tools (0.5 s to import) only once a solve is needed
 
 
-
 class Order(StrEnum):
     """A listing order (`enumerate --order`), and the measure it sorts by; a str, so JSON shows it as written."""
 
@@ -43,6 +42,7 @@ def order_named(name: str) -> Order:
         return Order(name)
     except ValueError:
         raise ValueError(f"unknown order '{name}'; expected one of {', '.join(ORDERS)}") from None
+
 
 # Each order's measures, most important first: ties go to the other two, then to earlier catalogue units.
 TIE_BREAKS = {Order.GLH: (Order.GLH, Order.CREDITS, Order.UNITS),
