@@ -100,6 +100,12 @@ def test_publishers_wordings(sentence, expected):
     ("A minimum of 40 credits must be achieved through the completion of units at Level 4 or above.",
      [Clause(SUM, "credits", min=40, min_level=4)]),
     ("Learners must complete 6 modules.", [Clause(SUM, "units", min=6, max=6)]),
+    # group headings printed with their rule, read as sentences
+    ("Optional Units – a minimum of FIVE units must be completed", [Clause(SUM, "units", min=5, groups=OPTIONAL)]),
+    ("Mandatory Units (Complete All)", [Clause("mandatory", groups=MANDATORY)]),
+    ("Elective Units (Candidates must complete 3 elective units)",
+     [Clause(SUM, "units", min=3, max=3, groups=("ELECTIVE",))]),
+    ("Group C Optional Units (a minimum of 2 units)", [Clause(SUM, "units", min=2, groups=("C",))]),
     ("Learners must achieve all units in Mandatory Group A plus 2 unit(s) from Optional Group B.",
      [Clause("mandatory", groups=("A",)), Clause(SUM, "units", min=2, max=2, groups=("B",))]),
     ("Group D Optional Units: a minimum of 2 units from two optional groups from Group D.",

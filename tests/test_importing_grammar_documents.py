@@ -22,6 +22,12 @@ pdfplumber = pytest.importorskip("pdfplumber")
 SUM, MANDATORY, OPTIONAL = "sum", ("MANDATORY",), ("OPTIONAL",)
 EITHER = (("exactly", (("max", 2),)),)
 ALL_OF_MANDATORY_PLUS_TWO = [Clause("mandatory", groups=MANDATORY), Clause(SUM, "units", min=2, groups=OPTIONAL)]
+COMPLETE_ALL = [Clause("mandatory", groups=MANDATORY)]  # the heading "Mandatory Units (Complete All)"
+
+
+def at_least(n: int) -> list[Clause]:
+    """The heading "Optional Units – a minimum of N units must be completed"."""
+    return [Clause(SUM, "units", min=n, groups=OPTIONAL)]
 
 
 def page_texts(path: Path, pages: range | None) -> list[str]:
@@ -46,11 +52,12 @@ def sentences(path: Path, pages: range | None = None) -> list[str]:
 
 @pytest.mark.parametrize(("name", "pages", "expected"), [
     # "... the four Mandatory units, plus the Mandatory/Optional Units from one of the pathways": pathways
-    # not listed, so not read (the document side lists it for review).
-    ("proqual/Level-3-NVQ-Diploma-in-Construction-Contracting-Operations-.pdf", None, []),
+    # not listed, so not read (the document side lists it for review); its group headings are.
+    ("proqual/Level-3-NVQ-Diploma-in-Construction-Contracting-Operations-.pdf", None, [COMPLETE_ALL, at_least(3)]),
     ("proqual/Level-3-NVQ-Diploma-in-Occupational-Work-Supervision-Construction.pdf", None,
-     [ALL_OF_MANDATORY_PLUS_TWO]),
-    ("proqual/Level-6-NVQ-Diploma-in-Construction-Contracting-Operations-Management.pdf", None, []),
+     [ALL_OF_MANDATORY_PLUS_TWO, COMPLETE_ALL, at_least(2)]),
+    ("proqual/Level-6-NVQ-Diploma-in-Construction-Contracting-Operations-Management.pdf", None,
+     [COMPLETE_ALL, at_least(4)]),
     ("proqual/Level-6-NVQ-Diploma-in-Occupational-Health-and-Safety-Practice.pdf", None,
      [[Clause("mandatory", groups=MANDATORY)]]),
     ("proqual/Level-7-NVQ-Diploma-in-Construction-Senior-Management.pdf", None,
@@ -64,6 +71,7 @@ def sentences(path: Path, pages: range | None = None) -> list[str]:
     ("lrn/LRN Level 5 Business and Enterprise Specification.pdf", range(16, 20),  # pages 17 to 20
      [[Clause(SUM, "credits", min=120)],
       [Clause("mandatory", groups=MANDATORY, count=4), Clause(SUM, "units", min=4, max=4, groups=OPTIONAL)],
+      [Clause(SUM, "units", min=4, max=4, groups=OPTIONAL)],  # "Optional Units (Candidates must complete 4 ...)"
       [Clause(SUM, "credits", min=240)],
       [Clause("mandatory", groups=MANDATORY, count=8), Clause(SUM, "units", min=8, max=8, groups=OPTIONAL)]]),
     ("training-gov-au/CPC30220-Certificate-III-in-Carpentry.pdf", range(3, 4),  # page 4, the course structure

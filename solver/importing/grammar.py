@@ -219,7 +219,7 @@ class Reader(Transformer):
         return [Clause("mandatory", groups=self.scope or ("ALL",), count=count)]
 
     def heading_lead(self, items: list) -> Part:
-        return ("heading", items[0])
+        return ("heading", items[0] if isinstance(items[0], tuple) else (items[0],))
 
     def all_of(self, items: list) -> list[Clause]:
         count = next((i for i in items if isinstance(i, int)), None)
@@ -256,9 +256,7 @@ class Reader(Transformer):
         return [Clause("sum", "credits", None, number) if "max" in items else Clause("sum", "credits", min=number)]
 
     def complete_all(self, _: list) -> list[Clause]:
-        if not self.scope:
-            raise NotRead("all of which group?")
-        return [Clause("mandatory", groups=self.scope)]
+        return [Clause("mandatory", groups=self.scope)]  # of the heading's group (checked in `sentence`)
 
     def every_unit_mandatory(self, _: list) -> list[Clause]:
         return [Clause("mandatory", groups=self.scope or ("ALL",))]
@@ -289,6 +287,8 @@ class Reader(Transformer):
                 clauses[i] = replace(c, groups=d.groups)
         if heading:  # "Group B Optional Units minimum of ...": what names no group is of the heading's
             clauses = [replace(c, groups=heading) if not c.groups and c.kind != "barred" else c for c in clauses]
+        if any(c.kind == "mandatory" and not c.groups for c in clauses):
+            raise NotRead("all of which group?")
         # "8 optional units i.e. 2 blocks of 4 units": the blocks are of the groups the clause before names.
         for i, c in enumerate(clauses):
             if c.kind == "groups" and c.block and not c.groups:
