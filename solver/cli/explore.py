@@ -71,6 +71,8 @@ def _count_line(result: CountResult) -> str:
     how = "exact, by dynamic programming" if result.method is CountMethod.DYNAMIC_PROGRAMMING else \
         "exact, by listing every pathway with CP-SAT"
     noun = "valid pathway" if result.count == 1 else "valid pathways"
+    if result.minimal is None and result.minimal_at_least is None:  # not counted at all: the note says why
+        return f"[bold]{result.count:,}[/bold] {noun} ({how}); the minimal ones not counted."
     if result.minimal is None:  # "exact" is said of the count alone
         return (f"[bold]{result.count:,}[/bold] {noun} ({how}), at least {result.minimal_at_least or 0:,} of "
                 f"them minimal (a lower bound).")
