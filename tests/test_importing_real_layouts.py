@@ -241,3 +241,37 @@ def test_rules_alone_give_a_draft_with_empty_groups_listed_for_review(tmp_path):
     q = draft.document["qualifications"][0]
     assert draft.document["units"] == [] and q["title"] == "Acme Level 2 Award in Widget Care"
     assert q["rules"] or any(r.kind == "unparsed-rule" for r in draft.review)
+
+
+def _unruled_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for text in ("ACME Level 3 Certificate in Widget Care", "Qualification Number: 603/1111/1",
+                 "Learners must complete all of the mandatory units plus a minimum of 1 optional unit.",
+                 "Mandatory Units", "Unit Code      Unit Title                         Level   Credits   GLH",
+                 "W/100/0001   Widget Basics                        3       6         30",
+                 "W/100/0002   Widget Safety and Care in the", "workplace", "               3       4         20",
+                 "Optional Units", "Unit Code      Unit Title                         Level   Credits   GLH",
+                 "W/100/0003   Advanced Widgets                   3       8         40",
+                 "W/100/0004   Widget Repair                        3       8         40"):
+        pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_table_printed_without_ruling_lines_is_read_from_its_text_lines(tmp_path):
+    draft = import_specification(_unruled_pdf(tmp_path / "unruled.pdf"))
+    assert draft.document["units"] == [
+        {"code": "W/100/0001", "title": "Widget Basics", "level": 3, "credits": 6, "glh": 30},
+        # Its title wrapped onto a second line and its figures onto a third.
+        {"code": "W/100/0002", "title": "Widget Safety and Care in the workplace", "level": 3, "credits": 4,
+         "glh": 20},
+        {"code": "W/100/0003", "title": "Advanced Widgets", "level": 3, "credits": 8, "glh": 40},
+        {"code": "W/100/0004", "title": "Widget Repair", "level": 3, "credits": 8, "glh": 40}]
+    q = draft.document["qualifications"][0]
+    assert [(g["id"], len(g["units"])) for g in q["groups"]] == [("mandatory", 2), ("optional", 2)]
+    assert draft.review == []
+    loads(draft, tmp_path)

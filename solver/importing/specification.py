@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from solver.importing import combination, figures, rule_sentences, tables, unit_blocks, units
+from solver.importing import combination, figures, line_tables, rule_sentences, tables, unit_blocks, units
 from solver.importing.document import Document, Line, not_importable
 from solver.importing.draft import Draft
 from solver.importing.merge import merge_drafts
@@ -38,7 +38,7 @@ def import_specification(path: str | Path | list[str | Path]) -> Draft:
 def build_draft(doc: Document) -> Draft:
     sections = figures.sections(doc.blocks)
     titles = tuple(f.title.value for f in sections if f.title) if len(sections) > 1 else ()
-    found_tables, block_review = units.with_blocks(tables.unit_tables(doc.blocks, titles),
+    found_tables, block_review = units.with_blocks(tables.unit_tables(line_tables.lift(doc.blocks), titles),
                                                    unit_blocks.unit_blocks(doc.blocks))
     taken = {s.where for f in sections for s in f.sentences}
     found_sentences = rule_sentences.rule_sentences(doc.blocks, taken)
