@@ -302,3 +302,10 @@ def test_units_frame_shows_tqt_derived_values_and_labels(examples):
     assert frame.loc["GD-203", "derived"] == "credits" and frame.loc["GD-203", "tqt"] == 350
     assert bool(frame.loc[ACTION, "labelled"]) and not bool(frame.loc["TW-01", "labelled"])
     assert frame.loc[PLANNING, "title"].endswith("\u2026")
+
+
+def test_count_says_the_minimal_pathways_of_a_when_used_rule_are_not_counted():
+    counted = run("count", "digital-media-l3")
+    assert counted.exit_code == 0
+    assert "4 valid pathways (exact, by dynamic programming); the minimal ones not counted." in counted.stdout
+    assert "minimal count not computed: rules with their own variables" in counted.stdout
