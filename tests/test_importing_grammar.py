@@ -324,6 +324,16 @@ def test_all_units_mandatory_said_or_assumed():
         [], [], [("unparsed-rule", "Learners choose their units with their tutor.")])
 
 
+def test_a_sentence_not_read_says_where_the_grammar_stopped():
+    facts = [Fact(s, "line 1", s) for s in ("Candidates must complete the three Mandatory units, plus the "
+                                            "Mandatory/Optional Units from one of the pathways.",
+                                            "Refer to the overview of units table.")]
+    found = combination.readings(combination.sentence_clauses(facts, PROQUAL), PROQUAL)
+    assert [(r.kind, r.problem) for r in found if r.rule is None] == [
+        ("unparsed-rule", "rule not read (not understood from 'from one of the pathways'); kept verbatim"),
+        ("unparsed-rule", "rule not read (no number, 'all' or pair of unit codes in it); kept verbatim")]
+
+
 def test_every_sentence_becomes_a_rule_or_a_review_item():
     sentences = ["Learners must complete the 3 mandatory units plus 1 optional units.",
                  "Candidates must complete the Mandatory/Optional unit requirements in one of the Pathways.",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from solver.importing.document import Block, Line
 from solver.importing.figures import Fact, parse_date
-from solver.importing.phrases import Clause, may_state_a_rule, parse_sentence
+from solver.importing.phrases import Clause, may_state_a_rule, parse_sentence, why_not_read
 
 MANDATORY = ("mandatory", "compulsory", "core")  # words that name the groups every learner takes ...
 OPTIONAL = ("optional", "elective", "electives", "option", "options")  # ... and those they choose from
@@ -116,7 +116,8 @@ def readings(clauses: list[tuple[Fact, list[Clause] | None]], own: list[dict]) -
     out: list[Reading] = []
     for fact, found in clauses:
         if found is None:
-            out.append(Reading(None, fact.where, fact.text, "rule not understood; kept verbatim"))
+            why = why_not_read(fact.text) or "not understood"
+            out.append(Reading(None, fact.where, fact.text, f"rule not read ({why}); kept verbatim"))
             continue
         for clause in found:
             out += _readings(clause, fact, own)

@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import LarkError, VisitError
+from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.visitors import CollapseAmbiguities
 
 from solver.importing.clauses import Clause
@@ -46,12 +46,24 @@ def parser() -> Lark:
 def read(text: str, scope: tuple[str, ...]) -> list[Clause] | None:
     """The clauses of a normalised sentence, or None when any word of it is outside the grammar, or when the
     grammar reads it in two ways that mean different things (it is then for a person to read)."""
-    if len(text.split()) > MAX_WORDS or not CUE.search(text):
-        return None
+    return reading(text, scope)[0]
+
+
+def reading(text: str, scope: tuple[str, ...]) -> tuple[list[Clause] | None, str]:
+    """The clauses of a normalised sentence and '', or None and why it is not read (for the review item)."""
+    if not CUE.search(text):
+        return None, "no number, 'all' or pair of unit codes in it"
+    if len(text.split()) > MAX_WORDS:
+        return None, f"longer than {MAX_WORDS} words"
     try:
         trees = CollapseAmbiguities().transform(parser().parse(text))
+    except UnexpectedInput as err:
+        at = getattr(getattr(err, "token", None), "start_pos", None)
+        at = err.pos_in_stream if at is None else at
+        rest = " ".join(text[at or 0:].split()[:8]) if at is not None else ""
+        return None, f"not understood from {rest!r}" if rest else "ends before the rule does"
     except LarkError:
-        return None
+        return None, "not understood"
     meanings: list[list[Clause]] = []
     for tree in trees:
         try:
@@ -62,7 +74,9 @@ def read(text: str, scope: tuple[str, ...]) -> list[Clause] | None:
             raise
         if found not in meanings:
             meanings.append(found)
-    return meanings[0] if len(meanings) == 1 else None
+    if len(meanings) > 1:
+        return None, f"it reads {len(meanings)} ways that differ"
+    return (meanings[0], "") if meanings else (None, "it names no group a rule could be about")
 
 
 Part = tuple[str, Any]  # a phrase's meaning before it becomes clauses: ("groups", ("A", "B")), ("min_level", 4)

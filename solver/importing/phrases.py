@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from solver.importing.clauses import Clause
-from solver.importing.grammar import CUE, read
+from solver.importing.grammar import CUE, read, reading
 
-__all__ = ["Clause", "may_state_a_rule", "normalise", "parse_sentence"]
+__all__ = ["Clause", "may_state_a_rule", "normalise", "parse_sentence", "why_not_read"]
 
 
 def normalise(sentence: str) -> str:
@@ -33,6 +33,12 @@ def may_state_a_rule(text: str) -> bool:
     """Whether the grammar could read a rule in these words at all: each of its rules holds a number, "all" or a
     pair of codes ("Project Development Units" cannot; "one unit must be completed" may)."""
     return bool(CUE.search(normalise(text)))
+
+
+def why_not_read(sentence: str, scope: tuple[str, ...] = ()) -> str:
+    """Why the grammar does not read a sentence ("not understood from 'the mandatory/optional units ...'"), or ''
+    when it does."""
+    return reading(normalise(sentence), scope)[1]
 
 
 def parse_sentence(sentence: str, scope: tuple[str, ...] = ()) -> list[Clause] | None:
