@@ -1,0 +1,215 @@
+"""Every example catalogue's pages in Chromium (Playwright) against a real server: each view used as a reader
+would (builder, learner, explore with its audit, what-if), on each named pathway, with no JavaScript error,
+no 500, no "None" and no Python repr on the page; and the constructs the pages must show (issue 22).
+
+Skipped without playwright or /usr/bin/chromium, except when PATHWAYS_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("PATHWAYS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[1] / "catalogue"
+LEAKS = ("None", "<solver.", "Status.", "Objective.", "{'", "Traceback", "internal error", "undefined", "NaN",
+         "[object Object]")
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+        import uvicorn  # noqa: F401
+
+        import solver.web.app  # noqa: F401
+    except ImportError as err:
+        return f"{err.name} is not installed (pip install '.[test]')"
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+class serving:
+    """A real uvicorn server for one catalogue directory on a free localhost port, in a thread."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def __enter__(self) -> str:
+        import uvicorn
+
+        from solver.web.app import create_app
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.server = uvicorn.Server(uvicorn.Config(create_app(self.directory), log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = _missing()
+    if reason:
+        if os.environ.get("PATHWAYS_BROWSER") == "1":
+            pytest.fail(f"PATHWAYS_BROWSER=1 but the browser tests cannot run: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module", params=[ROOT, ROOT / "examples"], ids=["bundled", "examples"])
+def site(request, browser) -> Iterator[tuple[str, Path]]:
+    with serving(request.param) as url:
+        yield url, request.param
+
+
+@pytest.fixture
+def page(browser, site):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=site[0], locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    failures: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    yield page
+    context.close()
+    assert errors == []  # no JavaScript error on any page
+    assert failures == []  # no request answered 500
+
+
+def clean(page, where: str) -> None:
+    text = page.locator("body").inner_text()
+    found = [leak for leak in LEAKS if leak in text]
+    assert not found, (where, found, text[:2000])
+
+
+def settled(page, selector: str, busy: str) -> None:
+    """Wait until `selector` holds an answer: not empty and no longer saying it is busy."""
+    page.wait_for_function("([sel, busy]) => { const n = document.querySelector(sel);"
+                           " return n && n.textContent.trim() !== '' && !n.textContent.includes(busy); }",
+                           arg=[selector, busy])
+
+
+def test_every_page_of_every_qualification(page, site):
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    clean(page, "catalogue")
+    refs = [href.removeprefix("/q/") for href in
+            page.locator("#qualifications a").evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+    assert refs
+    for ref in refs:
+        page.goto(f"/q/{ref}")
+        clean(page, f"{ref} qualification")
+        pathways = page.locator("#named-pathways > li").count()
+
+        page.goto(f"/q/{ref}/builder")
+        expect(page.locator("#rules li").first).to_be_visible()
+        page.get_by_role("button", name="Complete this pathway").click()
+        settled(page, "#complete-message", "Completing…")
+        clean(page, f"{ref} builder")
+
+        page.goto(f"/q/{ref}/learner")
+        options = [None] + ([o for o in page.locator("#l-pathway option").evaluate_all(
+            "os => os.map(o => o.value)") if o] if pathways else [])
+        for option in options:
+            if option:
+                page.locator("#l-pathway").select_option(option)
+            page.get_by_role("button", name="Recommend", exact=True).click()
+            settled(page, "#result-body", "Working…")
+            if pathways:
+                expect(page.locator(".pathway-chosen")).to_contain_text("Named pathway:")
+            clean(page, f"{ref} learner {option}")
+
+        page.goto(f"/q/{ref}/explore")
+        settled(page, "#count-result", "Counting…")
+        expect(page.locator("#routes, #count-result .error").first).not_to_be_empty()
+        page.get_by_role("button", name="Run the audit").click()
+        settled(page, "#audit", "Auditing…")
+        clean(page, f"{ref} explore")
+
+        page.goto(f"/q/{ref}/whatif")
+        page.get_by_role("button", name="Compare before and after").click()
+        settled(page, "#whatif-result", "Comparing…")
+        clean(page, f"{ref} what-if")
+
+
+def test_pathway_chosen_in_the_learner_view(page, site):
+    from playwright.sync_api import expect
+
+    if site[1].name != "examples":
+        pytest.skip("the named pathways are in catalogue/examples")
+    page.goto("/q/adult-care-l3/learner")
+    page.get_by_role("button", name="Recommend", exact=True).click()
+    expect(page.locator(".pathway-chosen")).to_contain_text("End of Life Care (the best of the named pathways)")
+    page.get_by_label("Named pathway").select_option(label="Dementia Care")
+    page.get_by_role("button", name="Recommend", exact=True).click()
+    expect(page.locator(".pathway-chosen")).to_have_text("Named pathway: Dementia Care")
+    expect(page.locator("#result-body table").first).to_contain_text("DEM 312")
+    # Readings are chosen beside it on a qualification that has them.
+    page.goto("/q/cet-l4/explore")
+    settled(page, "#count-result", "Counting…")
+    expect(page.locator("#count-result")).to_contain_text("3 valid pathways")
+    page.get_by_label("Reading of ambiguous rules").select_option("exactly")
+    expect(page.locator("#count-result")).to_contain_text("0 valid pathways")
+
+
+def test_unclaimable_units_marked_at_a_date_typed_the_british_way(page, site):
+    from playwright.sync_api import expect
+
+    if site[1].name != "catalogue":
+        pytest.skip("the replaced units are in the bundled Certificate")
+    page.goto("/q/l2-cert-lts/builder")
+    old = page.locator('.unit[data-unit="8000-339"]')
+    page.get_by_label("Registration date").fill("01/01/2019")
+    page.get_by_label("Registration date").press("Tab")
+    expect(old).not_to_have_class(re.compile("unclaimable"))
+    page.get_by_label("Registration date").fill("01/01/2021")  # 1 January 2021: after the 1 July 2020 cut-off
+    page.get_by_label("Registration date").press("Tab")
+    expect(old).to_have_class(re.compile("unclaimable"))
+    expect(old.locator(".unclaimable-reason")).to_contain_text("8000-359 replaces 8000-339")
+    expect(page.locator("#unclaimable-summary")).to_contain_text("2 units cannot be claimed")
+    page.get_by_label("Registration date").fill("31/02/2021")
+    page.get_by_label("Registration date").press("Tab")
+    expect(page.locator("#rules")).to_contain_text('expected a date as dd/mm/yyyy (for example 01/08/2024), '
+                                                   'got "31/02/2021"')
+
+
+def test_charts_have_axes_labels_and_values(page, site):
+    from playwright.sync_api import expect
+
+    if site[1].name != "catalogue":
+        pytest.skip("one catalogue is enough")
+    page.goto("/q/l2-cert-lts/explore")
+    settled(page, "#count-result", "Counting…")
+    chart = page.locator("#chart-credits svg")
+    expect(chart.locator("text.axis-title")).to_have_text(["credits", "pathways"])
+    assert chart.locator("text.y-tick").count() >= 2 and chart.locator("text.x-tick").count() >= 2
+    assert chart.locator("text.value").count() >= 1
+    values = [int(t.replace(",", "")) for t in chart.locator("text.value").all_text_contents()]
+    assert max(values) > 0
