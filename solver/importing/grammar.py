@@ -76,6 +76,8 @@ def reading(text: str, scope: tuple[str, ...]) -> tuple[list[Clause] | None, str
             meanings.append(found)
     if len(meanings) > 1:
         return None, f"it reads {len(meanings)} ways that differ"
+    if meanings == [[]]:
+        return None, "it gives published hours, not a rule"
     return (meanings[0], "") if meanings else (None, "it names no group a rule could be about")
 
 
