@@ -275,3 +275,15 @@ def test_a_pdf_table_printed_without_ruling_lines_is_read_from_its_text_lines(tm
     assert [(g["id"], len(g["units"])) for g in q["groups"]] == [("mandatory", 2), ("optional", 2)]
     assert draft.review == []
     loads(draft, tmp_path)
+
+
+def test_a_saved_page_laid_out_in_a_table_holding_the_unit_table(tmp_path):
+    page = ("<html><body><table width='100%'><tr><td><h3>ACME Level 2 Award in Widget Care</h3>"
+            "<p>Learners must achieve a minimum of 9 credits.</p><table border='1'><tr><th>Unit code</th>"
+            "<th>Unit title</th><th>Credit value</th></tr><tr><td>C/100/0001</td><td>Caring</td><td>6</td></tr>"
+            "<tr><td>C/100/0002</td><td>Cleaning</td><td>3</td></tr></table></td><td>Menu</td></tr></table>"
+            "</body></html>")
+    draft = import_specification(write(tmp_path, "saved.html", page))
+    assert [(u["code"], u["credits"]) for u in draft.document["units"]] == [("C/100/0001", 6), ("C/100/0002", 3)]
+    assert draft.document["qualifications"][0]["title"] == "ACME Level 2 Award in Widget Care"
+    loads(draft, tmp_path)

@@ -61,12 +61,13 @@ class _Reader:
         if tag.lower() in SKIPPED:
             self._tail(element)
             return
-        if tag.lower() == "table":
+        if tag.lower() == "table" and not element.xpath(".//table"):
             self.flush(element)
             self._table(element)
             self.flush(None)
             self._tail(element)
             return
+        # A table holding tables lays out the page (old sites, saved pages): its cells are read as content.
         block = tag.lower() in BLOCKS
         if block:
             self.flush(element)
@@ -91,7 +92,6 @@ class _Reader:
     def _table(self, table) -> None:
         self.tables += 1
         rows: list[Row] = []
-        # Its own rows only: a table nested in a cell is read as part of that cell's text.
         for r, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"), start=1):
             cells = tuple(clean(" ".join(cell.itertext())) for cell in tr.xpath("./td | ./th"))
             where = f"table {self.tables}, row {r}" + (f" (line {tr.sourceline})" if tr.sourceline else "")

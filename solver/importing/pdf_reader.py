@@ -1,8 +1,10 @@
 """PDF specifications: text lines and ruled tables page by page, in reading order, via pdfplumber.
 
-Chosen over PyMuPDF by measuring both on the seed PDFs the tests build: pdfplumber found every table (one-row
-tables too) with the words spaced as printed, in 0.3-1.0 s; PyMuPDF's find_tables took 2.7-4.3 s, missed the
-one-row tables and ran words together ("QualificationAccreditationNo:").
+Chosen by measuring on the seed PDFs the tests build and on the ten real PDFs in ../shared/specifications
+(benchmarks/README.md, section import): pdfplumber by ruling lines found every unit code the documents print in
+a table, code and title in separate cells, and was the fastest; PyMuPDF's find_tables took 3-6 times as long and
+missed the LRN unit blocks; both text-alignment strategies merged rows or columns. Tables printed without ruling
+lines are lifted back from the text lines by line_tables.
 """
 
 from __future__ import annotations
