@@ -213,3 +213,26 @@ def test_charts_have_axes_labels_and_values(page, site):
     assert chart.locator("text.value").count() >= 1
     values = [int(t.replace(",", "")) for t in chart.locator("text.value").all_text_contents()]
     assert max(values) > 0
+
+
+def test_the_learner_form_sends_what_was_typed(page, site):
+    from playwright.sync_api import expect
+
+    if site[1].name != "examples":
+        pytest.skip("codes with spaces are in catalogue/examples")
+    page.goto("/q/adult-care-l3/learner")
+    page.get_by_label("Registration date").fill("01/08/2024")
+    page.get_by_label("Achieved units").fill("SHC 31, SHC 32")
+    page.get_by_label("Exempt units").fill("SHC 34")
+    page.get_by_label("Objective").select_option("best-fit")
+    page.get_by_label("Goals").fill("end of life=3; dementia")
+    page.get_by_label("Named pathway").select_option(label="End of Life Care")
+    with page.expect_request("**/api/recommend") as sent:
+        page.get_by_role("button", name="Recommend", exact=True).click()
+    body = sent.value.post_data_json
+    assert body["registered"] == "2024-08-01"
+    assert body["achieved"] == ["SHC 31", "SHC 32"] and body["exempt"] == ["SHC 34"]
+    assert body["goals"] == {"end of life": 3, "dementia": 1}
+    assert body["pathway"] == "end-of-life"
+    expect(page.locator(".pathway-chosen")).to_have_text("Named pathway: End of Life Care")
+    clean(page, "learner with everything typed")

@@ -25,8 +25,13 @@ function svg(tag, attrs = {}) {
   return node;
 }
 
+// The qualification's unit codes: a code may hold a space ("SHC 31"), so a list is split at commas, and a part
+// at spaces only when it is not itself a code ("8000-250 8000-252").
+const KNOWN = new Set(JSON.parse(document.body.dataset.codes || "[]"));
+
 function codes(text) {
-  return (text || "").split(/[\s,]+/).filter(Boolean);
+  return (text || "").split(/[,;\n]+/).map((part) => part.trim().split(/\s+/).join(" ")).filter(Boolean)
+    .flatMap((part) => (KNOWN.has(part) || !part.includes(" ") ? [part] : part.split(" ")));
 }
 
 function fmt(n) {
@@ -126,7 +131,8 @@ function builder() {
   const boxes = $$('input[name="unit"]');
   let latest = 0;
   const ticked = () => boxes.filter((b) => b.checked).map((b) => b.value);
-  const learner = () => ({registered: dateOf($("#registered")), achieved: codes($("#achieved").value), ...shape("b")});
+  const learner = () => ({registered: dateOf($("#registered")), achieved: codes($("#achieved").value),
+    exempt: codes($("#exempt").value), ...shape("b")});
 
   async function refresh() {
     const mine = ++latest;
@@ -138,6 +144,12 @@ function builder() {
     list.replaceChildren();
     if (!ok) { showRepair(null); list.append(el("li", {}, problemBox(data))); return; }
     markUnclaimable(data.unclaimable || {});
+    for (const row of $$(".unit[data-unit]")) { // a unit offered in several modes: the mode it is claimed in
+      const mode = (data.modes || {})[row.dataset.unit];
+      const note = $(".claimed-mode", row);
+      note.hidden = !mode;
+      note.textContent = mode ? `claimed ${mode}` : "";
+    }
     const onPathway = $("#pathway-verdict");
     onPathway.hidden = !data.pathway;
     if (data.pathway) {
@@ -222,6 +234,7 @@ function builder() {
   boxes.forEach((b) => b.addEventListener("change", refresh));
   $("#registered").addEventListener("change", refresh);
   $("#achieved").addEventListener("change", refresh);
+  $("#exempt").addEventListener("change", refresh);
   for (const select of $$("#b-pathway, #b-reading")) select.addEventListener("change", refresh);
   $("#complete").addEventListener("click", complete);
   $("#clear").addEventListener("click", () => { boxes.forEach((b) => { b.checked = false; }); refresh(); });
@@ -253,7 +266,7 @@ function learnerView() {
     let registered;
     try { registered = dateOf($("#l-registered")); } catch (error) { out.replaceChildren(dateProblem(error)); return; }
     const body = {qualification: QUALIFICATION, registered, ...shape("l"),
-      achieved: codes($("#l-achieved").value), objective: $("#l-objective").value, goals: goals($("#l-goals").value),
+      achieved: codes($("#l-achieved").value), exempt: codes($("#l-exempt").value), objective: $("#l-objective").value, goals: goals($("#l-goals").value),
       max_glh: budget === "" ? null : Number(budget), include: codes($("#l-include").value),
       exclude: codes($("#l-exclude").value), alternatives: Number($("#l-alternatives").value || 0)};
     out.replaceChildren(el("p", {}, "Working…"));
