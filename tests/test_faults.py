@@ -81,3 +81,25 @@ def test_cohort_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
              and "zombie" not in Path(f"/proc/{w}/status").read_text()]
     assert alive == []
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_cohort_workers_started_by_a_fork_server_run_to_the_end() -> None:
+    """With another thread alive the pool starts workers from a fork server, their parent then; they must not
+    take that for the death of the cohort's own process."""
+    import threading
+
+    import pandas as pd
+    from test_cohort import CERT, cohort_rows
+
+    from solver.cohort.recommend import recommend_cohort
+    from solver.model.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        out = recommend_cohort(catalogue, CERT, pd.DataFrame(cohort_rows(catalogue, 40)), workers=2)
+    finally:
+        stop.set()
+    assert len(out) == 40 and "ERROR" not in set(out["status"])

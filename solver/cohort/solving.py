@@ -120,19 +120,25 @@ def start_worker(catalogue: Catalogue, qualification: Qualification, time_limit:
 
 
 def die_with(parent: int) -> None:
-    """End this worker when `parent` dies, even by SIGKILL (which runs no clean-up in the parent)."""
+    """End this worker when `parent` (the process running the cohort) dies, even by SIGKILL, which runs no
+    clean-up there. The worker's own parent is `parent` itself (forked) or the fork server, which ends with it."""
+    own = os.getppid()
     if sys.platform.startswith("linux"):
-        # The kernel sends SIGKILL to this process when its parent exits (PR_SET_PDEATHSIG is option 1).
+        # The kernel sends SIGKILL to this process when its own parent exits (PR_SET_PDEATHSIG is option 1).
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
     else:
         def watch() -> None:
-            while os.getppid() == parent:
+            while os.getppid() == own:
                 time.sleep(1.0)
             os._exit(1)
 
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the request was in place
+    try:  # the cohort's process may have died before the request above was in place
+        os.kill(parent, 0)
+    except ProcessLookupError:
         os._exit(1)
+    except PermissionError:
+        pass  # alive, under another user
 
 
 def solve_chunk(profiles: list[Profile]) -> list[Outcome]:
