@@ -257,6 +257,14 @@ def _recommend_pathway(cat, q, learner, objective: Objective, as_json: bool) -> 
     raise typer.Exit(0 if choice.status.found else 1)
 
 
+def _credits_cell(data: dict) -> str:
+    """A pathway's credits: exact, or the bound the unpublished values leave ('at least 12', '12 to 20')."""
+    if data.get("credits") is not None:
+        return str(data["credits"])
+    low, high = data.get("credits_at_least"), data.get("credits_at_most")
+    return f"at least {low}" if high is None else f"{low} to {high}"
+
+
 def _value(n: int | None, derived: bool = False) -> str:
     return "?" if n is None else f"{n} (derived)" if derived else str(n)
 
@@ -289,7 +297,9 @@ def _show(result) -> None:
         if data.get("order"):
             out.print(plain(f"Optimised in this order: {data['order']}, then each unit claimed wherever allowed."))
         return
-    if data.get("unpublished_glh"):
+    if data.get("valid_if_unpublished_credits_allow"):
+        note = " (valid for some values of the unpublished credits)"
+    elif data.get("unpublished_glh"):
         note = " (a lower bound: some GLH are unpublished)"
     else:
         note = "" if result.status is Status.OPTIMAL else " (a limit was reached: best found, not proven optimal)"
@@ -302,8 +312,15 @@ def _show(result) -> None:
         table.add_row(plain(u["code"]), plain(u["title"]), plain(u["group"]),
                       _value(u["credits"], "credits" in derived), _value(u["glh"], "glh" in derived),
                       str(u["new_glh"]), plain("; ".join(u["reasons"])))
-    table.add_row("total", "", "", str(data["credits"]), str(data["glh"]), str(data["new_glh"]), "", style="bold")
+    table.add_row("total", "", "", _credits_cell(data), str(data["glh"]), str(data["new_glh"]), "", style="bold")
     out.print(table)
+    if data.get("credits_rest_on_unpublished"):
+        out.print(plain(f"Credits: {_credits_cell(data)}; the rest are the unpublished credits of "
+                        f"{', '.join(data['credits_rest_on_unpublished'])}."))
+    if data.get("valid_if_unpublished_credits_allow"):
+        out.print(plain(f"No pathway is valid whatever the unpublished credits are; this one is valid if those of "
+                        f"{', '.join(data['valid_if_unpublished_credits_allow'])} turn out as the rules need "
+                        f"(within any published group total)."))
     if data.get("unpublished_glh"):
         out.print(plain(f"At least {data['new_glh']} new GLH: {', '.join(data['unpublished_glh'])} "
                         f"{'has' if len(data['unpublished_glh']) == 1 else 'have'} unpublished GLH, counted as 0 "
@@ -315,5 +332,5 @@ def _show(result) -> None:
     if data.get("order"):
         out.print(plain(f"Optimised in this order: {data['order']}."))
     for i, alt in enumerate(data["alternatives"], 1):
-        out.print(plain(f"Alternative {i}: {', '.join(alt['units'])}: {alt['credits']} credits, {alt['glh']} GLH, "
+        out.print(plain(f"Alternative {i}: {', '.join(alt['units'])}: {_credits_cell(alt)} credits, {alt['glh']} GLH, "
                         f"{alt['new_glh']} new GLH"))

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from solver.engine.compile import CompiledModel, compile_request
 from solver.engine.explain import Explanation, explain
+from solver.engine.openworld import open_model, unknown_credits
 from solver.engine.status import Status
+from solver.errors import PathwayInvalid
 from solver.model.catalogue import Catalogue
 from solver.model.catalogue import credited_from as catalogue_credits
 from solver.model.documents import Qualification
@@ -16,6 +18,7 @@ from solver.model.learner import Learner
 from solver.request.formulation import Formulation, formulate, open_imports
 from solver.request.objectives import Objective, ObjectiveSpec, Request, objective_named, objective_spec, request
 from solver.request.requirements import Origin, goal_scores, new_glh_terms, unpublished_glh
+from solver.request.unknowns import CreditBounds, credit_bounds
 from solver.rules import amount
 
 
@@ -37,6 +40,7 @@ class Pathway:
 
     units: tuple[PlannedUnit, ...]
     objective: dict[str, int]
+    credit_bounds: CreditBounds | None = None  # set when claimed units' credits are unpublished
 
     @property
     def codes(self) -> frozenset[str]:
@@ -54,8 +58,16 @@ class Pathway:
     def new_glh(self) -> int:
         return sum(u.new_glh for u in self.units)
 
+    @property
+    def credits_words(self) -> str:
+        """The pathway's credits as known: exact, or a bound naming the units of unpublished credits."""
+        return self.credit_bounds.words() if self.credit_bounds else f"{self.credits} credits"
+
     def to_dict(self) -> dict:
-        return {"units": [u.code for u in self.units], "credits": self.credits, "glh": self.glh,
+        exact = self.credit_bounds is None or self.credit_bounds.exact
+        credits = self.credit_bounds.low if self.credit_bounds and exact else self.credits if exact else None
+        bounds = self.credit_bounds.to_dict() if self.credit_bounds and not exact else {}
+        return {"units": [u.code for u in self.units], "credits": credits, **bounds, "glh": self.glh,
                 "new_glh": self.new_glh, "objective_values": self.objective,
                 "detail": [{"code": u.code, "title": u.title, "group": u.group, "credits": u.credits, "glh": u.glh,
                             "new_glh": u.new_glh, "reasons": list(u.reasons),
@@ -80,6 +92,9 @@ class Recommendation:
     unpublished_glh: tuple[str, ...] = ()  # claimed units of unpublished GLH: new_glh is then a lower bound
     open_groups: tuple[str, ...] = ()  # groups listing only some units: the answer is over the listed ones
     open_imports: tuple[str, ...] = ()  # import slots left open, each in words with its candidates
+    # Units of unpublished credits the pathway is valid only for some values of (within their group totals):
+    # no pathway is valid whatever they are, but this one is for the values the totals allow.
+    rests_on: tuple[str, ...] = ()
 
     @property
     def new_glh(self) -> int | None:
@@ -104,6 +119,8 @@ class Recommendation:
             out["over_listed_units_only"] = list(self.open_groups)
         if self.open_imports:
             out["open_imports"] = list(self.open_imports)
+        if self.rests_on:
+            out["valid_if_unpublished_credits_allow"] = list(self.rests_on)
         if self.unpublished_glh:
             out["unpublished_glh"] = list(self.unpublished_glh)
             out["new_glh_is_lower_bound"] = True
@@ -147,9 +164,15 @@ def _reasons(f: Formulation, objective: Objective) -> Callable[[str], tuple[str,
 
 
 def describe_pathway(f: Formulation, chosen: frozenset[str], objective: Objective,
-                     spec: ObjectiveSpec | None = None) -> Pathway:
-    """Turn a verified unit set into a Pathway, units in catalogue order."""
-    f.verify(chosen)
+                     spec: ObjectiveSpec | None = None, possible: bool = False) -> Pathway:
+    """Turn a verified unit set into a Pathway, units in catalogue order; `possible`: valid for some values of
+    its unpublished credits, so the check is that no rule is broken whatever they are."""
+    if possible:
+        broken = [v.sentence for v in f.evaluate(chosen) if not v.holds and not v.unknown]
+        if broken:
+            raise PathwayInvalid(f"possible pathway {sorted(chosen)} fails: {'; '.join(broken)}")
+    else:
+        f.verify(chosen)
     ctx = f.context
     why = _reasons(f, objective)
     new_glh = dict(new_glh_terms(ctx))
@@ -158,7 +181,9 @@ def describe_pathway(f: Formulation, chosen: frozenset[str], objective: Objectiv
                     credits=ctx.units[code].credits, glh=ctx.units[code].glh, new_glh=new_glh[code], reasons=why(code),
                     derived=ctx.units[code].derived)
         for code in ctx.units if code in chosen)
-    return Pathway(units=units, objective=(spec or objective_spec(f, objective)).values(chosen))
+    bounds = credit_bounds(f.qualification, ctx, chosen)
+    return Pathway(units=units, objective=(spec or objective_spec(f, objective)).values(chosen),
+                   credit_bounds=bounds if bounds.unknown else None)
 
 
 def group_name(q: Qualification, code: str) -> str:
@@ -211,10 +236,26 @@ class Planner:
                 break
             found.append(solution.pathway)
         pathways = tuple(spec.strip(p) for p in found)
+        rests_on: tuple[str, ...] = ()
+        if status is Status.INFEASIBLE and unknown_credits(f):
+            # None is valid whatever the unpublished credits are; ask whether some values within their group
+            # totals make one, so INFEASIBLE is said only when none do.
+            possible = open_model(f, spec.auxiliary, spec.links)
+            found = []
+            while len(found) <= alternatives:
+                solution = possible.solve(spec.minimised, extra=asks, nogoods=found, time_limit=self.time_limit)
+                if solution.pathway is None:
+                    break
+                found.append(solution.pathway)
+            if found:
+                pathways = tuple(spec.strip(p) for p in found)
+                status = Status.FEASIBLE  # valid only for some values: never stated as proven best
+                rests_on = tuple(dict.fromkeys(f.context.base(c) for c in f.context.units
+                                               if c in pathways[0] and f.context.units[c].credits is None))
         unknown = tuple(c for c in unpublished_glh(f.context) if pathways and c in pathways[0])
         if unknown and status is Status.OPTIMAL:
             status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
-        return Search(request=req, status=status, pathways=pathways, unpublished_glh=unknown)
+        return Search(request=req, status=status, pathways=pathways, unpublished_glh=unknown, rests_on=rests_on)
 
     def recommend_formulation(self, formulated: Formulation, objective: Objective = Objective.MIN_GLH,
                               alternatives: int = 0) -> Recommendation:
@@ -224,13 +265,13 @@ class Planner:
         explanation = None
         if not found.pathways and found.status is Status.INFEASIBLE:
             explanation = explain(compile_formulation(f), f.requirements)
-        described = [describe_pathway(f, p, objective, spec) for p in found.pathways]
+        described = [describe_pathway(f, p, objective, spec, possible=bool(found.rests_on)) for p in found.pathways]
         best = described[0] if described else None
         return Recommendation(qualification=q.accreditation, objective=objective, status=found.status, pathway=best,
                               alternatives=tuple(described[1:]), explanation=explanation,
                               induction_hours=q.figures.induction_hours, tutorial_hours=q.figures.tutorial_hours,
                               learner=f.learner.name, order=spec.order(), goals=spec.goals,
-                              unpublished_glh=found.unpublished_glh,
+                              unpublished_glh=found.unpublished_glh, rests_on=found.rests_on,
                               open_groups=tuple(g.name for g in q.open_groups()), open_imports=open_slots(f, best))
 
 
@@ -256,6 +297,7 @@ class Search:
     status: Status
     pathways: tuple[frozenset[str], ...]
     unpublished_glh: tuple[str, ...] = ()  # units of the best whose GLH is unpublished (its figure: a bound)
+    rests_on: tuple[str, ...] = ()  # units whose unpublished credits the best is valid only for some values of
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),

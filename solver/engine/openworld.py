@@ -1,0 +1,82 @@
+"""The rules over every completion of the unknowns: each unpublished credit value a variable from 0 to the limit,
+together within its group's published total, so "no pathway" is said only when no values would make one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from solver.engine.compile import CompiledModel
+from solver.limits import MAX_UNIT_CREDITS
+from solver.request.formulation import Formulation
+from solver.request.requirements import Requirement
+from solver.request.unknowns import group_remainders
+from solver.rules.linear import Linear, Terms, auxiliary
+from solver.rules.sums import SumRule
+
+BITS = MAX_UNIT_CREDITS.bit_length()  # a value from 0 to the limit, in binary over Booleans
+
+
+def _value(code: str) -> Terms:
+    """The unit's unpublished credit value, whatever it turns out to be."""
+    return tuple((auxiliary(f"credits[{code}]#{k}"), 1 << k) for k in range(BITS))
+
+
+def _share(code: str) -> Terms:
+    """What the unit adds to a sum when claimed: its value if taken, else 0."""
+    return tuple((auxiliary(f"claimed-credits[{code}]#{k}"), 1 << k) for k in range(BITS))
+
+
+def unknown_credits(f: Formulation) -> list[str]:
+    """The units of the request whose credit values are unpublished."""
+    ctx = f.context
+    return list(dict.fromkeys(ctx.base(c) for c, u in ctx.units.items() if u.credits is None))
+
+
+def links(f: Formulation) -> list[Linear]:
+    """Each unknown value within the limit and its group's total; each share the value when the unit is taken
+    (bit by bit: share = value AND taken)."""
+    ctx = f.context
+    # The variables that take a unit: itself, or its claims in modes.
+    claims: dict[str, list[str]] = {ctx.base(c): [] for c in ctx.units}
+    for c in ctx.units:
+        claims[ctx.base(c)].append(c)
+    out: list[Linear] = []
+    for code in unknown_credits(f):
+        out.append(Linear(_value(code), None, MAX_UNIT_CREDITS))
+        taken = tuple((c, -1) for c in claims[code])
+        for (v, _), (s, _) in zip(_value(code), _share(code), strict=True):
+            out += [Linear(((s, 1), (v, -1)), None, 0), Linear(((s, 1), *taken), None, 0),
+                    Linear(((s, 1), (v, -1), *taken), -1, None)]
+    for members, remainder, exact in group_remainders(f.qualification, ctx):
+        values = tuple(t for c in members for t in _value(c))
+        out.append(Linear(values, remainder if exact else None, remainder))
+    return out
+
+
+def _open_linears(req: Requirement, f: Formulation) -> tuple[Linear, ...]:
+    """A credit sum with each unknown value as its variable: a selection resting on an unknown level counts
+    toward a minimum and not toward a maximum (each rule on its own: a relaxation, never a false 'no')."""
+    rule = req.rule
+    if not isinstance(rule, SumRule) or rule.sum != "credits":
+        return req.linears
+    ctx = f.context
+    terms, possible, unknown = rule.split(ctx)
+    shares = tuple(t for c in dict.fromkeys(ctx.base(c) for c in unknown) for t in _share(c))
+    out = []
+    if rule.min is not None:
+        out.append(Linear(terms + possible + shares, rule.min, None))
+    if rule.max is not None:
+        out.append(Linear(terms + shares, None, rule.max))
+    return tuple(lin.spread(ctx.claims) if ctx.claims else lin for lin in out)
+
+
+def open_requirements(f: Formulation) -> list[Requirement]:
+    """The requirements with credit sums over the unknown values; other kinds as they are (sure answers)."""
+    return [Requirement(r.id, r.kind, r.description, _open_linears(r, f), rule=r.rule, unit=r.unit,
+                        bounds=r.bounds, source=r.source) for r in f.requirements]
+
+
+def open_model(f: Formulation, auxiliary_vars: Sequence[str] = (), fixed: Sequence[Linear] = ()) -> CompiledModel:
+    """The request over every completion of its unpublished credit values (with an objective's own variables
+    and links when given)."""
+    return CompiledModel((*f.variables, *auxiliary_vars), open_requirements(f), f.credits(), (*fixed, *links(f)))

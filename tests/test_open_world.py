@@ -1,0 +1,75 @@
+"""Answers over unknowns: INFEASIBLE only when no values of the unpublished credits (within their group's
+published total) make a pathway; figures that rest on them are bounds; audit states nothing as fact over them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from solver.cli.entry import app
+from solver.model.catalogue import load_catalogue
+from solver.queries.recommendation import recommend
+
+# Four mandatory units of unpublished credits; Group A publishes 28 credits, so together they carry 28.
+DIPLOMA = """\
+units:
+  - {code: M1, title: Mandatory one, level: 3, credits: null, glh: 40}
+  - {code: M2, title: Mandatory two, level: 3, credits: null, glh: 40}
+  - {code: M3, title: Mandatory three, level: 3, credits: null, glh: 30}
+  - {code: M4, title: Mandatory four, level: 3, credits: null, glh: 30}
+  - {code: O1, title: Option one, level: 3, credits: 5, glh: 35}
+  - {code: O2, title: Option two, level: 3, credits: 4, glh: 30}
+  - {code: O3, title: Option three, level: 2, credits: 3, glh: 20}
+qualifications:
+  - id: dip
+    accreditation: 600/0000/1
+    title: Diploma with unpublished mandatory credits
+    level: 3
+    awarding_body: Example
+    groups:
+      - {id: A, name: Group A, units: [M1, M2, M3, M4], credits: 28%s}
+      - {id: B, name: Group B, units: [O1, O2, O3]}
+    rules:
+      - {id: mandatory, kind: mandatory, groups: [A]}
+      - {id: total, kind: sum, min: 37, max: 40}
+      - {id: optional, kind: sum, where: {groups: [B]}, min: 9}
+"""
+
+
+def _catalogue(tmp_path: Path, text: str):
+    (tmp_path / "q.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return load_catalogue(tmp_path)
+
+
+def test_a_diploma_with_unpublished_mandatory_credits_and_a_group_total_gets_a_pathway(tmp_path):
+    """Before: INFEASIBLE ('the highest credits possible is 9'), the unknown credits counted as 0. The 28 credits
+    of Group A make M1-M4 + O1 + O2 exactly 37: within 37-40, so a pathway, its credits exact."""
+    catalogue = _catalogue(tmp_path, DIPLOMA % "")
+    answer = recommend(catalogue, "dip")
+    assert answer.status == "FEASIBLE" and sorted(answer.codes or ()) == ["M1", "M2", "M3", "M4", "O1", "O2"]
+    data = answer.to_dict()
+    assert data["credits"] == 37 and data["valid_if_unpublished_credits_allow"] == ["M1", "M2", "M3", "M4"]
+
+
+def test_without_a_group_total_the_credits_are_a_bound(tmp_path):
+    catalogue = _catalogue(tmp_path, DIPLOMA.replace(", credits: 28%s", ""))
+    data = recommend(catalogue, "dip").to_dict()
+    assert data["status"] == "FEASIBLE" and data["credits"] is None
+    assert (data["credits_at_least"], data["credits_at_most"]) == (9, None)
+    out = CliRunner().invoke(app, ["recommend", "dip", "--catalogue", str(tmp_path)])
+    assert out.exit_code == 0 and "at least 9" in out.stdout and "unpublished credits of" in out.stdout
+
+
+def test_infeasible_only_when_no_values_make_a_pathway(tmp_path):
+    """Group A's 28 credits with the options' 12 at most reach 40; a minimum of 41 is met by no values."""
+    catalogue = _catalogue(tmp_path, (DIPLOMA % "").replace("min: 37, max: 40", "min: 41, max: 45"))
+    assert recommend(catalogue, "dip").status == "INFEASIBLE"
+
+
+def test_an_open_group_total_is_a_maximum_for_its_unknown_units(tmp_path):
+    """Group A lists only some units: the listed unknown ones carry at most 28; 37 still within reach."""
+    catalogue = _catalogue(tmp_path, DIPLOMA % ", complete: false")
+    data = recommend(catalogue, "dip").to_dict()
+    assert data["status"] == "FEASIBLE" and (data["credits_at_least"], data["credits_at_most"]) == (9, 37)
