@@ -212,8 +212,11 @@ def test_othm_l6_diploma_html_page(tmp_path):
     assert (q["title"], q["level"], q["awarding_body"], q["accreditation"]) == (
         "OTHM Level 6 Diploma in Occupational Health and Safety", 6, "OTHM", None)
     assert groups(q) == [("Units", 7)]
-    # The Total row is not a unit: it is listed for review.
+    # The Total row is not a unit: it is listed for review, and its figures held against the units': the TQT
+    # column adds up to 620 where the Total row (and the sentence) print 600.
     assert any(r.kind == "unparsed-row" and "Total" in r.text for r in draft.review)
+    assert [r.message for r in draft.review if r.kind == "mismatch"] == [
+        "the Total row prints TQT 600; the units listed add up to 620"]
     rules_read_or_listed(draft, 0)
     loads(draft, tmp_path)
 

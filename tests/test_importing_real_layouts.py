@@ -68,6 +68,7 @@ def test_an_html_table_headed_by_strong_cells_with_core_elective_column_repeated
     review = kinds(draft)
     assert ("missing-value", "qualifications.0.accreditation") in review
     assert ("unparsed-row", "qualifications.0.groups.0") in review  # the Total row, not a unit
+    assert "mismatch" not in [k for k, _ in review]  # its 26 credits and 130 GLH agree with the units
     assert ("missing-value", "qualifications.0.groups.0") in review  # no level column: said once
     assert not any("Z/999/9999" in str(u) for u in draft.document["units"])  # text inside <script> is no page
     assert any("consists of 4 units" in r.get("note", "") for r in q["rules"]) or \

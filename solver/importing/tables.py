@@ -59,6 +59,7 @@ class UnitTable:
     unread: list[Row] = field(default_factory=list)  # rows that are neither a unit nor the rest of one
     scope: str = ""  # the qualification title printed last above the table ("" when none)
     parent: UnitTable | None = None  # the heading the table's section rows stand under ("Optional Units")
+    totals: list[tuple[Row, UnitRow]] = field(default_factory=list)  # "Total" rows, their figures by column
 
 
 def _heading_text(cell: str) -> str:
@@ -211,7 +212,7 @@ def unit_tables(blocks: tuple[Block, ...], titles: tuple[str, ...] = ()) -> list
             reader.line(block)
         else:
             reader.table(list(block.rows), block.where)
-    return [t for t in reader.tables if t.rows or t.unread or any(c.parent is t for c in reader.tables)]
+    return [t for t in reader.tables if t.rows or t.unread or t.totals or any(c.parent is t for c in reader.tables)]
 
 
 class _Reader:
@@ -298,7 +299,7 @@ class _Reader:
                 current = self._section(current, filled[0], row.where)
                 continue
             if any(TOTAL.match(c.strip()) for c in filled):
-                current.unread.append(row)
+                current.totals.append((row, self._unit(cells, None, title_at, layout, where)))
                 continue
             if pending is not None and code_at is not None:
                 prefix = pending.cells[code_at].strip()
