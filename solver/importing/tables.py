@@ -59,7 +59,8 @@ class UnitTable:
     unread: list[Row] = field(default_factory=list)  # rows that are neither a unit nor the rest of one
     scope: str = ""  # the qualification title printed last above the table ("" when none)
     parent: UnitTable | None = None  # the heading the table's section rows stand under ("Optional Units")
-    totals: list[tuple[Row, UnitRow]] = field(default_factory=list)  # "Total" rows, their figures by column
+    # "Total" rows: the row, its figures by column, and the units it totals (every group of its table).
+    totals: list[tuple[Row, UnitRow, list[UnitRow]]] = field(default_factory=list)
 
 
 def _heading_text(cell: str) -> str:
@@ -224,6 +225,7 @@ class _Reader:
         self.scope = ""
         self.by_kind: dict[str, UnitTable] = {}
         self.parent: UnitTable | None = None
+        self.run_start = 0  # the first of the tables the current unit table has opened
 
     def line(self, line: Line) -> None:
         words = _words(line.text)
@@ -268,6 +270,7 @@ class _Reader:
         assert layout is not None
         if self.heading is not None or not self.tables or (self.tables[-1].scope != self.scope):
             name, label, printed, at = self.heading or ("Units", "1", "", where)
+            self.run_start = len(self.tables)
             self.parent = self.open(name, label, printed, at)
             self.by_kind = {}
             self.heading = None
@@ -299,7 +302,8 @@ class _Reader:
                 current = self._section(current, filled[0], row.where)
                 continue
             if any(TOTAL.match(c.strip()) for c in filled):
-                current.totals.append((row, self._unit(cells, None, title_at, layout, where)))
+                above = [r for t in self.tables[self.run_start:] for r in t.rows]
+                current.totals.append((row, self._unit(cells, None, title_at, layout, where), above))
                 continue
             if pending is not None and code_at is not None:
                 prefix = pending.cells[code_at].strip()

@@ -123,12 +123,12 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
             out.review.append(ReviewItem("missing-value", f"the table of {table.name} prints no {names}: left null "
                                          f"for its {len(table.rows)} units", table.where, table.heading,
                                          ("groups", gi)))
-        for line, summed in table.totals:  # not a unit: its figures are held against the units' own
+        for line, summed, above in table.totals:  # not a unit: its figures are held against the units' own
             out.review.append(ReviewItem("unparsed-row", "a row of the unit table that is not a unit (a Total "
                                          "row); not imported", line.where,
                                          " | ".join(line.cells), ("groups", gi)))
             for key in ("credits", "glh", "tqt"):
-                values = [whole(getattr(r, key)) for r in table.rows]
+                values = [whole(getattr(r, key)) for r in above]
                 total = whole(getattr(summed, key))
                 if total is not None and values and None not in values and sum(values) != total:  # type: ignore[arg-type]
                     name = key.upper() if key != "credits" else key
