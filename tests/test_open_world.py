@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from solver.cli.entry import app
 from solver.model.catalogue import load_catalogue
+from solver.queries.checking import check
 from solver.queries.recommendation import recommend
 
 # Four mandatory units of unpublished credits; Group A publishes 28 credits, so together they carry 28.
@@ -45,12 +46,19 @@ def _catalogue(tmp_path: Path, text: str):
 
 def test_a_diploma_with_unpublished_mandatory_credits_and_a_group_total_gets_a_pathway(tmp_path):
     """Before: INFEASIBLE ('the highest credits possible is 9'), the unknown credits counted as 0. The 28 credits
-    of Group A make M1-M4 + O1 + O2 exactly 37: within 37-40, so a pathway, its credits exact."""
+    of Group A make M1-M4 + O1 + O2 exactly 37: within 37-40 whatever each value is, so a pathway, credits exact."""
     catalogue = _catalogue(tmp_path, DIPLOMA % "")
     answer = recommend(catalogue, "dip")
     assert answer.status == "FEASIBLE" and sorted(answer.codes or ()) == ["M1", "M2", "M3", "M4", "O1", "O2"]
     data = answer.to_dict()
-    assert data["credits"] == 37 and data["valid_if_unpublished_credits_allow"] == ["M1", "M2", "M3", "M4"]
+    assert data["credits"] == 37 and data["found_over_unpublished_credits"]
+    assert "valid_if_unpublished_credits_allow" not in data  # the group total settles every sum
+    checked = check(catalogue, "dip", ["M1", "M2", "M3", "M4", "O1", "O2"])
+    assert checked.verdict == "valid" and checked.to_dict()["credits"] == 37
+    out = CliRunner().invoke(app, ["check", "dip", "M1", "M2", "M3", "M4", "O1", "O2", "--catalogue", str(tmp_path)])
+    assert out.exit_code == 0 and "6 units, 37 credits" in out.stdout
+    # With O3 too: 28 + 12 = 40, still within the maximum whatever each of M1-M4 carries.
+    assert check(catalogue, "dip", ["M1", "M2", "M3", "M4", "O1", "O2", "O3"]).verdict == "valid"
 
 
 def test_without_a_group_total_the_credits_are_a_bound(tmp_path):
@@ -58,6 +66,8 @@ def test_without_a_group_total_the_credits_are_a_bound(tmp_path):
     data = recommend(catalogue, "dip").to_dict()
     assert data["status"] == "FEASIBLE" and data["credits"] is None
     assert (data["credits_at_least"], data["credits_at_most"]) == (9, None)
+    assert data["valid_if_unpublished_credits_allow"] == ["M1", "M2", "M3", "M4"]
+    assert check(catalogue, "dip", ["M1", "M2", "M3", "M4", "O1", "O2"]).verdict == "undetermined"
     out = CliRunner().invoke(app, ["recommend", "dip", "--catalogue", str(tmp_path)])
     assert out.exit_code == 0 and "at least 9" in out.stdout and "unpublished credits of" in out.stdout
 

@@ -114,7 +114,7 @@ def _print_check(result) -> None:
     from solver.rules import units_word
 
     out = console()
-    table = Table(title=f"{result.qualification}: {units_word(len(result.units))}, {result.credits} credits, "
+    table = Table(title=f"{result.qualification}: {units_word(len(result.units))}, {result.credits_words}, "
                         f"{result.glh} GLH ({result.new_glh} new)")
     for col in ("rule", "requires", "has", "holds", "in words"):
         table.add_column(col)
@@ -299,6 +299,8 @@ def _show(result) -> None:
         return
     if data.get("valid_if_unpublished_credits_allow"):
         note = " (valid for some values of the unpublished credits)"
+    elif data.get("found_over_unpublished_credits"):
+        note = " (found over the values unpublished credits can take: not proven best)"
     elif data.get("unpublished_glh"):
         note = " (a lower bound: some GLH are unpublished)"
     else:

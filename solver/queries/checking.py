@@ -11,8 +11,10 @@ from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.request.formulation import Formulation, claim_named, formulate
 from solver.request.requirements import new_glh_terms
-from solver.rules import Verdict
+from solver.request.unknowns import CreditBounds, credit_bounds, unknown_range
+from solver.rules import Verdict, amount
 from solver.rules.linear import total
+from solver.rules.sums import SumRule
 
 if TYPE_CHECKING:
     from solver.queries.repair import Repair
@@ -25,13 +27,19 @@ class CheckResult:
     qualification: str
     units: tuple[str, ...]
     verdicts: tuple[Verdict, ...]
-    credits: int  # of the units whose credit values are published
+    credits: int  # of the units whose credit values are published (see credit_bounds when some are not)
     glh: int
     new_glh: int
     unpublished: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claimed unit -> values not published
     open_groups: tuple[str, ...] = ()  # groups listing only some units: the verdict is over the listed ones
     modes: dict[str, str] = field(default_factory=dict)  # unit named without a mode -> the mode it is claimed in
     repair: Repair | None = None  # for an invalid set: the nearest valid pathway, or why there is none
+    credit_bounds: CreditBounds | None = None  # when claimed units' credits are unpublished: what they can total
+
+    @property
+    def credits_words(self) -> str:
+        """The credits as known: '37 credits', or a bound naming the units that leave it open."""
+        return self.credit_bounds.words() if self.credit_bounds else f"{self.credits} credits"
 
     @property
     def valid(self) -> bool:
@@ -55,7 +63,7 @@ class CheckResult:
 
     def to_dict(self) -> dict:
         return {"qualification": self.qualification, "valid": self.valid, "verdict": self.verdict,
-                "units": list(self.units), "credits": self.credits, "glh": self.glh, "new_glh": self.new_glh,
+                "units": list(self.units), **self._credits(), "glh": self.glh, "new_glh": self.new_glh,
                 "unpublished": {c: list(v) for c, v in self.unpublished.items()},
                 "over_listed_units_only": list(self.open_groups),
                 "rules": [{"id": v.id, "holds": v.holds, "determined": v.determined, "required": v.required,
@@ -63,6 +71,12 @@ class CheckResult:
                            "source": v.source, "unknown": list(v.unknown)} for v in self.verdicts],
                 "fixes": self.fixes, **({"modes": self.modes} if self.modes else {}),
                 **({"repair": self.repair.to_dict()} if self.repair else {})}
+
+    def _credits(self) -> dict:
+        bounds = self.credit_bounds
+        if bounds is None or bounds.exact:
+            return {"credits": bounds.low if bounds else self.credits}
+        return {"credits": None, **bounds.to_dict()}
 
     def to_frame(self):
         import pandas as pd
@@ -86,13 +100,16 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
                            else " and no import slot of it takes it" if f.context.imported else ""),
                         f"remove {c}") for c in foreign]
     pathway, modes = in_modes(f, frozenset(c for c in chosen if c in own), [c for c in chosen if c in claims])
-    verdicts += [v for v in f.evaluate(pathway) if v.id not in ("availability", "modes") or not v.holds]
+    verdicts += [settle(f, req.rule, v, pathway) for req, v in zip(f.requirements, f.evaluate(pathway), strict=True)
+                 if v.id not in ("availability", "modes") or not v.holds]
+    bounds = credit_bounds(q, f.context, pathway)
     result = CheckResult(
         qualification=q.accreditation, units=chosen, verdicts=tuple(verdicts),
         credits=sum(own[c].credits or 0 for c in pathway), glh=sum(own[c].glh or 0 for c in pathway),
         new_glh=total(new_glh_terms(f.context), pathway),
         unpublished={c: own[c].unpublished for c in own if c in pathway and own[c].unpublished},
-        open_groups=tuple(g.name for g in q.open_groups()), modes=modes)
+        open_groups=tuple(g.name for g in q.open_groups()), modes=modes,
+        credit_bounds=bounds if bounds.unknown else None)
     if not repair or result.verdict != "invalid":
         return result
     # Only an invalid set needs the solver: a valid check stays free of OR-Tools (0.5 s to import).
@@ -101,6 +118,39 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
     insisting = formulate(catalogue, q, situation.model_copy(update={"include": learner.include,
                                                                       "exclude": learner.exclude}))
     return replace(result, repair=nearest_valid(insisting, pathway, tuple(foreign)))
+
+
+def surely_valid(f: Formulation, pathway: frozenset[str]) -> bool:
+    """Whether every requirement holds on `pathway` whatever its unpublished credits turn out to be (within
+    their group totals)."""
+    return all(settle(f, req.rule, v, pathway).holds
+               for req, v in zip(f.requirements, f.evaluate(pathway), strict=True))
+
+
+def settle(f: Formulation, rule: object, verdict: Verdict, pathway: frozenset[str]) -> Verdict:
+    """A credit sum left undetermined by unpublished values, decided where a group's published total settles
+    it: it holds for every completion of the values, or for none."""
+    if verdict.determined or not isinstance(rule, SumRule) or rule.sum != "credits":
+        return verdict
+    ctx = f.context
+    terms, possible, unknown = rule.split(ctx)
+    if any(c in pathway for c, _ in possible):
+        return verdict  # a selection resting on an unknown level: not settled by credit totals
+    got = total(terms, pathway)
+    counted = tuple(dict.fromkeys(ctx.base(c) for c in unknown if c in pathway))
+    low, high = unknown_range(f.qualification, ctx, counted)
+    least, most = got + low, None if high is None else got + high
+    span = str(least) if least == most else f"{least} to {most}"
+    sentence = (f"{rule.describe(ctx)}; these units have {span} (the unpublished credits of "
+                f"{', '.join(counted)} within their group's published total)")
+    if (rule.min is None or least >= rule.min) and (rule.max is None or (most is not None and most <= rule.max)):
+        return replace(verdict, holds=True, actual=span, sentence=sentence, fix=None, unknown=())
+    if (rule.max is not None and least > rule.max) or (rule.min is not None and most is not None
+                                                         and most < rule.min):
+        fix = (f"remove at least {amount(least - rule.max, 'credits')}" if rule.max is not None and least > rule.max
+               else f"add at least {amount((rule.min or 0) - (most or 0), 'credits')}")
+        return replace(verdict, holds=False, actual=span, sentence=sentence, fix=fix, unknown=())
+    return verdict
 
 
 def in_modes(f: Formulation, pathway: frozenset[str], bare: list[str]) -> tuple[frozenset[str], dict[str, str]]:

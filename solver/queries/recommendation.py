@@ -15,6 +15,7 @@ from solver.model.catalogue import credited_from as catalogue_credits
 from solver.model.documents import Qualification
 from solver.model.goals import GoalMatches
 from solver.model.learner import Learner
+from solver.queries.checking import surely_valid
 from solver.request.formulation import Formulation, formulate, open_imports
 from solver.request.objectives import Objective, ObjectiveSpec, Request, objective_named, objective_spec, request
 from solver.request.requirements import Origin, goal_scores, new_glh_terms, unpublished_glh
@@ -95,6 +96,7 @@ class Recommendation:
     # Units of unpublished credits the pathway is valid only for some values of (within their group totals):
     # no pathway is valid whatever they are, but this one is for the values the totals allow.
     rests_on: tuple[str, ...] = ()
+    over_unknowns: bool = False  # found over the values unpublished credits can take (none valid whatever they are)
 
     @property
     def new_glh(self) -> int | None:
@@ -119,6 +121,8 @@ class Recommendation:
             out["over_listed_units_only"] = list(self.open_groups)
         if self.open_imports:
             out["open_imports"] = list(self.open_imports)
+        if self.over_unknowns:
+            out["found_over_unpublished_credits"] = True
         if self.rests_on:
             out["valid_if_unpublished_credits_allow"] = list(self.rests_on)
         if self.unpublished_glh:
@@ -237,6 +241,7 @@ class Planner:
             found.append(solution.pathway)
         pathways = tuple(spec.strip(p) for p in found)
         rests_on: tuple[str, ...] = ()
+        over_unknowns = False
         if status is Status.INFEASIBLE and unknown_credits(f):
             # None is valid whatever the unpublished credits are; ask whether some values within their group
             # totals make one, so INFEASIBLE is said only when none do.
@@ -249,13 +254,16 @@ class Planner:
                 found.append(solution.pathway)
             if found:
                 pathways = tuple(spec.strip(p) for p in found)
-                status = Status.FEASIBLE  # valid only for some values: never stated as proven best
-                rests_on = tuple(dict.fromkeys(f.context.base(c) for c in f.context.units
+                over_unknowns = True
+                status = Status.FEASIBLE  # not proven best over the values: never stated as OPTIMAL
+                sure = surely_valid(f, pathways[0])  # a group total may settle every sum it rests on
+                rests_on = () if sure else tuple(dict.fromkeys(f.context.base(c) for c in f.context.units
                                                if c in pathways[0] and f.context.units[c].credits is None))
         unknown = tuple(c for c in unpublished_glh(f.context) if pathways and c in pathways[0])
         if unknown and status is Status.OPTIMAL:
             status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
-        return Search(request=req, status=status, pathways=pathways, unpublished_glh=unknown, rests_on=rests_on)
+        return Search(request=req, status=status, pathways=pathways, unpublished_glh=unknown, rests_on=rests_on,
+                      over_unknowns=over_unknowns)
 
     def recommend_formulation(self, formulated: Formulation, objective: Objective = Objective.MIN_GLH,
                               alternatives: int = 0) -> Recommendation:
@@ -265,13 +273,14 @@ class Planner:
         explanation = None
         if not found.pathways and found.status is Status.INFEASIBLE:
             explanation = explain(compile_formulation(f), f.requirements)
-        described = [describe_pathway(f, p, objective, spec, possible=bool(found.rests_on)) for p in found.pathways]
+        described = [describe_pathway(f, p, objective, spec, possible=found.over_unknowns) for p in found.pathways]
         best = described[0] if described else None
         return Recommendation(qualification=q.accreditation, objective=objective, status=found.status, pathway=best,
                               alternatives=tuple(described[1:]), explanation=explanation,
                               induction_hours=q.figures.induction_hours, tutorial_hours=q.figures.tutorial_hours,
                               learner=f.learner.name, order=spec.order(), goals=spec.goals,
                               unpublished_glh=found.unpublished_glh, rests_on=found.rests_on,
+                              over_unknowns=found.over_unknowns,
                               open_groups=tuple(g.name for g in q.open_groups()), open_imports=open_slots(f, best))
 
 
@@ -298,6 +307,7 @@ class Search:
     pathways: tuple[frozenset[str], ...]
     unpublished_glh: tuple[str, ...] = ()  # units of the best whose GLH is unpublished (its figure: a bound)
     rests_on: tuple[str, ...] = ()  # units whose unpublished credits the best is valid only for some values of
+    over_unknowns: bool = False  # found over the values of unpublished credits (none valid whatever they are)
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),

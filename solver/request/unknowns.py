@@ -51,21 +51,23 @@ def group_remainders(q: Qualification, ctx: Context) -> list[tuple[tuple[str, ..
     return out
 
 
+def unknown_range(q: Qualification, ctx: Context, counted: Collection[str]) -> tuple[int, int | None]:
+    """The least and most the unpublished credits of the units `counted` add up to over every completion (each
+    from 0 to the limit, a group's together within its published total); most None when no total bounds it."""
+    low, high, covered = 0, 0, set()
+    for members, remainder, exact in group_remainders(q, ctx):
+        inside = [c for c in members if c in counted]
+        covered.update(inside)
+        if exact:
+            low += max(0, remainder - MAX_UNIT_CREDITS * (len(members) - len(inside)))
+        high += min(remainder, MAX_UNIT_CREDITS * len(inside))
+    return low, high if all(c in covered for c in counted) else None
+
+
 def credit_bounds(q: Qualification, ctx: Context, chosen: Collection[str]) -> CreditBounds:
     """The least and most credits `chosen` can carry over every completion of the unpublished values."""
     claimed = [c for c in ctx.units if c in chosen]  # catalogue order, whatever order `chosen` has
     known = sum(ctx.units[c].credits or 0 for c in claimed)
-    unknown = list(dict.fromkeys(ctx.base(c) for c in claimed if ctx.units[c].credits is None))
-    low = high = known
-    bounded = True
-    covered: set[str] = set()
-    for members, remainder, exact in group_remainders(q, ctx):
-        claimed = [c for c in members if c in unknown]
-        covered.update(claimed)
-        left = len(members) - len(claimed)
-        if exact:
-            low += max(0, remainder - MAX_UNIT_CREDITS * left)
-        high += min(remainder, MAX_UNIT_CREDITS * len(claimed))
-    if any(c not in covered for c in unknown):
-        bounded = False
-    return CreditBounds(low=low, high=high if bounded else None, unknown=tuple(unknown))
+    unknown = tuple(dict.fromkeys(ctx.base(c) for c in claimed if ctx.units[c].credits is None))
+    low, high = unknown_range(q, ctx, unknown)
+    return CreditBounds(low=known + low, high=None if high is None else known + high, unknown=unknown)
