@@ -6,6 +6,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from solver.cohort.rows import Profile
 from solver.cohort.solving import Outcome, ProfileSolver
@@ -30,7 +31,7 @@ def solve_chunk(setup: tuple[str, Catalogue, Qualification, float | None], profi
     return solver.solve_all(profiles)
 
 
-def _client(address: str):
+def _client(address: str) -> tuple[Any, Any]:  # (dask Client, LocalCluster or None)
     from dask.distributed import Client, LocalCluster
 
     if address == "local":

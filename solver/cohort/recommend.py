@@ -66,7 +66,7 @@ class CohortPlan:
         Profiles that differ only in their registration date go to the same chunk where possible: they
         often share a formulation (same side of every cut-off), which a worker then solves once.
         """
-        def date_last(i: int) -> tuple:
+        def date_last(i: int) -> tuple[object, ...]:
             p = self.profiles[i]
             return (p.achieved, p.include, p.exclude, -1 if p.max_glh is None else p.max_glh, p.objective,
                     p.goals, p.registered.isoformat() if p.registered else "")

@@ -56,7 +56,7 @@ class ProfileSolver:
     def __init__(self, catalogue: Catalogue, qualification: Qualification, time_limit: float | None = 10.0):
         self.catalogue = catalogue
         self.planner = Planner(catalogue, qualification, time_limit)
-        self._solved: dict[tuple, tuple[Status, frozenset[str] | None, str]] = {}
+        self._solved: dict[tuple[object, ...], tuple[Status, frozenset[str] | None, str]] = {}
 
     def solve(self, profile: Profile) -> Outcome:
         try:
