@@ -51,6 +51,12 @@ class Unit(Frozen):
     modes: tuple[Tag, ...] = ()
     available_from: Date | None = None
     available_until: Date | None = None
+    # Delivery planning (solver.model.timing): units that must be achieved or come in an earlier period, units
+    # taken in the same period (co-requisites), and when a centre runs the unit: month names ("January"), term
+    # names ("autumn") or period ids of the plan. Empty: no order, no partner, offered in every period.
+    requires: tuple[Code, ...] = ()
+    with_: tuple[Code, ...] = Field(default=(), alias="with")
+    offered: tuple[Text, ...] = ()
 
     def claimed_in(self, mode: str) -> Unit:
         """The unit claimed in one of its modes: a variable of its own, "CODE@mode"."""
