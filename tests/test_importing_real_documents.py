@@ -148,6 +148,7 @@ def test_lrn_l3_certificate_in_business_management_from_unit_blocks_alone(tmp_pa
     assert (q["accreditation"], q["title"], q["level"]) == (
         "603/0042/5", "LRN Level 3 Certificate in Business Management", 3)
     assert groups(q) == [("Units", 4)]
+    assert q["figures"] == {"credits": {"min": 20, "max": 20}}  # "has a credit value of 20", in a sentence
     rules_read_or_listed(draft, 0)  # "a four-unit qualification"
     loads(draft, tmp_path)
 
@@ -212,6 +213,7 @@ def test_othm_l6_diploma_html_page(tmp_path):
     assert (q["title"], q["level"], q["awarding_body"], q["accreditation"]) == (
         "OTHM Level 6 Diploma in Occupational Health and Safety", 6, "OTHM", None)
     assert groups(q) == [("Units", 7)]
+    assert q["figures"] == {"credits": {"min": 60, "max": 60}, "glh": 220, "tqt": 600}  # from its one sentence
     # The Total row is not a unit: it is listed for review, and its figures held against the units': the TQT
     # column adds up to 620 where the Total row (and the sentence) print 600.
     assert any(r.kind == "unparsed-row" and "Total" in r.text for r in draft.review)

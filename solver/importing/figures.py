@@ -129,6 +129,28 @@ def level_of(title: str) -> int | None:
     return ROMAN[m.group(1)] if m else None
 
 
+# Figures stated in a sentence rather than as "Key: value": (figure, pattern whose group 1 is the number).
+PROSE = [(figure, re.compile(pattern, re.IGNORECASE)) for figure, pattern in (
+    ("credits", r"\b(?:has|with|carries) a (?:total )?credit value of (\d{1,3})\b"),
+    ("credits", r"\b(?:a combined total of|a total of) (\d{1,3}) credits\b"),
+    ("tqt", r"\b(\d{2,4}) hours (?:of )?total qualification time\b"),
+    ("glh", r"\b(\d{2,4}) guided learning hours\b"),
+)]
+
+
+def prose_figures(facts: QualificationFacts, blocks: tuple[Block, ...]) -> None:
+    """Figures a one-qualification document states only in its sentences ("The qualification has a credit value
+    of 20."), where no "Key: value" gives them."""
+    for block in blocks:
+        if not isinstance(block, Line):
+            continue
+        for figure, pattern in PROSE:
+            m = pattern.search(block.text)
+            if m and figure not in facts.figures:
+                value, _ = parse_figure(figure, m.group(1))
+                facts.figures[figure] = Fact(value, block.where, m.group(0))
+
+
 def sections(blocks: tuple[Block, ...]) -> list[QualificationFacts]:
     """One QualificationFacts per accreditation number found beside an accreditation key; a document that
     prints none is one qualification whose accreditation is None, titled as its first title line."""
@@ -143,6 +165,7 @@ def sections(blocks: tuple[Block, ...]) -> list[QualificationFacts]:
         for figure, text, at, _ in pairs:
             _record(facts, figure, text, at)
         _level_from_title(facts)
+        prose_figures(facts, blocks)
         return [facts]
     out: list[QualificationFacts] = []
     for n, first in enumerate(starts):
@@ -160,6 +183,8 @@ def sections(blocks: tuple[Block, ...]) -> list[QualificationFacts]:
             _record(facts, figure, text, at)
         _level_from_title(facts)
         out.append(facts)
+    if len(out) == 1:  # with several qualifications, a sentence's figure could be any one's
+        prose_figures(out[0], blocks)
     return out
 
 
