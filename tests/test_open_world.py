@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from solver.cli.entry import app
 from solver.model.catalogue import load_catalogue
+from solver.queries.auditing import audit
 from solver.queries.checking import check
 from solver.queries.recommendation import recommend
 
@@ -83,3 +84,49 @@ def test_an_open_group_total_is_a_maximum_for_its_unknown_units(tmp_path):
     catalogue = _catalogue(tmp_path, DIPLOMA % ", complete: false")
     data = recommend(catalogue, "dip").to_dict()
     assert data["status"] == "FEASIBLE" and (data["credits_at_least"], data["credits_at_most"]) == (9, 37)
+
+
+# An Access to HE diploma published as rules only: its one group lists no units yet (open), graded and ungraded
+# credit rules, and a rule version from 2024-08-01.
+RULES_ONLY = """\
+units: []
+qualifications:
+  - id: access
+    accreditation: EX/ACC/002
+    title: Access to HE Diploma (rules only)
+    level: 3
+    awarding_body: Example
+    figures:
+      credits: {min: 60, max: 60}
+    groups:
+      - {id: S, name: Subject units, units: [], complete: false}
+    rules:
+      - {id: total, kind: sum, min: 60, max: 60}
+      - {id: graded, kind: sum, where: {mode: graded}, min: 45, registered_from: 2024-08-01}
+      - {id: ungraded, kind: sum, where: {mode: ungraded}, min: 15, max: 15, registered_from: 2024-08-01}
+      - {id: graded-old, kind: sum, where: {mode: graded}, min: 36, registered_until: 2024-07-31}
+"""
+
+
+def test_a_rules_only_qualification_gets_no_finding_that_its_rules_contradict(tmp_path):
+    """Before: '[no-pathway] ... the rules contradict each other' for both regimes. Nothing is listed yet: the
+    honest finding says what the open list would have to carry."""
+    report = audit(_catalogue(tmp_path, RULES_ONLY), "access")
+    kinds = [f.kind for f in report.findings]
+    assert "no-pathway" not in kinds and kinds.count("no-pathway-over-listed-units") == 2
+    sentence = next(f.sentence for f in report.findings if f.regime == "registered from 2024-08-01"
+                    and f.kind == "no-pathway-over-listed-units")
+    assert "at least 60 more credits are needed toward 'Exactly 60 credits in total'" in sentence
+    assert "Subject units, whose list is open" in sentence and "contradict" not in sentence
+    for args in (["audit"], ["count", "access", "--registered", "2024-01-01"], ["count", "access"]):
+        out = CliRunner().invoke(app, [*args, "--catalogue", str(tmp_path)])
+        assert out.exception is None or isinstance(out.exception, SystemExit), out.exception
+
+
+def test_the_audit_says_a_group_total_settles_the_pathways(tmp_path):
+    report = audit(_catalogue(tmp_path, DIPLOMA % ""), "dip")
+    kinds = [f.kind for f in report.findings]
+    assert "no-pathway" not in kinds and "pathway-by-group-total" in kinds
+    no_total = audit(_catalogue(tmp_path, DIPLOMA.replace(", credits: 28%s", "")), "dip")
+    finding = next(f for f in no_total.findings if f.kind == "no-sure-pathway")
+    assert "M1 M2 M3 M4 O1 O2" in finding.sentence

@@ -4,6 +4,7 @@ together within its group's published total, so "no pathway" is said only when n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from solver.engine.compile import CompiledModel
 from solver.limits import MAX_UNIT_CREDITS
@@ -80,3 +81,31 @@ def open_model(f: Formulation, auxiliary_vars: Sequence[str] = (), fixed: Sequen
     """The request over every completion of its unpublished credit values (with an objective's own variables
     and links when given)."""
     return CompiledModel((*f.variables, *auxiliary_vars), open_requirements(f), f.credits(), (*fixed, *links(f)))
+
+
+def possible(f: Formulation) -> frozenset[str] | None:
+    """A pathway some values of the unpublished credits (within their group totals) make valid, or None."""
+    return open_model(f).solve().pathway
+
+
+def shortfalls(f: Formulation) -> list[tuple[Requirement, int]]:
+    """Each credit minimum the listed units cannot reach, whatever the unpublished values are, with at least how
+    many credits it still needs: what units not yet listed (an open group) would have to carry. Each is measured
+    with every credit sum off (the others may be short too), so the need is a lower bound."""
+    out = []
+    requirements = open_requirements(f)
+    model = CompiledModel(f.variables, requirements, f.credits(), links(f))
+    sums = {r.id for r in requirements if isinstance(r.rule, SumRule) and r.rule.sum == "credits"}
+    for req in requirements:
+        rule = req.rule
+        if not isinstance(rule, SumRule) or rule.sum != "credits" or rule.min is None:
+            continue
+        objective = next((lin.terms for lin in req.linears if lin.lo is not None), None)
+        if objective is None:
+            continue
+        best = model.solve(tiers=[tuple((v, -c) for v, c in objective)] if objective else [], disabled=sums)
+        if best.status.found and not objective:
+            best = replace(best, objective=0)
+        if best.status.found and best.objective is not None and -best.objective < rule.min:
+            out.append((req, rule.min + best.objective))
+    return out

@@ -17,11 +17,13 @@ from solver.engine.counting import (
     problem_of,
     unit_shares,
 )
+from solver.engine.openworld import possible, shortfalls, unknown_credits
 from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.model.published import published_notes
+from solver.queries.checking import surely_valid
 from solver.queries.each_reading import reading_differences
 from solver.request.formulation import Formulation, formulate
 from solver.request.objectives import Objective, objective_tiers
@@ -70,6 +72,11 @@ class RegimeAudit:
     average_glh: dict[str, float]  # candidate readings of a published average GLH, computed exactly
     notes: tuple[str, ...] = ()  # each figure not computed, and why, in one line
     unpublished_route: tuple[str, ...] = ()  # units of the lowest-hours route whose GLH is unpublished
+    # When no pathway is valid for sure: whether some values of the unpublished credits make one, and each credit
+    # minimum the listed units fall short of (what units not listed would have to carry).
+    possible: frozenset[str] | None = None
+    sure: bool = False  # `possible` is valid whatever the values are (a group's published total settles them)
+    shortfalls: tuple[tuple[str, int], ...] = ()
 
     @property
     def dead(self) -> list[str]:
@@ -253,7 +260,14 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> Regi
     if q.figures.average_glh is not None and counts.count and not readings:
         notes.append("average GLH readings not computed: they need the exact GLH distribution")
     unknown = tuple(c for c in lowest or () if f.context.units[c].glh is None)
-    return RegimeAudit(regime=regime, status=status, min_credits=min_credits, max_credits=max_credits,
+    maybe, sure, short = None, False, tuple[tuple[str, int], ...]()
+    if lowest is None and (q.open_groups() or unknown_credits(f)):
+        maybe = possible(f)
+        sure = maybe is not None and surely_valid(f, maybe)
+        short = tuple((req.rule.describe(f.context) if req.rule else req.description, n)
+                      for req, n in ([] if maybe else shortfalls(f)))
+    return RegimeAudit(possible=maybe, sure=sure, shortfalls=short,
+                       regime=regime, status=status, min_credits=min_credits, max_credits=max_credits,
                        min_glh=min_glh, max_glh=max_glh, lowest_glh_route=lowest, counts=counts, shares=shares,
                        average_glh=readings, notes=tuple(notes), unpublished_route=unknown)
 
@@ -320,6 +334,9 @@ def _credit_findings(catalogue: Catalogue, q: Qualification, audits: list[Regime
                                sentence=f"No pathway is open to learners {r.regime.label}: {'; '.join(barred)}.",
                                numbers={}))
             continue
+        if r.min_credits is None and (q.open_groups() or not known or r.possible is not None):
+            out.append(_unsure_no_pathway(catalogue, q, r))
+            continue
         if r.min_credits is None:
             out.append(Finding(qualification=q.id, regime=r.regime.label, kind="no-pathway",
                                sentence=f"No valid pathway exists for learners {r.regime.label}: the rules contradict "
@@ -344,6 +361,34 @@ def _credit_findings(catalogue: Catalogue, q: Qualification, audits: list[Regime
                                         f"credits.",
                                numbers={"tqt": figures.tqt, "credit_value": float(implied), "min_credits": minimum}))
     return out + _tqt_findings(catalogue, q, audits)
+
+
+def _unsure_no_pathway(catalogue: Catalogue, q: Qualification, r: RegimeAudit) -> Finding:
+    """No pathway over what is listed and published: said as that, never as rules that contradict each other."""
+    unknown = [c for c in q.unit_codes() if catalogue.units[c].credits is None]
+    groups = [g.name for g in q.open_groups()]
+    lists = f"{', '.join(groups)}, whose list{'s are' if len(groups) > 1 else ' is'} open" if groups else ""
+    values = f"the unpublished credits of {', '.join(unknown)}" if unknown else ""
+    route = " ".join(sorted(r.possible or ()))
+    if r.possible is not None and r.sure:
+        sentence = (f"Valid pathways for learners {r.regime.label} rest on published group totals: {values} are "
+                    f"settled by them (e.g. {route} is valid whatever each value is); the figures above count "
+                    f"those credits as 0.")
+        return Finding(qualification=q.id, regime=r.regime.label, kind="pathway-by-group-total", sentence=sentence,
+                       numbers={"unpublished": unknown, "example": sorted(r.possible)})
+    if r.possible is not None:
+        sentence = (f"No pathway over the listed units is valid whatever {values} are, for learners "
+                    f"{r.regime.label}; some values of them (within any published group total) make one "
+                    f"(e.g. {route}).")
+        return Finding(qualification=q.id, regime=r.regime.label, kind="no-sure-pathway", sentence=sentence,
+                       numbers={"unpublished": unknown, "example": sorted(r.possible)})
+    need = "; ".join(f"at least {n} more credits are needed toward '{rule}'" for rule, n in r.shortfalls)
+    opened = " and ".join(x for x in (lists, values) if x)
+    sentence = (f"No pathway over the listed units for learners {r.regime.label}"
+                + (f": {need}" if need else "") + (f"; they could come from {opened}." if opened else "."))
+    return Finding(qualification=q.id, regime=r.regime.label, kind="no-pathway-over-listed-units",
+                   sentence=sentence, numbers={"open_groups": groups, "unpublished": unknown,
+                                               "shortfalls": {rule: n for rule, n in r.shortfalls}})
 
 
 def _tqt_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
