@@ -1,4 +1,4 @@
-"""`pathways import`: specifications (.txt/.md, .docx, .pdf) or regulator unit-data CSVs to a draft catalogue."""
+"""`pathways import`: specifications (.txt/.md, .docx, .pdf, .html) or regulator unit-data CSVs to a draft catalogue."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from solver.cli.common import JsonOption, console, plain, print_json
 
 
 @app.command("import")
-def import_command(files: Annotated[list[Path], typer.Argument(help="Specification files (.txt, .md, .docx, .pdf), "
+def import_command(files: Annotated[list[Path], typer.Argument(help="Specification files (.txt, .md, .docx, .pdf, "
+                                                               ".html/.htm), "
                                                                "each read on its own, into one draft; or regulator "
                                                                "CSVs (unit data and mapping).")],
                    output: Annotated[Path, typer.Option("-o", "--output", help="Draft catalogue file to write.")],

@@ -21,8 +21,8 @@ FIGURE_ORDER = ("credits", "glh", "average_glh", "tqt", "induction_hours", "tuto
 
 
 def import_specification(path: str | Path | list[str | Path]) -> Draft:
-    """Read a .txt/.md, .docx or .pdf specification (or several, as one) into a draft catalogue with a review list;
-    regulator unit-data CSVs (units and mapping) into a units-only draft."""
+    """Read a .txt/.md, .docx, .pdf or .html specification (or several, as one) into a draft catalogue with a
+    review list; regulator unit-data CSVs (units and mapping) into a units-only draft."""
     paths = list(path) if isinstance(path, list) else [path]
     if paths and all(str(p).lower().endswith(".csv") for p in paths):
         return import_unit_data(paths)
