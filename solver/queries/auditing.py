@@ -459,16 +459,27 @@ def _unit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAu
         if dead:
             out.append(Finding(qualification=q.id, regime=r.regime.label, kind="dead-units",
                                sentence=f"{_units(len(dead))} of {q.accreditation} {'is' if len(dead) == 1 else 'are'} "
-                                        f"in no valid pathway for learners {r.regime.label}: {', '.join(dead)}.",
+                                        f"in no valid pathway for learners {r.regime.label}{_unsure(catalogue, q)}: "
+                                        f"{', '.join(dead)}.",
                                numbers={"units": dead}))
         surprising = [u for u in r.forced if u not in mandatory]
         if surprising:
             out.append(Finding(qualification=q.id, regime=r.regime.label, kind="forced-units",
                                sentence=f"{', '.join(surprising)} {'is' if len(surprising) == 1 else 'are'} in every "
                                         f"valid pathway for learners {r.regime.label} without being declared "
-                                        f"mandatory.",
+                                        f"mandatory{_unsure(catalogue, q)}.",
                                numbers={"units": surprising}))
     return out
+
+
+def _unsure(catalogue: Catalogue, q: Qualification) -> str:
+    """What a finding over the valid pathways rests on, when they are not all known: the listed units of open
+    groups, and the pathways valid whatever unpublished credits turn out to be."""
+    unknown = [c for c in q.unit_codes() if catalogue.units[c].credits is None]
+    groups = [g.name for g in q.open_groups()]
+    parts = ([f"over the listed units of {', '.join(groups)}"] if groups else []) + \
+        ([f"among the pathways valid whatever the unpublished credits of {', '.join(unknown)} are"] if unknown else [])
+    return f" ({'; '.join(parts)}: it may not hold once more is published)" if parts else ""
 
 
 def _units(n: int) -> str:
