@@ -116,3 +116,70 @@ def holds(f: Formulation, pathway: frozenset[str], ids: set[str] | None = None) 
             if (lin.lo is not None and total < lin.lo) or (lin.hi is not None and total > lin.hi):
                 return False
     return True
+
+
+@st.composite
+def unknown_value_documents(draw, max_units: int = 6) -> dict:
+    """A qualification whose unpublished credits (null) all sit in groups publishing a total, some groups open:
+    every completion of the unknowns is then finite (each value from 0 to its group's remainder), so answers can
+    be held against brute force over the listed units and every completion."""
+    n = draw(st.integers(1, max_units))
+    codes = [f"U{i:02d}" for i in range(n)]
+    n_groups = draw(st.integers(1, min(2, n)))
+    group_of = [i % n_groups if i < n_groups else draw(st.integers(0, n_groups - 1)) for i in range(n)]
+    groups = []
+    credits: dict[str, int | None] = {}
+    for g in range(n_groups):
+        members = [c for c, k in zip(codes, group_of) if k == g]
+        with_total = draw(st.booleans())
+        for c in members:
+            credits[c] = None if with_total and draw(st.integers(0, 2)) == 0 else draw(st.integers(0, 3))
+        group: dict = {"id": f"G{g}", "name": f"Group {g}", "units": members}
+        if with_total:
+            known = sum(v for v in (credits[c] for c in members) if v is not None)
+            group["credits"] = known + draw(st.integers(0, 4))
+            if draw(st.booleans()):
+                group["complete"] = False
+        groups.append(group)
+    units = [{"code": c, "title": f"Unit {c}", "level": 3, "credits": credits[c], "glh": draw(st.integers(0, 9))}
+             for c in codes]
+    rules: list[dict] = []
+    if draw(st.booleans()):
+        rules.append({"id": "mandatory", "kind": "mandatory", "groups": [f"G{draw(st.integers(0, n_groups - 1))}"]})
+    for i in range(draw(st.integers(1, 3))):
+        where = draw(st.sampled_from([None, *({"groups": [f"G{g}"]} for g in range(n_groups))]))
+        low = draw(st.none() | st.integers(0, 8))
+        high = draw(st.none() | st.integers(0, 10))
+        if low is None and high is None:
+            low = 1
+        if low is not None and high is not None and high < low:
+            low, high = high, low
+        rule: dict = {"id": f"s{i}", "kind": "sum", **({"where": where} if where else {})}
+        rule.update({k: v for k, v in (("min", low), ("max", high)) if v is not None})
+        rules.append(rule)
+    qualification = {"id": "q", "accreditation": "600/0000/0", "title": "Random", "level": 3,
+                     "awarding_body": "Test", "groups": groups, "rules": rules}
+    return {"units": units, "qualifications": [qualification]}
+
+
+def completions(document: dict):
+    """Every assignment of the unpublished credits within their groups' published totals (exactly the remainder
+    for a group listing all its units, at most it for an open one)."""
+    from itertools import product
+
+    credits = {u["code"]: u["credits"] for u in document["units"]}
+    choices = []
+    for g in document["qualifications"][0]["groups"]:
+        unknown = [c for c in g["units"] if credits[c] is None]
+        if not unknown:
+            continue
+        remainder = g["credits"] - sum(credits[c] or 0 for c in g["units"])
+        exact = g.get("complete", True)
+        options = [dict(zip(unknown, values)) for values in product(range(remainder + 1), repeat=len(unknown))
+                   if (sum(values) == remainder if exact else sum(values) <= remainder)]
+        choices.append(options)
+    for picked in product(*choices):
+        out = dict(credits)
+        for part in picked:
+            out.update(part)
+        yield out
