@@ -236,3 +236,24 @@ def test_the_learner_form_sends_what_was_typed(page, site):
     assert body["pathway"] == "end-of-life"
     expect(page.locator(".pathway-chosen")).to_have_text("Named pathway: End of Life Care")
     clean(page, "learner with everything typed")
+
+
+def test_a_unit_in_modes_is_claimed_in_the_mode_chosen(page, site):
+    from playwright.sync_api import expect
+
+    if site[1].name != "examples":
+        pytest.skip("units offered graded and ungraded are in catalogue/examples")
+    page.goto("/q/access-health/builder")
+    # Completed from nothing: the lowest-GLH pathway claims Academic writing graded (by hand: 'AHS-SKL1@graded').
+    page.get_by_role("button", name="Complete this pathway").click()
+    expect(page.locator("#verdict")).to_have_text("Valid pathway: every rule holds.")
+    expect(page.get_by_label(re.compile("^AHS-SKL1 "))).to_be_checked()
+    expect(page.get_by_label("Mode AHS-SKL1 is claimed in")).to_have_value("graded")
+    # Left to either mode, the check says which one the unit is claimed in.
+    page.get_by_label("Mode AHS-SKL1 is claimed in").select_option("")
+    expect(page.locator('.unit[data-unit="AHS-SKL1"] .claimed-mode')).to_have_text("claimed graded")
+    # Chosen ungraded, the check is on that claim.
+    with page.expect_request("**/api/check") as sent:
+        page.get_by_label("Mode AHS-SKL1 is claimed in").select_option("ungraded")
+    assert "AHS-SKL1@ungraded" in sent.value.post_data_json["units"]
+    clean(page, "access builder")

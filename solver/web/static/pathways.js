@@ -130,7 +130,19 @@ function catalogue() {
 function builder() {
   const boxes = $$('input[name="unit"]');
   let latest = 0;
-  const ticked = () => boxes.filter((b) => b.checked).map((b) => b.value);
+  // A unit offered in several modes is claimed as CODE@MODE when a mode is chosen beside it.
+  const modeOf = (box) => $(".unit-mode", box.closest(".unit"));
+  const claimOf = (box) => (modeOf(box) && modeOf(box).value ? `${box.value}@${modeOf(box).value}` : box.value);
+  const ticked = () => boxes.filter((b) => b.checked).map(claimOf);
+  const unitOf = (claim) => claim.split("@")[0];
+  function tickClaims(claims, on) { // tick (or untick) the units of these claims, setting the mode each names
+    const named = new Map(claims.map((c) => [unitOf(c), c.includes("@") ? c.split("@")[1] : null]));
+    for (const box of boxes) {
+      if (!named.has(box.value)) continue;
+      box.checked = on;
+      if (on && named.get(box.value) && modeOf(box)) modeOf(box).value = named.get(box.value);
+    }
+  }
   const learner = () => ({registered: dateOf($("#registered")), achieved: codes($("#achieved").value),
     exempt: codes($("#exempt").value), ...shape("b")});
 
@@ -200,10 +212,8 @@ function builder() {
     const apply = $("#apply-repair");
     apply.hidden = !repair.best;
     apply.onclick = () => {
-      for (const b of boxes) {
-        if (repair.best.add.includes(b.value)) b.checked = true;
-        if (repair.best.remove.includes(b.value)) b.checked = false;
-      }
+      tickClaims(repair.best.add, true);
+      tickClaims(repair.best.remove, false);
       refresh();
     };
   }
@@ -222,9 +232,10 @@ function builder() {
         (data.explanation || []).join(" ") || "No pathway found within the time limit."));
       return;
     }
-    const chosen = new Set(data.units);
-    for (const box of boxes) box.checked = chosen.has(box.value);
-    const added = data.units.filter((c) => !before.has(c));
+    for (const box of boxes) box.checked = false;
+    tickClaims(data.units, true);
+    const had = new Set([...before].map(unitOf));
+    const added = data.units.filter((c) => !had.has(unitOf(c)));
     message.append(statusBadge(data.status), " ", added.length
       ? `Added ${added.join(", ")}: ${shown(data.new_glh)} new GLH in total, ${shown(data.credits)} credits.`
       : "Already complete: nothing to add.", pathwayNote(data));
@@ -232,6 +243,7 @@ function builder() {
   }
 
   boxes.forEach((b) => b.addEventListener("change", refresh));
+  $$(".unit-mode").forEach((select) => select.addEventListener("change", refresh));
   $("#registered").addEventListener("change", refresh);
   $("#achieved").addEventListener("change", refresh);
   $("#exempt").addEventListener("change", refresh);
