@@ -252,6 +252,16 @@ def test_cohort_csv_in_csv_out(tiny):
     assert lines[3].startswith("Di,ERROR,")
 
 
+def test_a_broken_line_in_an_uploaded_cohort_is_that_rows_error(tiny):
+    csv = 'learner,registered,achieved\nBo,,T-B\nCy,"2021-01-01,\nDi,,T-B,extra\nEd,,T-B\n'
+    response = tiny.post("/api/cohort", data={"qualification": "tiny"},
+                         files={"file": ("cohort.csv", csv.encode(), "text/csv")})
+    assert response.status_code == 200
+    lines = response.text.splitlines()
+    assert [line.split(",")[1] for line in lines[1:]] == ["OPTIMAL", "ERROR", "ERROR", "OPTIMAL"]
+    assert "line 3: cannot be read as CSV" in lines[2] and "line 4: expected at most 3 fields" in lines[3]
+
+
 def test_cohort_bad_files_are_4xx(tiny_dir):
     with TestClient(create_app(tiny_dir, Limits(max_cohort_rows=2, max_cohort_bytes=200))) as c:
         def post(text: str, **form):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from solver.cohort.recommend import check_columns, recommend_cohort
+from solver.cohort.recommend import recommend_cohort
+from solver.cohort.rows import learners_from_bytes
 from solver.engine.counting import count_formulation, unit_shares
 from solver.engine.status import Status
 from solver.errors import LookupFailure, Problem
@@ -281,19 +281,12 @@ class Explorer:
             step()
 
     def cohort(self, data: bytes, qualification: str, objective: Objective) -> str:
-        import pandas as pd
         q = self.qualification(qualification)
         if len(data) > self.limits.max_cohort_bytes:
             raise LimitExceeded("file", cohort_file_limit(self.limits))
-        try:  # in memory: the upload is never written anywhere
-            learners = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except pd.errors.EmptyDataError:
-            raise LookupFailure("the uploaded file is empty; expected a header row learner,registered,achieved") \
-                from None
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
-            raise LookupFailure(f"cannot read the uploaded file as CSV: {' '.join(str(err).split())}") from None
-        learners.columns = [str(c).strip() for c in learners.columns]
-        check_columns(learners)
+        # In memory (the upload is never written anywhere) and line by line, as the CLI reads a cohort file: a
+        # broken line is its own row's error.
+        learners = learners_from_bytes(data, "the uploaded file")
         if len(learners) > self.limits.max_cohort_rows:
             raise LimitExceeded("file", f"at most {self.limits.max_cohort_rows:,} learners per cohort file, "
                                 f"got {len(learners):,}")
