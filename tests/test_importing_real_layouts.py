@@ -288,3 +288,14 @@ def test_a_saved_page_laid_out_in_a_table_holding_the_unit_table(tmp_path):
     assert [(u["code"], u["credits"]) for u in draft.document["units"]] == [("C/100/0001", 6), ("C/100/0002", 3)]
     assert draft.document["qualifications"][0]["title"] == "ACME Level 2 Award in Widget Care"
     loads(draft, tmp_path)
+
+
+def test_a_table_without_codes_and_no_unit_blocks_gets_placeholders_listed_for_review(tmp_path):
+    text = ("# ACME Level 2 Award in Widget Care\n\nQualification Number: 600/2222/2\n\n"
+            "| Title | Level | Credits | GLH |\n|---|---|---|---|\n| Caring for widgets | 2 | 3 | 20 |\n"
+            "| Cleaning widgets | 2 | 3 | 20 |\n")
+    draft = import_specification(write(tmp_path, "overview.md", text))
+    assert [(u["code"], u["title"], u["credits"]) for u in draft.document["units"]] == [
+        ("UNCODED-1", "Caring for widgets", 3), ("UNCODED-2", "Cleaning widgets", 3)]
+    assert kinds(draft)[:2] == [("missing-value", "units.0.code"), ("missing-value", "units.1.code")]
+    loads(draft, tmp_path)

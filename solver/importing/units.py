@@ -99,6 +99,7 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
     out = UnitsResult()
     index: dict[str, int] = {}
     member_lists: dict[int, list[str]] = {}  # id(table) -> its group's units, for the parts of a heading
+    uncoded = 0
     for table in tables:
         gid = group_id(table.label)
         taken = {g["id"] for g in out.groups if g["scope"] == table.scope}
@@ -139,6 +140,12 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
             out.review.append(ReviewItem("unparsed-row", "a row of the unit table that is not a unit; not imported",
                                          skipped.where, " | ".join(skipped.cells), ("groups", gi)))
         for row in table.rows:
+            if not row.code:  # a table with no code column, and no block of fields giving this unit's code
+                uncoded += 1
+                row = replace(row, code=f"UNCODED-{uncoded}")
+                out.review.append(ReviewItem("missing-value", f"no unit code printed for {row.title!r}; "
+                                             f"{row.code} stands in for it until one is given", row.where,
+                                             row.title, ("units", len(out.units), "code")))
             unit = {"code": row.code, "title": row.title, "level": whole(row.level), "credits": whole(row.credits),
                     "glh": whole(row.glh)}
             if row.code not in members:
