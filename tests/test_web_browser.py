@@ -7,80 +7,28 @@ Skipped without playwright or /usr/bin/chromium, except when PATHWAYS_BROWSER=1 
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium, require_browser, serving
 
-CHROMIUM = os.environ.get("PATHWAYS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CERT_TITLE = "Level 2 Certificate in Leadership and Team Skills"
-
-
-def _missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-        import uvicorn  # noqa: F401
-
-        import solver.web.app  # noqa: F401
-    except ImportError as err:
-        return f"{err.name} is not installed (pip install '.[test]')"
-    if not Path(CHROMIUM).exists():
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    return None
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    reason = _missing()
-    if reason:
-        if os.environ.get("PATHWAYS_BROWSER") == "1":
-            pytest.fail(f"PATHWAYS_BROWSER=1 but the browser tests cannot run: {reason}")
-        pytest.skip(reason)
+    require_browser()
     with serving() as url:
         yield url
 
 
-class serving:
-    """A real uvicorn server for the bundled catalogue on a free localhost port, in a thread."""
-
-    def __enter__(self) -> str:
-        import uvicorn
-
-        from solver.web.app import create_app
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
-
-
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -268,18 +216,16 @@ def test_the_api_documentation_renders_without_a_cdn(page):
 
 def builder_screenshot(url: str, out: Path) -> None:
     """The pathway builder with a few units ticked, as the README shows it."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = chromium.new_page(viewport={"width": 1280, "height": 720}, locale="en-GB")
+    with chromium() as launched:
+        page = launched.new_page(viewport={"width": 1280, "height": 720}, locale="en-GB")
         page.goto(url + "/q/l2-cert-lts/builder")
         for code in ("8000-250", "8000-252", "8000-360", "8000-300"):
             page.get_by_label(re.compile(f"^{code} ")).check()
         expect(page.locator("#total-credits")).to_have_text("9")
         page.evaluate("window.scrollTo(0, 0)")
         image = page.screenshot()
-        chromium.close()
     from PIL import Image  # (pillow comes with matplotlib) 64 colours keep the PNG small and the text sharp
 
     Image.open(io.BytesIO(image)).quantize(64).save(out, optimize=True)

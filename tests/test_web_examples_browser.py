@@ -7,78 +7,23 @@ Skipped without playwright or /usr/bin/chromium, except when PATHWAYS_BROWSER=1 
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium, require_browser, serving
 
-CHROMIUM = os.environ.get("PATHWAYS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[1] / "catalogue"
 LEAKS = ("None", "<solver.", "Status.", "Objective.", "{'", "Traceback", "internal error", "undefined", "NaN",
          "[object Object]")
 
 
-def _missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-        import uvicorn  # noqa: F401
-
-        import solver.web.app  # noqa: F401
-    except ImportError as err:
-        return f"{err.name} is not installed (pip install '.[test]')"
-    if not Path(CHROMIUM).exists():
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-class serving:
-    """A real uvicorn server for one catalogue directory on a free localhost port, in a thread."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-
-    def __enter__(self) -> str:
-        import uvicorn
-
-        from solver.web.app import create_app
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.server = uvicorn.Server(uvicorn.Config(create_app(self.directory), log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
-
-
 @pytest.fixture(scope="module")
 def browser():
-    reason = _missing()
-    if reason:
-        if os.environ.get("PATHWAYS_BROWSER") == "1":
-            pytest.fail(f"PATHWAYS_BROWSER=1 but the browser tests cannot run: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    require_browser()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module", params=[ROOT, ROOT / "examples"], ids=["bundled", "examples"])

@@ -1,0 +1,87 @@
+"""The browser tests' shared harness: Debian's Chromium driven by Playwright against a real uvicorn server.
+
+The tests skip (saying why) without playwright or Chromium, except when PATHWAYS_BROWSER=1 (CI), where that
+is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("PATHWAYS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def missing(*modules: str) -> str | None:
+    """Why the browser tests cannot run here (a module or Chromium missing), or None."""
+    import importlib
+
+    for name in ("playwright.sync_api", "uvicorn", "solver.web.app", *modules):
+        try:
+            importlib.import_module(name)
+        except ImportError as err:
+            return f"{err.name} is not installed (pip install '.[test]')"
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def require_browser(*modules: str) -> None:
+    """Skip the test (fail it under PATHWAYS_BROWSER=1) when the browser tests cannot run."""
+    reason = missing(*modules)
+    if reason:
+        if os.environ.get("PATHWAYS_BROWSER") == "1":
+            pytest.fail(f"PATHWAYS_BROWSER=1 but the browser tests cannot run: {reason}")
+        pytest.skip(reason)
+
+
+class serving:
+    """A real uvicorn server for a catalogue (None: the bundled one) on a free localhost port, in a thread."""
+
+    def __init__(self, directory: Path | None = None, **options: Any):
+        self.directory, self.options = directory, options
+
+    def __enter__(self) -> str:
+        import uvicorn
+
+        from solver.web.app import create_app
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        app = create_app(self.directory, **self.options)
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Chromium, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
