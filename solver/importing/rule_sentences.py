@@ -47,6 +47,7 @@ def paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, str, int]]:
     that holds prose (a framed box of text) as its own paragraph."""
     out: list[tuple[str, str, int]] = []
     text, where, start = "", "", -1
+    running = _running_lines(blocks)
     for i, block in enumerate(blocks):
         if isinstance(block, Table):
             if text:
@@ -58,7 +59,7 @@ def paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, str, int]]:
                     out.append((filled[0], row.where, i))
             continue
         line = block.text.strip()
-        if PAGE_FOOTER.match(line):
+        if PAGE_FOOTER.match(line) or (_shape(line) in running and not RULES_HEADING.match(line)):
             continue
         wrapped = text and not re.search(r"[.:;!?]$", text) and (line[:1].islower() or line[:1].isdigit()
                                                                    or line[:1] in "(" or len(text) > 60)
@@ -72,6 +73,19 @@ def paragraphs(blocks: tuple[Block, ...]) -> list[tuple[str, str, int]]:
     if text:
         out.append((text, where, start))
     return out
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def _running_lines(blocks: tuple[Block, ...]) -> set[str]:
+    """Lines printed on three pages or more, page numbers aside: running headers and footers, never sentences."""
+    pages: dict[str, set[str]] = {}
+    for block in blocks:
+        if isinstance(block, Line) and block.where.startswith("page "):
+            pages.setdefault(_shape(block.text), set()).add(block.where.split(",")[0])
+    return {shape for shape, seen in pages.items() if len(seen) >= 3}
 
 
 def split(text: str) -> list[str]:
