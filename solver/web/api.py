@@ -44,19 +44,19 @@ async def solve(request: Request, work: Callable[..., T], *args: Any) -> T:
 
 
 @router.get("/qualifications", summary="The qualifications of the catalogue, with their published figures")
-async def qualifications(request: Request) -> list[dict]:
+async def qualifications(request: Request) -> list[dict[str, Any]]:
     return explorer(request).qualifications()
 
 
 @router.get("/qualifications/{ref:path}", summary="One qualification: units by group, every rule in English "
             "with the awarding body's wording (`note`)")
-async def qualification(request: Request, ref: str) -> dict:
+async def qualification(request: Request, ref: str) -> dict[str, Any]:
     return explorer(request).summary(ref)
 
 
 @router.post("/check", summary="Check a unit set rule by rule: what each rule needs, what the units have, the fix",
              openapi_extra=openapi_body(CheckRequest))
-async def check(request: Request) -> dict:
+async def check(request: Request) -> dict[str, Any]:
     ex = explorer(request)
     body = await read_body(request, CheckRequest, ex.limits)
     return await solve(request, ex.check, body)
@@ -64,7 +64,7 @@ async def check(request: Request) -> dict:
 
 @router.post("/recommend", summary="The best pathway for a learner, with alternatives; when impossible, "
              "status INFEASIBLE with the explanation", openapi_extra=openapi_body(RecommendRequest))
-async def recommend(request: Request) -> dict:
+async def recommend(request: Request) -> dict[str, Any]:
     ex = explorer(request)
     body = await read_body(request, RecommendRequest, ex.limits)
     return await solve(request, ex.recommend, body)
@@ -72,7 +72,7 @@ async def recommend(request: Request) -> dict:
 
 @router.post("/explain", summary="Why a learner's request is impossible: a minimal conflict and the relaxations",
              openapi_extra=openapi_body(RecommendRequest))
-async def explain(request: Request) -> dict:
+async def explain(request: Request) -> dict[str, Any]:
     ex = explorer(request)
     body = await read_body(request, RecommendRequest, ex.limits)
     return await solve(request, ex.explain, body)
@@ -80,7 +80,7 @@ async def explain(request: Request) -> dict:
 
 @router.post("/count", summary="The exact number of valid pathways, by credits and by new GLH, and unit shares",
              openapi_extra=openapi_body(CountRequest))
-async def count(request: Request) -> dict:
+async def count(request: Request) -> dict[str, Any]:
     ex = explorer(request)
     body = await read_body(request, CountRequest, ex.limits)
     return await solve(request, ex.count, body)
@@ -88,20 +88,20 @@ async def count(request: Request) -> dict:
 
 @router.post("/enumerate", summary="One page of valid pathways, in order (glh, credits or units) if asked",
              openapi_extra=openapi_body(EnumerateRequest))
-async def enumerate_pathways(request: Request) -> dict:
+async def enumerate_pathways(request: Request) -> dict[str, Any]:
     ex = explorer(request)
     body = await read_body(request, EnumerateRequest, ex.limits)
     return await solve(request, ex.enumerate, body)
 
 
 @router.get("/audit", summary="Audit findings: published figures against the rules, dead and forced units")
-async def audit(request: Request, qualification: Annotated[str | None, Query(max_length=100)] = None) -> dict:
+async def audit(request: Request, qualification: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
     return await solve(request, explorer(request).audit, qualification)
 
 
 @router.post("/whatif", summary="Apply rule edits to a copy of a qualification and compare before with after",
              openapi_extra=openapi_body(WhatIfRequest))
-async def whatif(request: Request) -> dict:
+async def whatif(request: Request) -> dict[str, Any]:
     ex = explorer(request)
     body = await read_body(request, WhatIfRequest, ex.limits)
     return await solve(request, ex.whatif, body)

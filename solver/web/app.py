@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
@@ -39,7 +40,7 @@ def _text(p: Problem) -> str:
     return f"{p.path}: {p.message}" if p.path else p.message
 
 
-def _problem(p: Problem) -> dict:
+def _problem(p: Problem) -> dict[str, Any]:
     return {"file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message,
             "text": _text(p)}
 
@@ -161,7 +162,7 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
     caps = {"/api/cohort": (limits.max_cohort_bytes + framing, cohort_file_limit(limits))}
 
     @app.middleware("http")
-    async def bounded_body(request: Request, call_next):
+    async def bounded_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
         cap, said = caps.get(request.url.path, (limits.max_body_bytes, f"at most {limits.max_body_bytes:,} bytes "
                                                                          "per request"))

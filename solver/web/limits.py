@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from solver.engine.compile import SOLVE_PARAMS, CompiledModel, Solution
 from solver.errors import PathwaysError
@@ -55,7 +56,7 @@ class _LimitedModel(CompiledModel):
 
     def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
               nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
-              params: dict | None = None) -> Solution:
+              params: dict[str, Any] | None = None) -> Solution:
         params = params or dict(SOLVE_PARAMS, max_deterministic_time=self.deterministic_time)
         return super().solve(tiers, disabled, extra, nogoods, time_limit, params)
 

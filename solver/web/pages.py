@@ -3,6 +3,8 @@ import review."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -25,7 +27,7 @@ def uk_date(value: str | None) -> str:
     return f"{day}/{month}/{year}"
 
 
-def unit_figures(unit: dict) -> str:
+def unit_figures(unit: dict[str, Any]) -> str:
     """A unit's credits and GLH, each said unpublished where the specification does not give it; its modes."""
     credits = f"{unit['credits']} cr" if unit.get("credits") is not None else "credits unpublished"
     glh = f"{unit['glh']} GLH" if unit.get("glh") is not None else "GLH unpublished"

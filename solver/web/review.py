@@ -110,7 +110,7 @@ def upload_name(filename: str | None) -> str:
     return base
 
 
-def import_upload(data: bytes, filename: str | None) -> dict:
+def import_upload(data: bytes, filename: str | None) -> dict[str, Any]:
     """Import an uploaded document (kept only in a temporary directory while it is read) into draft JSON."""
     name = upload_name(filename)
     if not data:
@@ -132,7 +132,7 @@ def import_upload(data: bytes, filename: str | None) -> dict:
         return _draft_json(draft, name, folder)
 
 
-def _draft_json(draft: Draft, name: str, folder: str) -> dict:
+def _draft_json(draft: Draft, name: str, folder: str) -> dict[str, Any]:
     review = [{"id": i, "kind": r.kind, "message": _scrub(r.message, folder), "path": render_path(r.path),
                "at": list(r.path), "source": _scrub(r.source, folder), "text": _scrub(r.text, folder)}
               for i, r in enumerate(draft.review)]
@@ -187,7 +187,7 @@ def draft_yaml(body: DraftBody) -> str:
     return "\n".join(lines[:cut] + head + lines[cut:])
 
 
-def check_draft(body: DraftBody, name: str = DRAFT_NAME) -> dict:
+def check_draft(body: DraftBody, name: str = DRAFT_NAME) -> dict[str, Any]:
     """The draft's YAML, and whether it loads as a catalogue: its audit findings, or its located load problems."""
     text = draft_yaml(body)
     catalogue, problems = load_text(text, name)
@@ -207,7 +207,8 @@ def check_draft(body: DraftBody, name: str = DRAFT_NAME) -> dict:
     return out | {"qualifications": report["qualifications"], "findings": report["findings"]}
 
 
-def load_text(text: str, name: str = DRAFT_NAME, beside: Path | None = None) -> tuple[Catalogue | None, list[dict]]:
+def load_text(text: str, name: str = DRAFT_NAME, beside: Path | None = None
+              ) -> tuple[Catalogue | None, list[dict[str, Any]]]:
     """`text` loaded as catalogue file `name` (with the catalogue files of `beside`, if given): the catalogue, or
     the problems, each located in the file it is in by that file's own name."""
     with tempfile.TemporaryDirectory(prefix="pathways-draft-") as folder:
@@ -223,7 +224,7 @@ def load_text(text: str, name: str = DRAFT_NAME, beside: Path | None = None) -> 
             return None, [_problem(_relocated(p, folder)) for p in err.problems]
 
 
-def _problem(p: Problem) -> dict:
+def _problem(p: Problem) -> dict[str, Any]:
     return {"file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message,
             "text": str(p)}
 
@@ -234,7 +235,7 @@ def _catalogue_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
 
 
-def saved_files(directory: Path | None) -> dict:
+def saved_files(directory: Path | None) -> dict[str, Any]:
     return {"writable": directory is not None,
             "files": [p.name for p in _catalogue_files(directory)] if directory is not None else []}
 
@@ -250,7 +251,7 @@ def save_target(directory: Path, name: str) -> Path:
     return target
 
 
-def save_draft(directory: Path | None, body: SaveBody) -> tuple[dict, Catalogue]:
+def save_draft(directory: Path | None, body: SaveBody) -> tuple[dict[str, Any], Catalogue]:
     """Write the draft into `directory` atomically, only if it loads on its own and with the catalogue there."""
     if directory is None:
         raise SaveRefused(403, "this server cannot save drafts: start it with `pathways serve --catalogue DIR "
@@ -282,5 +283,5 @@ def save_draft(directory: Path | None, body: SaveBody) -> tuple[dict, Catalogue]
     return answer, catalogue
 
 
-def _problems(found: list[dict]) -> list[Problem]:
+def _problems(found: list[dict[str, Any]]) -> list[Problem]:
     return [Problem(p["file"], p["line"], p["column"], p["path"], p["message"]) for p in found]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -26,7 +26,7 @@ def catalogue_directory(request: Request) -> Path | None:
 @router.post("", summary="Import a specification (.pdf, .docx, .txt, .md, .html): the draft's units, groups and "
              "rules, each review item with its place in the document, the draft's YAML and its audit")
 async def upload(request: Request, file: Annotated[UploadFile, File(description="The specification document")]) \
-        -> dict:
+        -> dict[str, Any]:
     ex = explorer(request)
     most = ex.limits.max_document_bytes
     data = await file.read(most + 1)
@@ -37,7 +37,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File(description=
 
 @router.post("/audit", summary="An edited draft as YAML, loaded as a catalogue: its audit findings, or the located "
              "problems that stop it loading", openapi_extra=openapi_body(DraftBody))
-async def audit_draft(request: Request) -> dict:
+async def audit_draft(request: Request) -> dict[str, Any]:
     ex = explorer(request)
     body = await read_body(request, DraftBody, ex.limits)
     return await solve(request, check_draft, body)
@@ -45,7 +45,7 @@ async def audit_draft(request: Request) -> dict:
 
 @router.get("/save", summary="Whether this server saves drafts (`pathways serve --catalogue DIR --writable`), and "
             "the catalogue files already there")
-async def save_status(request: Request) -> dict:
+async def save_status(request: Request) -> dict[str, Any]:
     return saved_files(catalogue_directory(request))
 
 

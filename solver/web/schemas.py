@@ -176,7 +176,7 @@ def _is_json(text: str) -> bool:
     return True
 
 
-def _huge_numbers(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
+def _huge_numbers(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], int]]:
     """Whole numbers too large for the solver (CP-SAT takes 64-bit coefficients), with their paths."""
     if isinstance(data, dict):
         for key, value in data.items():
@@ -188,12 +188,12 @@ def _huge_numbers(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
         yield path, data
 
 
-def json_schema(model: type[BaseModel]) -> dict:
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON Schema with its definitions inlined, for the OpenAPI page of a hand-read body."""
     schema = model.model_json_schema()
     defs = schema.pop("$defs", {})
 
-    def inline(node):
+    def inline(node: Any) -> Any:
         if isinstance(node, dict):
             ref = node.get("$ref", "")
             if ref.startswith("#/$defs/"):
@@ -206,5 +206,5 @@ def json_schema(model: type[BaseModel]) -> dict:
     return inline(schema)
 
 
-def openapi_body(model: type[BaseModel]) -> dict:
+def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": json_schema(model)}}}}

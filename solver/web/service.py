@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -53,7 +54,7 @@ def _figure(exact: int | None, at_least: int | None, at_most: int | None) -> str
     return "not computed"
 
 
-def _figures(q: Qualification) -> dict:
+def _figures(q: Qualification) -> dict[str, Any]:
     return q.figures.model_dump(mode="json", exclude_none=True)
 
 
@@ -69,7 +70,7 @@ class Explorer:
     def __post_init__(self) -> None:
         self.memo = Memo(self.limits.remembered)
 
-    def _remember(self, kind: str, body: BaseModel, compute: Callable[[], dict]) -> dict:
+    def _remember(self, kind: str, body: BaseModel, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return self.memo.get((kind, body.model_dump_json()), compute)
 
     def qualification(self, ref: str) -> Qualification:
@@ -88,7 +89,7 @@ class Explorer:
         except LookupFailure as err:
             raise RequestError([Problem(BODY, 1, 1, "pathway", str(err))]) from None
 
-    def _pathway(self, body: Shaped) -> dict:
+    def _pathway(self, body: Shaped) -> dict[str, Any]:
         """The named pathway a request follows, as its answer names it (nothing for a qualification without)."""
         q = self.qualification(body.qualification)
         if not body.pathway:
@@ -104,12 +105,12 @@ class Explorer:
             raise RequestError([Problem(BODY, 1, 1, "pathway", f"expected one of the named pathways of "
                                         f"{q.accreditation}: {known}")])
 
-    def qualifications(self) -> list[dict]:
+    def qualifications(self) -> list[dict[str, Any]]:
         return [{"id": q.id, "accreditation": q.accreditation, "title": q.title, "level": q.level,
                  "awarding_body": q.awarding_body, "units": len(q.unit_codes()), "groups": len(q.groups),
                  "rules": len(q.rules), "figures": _figures(q)} for q in self.catalogue.qualifications]
 
-    def summary(self, ref: str) -> dict:
+    def summary(self, ref: str) -> dict[str, Any]:
         q = self.qualification(ref)
         out = qualification_summary(self.catalogue, q)
         rules = {r.id: r for r in q.rules}
@@ -143,7 +144,7 @@ class Explorer:
                     out.setdefault(unit_of(linear.terms[0][0]), req.description)
         return out
 
-    def check(self, body: CheckRequest) -> dict:
+    def check(self, body: CheckRequest) -> dict[str, Any]:
         learner = Learner(registered=body.registered, achieved=body.achieved, exempt=body.exempt)
         q = self.qualification(body.qualification)
         barred = {"unclaimable": self.unclaimable(self.shaped(body), learner)}
@@ -159,10 +160,10 @@ class Explorer:
             else "none is satisfied: the first pathway shown",
             "pathways": {p: {"title": pathway_of(q, p).title, "valid": r.valid} for p, r in on.items()}} | barred
 
-    def recommend(self, body: RecommendRequest) -> dict:
+    def recommend(self, body: RecommendRequest) -> dict[str, Any]:
         return self._remember("recommend", body, lambda: self._recommend(body))
 
-    def _recommend(self, body: RecommendRequest) -> dict:
+    def _recommend(self, body: RecommendRequest) -> dict[str, Any]:
         base = self.qualification(body.qualification)
         if base.pathways and not body.pathway:
             # As `pathways recommend`: the best unit set on each named pathway, and the pathway whose best is best.
@@ -185,16 +186,16 @@ class Explorer:
         out["registered"] = body.registered.isoformat() if body.registered else None
         return out | self._pathway(body)
 
-    def explain(self, body: RecommendRequest) -> dict:
+    def explain(self, body: RecommendRequest) -> dict[str, Any]:
         answer = self.recommend(body.model_copy(update={"alternatives": 0}))
         keys = ("qualification", "learner", "status", "explanation", "conflict", "relaxations", "pathway",
                 "pathway_title")
         return {k: answer.get(k, []) for k in keys} | {"possible": Status(answer["status"]).found}
 
-    def count(self, body: CountRequest) -> dict:
+    def count(self, body: CountRequest) -> dict[str, Any]:
         return self._remember("count", body, lambda: self._count(body))
 
-    def _count(self, body: CountRequest) -> dict:
+    def _count(self, body: CountRequest) -> dict[str, Any]:
         self._needs_pathway(body)
         f = formulate(self.catalogue, self.shaped(body), body.learner())
         extra = Filters(body.min_glh, body.max_glh, body.min_credits, body.max_credits).for_formulation(f)
@@ -214,10 +215,10 @@ class Explorer:
         title = self.catalogue.units[code].title
         return title if claim == code else f"{title} ({claim[len(code) + 1:]})"
 
-    def enumerate(self, body: EnumerateRequest) -> dict:
+    def enumerate(self, body: EnumerateRequest) -> dict[str, Any]:
         return self._remember("enumerate", body, lambda: self._enumerate(body))
 
-    def _enumerate(self, body: EnumerateRequest) -> dict:
+    def _enumerate(self, body: EnumerateRequest) -> dict[str, Any]:
         self._needs_pathway(body)
         q = self.shaped(body)
         # Each CP-SAT search stops at a deterministic limit, so a page stopped short is the same page every time
@@ -238,14 +239,14 @@ class Explorer:
                 "listed": len(page), "complete": len(page) == wanted,
                 "stopped": "time limit" if stopped else None, "pathways": page} | self._pathway(body)
 
-    def audit(self, ref: str | None) -> dict:
+    def audit(self, ref: str | None) -> dict[str, Any]:
         key = self.qualification(ref).id if ref else None
         return self.memo.get(("audit", key), lambda: audit(self.catalogue, key).to_dict())
 
-    def whatif(self, body: WhatIfRequest) -> dict:
+    def whatif(self, body: WhatIfRequest) -> dict[str, Any]:
         return self._remember("whatif", body, lambda: self._whatif(body))
 
-    def _whatif(self, body: WhatIfRequest) -> dict:
+    def _whatif(self, body: WhatIfRequest) -> dict[str, Any]:
         q = self.qualification(body.qualification)
         for i, learner in enumerate(body.cohort):
             for code in learner.achieved:
