@@ -161,7 +161,8 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
                                                  " | ".join(_row_text(row)), ("units", index[row.code])))
                 continue
             index[row.code] = len(out.units)
-            out.where[row.code] = row.where
+            # A footnote mark beside the code ("CPCCCA2002*": a prerequisite) is kept beside its place.
+            out.where[row.code] = row.where + (f"; printed {row.code}{row.marks}" if row.marks else "")
             for key, printed in (("level", row.level), ("credits", row.credits), ("glh", row.glh)):
                 if unit[key] is None and not (key in table.missing and not printed.strip()):
                     what = f"no {key.upper() if key == 'glh' else key} given" if not printed.strip() else \
