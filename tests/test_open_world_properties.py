@@ -1,5 +1,6 @@
 """Answers over unknowns held against brute force over the listed units and every completion of the unpublished
-credits (within their groups' published totals): check's verdicts, recommend's feasibility and what it marks."""
+credits (within their groups' published totals): check's verdicts, the count of pathways valid whatever the values
+are, recommend's feasibility and what it marks."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
+from solver.engine.counting import count_formulation
 from solver.queries.checking import check
 from solver.queries.recommendation import recommend
+from solver.request.formulation import formulate
 from tests.strategies import completions, load, subsets, unknown_value_documents
 
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -43,6 +46,9 @@ def test_answers_over_unknowns_agree_with_every_completion(document):
     codes = [u["code"] for u in document["units"]]
     filled = list(completions(document))
     truth = {p: [valid(document, credits, p) for credits in filled] for p in subsets(codes)}
+    counted = count_formulation(formulate(catalogue, catalogue.qualification("q")))
+    if counted.count is not None:  # the pathways valid whatever the values are, group totals used
+        assert counted.count == sum(all(v) for v in truth.values())
     answer = recommend(catalogue, "q")
     if not any(any(v) for v in truth.values()):
         assert answer.status == "INFEASIBLE"  # no values make any pathway

@@ -11,10 +11,9 @@ from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.request.formulation import Formulation, claim_named, formulate
 from solver.request.requirements import new_glh_terms
-from solver.request.unknowns import CreditBounds, credit_bounds, unknown_range
-from solver.rules import Verdict, amount
+from solver.request.unknowns import CreditBounds, credit_bounds
+from solver.rules import Verdict
 from solver.rules.linear import total
-from solver.rules.sums import SumRule
 
 if TYPE_CHECKING:
     from solver.queries.repair import Repair
@@ -100,8 +99,7 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
                            else " and no import slot of it takes it" if f.context.imported else ""),
                         f"remove {c}") for c in foreign]
     pathway, modes = in_modes(f, frozenset(c for c in chosen if c in own), [c for c in chosen if c in claims])
-    verdicts += [settle(f, req.rule, v, pathway) for req, v in zip(f.requirements, f.evaluate(pathway), strict=True)
-                 if v.id not in ("availability", "modes") or not v.holds]
+    verdicts += [v for v in f.evaluate(pathway) if v.id not in ("availability", "modes") or not v.holds]
     bounds = credit_bounds(q, f.context, pathway)
     result = CheckResult(
         qualification=q.accreditation, units=chosen, verdicts=tuple(verdicts),
@@ -123,34 +121,7 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
 def surely_valid(f: Formulation, pathway: frozenset[str]) -> bool:
     """Whether every requirement holds on `pathway` whatever its unpublished credits turn out to be (within
     their group totals)."""
-    return all(settle(f, req.rule, v, pathway).holds
-               for req, v in zip(f.requirements, f.evaluate(pathway), strict=True))
-
-
-def settle(f: Formulation, rule: object, verdict: Verdict, pathway: frozenset[str]) -> Verdict:
-    """A credit sum left undetermined by unpublished values, decided where a group's published total settles
-    it: it holds for every completion of the values, or for none."""
-    if verdict.determined or not isinstance(rule, SumRule) or rule.sum != "credits":
-        return verdict
-    ctx = f.context
-    terms, possible, unknown = rule.split(ctx)
-    if any(c in pathway for c, _ in possible):
-        return verdict  # a selection resting on an unknown level: not settled by credit totals
-    got = total(terms, pathway)
-    counted = tuple(dict.fromkeys(ctx.base(c) for c in unknown if c in pathway))
-    low, high = unknown_range(f.qualification, ctx, counted)
-    least, most = got + low, None if high is None else got + high
-    span = str(least) if least == most else f"{least} to {most}"
-    sentence = (f"{rule.describe(ctx)}; these units have {span} (the unpublished credits of "
-                f"{', '.join(counted)} within their group's published total)")
-    if (rule.min is None or least >= rule.min) and (rule.max is None or (most is not None and most <= rule.max)):
-        return replace(verdict, holds=True, actual=span, sentence=sentence, fix=None, unknown=())
-    if (rule.max is not None and least > rule.max) or (rule.min is not None and most is not None
-                                                         and most < rule.min):
-        fix = (f"remove at least {amount(least - rule.max, 'credits')}" if rule.max is not None and least > rule.max
-               else f"add at least {amount((rule.min or 0) - (most or 0), 'credits')}")
-        return replace(verdict, holds=False, actual=span, sentence=sentence, fix=fix, unknown=())
-    return verdict
+    return f.valid(pathway)  # the evaluation settles what published group totals decide
 
 
 def in_modes(f: Formulation, pathway: frozenset[str], bare: list[str]) -> tuple[frozenset[str], dict[str, str]]:

@@ -18,9 +18,11 @@ from solver.request.requirements import (
     unpublished,
     unpublished_glh,
 )
+from solver.request.unknowns import settle, settled_linears
 from solver.rules import Context, RuleBase, Verdict
 from solver.rules.base import MODE_MARK, claim_code, unit_of
 from solver.rules.linear import Linear, spread_terms
+from solver.rules.sums import SumRule
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,10 @@ class Formulation:
         """Plain-Python verdict of every requirement on a pathway: the independent check. Rules name units, so
         they see a unit claimed in a mode as the unit too; the learner's asks are over the claims."""
         seen = pathway | {self.context.base(c) for c in pathway} if self.context.claims else pathway
-        return [replace(req.rule.evaluate(seen, self.context), source=req.source, note=req.rule.note)
+        q, ctx = self.qualification, self.context
+        # A credit sum over unpublished values is settled where a group's published total decides it.
+        return [replace(settle(q, ctx, req.rule, req.rule.evaluate(seen, ctx), pathway), source=req.source,
+                        note=req.rule.note)
                 if req.rule is not None
                 else evaluate_requirement(req, pathway) for req in self.requirements]
 
@@ -133,7 +138,7 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     learner = named_claims(catalogue, learner)
     check_learner(catalogue, q, learner)
     ctx = catalogue.context(q, learner.registered, frozenset(learner.achieved), frozenset(learner.exempt))
-    requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.summary(ctx), tuple(rule.linears(ctx)),
+    requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.summary(ctx), tuple(linears_of(rule, q, ctx)),
                                 rule=rule, bounds=rule.bounds(ctx),
                                 source=catalogue.source("rule", q.id, rule.id or ""))
                     for rule in q.rules if rule.applies(ctx)]
@@ -144,6 +149,13 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     if ctx.claims:
         requirements = [spread(r, ctx.claims) for r in requirements] + [one_mode(ctx)]
     return Formulation(q, ctx, learner, tuple(requirements))
+
+
+def linears_of(rule: RuleBase, q: Qualification, ctx: Context) -> list[Linear]:
+    """The rule's constraints, valid whatever unpublished values are: a credit sum over units of unpublished
+    credits uses what their groups' published totals settle."""
+    settled = settled_linears(rule, q, ctx) if isinstance(rule, SumRule) else None
+    return settled if settled is not None else rule.linears(ctx)
 
 
 def spread(req: Requirement, claims: Mapping[str, tuple[str, ...]]) -> Requirement:

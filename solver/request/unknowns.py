@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from solver.limits import MAX_UNIT_CREDITS
 from solver.model.documents import Qualification
-from solver.rules import Context
+from solver.rules import Context, Verdict, amount
+from solver.rules.linear import Linear, auxiliary, total
+from solver.rules.sums import SumRule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,3 +73,85 @@ def credit_bounds(q: Qualification, ctx: Context, chosen: Collection[str]) -> Cr
     unknown = tuple(dict.fromkeys(ctx.base(c) for c in claimed if ctx.units[c].credits is None))
     low, high = unknown_range(q, ctx, unknown)
     return CreditBounds(low=known + low, high=None if high is None else known + high, unknown=unknown)
+
+
+def _claims_of(unknown: list[str], ctx: Context) -> dict[str, list[str]]:
+    """The variables of the rule's scope that claim each unit of unpublished weight (itself, or its modes)."""
+    out: dict[str, list[str]] = {}
+    for c in unknown:
+        out.setdefault(ctx.base(c), []).append(c)
+    return out
+
+
+def settled_linears(rule: SumRule, q: Qualification, ctx: Context) -> list[Linear] | None:
+    """A credit sum valid whatever the unpublished values are, using groups' published totals: a group's
+    unknown units all claimed carry its remainder exactly (toward a minimum); any of them claimed carry at most
+    the remainder (under a maximum). None when no group with a total holds units of unknown weight in the sum."""
+    if rule.sum != "credits":
+        return None
+    terms, possible, unknown = rule.split(ctx)
+    claims = _claims_of(unknown, ctx)
+    touched = [(i, members, remainder, exact) for i, (members, remainder, exact) in enumerate(group_remainders(q, ctx))
+               if set(members) & set(claims)]
+    if not touched:
+        return None
+    out: list[Linear] = []
+    name = rule.id or "sum"
+    # Flags are tied to the units by linears of positive weights only (as the when-used rule's), so the exact
+    # counter can count over them: each is fully determined by the units claimed.
+    if rule.min is not None:
+        extra: list[tuple[str, int]] = []
+        for i, members, remainder, exact in touched:
+            if not exact or not all(m in claims for m in members):
+                continue  # some unknown unit of the group is not in the sum: its remainder may lie there
+            every = auxiliary(f"all-claimed[{name}/{i}]")  # every unknown unit of the group claimed
+            extra.append((every, remainder))
+            lefts = []
+            for m in members:
+                left = auxiliary(f"not-claimed[{name}/{i}/{m}]")  # 1 - (m claimed)
+                lefts.append(left)
+                out += [Linear(((left, 1), *((c, 1) for c in claims[m])), 1, 1),
+                        Linear(((every, 1), (left, 1)), None, 1)]
+            out.append(Linear(((every, 1), *((x, 1) for x in lefts)), 1, None))
+        out.append(Linear(terms + tuple(extra), rule.min, None))
+    if rule.max is not None:
+        extra = []
+        covered: set[str] = set()
+        for i, members, remainder, _ in touched:
+            inside = [c for m in members if m in claims for c in claims[m]]
+            covered.update(m for m in members if m in claims)
+            some = auxiliary(f"any-claimed[{name}/{i}]")  # some unknown unit of the group claimed
+            none = auxiliary(f"none-claimed[{name}/{i}]")
+            extra.append((some, remainder))
+            out += [Linear(((none, 1), (c, 1)), None, 1) for c in inside]
+            out += [Linear(((none, 1), *((c, 1) for c in inside)), 1, None), Linear(((some, 1), (none, 1)), 1, 1)]
+        out.append(Linear(terms + possible + tuple(extra), None, rule.max))
+        barred = [c for base, cs in claims.items() if base not in covered for c in cs]
+        if barred:  # no total bounds them: any amount could break the maximum
+            out.append(Linear(tuple((c, 1) for c in barred), None, 0))
+    return out
+
+
+def settle(q: Qualification, ctx: Context, rule: object, verdict: Verdict, pathway: frozenset[str]) -> Verdict:
+    """A credit sum left undetermined by unpublished values, decided where a group's published total settles
+    it: it holds for every completion of the values, or for none."""
+    if verdict.determined or not isinstance(rule, SumRule) or rule.sum != "credits":
+        return verdict
+    terms, possible, unknown = rule.split(ctx)
+    if any(c in pathway for c, _ in possible):
+        return verdict  # a selection resting on an unknown level: not settled by credit totals
+    got = total(terms, pathway)
+    counted = tuple(dict.fromkeys(ctx.base(c) for c in unknown if c in pathway))
+    low, high = unknown_range(q, ctx, counted)
+    least, most = got + low, None if high is None else got + high
+    span = str(least) if least == most else f"{least} to {most}"
+    sentence = (f"{rule.describe(ctx)}; these units have {span} (the unpublished credits of "
+                f"{', '.join(counted)} within their group's published total)")
+    if (rule.min is None or least >= rule.min) and (rule.max is None or (most is not None and most <= rule.max)):
+        return replace(verdict, holds=True, actual=span, sentence=sentence, fix=None, unknown=())
+    if (rule.max is not None and least > rule.max) or (rule.min is not None and most is not None
+                                                         and most < rule.min):
+        fix = (f"remove at least {amount(least - rule.max, 'credits')}" if rule.max is not None and least > rule.max
+               else f"add at least {amount((rule.min or 0) - (most or 0), 'credits')}")
+        return replace(verdict, holds=False, actual=span, sentence=sentence, fix=fix, unknown=())
+    return verdict
