@@ -169,7 +169,12 @@ def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, gro
     found += [r for r in combination.replacements(doc.blocks, lambda c: _code(c, every))
               if ({r.rule["old"], r.rule["new"]} <= codes if r.rule else qi == 0)]
     found = combination.contradictions([r for r in found if "only_from" not in r.extra])
+    found, specialisations = combination.pathways(found)  # "... from one of the pathways": one is followed
     q["rules"] = _rules(found, facts, at, draft)
+    if specialisations:
+        q["pathways"] = [p for p, _ in specialisations]
+        for i, (_, source) in enumerate(specialisations):
+            prov[at + ("pathways", i)] = source
     _check_credits(q, draft, at, facts)
     draft.document["qualifications"].append(q)
 
@@ -194,23 +199,10 @@ def _rules(found: list[combination.Reading], facts, at: PathKey, draft: Draft) -
         i = rules.index(total)
         draft.provenance[at + ("rules", i)] += f"; max from the credit value ({credit.where})"
     for i, rule in enumerate(rules):
-        rule_id = _rule_id(rule)
+        rule_id = combination.rule_id(rule)
         taken = {r["id"] for r in rules[:i]}
         rules[i] = {"id": rule_id if rule_id not in taken else f"{rule_id}-{i + 1}"} | rule
     return rules
-
-
-def _rule_id(rule: dict) -> str:
-    if rule["kind"] == "replacement":
-        return f"replace-{rule['old']}"
-    if rule["kind"] == "mandatory":
-        return "mandatory-" + "-".join(rule["groups"]).lower()
-    if rule["kind"] == "barred":
-        return "barred-" + "-".join(rule["units"]).lower().replace("/", "-")
-    where = rule.get("where", {})
-    scope = "-".join(where.get("groups", [])).lower() or "total"
-    level = "".join(f"-{k.replace('_', '-')}-{where[k]}" for k in ("level", "min_level", "max_level") if k in where)
-    return f"{rule.get('sum', rule['kind'])}-{scope}{level}"
 
 
 def _check_credits(q: dict, draft: Draft, at: PathKey, facts) -> None:
