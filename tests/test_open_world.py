@@ -129,3 +129,17 @@ def test_the_audit_says_a_group_total_settles_the_pathways(tmp_path):
     no_total = audit(_catalogue(tmp_path, DIPLOMA.replace(", credits: 28%s", "")), "dip")
     finding = next(f for f in no_total.findings if f.kind == "no-sure-pathway")
     assert "M1 M2 M3 M4 O1 O2" in finding.sentence
+
+
+def test_enumerate_states_credits_settled_by_a_group_total_and_labels_bounds(tmp_path):
+    """Before: 'credits 9, credits_A 0' for M1-M4 + O1 + O2; Group A's 28 settles them at 37 and 28."""
+    _catalogue(tmp_path, DIPLOMA % "")
+    out = CliRunner().invoke(app, ["enumerate", "dip", "--catalogue", str(tmp_path), "--json"])
+    first = __import__("json").loads(out.stdout)["pathways"][0]
+    assert (first["credits"], first["group_credits"], first["glh"]) == (37, {"A": 28, "B": 9}, 205)
+    gaps = tmp_path / "gaps"
+    gaps.mkdir()
+    _catalogue(gaps, DIPLOMA.replace(", credits: 28%s", "").replace("glh: 35}", "glh: null}")
+               .replace("min: 37, max: 40", "min: 9"))
+    out = CliRunner().invoke(app, ["enumerate", "dip", "--catalogue", str(gaps), "--order", "glh"])
+    assert out.exit_code == 0 and "at least" in out.stdout and "the order by glh is by that bound" in out.stdout

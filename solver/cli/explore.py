@@ -146,8 +146,7 @@ def _bins(dist: dict[int, int], rows: int = 30) -> list[tuple[str, int]]:
 
 
 def _row(p: ListedPathway, group_ids: list[str]) -> list[str | int]:
-    groups = dict(p.group_credits)
-    return [" ".join(p.units), len(p.units), p.credits, *(groups.get(g, 0) for g in group_ids), p.glh]
+    return [" ".join(p.units), len(p.units), p.credits_text(), *(p.group_text(g) for g in group_ids), p.glh_text()]
 
 
 @app.command("enumerate")
@@ -269,6 +268,14 @@ def _print_table(q: Qualification, rows: list[ListedPathway], total: int | None,
     for i, p in enumerate(rows, start=1):
         table.add_row(str(i), *(_escape(str(v)) for v in _row(p, group_ids)))
     console().print(table)
+    unknown = sorted({c for p in rows for c in (*(() if p.credits_exact and not p.groups_at_least
+                                                  else p.unpublished_credits), *p.unpublished_glh)})
+    if unknown:
+        from solver.queries.enumeration import Order
+
+        by = f"; the order by {order} is by that bound" if order in (Order.GLH, Order.CREDITS) else ""
+        console().print(_escape(f"'at least': counts the unpublished values of {', '.join(unknown)} as 0{by}."),
+                        soft_wrap=True)
     if ended.failure:
         console().print(f"stopped: {_escape(ended.failure)}", soft_wrap=True)
 

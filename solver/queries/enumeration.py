@@ -19,6 +19,7 @@ from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.request.formulation import Formulation, formulate
+from solver.request.unknowns import credit_bounds
 from solver.rules.linear import Linear, is_auxiliary
 
 if TYPE_CHECKING:
@@ -58,13 +59,34 @@ class ListedPathway:
     """One valid pathway: its units (catalogue order), credits, new GLH and credits per group."""
 
     units: tuple[str, ...]
-    credits: int
-    glh: int
+    credits: int  # unpublished credits counted as 0 unless a group's published total settles them
+    glh: int  # unpublished GLH counted as 0: then a lower bound
     group_credits: tuple[tuple[str, int], ...]
+    credits_exact: bool = True  # False: `credits` is a lower bound resting on `unpublished_credits`
+    unpublished_credits: tuple[str, ...] = ()
+    unpublished_glh: tuple[str, ...] = ()  # claimed units (not achieved) whose GLH is unpublished
+    groups_at_least: tuple[str, ...] = ()  # groups whose credits here are a lower bound (unpublished values)
+
+    def group_text(self, group: str) -> str:
+        value = dict(self.group_credits).get(group, 0)
+        return f"at least {value}" if group in self.groups_at_least else str(value)
+
+    def credits_text(self) -> str:
+        return str(self.credits) if self.credits_exact else f"at least {self.credits}"
+
+    def glh_text(self) -> str:
+        return f"at least {self.glh}" if self.unpublished_glh else str(self.glh)
 
     def to_dict(self) -> dict:
-        return {"units": list(self.units), "credits": self.credits, "glh": self.glh,
-                "group_credits": dict(self.group_credits)}
+        out: dict = {"units": list(self.units), "credits": self.credits if self.credits_exact else None,
+                     "glh": None if self.unpublished_glh else self.glh, "group_credits": dict(self.group_credits)}
+        if self.groups_at_least:
+            out["group_credits_at_least"] = list(self.groups_at_least)
+        if not self.credits_exact:
+            out.update(credits_at_least=self.credits, credits_rest_on_unpublished=list(self.unpublished_credits))
+        if self.unpublished_glh:
+            out.update(glh_at_least=self.glh, glh_rests_on_unpublished=list(self.unpublished_glh))
+        return out
 
 
 @dataclass(frozen=True)
@@ -161,8 +183,19 @@ class Lister:
         if self.filters.minimal and not is_minimal(self.problem, frozenset(units)):
             raise PathwayInvalid(f"CP-SAT returned a pathway that is not minimal: {list(units)}")
         groups = tuple((g, tables.total(2 + i, mask)) for i, g in enumerate(self.group_ids))
-        return ListedPathway(units=units, credits=tables.total(0, mask), glh=tables.total(1, mask),
-                             group_credits=groups)
+        ctx = self.f.context
+        bounds = credit_bounds(self.f.qualification, ctx, frozenset(units))
+        hours = tuple(c for c in units if ctx.units[c].glh is None and c not in ctx.achieved)
+        if not bounds.unknown and not hours:
+            return ListedPathway(units=units, credits=tables.total(0, mask), glh=tables.total(1, mask),
+                                 group_credits=groups)
+        q = self.f.qualification
+        by_group = {g.id: credit_bounds(q, ctx, frozenset(u for u in units if ctx.base(u) in g.units))
+                    for g in q.groups}
+        groups = tuple((g, by_group[g].low if g in by_group else n) for g, n in groups)
+        return ListedPathway(units=units, credits=bounds.low, glh=tables.total(1, mask), group_credits=groups,
+                             credits_exact=bounds.exact, unpublished_credits=bounds.unknown, unpublished_glh=hours,
+                             groups_at_least=tuple(g for g, b in by_group.items() if not b.exact))
 
     def minimality(self) -> list[Linear] | None:
         if not self.filters.minimal:
