@@ -77,10 +77,10 @@ def test_an_html_table_headed_by_strong_cells_with_core_elective_column_repeated
 
 
 def test_an_oversized_html_page_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
-    from solver.importing import html_reader
+    from solver.importing import bounds
 
-    monkeypatch.setattr(html_reader, "MAX_BYTES", 1_000)
-    with pytest.raises(InputError, match="at most"):
+    monkeypatch.setattr(bounds, "MAX_FILE_BYTES", 1_000)
+    with pytest.raises(InputError, match="too large to import: .* at most"):
         import_specification(write(tmp_path, "big.html", HTML * 3))
 
 

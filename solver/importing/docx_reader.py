@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from solver.importing.bounds import check_characters, check_zip
 from solver.importing.document import Block, Line, Row, Table, clean, not_importable
 
 
@@ -14,6 +15,7 @@ def read_docx(path: Path) -> list[Block]:
     except ImportError:
         raise not_importable(path, "reading .docx needs python-docx: pip install 'pathways[import]'") from None
     from docx.opc.exceptions import OpcError
+    check_zip(path)  # before python-docx expands any part
     try:
         document = docx.Document(str(path))
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as err:  # not a zip; a zip without Word parts
@@ -21,6 +23,8 @@ def read_docx(path: Path) -> list[Block]:
     blocks: list[Block] = []
     counts = {"paragraph": 0, "table": 0}
     _body(document.element.body, document, blocks, counts)
+    check_characters(path, sum(len(b.text) if isinstance(b, Line) else sum(len(c) for r in b.rows for c in r.cells)
+                               for b in blocks))
     return blocks
 
 

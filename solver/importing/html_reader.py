@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from solver.importing.bounds import MAX_HTML_ELEMENTS, too_large
 from solver.importing.document import Block, Line, Row, Table, clean, not_importable
 
-MAX_BYTES = 20_000_000  # a specification page is kilobytes; a bigger file is refused before it is parsed
-MAX_ELEMENTS = 200_000
 SKIPPED = {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "button", "nav",
            "form", "select"}
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "caption", "blockquote", "pre", "figcaption",
@@ -22,18 +21,14 @@ def read_html(path: Path) -> list[Block]:
         from lxml import etree
     except ImportError:
         raise not_importable(path, "reading .html needs lxml: pip install 'pathways[import]'") from None
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise not_importable(path, f"expected an HTML page of at most {MAX_BYTES // 1_000_000} MB, got "
-                             f"{size / 1_000_000:.1f} MB")
-    data = path.read_bytes()
+    data = path.read_bytes()  # within MAX_FILE_BYTES (read_document checked)
     parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
     try:
         root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as err:  # an empty file or one lxml cannot read as HTML
         raise not_importable(path, f"expected an HTML page, could not read it ({err})") from None
-    if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
-        raise not_importable(path, f"expected an HTML page of at most {MAX_ELEMENTS} elements")
+    if sum(1 for _ in root.iter()) > MAX_HTML_ELEMENTS:
+        raise too_large(path, f"more than {MAX_HTML_ELEMENTS:,} HTML elements")
     reader = _Reader()
     reader.walk(root)
     reader.flush(None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from solver.importing.bounds import MAX_PAGES, Deadline, check_characters, too_large
 from solver.importing.document import Block, Line, Row, Table, clean, not_importable
 
 
@@ -23,8 +24,16 @@ def read_pdf(path: Path) -> list[Block]:
     blocks: list[Block] = []
     try:
         with pdfplumber.open(str(path)) as pdf:
+            pages = len(pdf.pages)
+            if pages > MAX_PAGES:
+                raise too_large(path, f"{pages} pages; at most {MAX_PAGES}")
+            deadline, characters = Deadline(path), 0
             for number, page in enumerate(pdf.pages, start=1):
+                characters += len(page.chars)
+                check_characters(path, characters)
                 blocks += _page_blocks(page, number)
+                page.close()  # pdfplumber keeps each page's objects until closed
+                deadline.check(f"page {number} of {pages}")
     except PdfminerException as err:  # pdfplumber wraps pdfminer's errors for damaged files and non-PDFs
         raise not_importable(path, f"expected a PDF document, could not read it ({err})") from None
     return blocks

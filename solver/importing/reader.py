@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from solver.importing.bounds import check_characters, check_file
 from solver.importing.document import Document, not_importable
 from solver.importing.docx_reader import read_docx
 from solver.importing.html_reader import read_html
@@ -16,12 +17,14 @@ def read_document(path: str | Path) -> Document:
     source = Path(path)
     if not source.is_file():
         raise not_importable(source, "expected a specification file; not found")
+    check_file(source)
     suffix = source.suffix.lower()
     if suffix in (".txt", ".md", ".text"):
         try:
             text = source.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as err:
             raise not_importable(source, f"expected UTF-8 text; {err.reason} at byte {err.start}") from None
+        check_characters(source, len(text))
         return Document(str(source), tuple(read_text(text)))
     if suffix == ".docx":
         return Document(str(source), tuple(read_docx(source)))
