@@ -143,3 +143,13 @@ def test_enumerate_states_credits_settled_by_a_group_total_and_labels_bounds(tmp
                .replace("min: 37, max: 40", "min: 9"))
     out = CliRunner().invoke(app, ["enumerate", "dip", "--catalogue", str(gaps), "--order", "glh"])
     assert out.exit_code == 0 and "at least" in out.stdout and "the order by glh is by that bound" in out.stdout
+
+
+def test_count_and_enumerate_say_they_cover_only_the_listed_units_of_an_open_group(tmp_path):
+    _catalogue(tmp_path, DIPLOMA % ", complete: false")
+    for args in (["count", "dip"], ["enumerate", "dip"]):
+        out = CliRunner().invoke(app, [*args, "--catalogue", str(tmp_path)])
+        assert "over the listed units only" in out.stdout.lower() and "Group A" in out.stdout, args
+    data = __import__("json").loads(CliRunner().invoke(app, ["enumerate", "dip", "--catalogue", str(tmp_path),
+                                                             "--json"]).stdout)
+    assert data["over_listed_units_only"] == ["Group A"]

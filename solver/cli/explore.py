@@ -190,9 +190,16 @@ def enumerate_command(
             print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
                         "order": sort, "limit": limit, "total": listing.total, "listed": len(rows),
                         "complete": ended.whole and (listing.total is None or len(rows) == listing.total),
-                        "note": listing.note or ended.failure or None, "pathways": [p.to_dict() for p in rows]})
+                        "note": listing.note or ended.failure or None,
+                        **({"over_listed_units_only": list(listing.open_groups)} if listing.open_groups else {}),
+                        "pathways": [p.to_dict() for p in rows]})
         else:
             _print_table(q, rows, listing.total, sort, group_ids, ended)
+            if listing.open_groups:
+                one = len(listing.open_groups) == 1
+                console().print(_escape(f"Over the listed units only: {', '.join(listing.open_groups)} "
+                                        f"list{'s only some of its' if one else ' only some of their'} units, "
+                                        f"so more pathways may exist."), soft_wrap=True)
     if ended.interrupted:
         raise typer.Exit(130)
     if ended.failure:

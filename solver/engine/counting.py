@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from fractions import Fraction
 
@@ -259,7 +259,18 @@ class CountResult:
 def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: float | None = None) -> CountResult:
     """Count the pathways of a formulation meeting `extra` filters: exact by the sparse programme, else by
     listing them all with CP-SAT (up to LISTING_CAP; `time_limit`: CP-SAT deterministic seconds), else
-    a lower bound labelled as such. Minimal count and spreads are exact or flagged, never guessed."""
+    a lower bound labelled as such. Minimal count and spreads are exact or flagged, never guessed; a count over
+    groups that list only some of their units says it covers the listed ones only."""
+    result = _count_formulation(f, extra, time_limit)
+    groups = [g.name for g in f.qualification.open_groups()]
+    if not groups:
+        return result
+    note = (f"over the listed units only: {', '.join(groups)} list{'s' if len(groups) == 1 else ''} only some of "
+            f"{'its' if len(groups) == 1 else 'their'} units, so more pathways may exist")
+    return replace(result, notes=(note, *result.notes))
+
+
+def _count_formulation(f: Formulation, extra: Iterable[Linear], time_limit: float | None) -> CountResult:
     extra = tuple(extra)
     problem = problem_of(f, extra)
     q, reg = f.qualification, f.context.registered

@@ -510,6 +510,7 @@ class PathwayListing:
     pathways: Iterator[ListedPathway]
     total: int | None
     note: str | None = None
+    open_groups: tuple[str, ...] = ()  # groups listing only some units: the pathways are over the listed ones
 
     def __iter__(self) -> PathwayListing:
         return self
@@ -533,7 +534,7 @@ def list_formulation(f: Formulation, filters: Filters = Filters(), order: Order 
     except Unsupported as why:
         total, note = None, f"total not counted: {why}"
     return PathwayListing(pathways=enumerate_formulation(f, filters, order, limit, time_limit, lister, offset),
-                          total=total, note=note)
+                          total=total, note=note, open_groups=tuple(g.name for g in f.qualification.open_groups()))
 
 
 def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),
