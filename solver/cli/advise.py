@@ -115,7 +115,7 @@ def _print_check(result) -> None:
 
     out = console()
     table = Table(title=f"{result.qualification}: {units_word(len(result.units))}, {result.credits_words}, "
-                        f"{result.glh} GLH ({result.new_glh} new)")
+                        f"{result.glh_words}")
     for col in ("rule", "requires", "has", "holds", "in words"):
         table.add_column(col)
     for v in result.verdicts:

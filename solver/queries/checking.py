@@ -36,6 +36,14 @@ class CheckResult:
     credit_bounds: CreditBounds | None = None  # when claimed units' credits are unpublished: what they can total
 
     @property
+    def glh_words(self) -> str:
+        """'205 GLH (205 new)', or 'at least ...' naming the claimed units of unpublished GLH."""
+        unknown = [c for c, values in self.unpublished.items() if "glh" in values]
+        if not unknown:
+            return f"{self.glh} GLH ({self.new_glh} new)"
+        return f"at least {self.glh} GLH (at least {self.new_glh} new; {', '.join(unknown)} unpublished)"
+
+    @property
     def credits_words(self) -> str:
         """The credits as known: '37 credits', or a bound naming the units that leave it open."""
         return self.credit_bounds.words() if self.credit_bounds else f"{self.credits} credits"
@@ -62,7 +70,7 @@ class CheckResult:
 
     def to_dict(self) -> dict:
         return {"qualification": self.qualification, "valid": self.valid, "verdict": self.verdict,
-                "units": list(self.units), **self._credits(), "glh": self.glh, "new_glh": self.new_glh,
+                "units": list(self.units), **self._credits(), **self._glh(),
                 "unpublished": {c: list(v) for c, v in self.unpublished.items()},
                 "over_listed_units_only": list(self.open_groups),
                 "rules": [{"id": v.id, "holds": v.holds, "determined": v.determined, "required": v.required,
@@ -70,6 +78,13 @@ class CheckResult:
                            "source": v.source, "unknown": list(v.unknown)} for v in self.verdicts],
                 "fixes": self.fixes, **({"modes": self.modes} if self.modes else {}),
                 **({"repair": self.repair.to_dict()} if self.repair else {})}
+
+    def _glh(self) -> dict:
+        unknown = [c for c, values in self.unpublished.items() if "glh" in values]
+        if not unknown:
+            return {"glh": self.glh, "new_glh": self.new_glh}
+        return {"glh": None, "new_glh": None, "glh_at_least": self.glh, "new_glh_at_least": self.new_glh,
+                "glh_rests_on_unpublished": unknown}
 
     def _credits(self) -> dict:
         bounds = self.credit_bounds

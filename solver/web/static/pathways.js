@@ -43,6 +43,13 @@ function shown(n, what = "unpublished") {
   return n === null || n === undefined ? what : fmt(n);
 }
 
+/* A figure exact, or the bound unpublished values leave ("at least 9", "9 to 37"), or "unpublished". */
+function bounded(n, low, high) {
+  if (n !== null && n !== undefined) return fmt(n);
+  if (low === null || low === undefined) return "unpublished";
+  return high === null || high === undefined ? `at least ${fmt(low)}` : `${fmt(low)} to ${fmt(high)}`;
+}
+
 /* Dates are written as the page's locale writes them (en-GB: dd/mm/yyyy); ISO (yyyy-mm-dd) is taken too. */
 class DateError extends Error {}
 
@@ -168,10 +175,10 @@ function builder() {
       const each = Object.entries(data.pathways || {}).map(([, p]) => `${p.title}: ${p.valid ? "valid" : "not valid"}`);
       onPathway.textContent = `Checked on the ${data.pathway_title} pathway` + (each.length ? ` (${each.join("; ")}).` : ".");
     }
-    const unpublished = Object.keys(data.unpublished || {}).length;
-    $("#total-credits").textContent = unpublished ? `${data.credits} + unpublished` : data.credits;
-    $("#total-glh").textContent = data.glh;
-    $("#total-new-glh").textContent = data.new_glh;
+    // A figure resting on unpublished values comes as null with its bound: say "at least", never a bare number.
+    $("#total-credits").textContent = bounded(data.credits, data.credits_at_least, data.credits_at_most);
+    $("#total-glh").textContent = bounded(data.glh, data.glh_at_least);
+    $("#total-new-glh").textContent = bounded(data.new_glh, data.new_glh_at_least);
     const failing = data.rules.filter((r) => !r.holds).length;
     const verdict = $("#verdict");
     verdict.className = `verdict ${data.valid ? "holds" : "fails"}`;
@@ -288,7 +295,8 @@ function learnerView() {
     if (!ok) { out.append(problemBox(data)); return; }
     out.append(el("p", {class: "big"}, statusBadge(data.status), " ",
       data.units.length ? `${shown(data.new_glh)} new GLH${data.new_glh_is_lower_bound ? " at least" : ""} · `
-        + `${shown(data.credits)} credits · ${shown(data.glh)} GLH in all` : "No pathway."));
+        + `${bounded(data.credits, data.credits_at_least, data.credits_at_most)} credits · ${shown(data.glh)} GLH in all`
+        : "No pathway."));
     const named = pathwayNote(data);
     if (named) out.append(named);
     if (data.pathways) {
