@@ -1,0 +1,139 @@
+"""Time for delivery planning: periods with dates (months, terms, weeks), limits per period, start and finish."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from solver.errors import InputError, Problem
+from solver.rules import Count
+
+PeriodKind = Literal["month", "term", "week"]
+MONTHS = tuple(calendar.month_name[m].lower() for m in range(1, 13))
+# English school and college terms: autumn from September, spring from January, summer from April.
+TERMS = (("spring", 1, 3), ("summer", 4, 8), ("autumn", 9, 12))
+Measure = Literal["glh", "credits", "units"]
+
+
+class Limit(BaseModel):
+    """Least and most of one measure in each period (either may be left open)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    min: Count | None = None
+    max: Count | None = None
+
+
+class Timing(BaseModel):
+    """The time side of a request: which periods, from when, until when, and how much in each."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    periods: PeriodKind = "month"
+    start: Annotated[str, Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")]  # "2027-01": the period holding this date
+    finish_by: Annotated[str, Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")] | None = None  # last period allowed
+    limits: Mapping[Measure, Limit] = Field(default_factory=dict)
+    horizon: Annotated[int, Field(strict=True, ge=1, le=520)] | None = None  # periods looked at; default: enough
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of a plan: its index from the start, a label people read, its first and last day."""
+
+    index: int
+    label: str
+    first: dt.date
+    last: dt.date
+    names: frozenset[str]  # what `offered` may call it: the month or term name, its label and its id
+
+    @property
+    def id(self) -> str:
+        return self.first.isoformat()[:7] if "week" not in self.label.lower() else self.first.isoformat()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"index": self.index, "label": self.label, "first": self.first.isoformat(),
+                "last": self.last.isoformat()}
+
+
+def parse_day(text: str, where: str) -> dt.date:
+    """A date written "2027-01" (its first day) or "2027-01-15"; an InputError naming `where` otherwise."""
+    try:
+        return dt.date.fromisoformat(text if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else text + "-01")
+    except ValueError:
+        message = f"{text!r} is not a date; expected YYYY-MM or YYYY-MM-DD"
+        raise InputError([Problem(where, 0, 0, "", message)]) from None
+
+
+def _month(year: int, month: int, index: int) -> Period:
+    last = calendar.monthrange(year, month)[1]
+    name = calendar.month_name[month]
+    return Period(index, f"{name} {year}", dt.date(year, month, 1), dt.date(year, month, last),
+                  frozenset({name.lower(), f"{year:04d}-{month:02d}"}))
+
+
+def _term_of(day: dt.date) -> tuple[str, int, int]:
+    return next(t for t in TERMS if t[1] <= day.month <= t[2])
+
+
+def _term(year: int, term: tuple[str, int, int], index: int) -> Period:
+    name, first, last = term
+    end = dt.date(year, last, calendar.monthrange(year, last)[1])
+    return Period(index, f"{name.capitalize()} {year}", dt.date(year, first, 1), end,
+                  frozenset({name, f"{name} {year}", f"{year:04d}-{first:02d}"}))
+
+
+def periods(kind: PeriodKind, start: dt.date, count: int) -> list[Period]:
+    """`count` consecutive periods of `kind`, the first holding `start`."""
+    out: list[Period] = []
+    if kind == "month":
+        y, m = start.year, start.month
+        for i in range(count):
+            out.append(_month(y, m, i))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    elif kind == "term":
+        y, term = start.year, _term_of(start)
+        for i in range(count):
+            out.append(_term(y, term, i))
+            k = TERMS.index(term)
+            y, term = (y + 1, TERMS[0]) if k == len(TERMS) - 1 else (y, TERMS[k + 1])
+    else:
+        monday = start - dt.timedelta(days=start.weekday())
+        for i in range(count):
+            first = monday + dt.timedelta(weeks=i)
+            iso = first.isocalendar()
+            out.append(Period(i, f"Week of {first:%d %b %Y}", first, first + dt.timedelta(days=6),
+                              frozenset({f"{iso.year}-W{iso.week:02d}", first.isoformat()})))
+    return out
+
+
+def cycle(kind: PeriodKind) -> int:
+    """Periods in a year: how far a unit offered once a year may have to wait."""
+    return {"month": 12, "term": 3, "week": 52}[kind]
+
+
+def offered_in(offered: Sequence[str], period: Period) -> bool:
+    """Whether a unit offered as written (month or term names, period ids) runs in `period`; empty: always."""
+    return not offered or any(o.strip().lower() in period.names or o.strip() == period.id for o in offered)
+
+
+def unknown_offer(offered: Sequence[str]) -> list[str]:
+    """The entries of `offered` that name no month, term, ISO month (2027-01) or ISO week (2027-W05)."""
+    known = {*MONTHS, *(t[0] for t in TERMS)}
+    return [o for o in offered if o.strip().lower() not in known
+            and not re.fullmatch(r"\d{4}-(\d{2}|W\d{2})|(spring|summer|autumn) \d{4}", o.strip().lower())]
+
+
+def within(kind: PeriodKind, start: dt.date, finish_by: dt.date) -> int:
+    """How many periods from the one holding `start` up to and including the one holding `finish_by`."""
+    n = 1
+    while periods(kind, start, n)[-1].last < finish_by:
+        n += 1
+    return n
+
+
+def per_words(kind: PeriodKind) -> str:
+    return {"month": "a month", "term": "a term", "week": "a week"}[kind]
