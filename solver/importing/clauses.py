@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 Change = tuple[tuple[str, int | None], ...]  # the fields another reading changes, as (field, value) pairs
 
@@ -28,6 +29,6 @@ class Clause:
     reading: str | None = None  # where the wording admits several readings: the one the fields state ...
     alternatives: tuple[tuple[str, Change], ...] = ()  # ... and the others, by the fields they change
 
-    def model_key(self) -> tuple:
+    def model_key(self) -> tuple[Any, ...]:
         """What a sum counts, over which units: two clauses with the same key bound the same sum."""
         return (self.metric, self.groups, self.min_level, self.max_level, self.level)

@@ -9,7 +9,9 @@ The document side calls, in this order: `sentence_clauses` (each sentence and gr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from solver.importing.document import Block, Line
 from solver.importing.figures import Fact, parse_date
@@ -27,15 +29,15 @@ FROM_DATE = re.compile(r"\b(?:from|after|on or after)\s+(\d{1,2}(?:st|nd|rd|th)?
 class Reading:
     """A rule read from the specification, with its source, or a sentence that needs a person."""
 
-    rule: dict | None
+    rule: dict[str, Any] | None
     source: str
     text: str
     problem: str | None = None
     kind: str = "unparsed-rule"
-    extra: dict = field(default_factory=dict)  # "only_from": group ids; "pathways": the named pathways read
+    extra: dict[str, Any] = field(default_factory=dict)  # "only_from": group ids; "pathways": the named pathways read
 
 
-def sentence_clauses(sentences: list[Fact], groups: list[dict]) -> list[tuple[Fact, list[Clause] | None]]:
+def sentence_clauses(sentences: list[Fact], groups: list[dict[str, Any]]) -> list[tuple[Fact, list[Clause] | None]]:
     """Each rules-of-combination sentence, then each group heading's own words ("(Complete All)")."""
     out = [(s, parse_sentence(s.text)) for s in sentences]
     for g in groups:
@@ -56,7 +58,7 @@ def sentence_clauses(sentences: list[Fact], groups: list[dict]) -> list[tuple[Fa
     return out
 
 
-def resolve(label: str, groups: list[dict]) -> list[dict]:
+def resolve(label: str, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The groups a printed reference names: "2" -> Group 2; "B" -> Group B, else Groups B1, B2 ...;
     "OPTIONAL" -> the optional groups (or every group not mandatory); "ALL" -> every group."""
     if label == "ALL":
@@ -82,12 +84,12 @@ def resolve(label: str, groups: list[dict]) -> list[dict]:
     return []
 
 
-def pathway_groups(groups: list[dict]) -> list[dict]:
+def pathway_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The groups a learner chooses one of ("Pathway 1: Dementia care")."""
     return [g for g in groups if re.search(r"\bpathways?\b", f"{g['name']} {g.get('heading', '')}", re.IGNORECASE)]
 
 
-def parts_of(whole: dict, groups: list[dict]) -> list[dict]:
+def parts_of(whole: dict[str, Any], groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The groups printed inside another ("Law Units", "HRM Units" under "Optional Units"): each holds only its
     units, and together they hold all of them."""
     parts = [g for g in groups if g is not whole and g["units"] and set(g["units"]) < set(whole["units"])]
@@ -95,7 +97,7 @@ def parts_of(whole: dict, groups: list[dict]) -> list[dict]:
     return parts if len(parts) > 1 and covered == set(whole["units"]) else []
 
 
-def group_kind(group: dict) -> str | None:
+def group_kind(group: dict[str, Any]) -> str | None:
     """"mandatory" or "optional" when the group's name says which ("Core", "Optional Units"), else None."""
     words = re.findall(r"[a-z]+", f"{group['name']} {group['label']} {group.get('parent') or ''}".lower())
     for kind, names in (("mandatory", MANDATORY), ("optional", OPTIONAL)):
@@ -109,7 +111,7 @@ def _kind_word(label: str) -> str | None:
     return "mandatory" if word in MANDATORY else "optional" if word in OPTIONAL else None
 
 
-def readings(clauses: list[tuple[Fact, list[Clause] | None]], own: list[dict]) -> list[Reading]:
+def readings(clauses: list[tuple[Fact, list[Clause] | None]], own: list[dict[str, Any]]) -> list[Reading]:
     """Each clause as a rule over the qualification's groups `own`, or an item for review. Where nothing is said
     of which units to take and no group is optional, every unit is taken as mandatory, and that is listed as an
     assumption."""
@@ -129,7 +131,7 @@ def readings(clauses: list[tuple[Fact, list[Clause] | None]], own: list[dict]) -
     return out
 
 
-def _readings(clause: Clause, fact: Fact, own: list[dict]) -> list[Reading]:
+def _readings(clause: Clause, fact: Fact, own: list[dict[str, Any]]) -> list[Reading]:
     """The readings of one clause: most give one; a count of blocks also checks each block's size."""
     if clause.kind == "pathways":
         return [_pathways(clause, fact, own)]
@@ -149,7 +151,7 @@ def _readings(clause: Clause, fact: Fact, own: list[dict]) -> list[Reading]:
     return [found]
 
 
-def _pathways(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
+def _pathways(clause: Clause, fact: Fact, own: list[dict[str, Any]]) -> Reading:
     """"a minimum of 92 credits from one of the pathways": a named pathway per pathway group, each with the sum."""
     groups = pathway_groups(own)
     if len(groups) < 2:
@@ -164,10 +166,10 @@ def _pathways(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
                    "follows one", extra={"pathways": found})
 
 
-def pathways(found: list[Reading]) -> tuple[list[Reading], list[tuple[dict, str]]]:
+def pathways(found: list[Reading]) -> tuple[list[Reading], list[tuple[dict[str, Any], str]]]:
     """The readings without the named pathways they hold, and those pathways each once, with where each is
     printed: (the qualification's `pathways` entry, its source)."""
-    out: list[tuple[dict, str]] = []
+    out: list[tuple[dict[str, Any], str]] = []
     for r in found:
         for p in r.extra.get("pathways", []):
             if p["id"] not in {q["id"] for q, _ in out}:
@@ -175,7 +177,7 @@ def pathways(found: list[Reading]) -> tuple[list[Reading], list[tuple[dict, str]
     return [r for r in found if "pathways" not in r.extra], out
 
 
-def _reading(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
+def _reading(clause: Clause, fact: Fact, own: list[dict[str, Any]]) -> Reading:
     ids: list[str] = []
     for label in clause.groups:
         named = resolve(label, own)
@@ -211,13 +213,13 @@ def _reading(clause: Clause, fact: Fact, own: list[dict]) -> Reading:
             return Reading(None, fact.where, fact.text, f"names {', '.join(unlisted)}, not in the group", "mismatch")
         return Reading({"kind": "mandatory", "groups": ids} | note, fact.where, fact.text)
     everything = sorted(g["id"] for g in own)
-    where: dict = {}
+    where: dict[str, Any] = {}
     if ids and sorted(ids) != everything:
         where["groups"] = ids
     for key in ("level", "min_level", "max_level"):
         if getattr(clause, key) is not None:
             where[key] = getattr(clause, key)
-    rule: dict = {"kind": "sum", "sum": clause.metric}
+    rule: dict[str, Any] = {"kind": "sum", "sum": clause.metric}
     if where:
         rule["where"] = where
     rule |= {k: getattr(clause, k) for k in ("min", "max") if getattr(clause, k) is not None}
@@ -229,7 +231,7 @@ def contradictions(found: list[Reading]) -> list[Reading]:
     "a minimum of TWO optional units" in the rules): neither is kept as fact. Each becomes a `contradiction`
     for review, and one rule states the first with the others as named readings, so that every query can be
     run under each."""
-    def key(r: Reading) -> tuple:
+    def key(r: Reading) -> tuple[Any, ...]:
         return (r.rule["sum"], repr(r.rule.get("where", {}))) if r.rule else ()
 
     sums = [r for r in found if r.rule and r.rule["kind"] == "sum" and not r.rule.get("readings")]
@@ -261,12 +263,12 @@ def _clash(first: Reading, second: Reading) -> bool:
     return apart or of_a_group and any(k in a and k in b and a[k] != b[k] for k in ("min", "max"))
 
 
-def _with_readings(rules: list[dict]) -> dict:
+def _with_readings(rules: list[dict[str, Any]]) -> dict[str, Any]:
     """The first rule, with each other's bounds as a named reading ("at-least-2", "exactly-1")."""
     first = dict(rules[0])
     first["note"] = " / ".join(dict.fromkeys(r["note"] for r in rules if r.get("note")))
     first["reading"] = _reading_name(first)
-    readings: dict[str, dict] = {}
+    readings: dict[str, dict[str, Any]] = {}
     for other in rules[1:]:
         name = _reading_name(other)
         if name != first["reading"]:
@@ -275,13 +277,13 @@ def _with_readings(rules: list[dict]) -> dict:
     return first
 
 
-def _reading_name(rule: dict) -> str:
+def _reading_name(rule: dict[str, Any]) -> str:
     low, high = rule.get("min"), rule.get("max")
     return f"exactly-{low}" if low == high else f"at-least-{low}" if high is None else \
         f"at-most-{high}" if low is None else f"{low}-to-{high}"
 
 
-def rule_id(rule: dict) -> str:
+def rule_id(rule: dict[str, Any]) -> str:
     """A rule's id from what it says: "mandatory-m", "credits-total", "units-optional", "groups-b1-b2-b3"."""
     if rule["kind"] == "replacement":
         return f"replace-{rule['old']}"
@@ -295,7 +297,7 @@ def rule_id(rule: dict) -> str:
     return f"{rule['sum']}-{scope}{level}"
 
 
-def _bounds(rule: dict | None) -> str:
+def _bounds(rule: dict[str, Any] | None) -> str:
     """"2 or more units from optional": a sum rule's reading, to set two contradictory ones side by side."""
     rule = rule or {}
     low, high = rule.get("min"), rule.get("max")
@@ -307,7 +309,7 @@ def _bounds(rule: dict | None) -> str:
     return f"{span} {word}" + (f" from {', '.join(groups)}" if groups else "")
 
 
-def replacements(blocks: tuple[Block, ...], code_of) -> list[Reading]:
+def replacements(blocks: tuple[Block, ...], code_of: Callable[[str], str | None]) -> list[Reading]:
     """Footnotes such as "359 not 339" under "registered from 1 July 2020", as replacement rules."""
     out: list[Reading] = []
     lines = [b for b in blocks if isinstance(b, Line)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from solver.importing.bounds import check_characters, check_zip
 from solver.importing.document import Block, Line, Row, Table, clean, not_importable
@@ -28,7 +29,7 @@ def read_docx(path: Path) -> list[Block]:
     return blocks
 
 
-def _body(element, document, blocks: list[Block], counts: dict[str, int]) -> None:
+def _body(element: Any, document: Any, blocks: list[Block], counts: dict[str, int]) -> None:  # python-docx objects
     """Paragraphs and tables in body order, including those inside content controls (w:sdt), and the text of
     text boxes after the paragraph holding them: python-docx's own iteration passes over both."""
     from docx.oxml.ns import qn
@@ -54,7 +55,7 @@ def _body(element, document, blocks: list[Block], counts: dict[str, int]) -> Non
                 _body(content, document, blocks, counts)
 
 
-def _table(item, number: int) -> Table:
+def _table(item: Any, number: int) -> Table:
     rows = []
     for r, row in enumerate(item.rows, start=1):
         # A merged cell appears once per grid column it spans; keep it once.

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from solver.importing.review import ReviewItem
 from solver.importing.writer import draft_yaml
 from solver.model.located_yaml import PathKey
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -20,14 +23,14 @@ class Draft:
     provenance: dict[PathKey, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the document (dates as YYYY-MM-DD) and the review items."""
         return {"document": _plain(self.document), "review": [r.to_dict() for r in self.review]}
 
     def to_yaml(self) -> str:
         return draft_yaml(self.document, self.review, self.provenance, self.sources)
 
-    def review_frame(self):
+    def review_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame([r.to_dict() for r in self.review], columns=["kind", "message", "path", "source", "text"])

@@ -84,7 +84,7 @@ def reading(text: str, scope: tuple[str, ...]) -> tuple[list[Clause] | None, str
 Part = tuple[str, Any]  # a phrase's meaning before it becomes clauses: ("groups", ("A", "B")), ("min_level", 4)
 
 
-class Reader(Transformer):
+class Reader(Transformer[Token, Any]):
     """Each phrase's meaning, bottom up; a clause's phrases become Clause objects at the clause."""
 
     def __init__(self, scope: tuple[str, ...]) -> None:
@@ -111,16 +111,16 @@ class Reader(Transformer):
 
     klass_optional = klass_mandatory
 
-    def at_least(self, _: list) -> str:
+    def at_least(self, _: list[Any]) -> str:
         return "min"
 
-    def at_most(self, _: list) -> str:
+    def at_most(self, _: list[Any]) -> str:
         return "max"
 
-    def exactly(self, _: list) -> str:
+    def exactly(self, _: list[Any]) -> str:
         return "exact"
 
-    def in_all(self, _: list) -> str:
+    def in_all(self, _: list[Any]) -> str:
         return "bare"
 
     def bound(self, items: list[str]) -> str:
@@ -139,39 +139,39 @@ class Reader(Transformer):
         return str(items[0])
 
     # ---- which units
-    def groups(self, items: list) -> Part:
+    def groups(self, items: list[Any]) -> Part:
         return ("groups", next(i for i in items if isinstance(i, tuple)))
 
-    def kind_of_group(self, items: list) -> Part:
+    def kind_of_group(self, items: list[Any]) -> Part:
         return ("groups", (items[0],))
 
-    def any_units(self, _: list) -> Part:
+    def any_units(self, _: list[Any]) -> Part:
         return ("groups", ())  # "from units at level 2": no group named
 
-    def group_credits(self, items: list) -> Part:
+    def group_credits(self, items: list[Any]) -> Part:
         return ("credits", (items[0], items[1]))
 
-    def choice(self, items: list) -> Part:
+    def choice(self, items: list[Any]) -> Part:
         return items[0] if items else ("groups", ())
 
-    def one_pathway(self, items: list) -> Part:
+    def one_pathway(self, items: list[Any]) -> Part:
         if items[0] != 1:
             raise NotRead("a number of pathways")
         return ("pathway", None)
 
-    def spread(self, items: list) -> Part:
+    def spread(self, items: list[Any]) -> Part:
         bound = next((i for i in items if isinstance(i, str) and i in ("min", "max", "exact", "bare")), "bare")
         number = next(i for i in items if isinstance(i, int))
         inner = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "groups"), None)
         kind = next((i for i in items if isinstance(i, str) and i in KINDS.values()), None)
         return ("spread", (bound, number, inner, kind))
 
-    def _spread_groups(self, spread: tuple, place: tuple[str, ...] | None) -> tuple[str, ...]:
+    def _spread_groups(self, spread: tuple[Any, ...], place: tuple[str, ...] | None) -> tuple[str, ...]:
         """"from two optional groups from Group B": the groups named, else the kind named, else the heading's."""
         _, _, inner, kind = spread
         return inner or place or ((kind,) if kind else self.scope)
 
-    def place(self, items: list) -> Part:
+    def place(self, items: list[Any]) -> Part:
         return items[0]
 
     def min_level(self, items: list[Token]) -> Part:
@@ -190,7 +190,7 @@ class Reader(Transformer):
         return ("breakdown", [c for found in items for c in found])
 
     # ---- clauses
-    def amount(self, items: list) -> list[Clause]:
+    def amount(self, items: list[Any]) -> list[Clause]:
         bound = next((i for i in items if i in ("min", "max", "exact", "bare")), "bare")
         number = next(i for i in items if isinstance(i, int))
         metric = next((i for i in items if i in ("credits", "units", "glh")), "units")  # "7 electives"
@@ -213,31 +213,31 @@ class Reader(Transformer):
         out.insert(0, Clause("sum", metric, low, high, groups, **where))
         return out + parts.get("breakdown", [])
 
-    def size_of_qualification(self, items: list) -> list[Clause]:
+    def size_of_qualification(self, items: list[Any]) -> list[Clause]:
         return [Clause("sum", "credits", min=next(i for i in items if isinstance(i, int)))]
 
-    def credit_size(self, _: list) -> str:
+    def credit_size(self, _: list[Any]) -> str:
         return "credits"
 
-    def unit_size(self, _: list) -> str:
+    def unit_size(self, _: list[Any]) -> str:
         return "units"
 
-    def size(self, items: list) -> list[Clause]:
+    def size(self, items: list[Any]) -> list[Clause]:
         """"is a 120 credit qualification": at least 120 credits; "a four-unit qualification": exactly 4 units."""
         number = next(i for i in items if isinstance(i, int))
         if "units" in items:
             return [Clause("sum", "units", number, number)]
         return [Clause("sum", "credits", min=number)]
 
-    def each_of(self, items: list) -> list[Clause]:
+    def each_of(self, items: list[Any]) -> list[Clause]:
         """"a pass on each of the three units": every unit of the qualification (or of the heading's group)."""
         count = next((i for i in items if isinstance(i, int)), None)
         return [Clause("mandatory", groups=self.scope or ("ALL",), count=count)]
 
-    def heading_lead(self, items: list) -> Part:
+    def heading_lead(self, items: list[Any]) -> Part:
         return ("heading", items[0] if isinstance(items[0], tuple) else (items[0],))
 
-    def all_of(self, items: list) -> list[Clause]:
+    def all_of(self, items: list[Any]) -> list[Clause]:
         count = next((i for i in items if isinstance(i, int)), None)
         kind = next((i for i in items if isinstance(i, str) and i in KINDS.values()), None)
         parts: dict[str, Any] = dict(i for i in items if isinstance(i, tuple))
@@ -250,10 +250,10 @@ class Reader(Transformer):
             out.append(Clause("sum", metric, number, number if metric == "units" else None, groups))
         return out
 
-    def at_most_word(self, _: list) -> str:
+    def at_most_word(self, _: list[Any]) -> str:
         return "max"
 
-    def number_of(self, items: list) -> list[Clause]:
+    def number_of(self, items: list[Any]) -> list[Clause]:
         """"Total number of units = 20": exactly 20 units; "the minimum number of credits ... is 30": at least."""
         number = next(i for i in items if isinstance(i, int))
         metric = next(i for i in items if i in ("credits", "units", "glh"))
@@ -263,21 +263,21 @@ class Reader(Transformer):
             bound, (number, number) if metric == "units" else (number, None))
         return [Clause("sum", metric, low, high, **where)]
 
-    def at_least_word(self, _: list) -> str:
+    def at_least_word(self, _: list[Any]) -> str:
         return "min"
 
-    def credit_value(self, items: list) -> list[Clause]:
+    def credit_value(self, items: list[Any]) -> list[Clause]:
         """"The minimum credit value of this qualification is 30": a bound on the credits of the whole."""
         number = next(i for i in items if isinstance(i, int))
         return [Clause("sum", "credits", None, number) if "max" in items else Clause("sum", "credits", min=number)]
 
-    def complete_all(self, _: list) -> list[Clause]:
+    def complete_all(self, _: list[Any]) -> list[Clause]:
         return [Clause("mandatory", groups=self.scope)]  # of the heading's group (checked in `sentence`)
 
-    def every_unit_mandatory(self, _: list) -> list[Clause]:
+    def every_unit_mandatory(self, _: list[Any]) -> list[Clause]:
         return [Clause("mandatory", groups=self.scope or ("ALL",))]
 
-    def spread_only(self, items: list) -> list[Clause]:
+    def spread_only(self, items: list[Any]) -> list[Clause]:
         spread = items[-1][1]
         return [_spread(spread[0], spread[1], self._spread_groups(spread, None))]
 
@@ -285,16 +285,16 @@ class Reader(Transformer):
         count, size = items
         return [Clause("groups", "units", count, count, block=size)]
 
-    def figure(self, _: list) -> list[Clause]:
+    def figure(self, _: list[Any]) -> list[Clause]:
         return []  # a published figure beside the rules: figures.py reads those
 
-    def only_from(self, items: list) -> list[Clause]:
+    def only_from(self, items: list[Any]) -> list[Clause]:
         return [Clause("only_from", groups=items[-1][1])]
 
     def barred(self, items: list[str]) -> list[Clause]:
         return [Clause("barred", codes=tuple(items))]
 
-    def sentence(self, items: list) -> list[Clause]:
+    def sentence(self, items: list[Any]) -> list[Clause]:
         clauses = [c for found in items if isinstance(found, list) for c in found]
         heading = next((i[1] for i in items if isinstance(i, tuple) and i[0] == "heading"), None)
         for i, (c, d) in enumerate(zip(clauses, clauses[1:])):  # "a minimum of 2 and a maximum of 4 units from C"
@@ -312,7 +312,7 @@ class Reader(Transformer):
                 clauses[i] = Clause("groups", "units", c.min, c.max, groups, block=c.block)
         return clauses
 
-    def start(self, items: list) -> list[Clause]:
+    def start(self, items: list[Any]) -> list[Clause]:
         return next(i for i in items if isinstance(i, list))
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from solver.importing.bounds import MAX_HTML_ELEMENTS, too_large
 from solver.importing.document import Block, Line, Row, Table, clean, not_importable
@@ -44,14 +45,14 @@ class _Reader:
         self.line = 0
         self.tables = 0
 
-    def flush(self, element) -> None:
+    def flush(self, element: Any) -> None:
         text = clean(" ".join(self.text))
         if text:
             self.blocks.append(Line(text, f"line {self.line}" if self.line else "page"))
         self.text = []
         self.line = getattr(element, "sourceline", None) or self.line
 
-    def walk(self, element) -> None:
+    def walk(self, element: Any) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag.lower() in SKIPPED:
             self._tail(element)
@@ -74,17 +75,17 @@ class _Reader:
             self.flush(None)
         self._tail(element)
 
-    def _tail(self, element) -> None:
+    def _tail(self, element: Any) -> None:
         if element.tail:
             self._add(element.tail, element)
 
-    def _add(self, text: str, element) -> None:
+    def _add(self, text: str, element: Any) -> None:
         if text.strip():
             if not self.text:
                 self.line = getattr(element, "sourceline", None) or self.line
             self.text.append(text)
 
-    def _table(self, table) -> None:
+    def _table(self, table: Any) -> None:  # an lxml element
         self.tables += 1
         rows: list[Row] = []
         for r, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"), start=1):

@@ -10,6 +10,7 @@ lines are lifted back from the text lines by line_tables.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from solver.importing.bounds import MAX_PAGES, Deadline, check_characters, too_large
 from solver.importing.document import Block, Line, Row, Table, clean, not_importable
@@ -39,7 +40,7 @@ def read_pdf(path: Path) -> list[Block]:
     return blocks
 
 
-def _page_blocks(page, number: int) -> list[Block]:
+def _page_blocks(page: Any, number: int) -> list[Block]:  # a pdfplumber page
     """Tables found from their ruling lines; text lines outside every table; both sorted by position. A ruled
     box of one column (a framed paragraph, a contact box) is no table: its lines are read as running text, so
     sentences wrapped inside it join up again."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from solver.importing.document import not_importable
 from solver.importing.draft import Draft
@@ -25,7 +26,7 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise not_importable(path, f"expected a readable UTF-8 CSV file ({err})") from None
 
 
-def import_unit_data(paths: list) -> Draft:
+def import_unit_data(paths: list[Any]) -> Draft:
     """Units from the unit-data CSV(s), each noting the qualifications the mapping CSV(s) list it in."""
     unit_files: list[tuple[Path, list[dict[str, str]]]] = []
     mapping: dict[str, list[str]] = {}

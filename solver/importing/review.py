@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from solver.model.located_yaml import PathKey, render_path
 
@@ -17,7 +18,7 @@ class ReviewItem:
     text: str  # the specification's words, verbatim
     path: PathKey  # where in the draft the mark stands
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"path": render_path(self.path)}
 
     def __str__(self) -> str:

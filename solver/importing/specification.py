@@ -10,6 +10,7 @@ from typing import Any
 from solver.importing import combination, figures, line_tables, rule_sentences, tables, unit_blocks, units
 from solver.importing.document import Document, Line, not_importable
 from solver.importing.draft import Draft
+from solver.importing.figures import Fact
 from solver.importing.merge import merge_drafts
 from solver.importing.reader import read_document
 from solver.importing.regulator import import_unit_data
@@ -105,7 +106,7 @@ def _index_of(doc: Document, where: str) -> int:
     return 0
 
 
-def _rehomed(item: ReviewItem, groups: list[dict], qualifications: list[dict]) -> ReviewItem:
+def _rehomed(item: ReviewItem, groups: list[dict[str, Any]], qualifications: list[dict[str, Any]]) -> ReviewItem:
     """A remark about a unit table, placed at that group in the first qualification that has it."""
     if item.path[:1] != ("groups",):
         return item
@@ -117,7 +118,8 @@ def _rehomed(item: ReviewItem, groups: list[dict], qualifications: list[dict]) -
     return replace(item, path=("qualifications",))
 
 
-def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, groups: list[dict], body,
+def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, groups: list[dict[str, Any]],
+                   body: Fact | list[str] | None,
                    count: int, doc: Document) -> None:
     at: PathKey = ("qualifications", qi)
     review, prov = draft.review, draft.provenance
@@ -179,8 +181,9 @@ def _qualification(draft: Draft, qi: int, facts: figures.QualificationFacts, gro
     draft.document["qualifications"].append(q)
 
 
-def _rules(found: list[combination.Reading], facts, at: PathKey, draft: Draft) -> list[dict]:
-    rules: list[dict] = []
+def _rules(found: list[combination.Reading], facts: figures.QualificationFacts, at: PathKey, draft: Draft
+           ) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = []
     for r in found:
         if r.rule is None:
             draft.review.append(ReviewItem(r.kind, r.problem or "", r.source, r.text, at + ("rules",)))
@@ -205,7 +208,7 @@ def _rules(found: list[combination.Reading], facts, at: PathKey, draft: Draft) -
     return rules
 
 
-def _check_credits(q: dict, draft: Draft, at: PathKey, facts) -> None:
+def _check_credits(q: dict[str, Any], draft: Draft, at: PathKey, facts: figures.QualificationFacts) -> None:
     """A published credit value the units cannot give is flagged, never adjusted."""
     credit = facts.figures.get("credits")
     unit_credits = {u["code"]: u["credits"] for u in draft.document["units"]}
@@ -226,7 +229,8 @@ def _check_credits(q: dict, draft: Draft, at: PathKey, facts) -> None:
                                        at + ("figures", "credits")))
 
 
-def _awarding_body(facts, body, at: PathKey, draft: Draft) -> str | None:
+def _awarding_body(facts: figures.QualificationFacts, body: Fact | list[str] | None, at: PathKey, draft: Draft
+                   ) -> str | None:
     if facts.awarding_body:
         draft.provenance[at + ("awarding_body",)] = facts.awarding_body.where
         return facts.awarding_body.value

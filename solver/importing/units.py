@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from solver.importing.review import ReviewItem
 from solver.importing.tables import UnitRow, UnitTable
@@ -13,8 +14,9 @@ from solver.importing.unit_blocks import UnitBlock
 
 @dataclass
 class UnitsResult:
-    units: list[dict] = field(default_factory=list)
-    groups: list[dict] = field(default_factory=list)  # {id, name, units}, with "label" and "heading" for rules
+    units: list[dict[str, Any]] = field(default_factory=list)
+    # {id, name, units}, with "label" and "heading" for rules
+    groups: list[dict[str, Any]] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)  # unit code -> row it was read from
     review: list[ReviewItem] = field(default_factory=list)
 
@@ -173,5 +175,5 @@ def read_units(tables: list[UnitTable]) -> UnitsResult:
     return out
 
 
-def _row_text(row) -> list[str]:
+def _row_text(row: UnitRow) -> list[str]:
     return [row.code + row.marks, row.title, row.level, row.credits, row.glh]

@@ -55,7 +55,7 @@ class _Writer:
         self.marks((), "")
         return "\n".join(self.lines) + "\n"
 
-    def qualification(self, at: PathKey, q: dict) -> None:
+    def qualification(self, at: PathKey, q: dict[str, Any]) -> None:
         self.marks(at, "  ", exact=True)
         for n, key in enumerate(("id", "accreditation", "title", "level", "awarding_body")):
             self.entry(at + (key,), "    ", f"{key}: {flow(q[key])}", lead="  - " if n == 0 else None)
