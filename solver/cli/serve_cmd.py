@@ -27,6 +27,7 @@ def serve_command(catalogue: CatalogueOption = None,
         import uvicorn
 
         from solver.web.app import create_app
+        from solver.web.serving import BACKLOG, server_config
     except ImportError as err:
         typer.echo(f"error: the web explorer needs its extra: pip install \"pathways[web]\" ({err.name} is missing)",
                    err=True)
@@ -49,11 +50,11 @@ def serve_command(catalogue: CatalogueOption = None,
         sock.close()
         typer.echo(f"error: cannot listen on {host}:{port}: {err.strerror}", err=True)
         raise typer.Exit(2) from None
-    sock.listen(2048)  # listening before the address is printed: a client may connect at once
+    sock.listen(BACKLOG)  # listening before the address is printed: a client may connect at once
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if family == socket.AF_INET6 else bound_host
     typer.echo(f"Pathways web explorer on http://{shown}:{bound_port}/  (API docs at /docs; Ctrl-C to stop)")
-    server = uvicorn.Server(uvicorn.Config(application, log_level="warning", access_log=False))
+    server = uvicorn.Server(server_config(application))
     try:
         server.run(sockets=[sock])  # uvicorn shuts down gracefully on Ctrl-C, then re-raises it: exit 130
     finally:

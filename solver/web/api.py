@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from solver.request.objectives import Objective
+from solver.web.ceiling import ceiling
 from solver.web.limits import LimitExceeded, cohort_file_limit
 from solver.web.schemas import (
     CheckRequest,
@@ -22,6 +22,7 @@ from solver.web.schemas import (
     read_body,
 )
 from solver.web.service import Explorer
+from solver.web.slots import FairSlots
 
 router = APIRouter(prefix="/api")
 T = TypeVar("T")
@@ -32,15 +33,26 @@ def explorer(request: Request) -> Explorer:
 
 
 async def solve(request: Request, work: Callable[..., T], *args: Any) -> T:
-    """Run solver work on a worker thread, at most `Limits.max_concurrent` at once: the rest wait their turn
-    rather than share two cores forty ways. (A thread semaphore, not an event-loop one: it holds whatever loop
-    or thread the request arrives on.)"""
-    slots: threading.BoundedSemaphore = request.app.state.solver_slots
+    """Run solver work on a worker thread once the client's turn comes (`FairSlots`: at most
+    `Limits.max_concurrent` at once, `Limits.max_per_client` for one address), under the wall-clock ceiling; an
+    answer the ceiling cut short says so in `partial`."""
+    slots: FairSlots = request.app.state.solver_slots
+    seconds = explorer(request).limits.wall_seconds
+    client = request.client.host if request.client else "unknown"
 
     def bounded() -> T:
-        with slots:
-            return work(*args)
-    return await run_in_threadpool(bounded)
+        with ceiling(seconds) as bound:
+            answer = work(*args)
+        if bound.reached and isinstance(answer, dict):
+            return cast(T, {**answer, "partial": bound.note()})
+        return answer
+    await slots.enter(client)
+    try:
+        # A worker thread, once started, is waited for even if the request is cancelled: the slot is given back
+        # only when the solving has ended.
+        return await run_in_threadpool(bounded)
+    finally:
+        slots.leave(client)
 
 
 @router.get("/qualifications", summary="The qualifications of the catalogue, with their published figures")

@@ -24,6 +24,8 @@ from solver.web import api, pages, review_api
 from solver.web.limits import LimitExceeded, Limits, cohort_file_limit
 from solver.web.review import SaveRefused
 from solver.web.service import Explorer
+from solver.web.slots import FairSlots
+from solver.web.timeouts import BodyDeadline
 
 HERE = Path(__file__).parent
 WARM_STOP_SECONDS = 60.0  # how long shutdown waits for the answer the warming thread is computing
@@ -153,7 +155,7 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
                               "every problem located (line, column, path).")
     app.state.explorer = explorer
     app.state.catalogue_directory = directory
-    app.state.solver_slots = threading.BoundedSemaphore(limits.max_concurrent)
+    app.state.solver_slots = FairSlots(limits.max_concurrent, limits.max_per_client)
     framing = 64 * 1024  # a multipart upload's headers and boundaries around the file
     document_cap = limits.max_document_bytes + framing
     uploads = ("/api/cohort", review_api.UPLOAD_PATH)
@@ -181,6 +183,8 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
             response.headers["Content-Security-Policy"] = PAGE_POLICY
         return response
 
+    # Outermost but for Starlette's own error middleware: the deadline covers every read of the body.
+    app.add_middleware(BodyDeadline, seconds=limits.body_seconds)
     _add_error_handlers(app, _hidden_paths(catalogue))
     app.include_router(api.router)
     app.include_router(review_api.router)

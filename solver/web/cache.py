@@ -1,5 +1,5 @@
 """A small thread-safe memo of answers: the catalogue never changes and solves are deterministic, so an answer
-computed once stands for every later identical request."""
+computed once stands for every later identical request (unless the wall-clock ceiling cut it short)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
+
+from solver.web.ceiling import current
 
 
 class Memo:
@@ -24,6 +26,9 @@ class Memo:
                 self._answers.move_to_end(key)
                 return self._answers[key]
         answer = compute()
+        bound = current()
+        if bound is not None and bound.reached:
+            return answer  # stopped by the wall clock, so load-dependent: later requests solve again
         with self._lock:
             self._answers[key] = answer
             while len(self._answers) > self.size:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from solver.engine.compile import SOLVE_PARAMS, CompiledModel, Solution
+from solver.engine.status import Status
 from solver.errors import PathwaysError
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -14,6 +15,7 @@ from solver.queries.recommendation import Planner
 from solver.request.formulation import Formulation
 from solver.request.objectives import Tier
 from solver.rules import Linear
+from solver.web.ceiling import current
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class Limits:
     solve_time: float = 5.0  # CP-SAT deterministic time per solve: the same answer on every run and machine
     enumerate_seconds: float = 5.0  # wall-clock limit on one page of pathways, and on counting by enumeration
     max_concurrent: int = 4  # requests solving at once; more wait for a free slot
+    max_per_client: int = 3  # of those, held by one client address: another client always finds one or is next
+    wall_seconds: float = 20.0  # wall-clock ceiling on one request's solving, whatever the load: then partial
+    body_seconds: float = 30.0  # the whole request body must arrive within this (a client at 2 bytes/s is cut)
     remembered: int = 512  # answers kept for identical later requests (0: none)
 
 
@@ -58,7 +63,15 @@ class _LimitedModel(CompiledModel):
               nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
               params: dict[str, Any] | None = None) -> Solution:
         params = params or dict(SOLVE_PARAMS, max_deterministic_time=self.deterministic_time)
-        return super().solve(tiers, disabled, extra, nogoods, time_limit, params)
+        bound = current()
+        if bound is None:
+            return super().solve(tiers, disabled, extra, nogoods, time_limit, params)
+        # The request's wall-clock ceiling too: whichever limit comes first stops the search.
+        solution = super().solve(tiers, disabled, extra, nogoods, time_limit,
+                                 dict(params, max_time_in_seconds=bound.left()))
+        if bound.left() == 0.0 and solution.status in (Status.FEASIBLE, Status.UNKNOWN):
+            bound.reached = True
+        return solution
 
 
 class DeterministicPlanner(Planner):
