@@ -274,9 +274,20 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> Regi
 
 # --- findings ---------------------------------------------------------------------------------------
 
-def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+def _cheaper_unseen(catalogue: Catalogue, q: Qualification) -> str:
+    """Why a cheaper valid route than the lowest found may exist: units not yet listed, or pathways that become
+    valid once unpublished credits or levels are known; '' when neither."""
+    groups = [g.name for g in q.open_groups()]
+    unknown = [c for c in q.unit_codes() if catalogue.units[c].credits is None or catalogue.units[c].level is None]
+    return "; ".join([*([f"units {', '.join(groups)} does not list"] if groups else []),
+                      *([f"pathways the unpublished credits or levels of {', '.join(unknown)} may make valid"]
+                        if unknown else [])])
+
+
+def _glh_findings(q: Qualification, audits: list[RegimeAudit], catalogue: Catalogue) -> list[Finding]:
     out = []
     published = q.figures.glh
+    unseen = _cheaper_unseen(catalogue, q)
     for i, r in enumerate(audits):
         if r.min_glh is None:
             continue
@@ -285,10 +296,15 @@ def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
             if r.unpublished_route:
                 route += (f"; {', '.join(r.unpublished_route)} {'has' if len(r.unpublished_route) == 1 else 'have'}"
                           f" unpublished GLH")
-            bound = f"at least {r.min_glh}" if r.unpublished_route else str(r.min_glh)
+            if unseen:
+                route += f"; {unseen} may cost less"
+            figure = (f"is undetermined (the routes valid now need at least {r.min_glh} GLH)"
+                      if r.unpublished_route and unseen
+                      else f"is at least {r.min_glh} GLH" if r.unpublished_route
+                      else f"is at most {r.min_glh} GLH" if unseen else f"is {r.min_glh} GLH")
             out.append(Finding(qualification=q.id, regime=r.regime.label, kind="glh-not-published",
-                               sentence=f"{q.accreditation} publishes no GLH; the rules imply a lowest-hours route of "
-                                        f"{bound} GLH ({route}) for learners {r.regime.label}.",
+                               sentence=f"{q.accreditation} publishes no GLH; the lowest-hours route the rules imply "
+                                        f"for learners {r.regime.label} {figure} ({route}).",
                                numbers={"lowest_glh": r.min_glh}))
             continue
         if r.unpublished_route:
@@ -302,6 +318,13 @@ def _glh_findings(q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
                                         "unpublished": list(r.unpublished_route)}))
             continue
         if published == r.min_glh:
+            continue
+        if unseen and r.min_glh > published:  # a cheaper route may lie beyond what is listed and published
+            out.append(Finding(qualification=q.id, regime=r.regime.label, kind="glh-bound",
+                               sentence=f"The lowest-hours route over the listed units and published values for "
+                                        f"learners {r.regime.label} is {r.min_glh} GLH, above the published "
+                                        f"{published} GLH; {unseen} may cost less, so it is at most {r.min_glh}.",
+                               numbers={"published": published, "at_most": r.min_glh}))
             continue
         why = ""
         earlier = next((a for a in audits[:i] if a.min_glh == published and a.lowest_glh_route), None)
@@ -572,7 +595,7 @@ def audit(catalogue: Catalogue, qualification: Qualification | str | None = None
         per_regime = [audit_regime(catalogue, q, r) for r in regimes(catalogue, q)]
         audits.append(QualificationAudit(qualification=q, regimes=tuple(per_regime)))
         findings += _data_findings(catalogue, q)
-        findings += _credit_findings(catalogue, q, per_regime) + _glh_findings(q, per_regime)
+        findings += _credit_findings(catalogue, q, per_regime) + _glh_findings(q, per_regime, catalogue)
         findings += _average_findings(catalogue, q, per_regime) + _unit_findings(catalogue, q, per_regime)
         findings += _reading_findings(catalogue, q)
     if qualification is None:

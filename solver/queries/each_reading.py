@@ -42,6 +42,11 @@ class ReadingDifference:
 
     rule: str
     readings: dict[str, tuple[int | None, int | None]]  # reading -> (valid pathways, lowest GLH or None)
+    # Readings whose figures rest on unknowns: a count that more pathways may join once values are published or
+    # groups listed in full, and a lowest GLH that counts unpublished hours as 0 (each then a lower bound).
+    count_at_least: frozenset[str] = frozenset()
+    glh_at_least: frozenset[str] = frozenset()
+    glh_at_most: frozenset[str] = frozenset()  # over the listed units of an open group: units not listed may cost less
 
     @property
     def matters(self) -> bool:
@@ -50,12 +55,18 @@ class ReadingDifference:
     def sentence(self) -> str:
         parts = []
         for name, (count, glh) in self.readings.items():
-            if count == 0:
+            if count == 0 and name in self.count_at_least:
+                parts.append(f"read {name!r}, no valid pathway over the listed units and published values")
+            elif count == 0:
                 parts.append(f"read {name!r}, no valid pathway")
             else:
-                counted = (f"{count:,} valid pathway{'' if count == 1 else 's'}" if count is not None
+                least = "at least " if name in self.count_at_least else ""
+                counted = (f"{least}{count:,} valid pathway{'' if count == 1 else 's'}" if count is not None
                            else "an uncounted number of valid pathways")
-                parts.append(f"read {name!r}, {counted} and a lowest-hours route of {glh} GLH")
+                low, high = name in self.glh_at_least, name in self.glh_at_most
+                hours = ("an undetermined lowest-hours route (unpublished GLH and an open group)" if low and high
+                         else f"a lowest-hours route of {'at least ' if low else 'at most ' if high else ''}{glh} GLH")
+                parts.append(f"read {name!r}, {counted} and {hours}")
         verdict = "" if self.matters else " (the readings give the same answers)"
         return f"Rule {self.rule!r} admits {len(self.readings)} readings: {'; '.join(parts)}{verdict}."
 
@@ -67,9 +78,18 @@ def reading_differences(catalogue: Catalogue, qualification: str | Qualification
     out = []
     for rule_id, names in ambiguous(q).items():
         figures: dict[str, tuple[int | None, int | None]] = {}
+        open_counts, open_hours, listed_hours = set(), set(), set()
         for name in names:
             read = read_as(q, {rule_id: name})
             best = recommend(catalogue, read, learner)
-            figures[name] = (count_pathways(catalogue, read, learner).count, best.new_glh)
-        out.append(ReadingDifference(rule=rule_id, readings=figures))
+            counted = count_pathways(catalogue, read, learner)
+            figures[name] = (counted.count, best.new_glh)
+            if any("more may be valid" in n or "more pathways may exist" in n for n in counted.notes):
+                open_counts.add(name)
+            if best.unpublished_glh or best.over_unknowns:
+                open_hours.add(name)  # unpublished hours counted as 0, or a route over values not yet published
+            if best.open_groups:
+                listed_hours.add(name)
+        out.append(ReadingDifference(rule=rule_id, readings=figures, count_at_least=frozenset(open_counts),
+                                     glh_at_least=frozenset(open_hours), glh_at_most=frozenset(listed_hours)))
     return out
