@@ -12,7 +12,16 @@ import typer
 from pydantic import ValidationError
 
 # Each command module registers its commands on `app` when imported; heavy imports stay inside the commands.
-from solver.cli import advise, batch, catalogue_cmd, explore, goals_cmd, import_cmd, serve_cmd  # noqa: F401
+from solver.cli import (  # noqa: F401
+    advise,
+    batch,
+    catalogue_cmd,
+    explore,
+    goals_cmd,
+    import_cmd,
+    plan_cmd,
+    serve_cmd,
+)
 from solver.cli.app import app
 from solver.errors import InputError, LookupFailure, Problem
 

@@ -1,0 +1,159 @@
+"""`pathways plan` (a learner's units and when to study them) and `pathways deliver` (a provider's delivery plan)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from solver.cli.advise import AchievedOption, ExemptOption
+from solver.cli.app import app
+from solver.cli.common import (
+    CatalogueOption,
+    JsonOption,
+    PathwayOption,
+    ReadingOption,
+    RegisteredOption,
+    console,
+    load,
+    parse_codes,
+    parse_date,
+    plain,
+    print_json,
+    shaped,
+)
+
+LimitOption = Annotated[int | None, typer.Option(min=0, help="At most this many in each period.")]
+
+
+@app.command("plan")
+def plan_command(
+        qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
+        start: Annotated[str, typer.Option("--start", help="First period: the one holding YYYY-MM[-DD].")],
+        achieved: AchievedOption = None, registered: RegisteredOption = None, exempt: ExemptOption = None,
+        per_term_glh: Annotated[int | None, typer.Option("--per-term-glh", min=1, help="GLH a term at most "
+                                                         "(terms: spring, summer, autumn).")] = None,
+        per_month_glh: Annotated[int | None, typer.Option("--per-month-glh", min=1, help="GLH a month at "
+                                                          "most.")] = None,
+        per_week_glh: Annotated[int | None, typer.Option("--per-week-glh", min=1, help="GLH a week at most.")] = None,
+        max_units: LimitOption = None, max_credits: LimitOption = None,
+        min_glh: Annotated[int | None, typer.Option(min=0, help="At least this many GLH in each period up to the "
+                                                    "finish.")] = None,
+        finish_by: Annotated[str | None, typer.Option("--finish-by", help="Latest finish: the period holding "
+                                                      "YYYY-MM[-DD].")] = None,
+        objective: Annotated[str, typer.Option(help="The units' objective, first tier (min-glh, min-units, "
+                                               "...).")] = "min-glh",
+        reading: ReadingOption = None, pathway: PathwayOption = None,
+        csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write the plan as CSV here.")] = None,
+        ics_out: Annotated[Path | None, typer.Option("--ics", help="Also write the plan as iCalendar here.")] = None,
+        work_limit: Annotated[float, typer.Option(help="Deterministic seconds of search per tier (CP-SAT's work "
+                                                  "measure); a limit hit gives FEASIBLE, never OPTIMAL.")] = 30.0,
+        catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
+    """Plan a learner's study: which units and in which period, and when they finish. Exits 1 when none fits."""
+    from solver.model.learner import Learner
+    from solver.model.timing import Timing
+    from solver.queries.planning import plan_study
+
+    paces = {"term": per_term_glh, "month": per_month_glh, "week": per_week_glh}
+    given = [k for k, v in paces.items() if v is not None]
+    if len(given) > 1:
+        raise typer.BadParameter("give one of --per-term-glh, --per-month-glh, --per-week-glh", param_hint="pace")
+    kind = given[0] if given else "month"
+    limits = {"glh": {"min": min_glh, "max": paces[kind]}, "units": {"max": max_units},
+              "credits": {"max": max_credits}}
+    timing = Timing.model_validate({"periods": kind, "start": start, "finish_by": finish_by,
+                                    "limits": {m: {k: v for k, v in lim.items() if v is not None}
+                                               for m, lim in limits.items() if any(v is not None
+                                                                                   for v in lim.values())}})
+    cat = load(catalogue)
+    q = shaped(cat, qualification, reading, pathway)
+    learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt))
+    plan = plan_study(cat, q, learner, timing, objective, work_limit)
+    if plan.pathway is not None:
+        from solver.files import write_atomically
+        from solver.queries.plan_export import plan_csv, plan_ics
+
+        if csv_out is not None:
+            write_atomically(csv_out, plan_csv(plan))
+        if ics_out is not None:
+            write_atomically(ics_out, plan_ics(plan))
+    if as_json:
+        print_json(plan.to_dict())
+    else:
+        _show_plan(plan)
+    raise typer.Exit(0 if plan.status.found else 1)
+
+
+def _show_plan(plan) -> None:
+    from rich.table import Table
+
+    from solver.queries.planning import tier_words
+
+    out = console()
+    if plan.pathway is None:
+        out.print(plain(f"{plan.qualification}: {plan.status}: {plan.why_not}."), highlight=False)
+        return
+    end = plan.finish
+    out.print(plain(f"{plan.qualification}: {plan.status}; finishes {end.label if end else 'at once'} "
+                    f"({end.last:%d %B %Y})." if end else f"{plan.qualification}: nothing left to study."),
+              highlight=False)
+    table = Table(title="Plan by period")
+    for col in ("period", "units", "GLH", "credits"):
+        table.add_column(col, justify="right" if col in ("GLH", "credits") else "left")
+    titles = {u.code: u for u in plan.pathway.units}
+    for row in plan.rows():
+        units = "\n".join(f"{c} {titles[c].title} ({titles[c].glh} GLH; {', '.join(titles[c].reasons)})"
+                          for c in row["units"]) or "-"
+        table.add_row(plain(row["period"]), plain(units), str(row["glh"]), str(row["credits"]))
+    out.print(table)
+    done = [u.code for u in plan.pathway.units if u.code not in plan.period_of]
+    if done:
+        out.print(plain(f"Already achieved, claimed: {', '.join(done)}."), highlight=False)
+    out.print(plain(f"Optimised in order: {plan.order}."), highlight=False)
+    for name, value, bound in plan.tiers:
+        proven = "proven best" if value == bound else f"bound {bound:g}"
+        out.print(plain(f"  {tier_words(name)}: {value} ({proven})"), highlight=False)
+
+
+@app.command("deliver")
+def deliver_command(plan_file: Annotated[Path, typer.Argument(help="PLAN.yaml, or a BACP .dat/.mzn or GBACP .dzn "
+                                                              "data file.")],
+                    work_limit: Annotated[float | None, typer.Option(help="Deterministic seconds of search (the "
+                                                                     "plan's own by default).")] = None,
+                    as_json: JsonOption = False) -> None:
+    """Plan when each unit is taught: balanced per qualification, then fewest undesirable placements.
+
+    Anytime: a limit hit reports the best plan and its proven bound (FEASIBLE); OPTIMAL only when proven.
+    """
+    from solver.planning.benchmarks import read_benchmark
+    from solver.planning.delivery import load_plan, loads, solve_plan
+
+    if plan_file.suffix in (".yaml", ".yml"):
+        problem, limit = load_plan(plan_file)
+    else:
+        problem, limit = read_benchmark(plan_file), 10.0
+    result = solve_plan(problem, work_limit if work_limit is not None else limit)
+    data: dict = {"plan": problem.name, "status": result.status, "objective": result.objective,
+                  "bound": result.bound, "objective_kind": problem.objective}
+    if result.status.found:
+        data["periods"] = [[problem.names[c] for c in range(len(problem.load)) if result.period[c] == p]
+                           for p in range(problem.n_periods)]
+        data["loads"] = loads(problem, result.period)
+    if as_json:
+        print_json(data)
+    else:
+        out = console()
+        gap = "" if result.bound is None or result.objective is None else f", proven bound {result.bound:g}"
+        out.print(plain(f"{problem.name}: {result.status}, objective {result.objective}{gap}."), highlight=False)
+        if result.status.found:
+            from rich.table import Table
+
+            table = Table(title="Units by period")
+            table.add_column("period", justify="right")
+            table.add_column("units")
+            table.add_column("load per qualification")
+            for p, units in enumerate(data["periods"]):
+                table.add_row(str(p + 1), plain(", ".join(units)), " ".join(str(row[p]) for row in data["loads"]))
+            out.print(table)
+    raise typer.Exit(0 if result.status.found else 1)
