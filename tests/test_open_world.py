@@ -153,3 +153,15 @@ def test_count_and_enumerate_say_they_cover_only_the_listed_units_of_an_open_gro
     data = __import__("json").loads(CliRunner().invoke(app, ["enumerate", "dip", "--catalogue", str(tmp_path),
                                                              "--json"]).stdout)
     assert data["over_listed_units_only"] == ["Group A"]
+
+
+def test_whatif_gives_a_lowest_glh_over_unpublished_hours_as_a_bound(tmp_path):
+    _catalogue(tmp_path, DIPLOMA.replace("glh: 35}", "glh: null}").replace("%s", ""))
+    scenario = tmp_path.parent / f"{tmp_path.name}-whatif.yaml"
+    scenario.write_text("name: lower the total\nqualification: 600/0000/1\nedits:\n"
+                        "  - {kind: set-bound, rule: total, min: 36}\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["whatif", str(scenario), "--catalogue", str(tmp_path), "--json"])
+    data = __import__("json").loads(out.stdout)
+    assert data["before"]["lowest_glh_at_least"] and data["before"]["lowest_glh_rests_on_unpublished"] == ["O1"]
+    table = CliRunner().invoke(app, ["whatif", str(scenario), "--catalogue", str(tmp_path)]).stdout
+    assert "at least 170" in table

@@ -269,9 +269,13 @@ class CohortChange:
 
 
 def _side(a: RegimeAudit) -> dict:
-    return {"count": a.counts.count, "minimal": a.counts.minimal, "lowest_glh": a.min_glh,
-            "dead": a.dead, "forced": a.forced, "credits": [a.min_credits, a.max_credits],
-            "glh": [a.min_glh, a.max_glh], "method": a.counts.method}
+    out = {"count": a.counts.count, "minimal": a.counts.minimal, "lowest_glh": a.min_glh,
+           "dead": a.dead, "forced": a.forced, "credits": [a.min_credits, a.max_credits],
+           "glh": [a.min_glh, a.max_glh], "method": a.counts.method}
+    if a.unpublished_route:  # the lowest route claims units of unpublished GLH, counted as 0: a lower bound
+        out["lowest_glh_at_least"] = True
+        out["lowest_glh_rests_on_unpublished"] = list(a.unpublished_route)
+    return out
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -300,11 +304,13 @@ class WhatIfResult:
         before, after = _side(self.before), _side(self.after)
         rows = []
         for key in ("count", "minimal", "lowest_glh", "credits", "glh", "dead", "forced"):
-            def show(v, key=key):
+            def show(v, side, key=key):
                 if isinstance(v, list):
                     return " ".join(v) if key in ("dead", "forced") else "-".join(map(str, v))
+                if key in ("lowest_glh", "glh") and side.get("lowest_glh_at_least") and v is not None:
+                    return f"at least {v}" if key == "lowest_glh" else v
                 return v
-            rows.append({"measure": key, "before": show(before[key]), "after": show(after[key])})
+            rows.append({"measure": key, "before": show(before[key], before), "after": show(after[key], after)})
         return pd.DataFrame(rows, columns=["measure", "before", "after"])
 
     def mismatches(self) -> list[str]:
