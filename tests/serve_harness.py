@@ -1,0 +1,36 @@
+"""A real uvicorn server with `pathways serve`'s settings (solver/web/serving.py) on a free 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+
+@contextmanager
+def running(directory: Path | None = None, limits: Any = None, warm: bool = False) -> Iterator[str]:
+    """The explorer on `directory` (None: the bundled catalogue) served in a thread; yields its base URL."""
+    import uvicorn
+
+    from solver.web.app import create_app
+    from solver.web.serving import BACKLOG, server_config
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(BACKLOG)
+    server = uvicorn.Server(server_config(create_app(directory, limits, warm=warm)))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
