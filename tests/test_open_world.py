@@ -165,3 +165,43 @@ def test_whatif_gives_a_lowest_glh_over_unpublished_hours_as_a_bound(tmp_path):
     assert data["before"]["lowest_glh_at_least"] and data["before"]["lowest_glh_rests_on_unpublished"] == ["O1"]
     table = CliRunner().invoke(app, ["whatif", str(scenario), "--catalogue", str(tmp_path)]).stdout
     assert "at least 170" in table
+
+
+PATHWAY_READING = """\
+units:
+  - {code: A1, title: Core, level: 3, credits: 4, glh: 20}
+  - {code: D1, title: Dementia one, level: 3, credits: 3, glh: 10}
+  - {code: D2, title: Dementia two, level: 3, credits: 3, glh: 12}
+  - {code: D3, title: Dementia three, level: 3, credits: 3, glh: 14}
+qualifications:
+  - id: dip
+    accreditation: 600/0000/2
+    title: Diploma with pathways
+    level: 3
+    awarding_body: Example
+    groups:
+      - {id: C, name: Core, units: [A1]}
+      - {id: D, name: Dementia, units: [D1, D2, D3]}
+    rules:
+      - {id: core, kind: mandatory, groups: [C]}
+    pathways:
+      - id: dementia
+        title: Dementia Care
+        rules:
+          - {id: dementia-credits, kind: sum, where: {groups: [D]}, min: 6, reading: at-least,
+             readings: {exactly: {max: 6}}}
+"""
+
+
+def test_a_reading_inside_a_named_pathway_is_taken_by_reading(tmp_path):
+    """Before: 'no rule of dip has a reading exactly'. A1 with 2 or 3 Dementia units: 4 pathways read
+    'at-least', the 3 with exactly two read 'exactly' (by name or by rule)."""
+    _catalogue(tmp_path, PATHWAY_READING)
+    counts = {}
+    for reading in ([], ["--reading", "exactly"], ["--reading", "dementia-credits=exactly"]):
+        out = CliRunner().invoke(app, ["count", "dip", "--pathway", "dementia", *reading, "--catalogue",
+                                       str(tmp_path), "--json"])
+        counts[" ".join(reading)] = __import__("json").loads(out.stdout)["count"]
+    assert list(counts.values()) == [4, 3, 3]
+    out = CliRunner().invoke(app, ["count", "dip", "--reading", "nope", "--catalogue", str(tmp_path)])
+    assert out.exit_code != 0 and "readings: at-least, exactly" in str(out.exception or out.output)

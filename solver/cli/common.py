@@ -39,18 +39,41 @@ def shaped(catalogue, ref: str, readings: list[str] | None, pathway: str | None 
     The modules are imported only when asked for: `pathways check` must start as fast as it can."""
     q = catalogue.qualification(ref)
     if readings:
-        from solver.model.readings import read_as
-
         per_rule = dict(r.split("=", 1) for r in readings if "=" in r)
         for name in (r for r in readings if "=" not in r):
-            q = read_as(q, name)
+            q = read_everywhere(q, name)
         if per_rule:
-            q = read_as(q, {k.strip(): v.strip() for k, v in per_rule.items()})
+            q = read_everywhere(q, {k.strip(): v.strip() for k, v in per_rule.items()})
     if pathway is None:
         return q
     from solver.model.specialisations import following
 
     return following(q, pathway)
+
+
+def read_everywhere(q, choice: str | dict[str, str]):
+    """`q` read as `choice` in its own rules and in each named pathway's: a reading may live in either (as
+    `catalogue show` prints them). An unknown name or rule is a LookupFailure listing what every part knows."""
+    from solver.errors import LookupFailure
+    from solver.model.readings import ambiguous, read_as, reading_names
+
+    parts = [q, *(q.model_copy(update={"rules": p.rules, "pathways": ()}) for p in q.pathways)]
+    if isinstance(choice, str):
+        picks: list[str | dict[str, str] | None] = [choice if choice in reading_names(x) else None for x in parts]
+        if not any(picks):
+            known = ", ".join(dict.fromkeys(n for x in parts for n in reading_names(x)))
+            raise LookupFailure(f"no rule of {q.id} has a reading {choice!r}; readings: "
+                                f"{known or 'none (no rule of it is ambiguous)'}")
+    else:
+        rules = [ambiguous(x) for x in parts]
+        for rule_id in choice:
+            if not any(rule_id in r for r in rules):
+                read_as(q, {rule_id: choice[rule_id]})  # raises, naming the ambiguous rules
+        picks = [{k: v for k, v in choice.items() if k in r} or None for r in rules]
+    read = read_as(q, picks[0]) if picks[0] else q
+    pathways = tuple(p.model_copy(update={"rules": read_as(part, pick).rules}) if pick else p
+                     for p, part, pick in zip(q.pathways, parts[1:], picks[1:], strict=True))
+    return read.model_copy(update={"pathways": pathways}) if q.pathways else read
 
 
 def parse_date(text: str | None, what: str = "--registered") -> dt.date | None:
