@@ -205,3 +205,16 @@ def test_a_reading_inside_a_named_pathway_is_taken_by_reading(tmp_path):
     assert list(counts.values()) == [4, 3, 3]
     out = CliRunner().invoke(app, ["count", "dip", "--reading", "nope", "--catalogue", str(tmp_path)])
     assert out.exit_code != 0 and "readings: at-least, exactly" in str(out.exception or out.output)
+
+
+def test_whatif_edits_a_named_pathways_rule_and_judges_on_that_pathway(tmp_path):
+    """Before: 'no rule dementia-credits'. Raising the Dementia minimum to 9 leaves A1 + all three: 4 -> 1."""
+    _catalogue(tmp_path, PATHWAY_READING)
+    scenario = tmp_path.parent / f"{tmp_path.name}-pathway-whatif.yaml"
+    scenario.write_text("name: all of dementia\nqualification: 600/0000/2\npathway: dementia\nedits:\n"
+                        "  - {kind: set-bound, rule: dementia-credits, min: 9}\n"
+                        "  - {kind: add-rule, pathway: dementia, rule: {kind: sum, sum: units, max: 4}}\n",
+                        encoding="utf-8")
+    out = CliRunner().invoke(app, ["whatif", str(scenario), "--catalogue", str(tmp_path), "--json"])
+    data = __import__("json").loads(out.stdout)
+    assert (data["before"]["count"], data["after"]["count"]) == (4, 1)

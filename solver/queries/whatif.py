@@ -15,6 +15,7 @@ from solver.model.catalogue import Catalogue, FrozenDict, load_catalogue
 from solver.model.documents import Qualification, Unit
 from solver.model.learner import Learner
 from solver.model.located_yaml import LocatedDocument, read_yaml
+from solver.model.specialisations import following
 from solver.model.validation import validate
 from solver.queries.auditing import Regime, RegimeAudit, audit_regime
 from solver.queries.recommendation import Recommendation, recommend
@@ -54,6 +55,7 @@ class AddUnit(Edit):
 class AddRule(Edit):
     kind: Literal["add-rule"]
     rule: Rule
+    pathway: Code | None = None  # a named pathway to add it to (else the qualification's own rules)
 
 
 class RemoveRule(Edit):
@@ -102,6 +104,7 @@ class WhatIf(BaseModel):
     catalogue: str | None = None  # relative to the scenario file; default: the bundled catalogue
     qualification: Code
     registered: Date | None = None  # default: a new learner, after every cut-off
+    pathway: Code | None = None  # judge for a learner on this named pathway (its rules with the qualification's)
     edits: Annotated[tuple[AnyEdit, ...], Field(min_length=1)]
     cohort: tuple[Learner, ...] = ()
     expected: ExpectedChange | None = None
@@ -158,10 +161,15 @@ class _BadEdit(Exception):
         self.field, self.message = field, message
 
 
+def _all_rules(q: Qualification) -> list:
+    """The qualification's rules and its named pathways' (an edit may name either)."""
+    return [*q.rules, *(r for p in q.pathways for r in p.rules)]
+
+
 def _rule(q: Qualification, rule_id: str, kind: str | None = None):
-    rule = next((r for r in q.rules if r.id == rule_id), None)
+    rule = next((r for r in _all_rules(q) if r.id == rule_id), None)
     if rule is None:
-        known = ", ".join(r.id or "" for r in q.rules)
+        known = ", ".join(r.id or "" for r in _all_rules(q))
         raise _BadEdit("rule", f"no rule '{rule_id}' in {q.accreditation}; known: {known}")
     if kind is not None and rule.kind != kind:
         raise _BadEdit("rule", f"rule '{rule_id}' is a {rule.kind} rule; expected a {kind} rule")
@@ -169,8 +177,12 @@ def _rule(q: Qualification, rule_id: str, kind: str | None = None):
 
 
 def _replace_rule(q: Qualification, old, new) -> Qualification:
-    rules = tuple(new if r is old else r for r in q.rules if not (r is old and new is None))
-    return q.model_copy(update={"rules": rules})
+    """`q` with the rule `old` (its own or a named pathway's) replaced by `new`, or dropped when None."""
+    def swap(rules: tuple) -> tuple:
+        return tuple(new if r is old else r for r in rules if not (r is old and new is None))
+
+    pathways = tuple(p.model_copy(update={"rules": swap(p.rules)}) for p in q.pathways)
+    return q.model_copy(update={"rules": swap(q.rules), "pathways": pathways})
 
 
 def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualification, dict[str, Unit]]:
@@ -199,14 +211,21 @@ def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualificatio
                                    f"with registered_from")
         return _replace_rule(q, rule, moved), units
     if isinstance(edit, AddRule):
-        rule = edit.rule.with_id(f"{edit.rule.kind}-added-{len(q.rules) + 1}")
-        if any(r.id == rule.id for r in q.rules):
+        rule = edit.rule.with_id(f"{edit.rule.kind}-added-{len(_all_rules(q)) + 1}")
+        if any(r.id == rule.id for r in _all_rules(q)):
             raise _BadEdit("rule", f"a rule '{rule.id}' already exists in {q.accreditation}")
         known = {"unit": set(q.unit_codes()), "group": {g.id for g in q.groups}}
         missing = [ref for _, what, ref in rule.references() if ref not in known[what]]
         if missing:
             raise _BadEdit("rule", f"the rule names {', '.join(missing)}, not part of {q.accreditation}")
-        return q.model_copy(update={"rules": (*q.rules, rule)}), units
+        if edit.pathway is None:
+            return q.model_copy(update={"rules": (*q.rules, rule)}), units
+        if edit.pathway not in {p.id for p in q.pathways}:
+            names = ", ".join(p.id for p in q.pathways) or "none"
+            raise _BadEdit("pathway", f"no pathway '{edit.pathway}' in {q.accreditation}; known: {names}")
+        pathways = tuple(p.model_copy(update={"rules": (*p.rules, rule)}) if p.id == edit.pathway else p
+                         for p in q.pathways)
+        return q.model_copy(update={"pathways": pathways}), units
     if isinstance(edit, AddUnit):
         group = next((g for g in q.groups if g.id == edit.group), None)
         if group is None:
@@ -238,8 +257,11 @@ def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualificatio
 def _drop_unit(q: Qualification, code: str) -> Qualification:
     """The qualification without `code`: out of its groups, and every rule as it reads without the unit."""
     groups = tuple(g.model_copy(update={"units": tuple(c for c in g.units if c != code)}) for g in q.groups)
-    rules = tuple(r for r in (rule.without_unit(code) for rule in q.rules) if r is not None)
-    return q.model_copy(update={"groups": groups, "rules": rules})
+    def without(rules: tuple) -> tuple:
+        return tuple(r for r in (rule.without_unit(code) for rule in rules) if r is not None)
+
+    pathways = tuple(p.model_copy(update={"rules": without(p.rules)}) for p in q.pathways)
+    return q.model_copy(update={"groups": groups, "rules": without(q.rules), "pathways": pathways})
 
 
 # --- comparison ---------------------------------------------------------------------------------------
@@ -335,6 +357,8 @@ class WhatIfResult:
 def compare(scenario: WhatIf, catalogue: Catalogue, q: Qualification) -> WhatIfResult:
     """Apply the scenario's edits to `q` in `catalogue` and compare before with after."""
     edited, q_after = apply_edits(catalogue, q, scenario.edits)
+    if scenario.pathway is not None:  # a named pathway's rules (edited or not) judged with the qualification's
+        q, q_after = following(q, scenario.pathway), following(q_after, scenario.pathway)
     label = (f"registered from {scenario.registered.isoformat()}" if scenario.registered
              else "a new learner registering now")
     regime = Regime(label, scenario.registered)
