@@ -244,7 +244,7 @@ function builder() {
     const had = new Set([...before].map(unitOf));
     const added = data.units.filter((c) => !had.has(unitOf(c)));
     message.append(statusBadge(data.status), " ", added.length
-      ? `Added ${added.join(", ")}: ${shown(data.new_glh)} new GLH in total, ${shown(data.credits)} credits.`
+      ? `Added ${added.join(", ")}: ${shown(data.new_glh)} new GLH in total, ${bounded(data.credits, data.credits_at_least, data.credits_at_most)} credits.`
       : "Already complete: nothing to add.", pathwayNote(data));
     await refresh();
   }
@@ -316,7 +316,7 @@ function learnerView() {
         out.append(el("p", {class: "muted"}, `Plus induction ${fmt(data.induction_hours)} h and tutorials ${fmt(data.tutorial_hours)} h.`));
       }
       data.alternatives.forEach((a, i) => {
-        out.append(el("h3", {}, `Alternative ${i + 1}: ${shown(a.new_glh)} new GLH, ${shown(a.credits)} credits`));
+        out.append(el("h3", {}, `Alternative ${i + 1}: ${shown(a.new_glh)} new GLH, ${bounded(a.credits, a.credits_at_least, a.credits_at_most)} credits`));
         out.append(pathwayTable(a, `Alternative ${i + 1}`));
       });
     }
