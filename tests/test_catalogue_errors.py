@@ -63,13 +63,15 @@ CASES = {
             colour: red
         """, """\
         cat.yaml:7:5: units[0].colour: unknown key 'colour'; expected one of: code, title, title_cut, level, \
-credits, glh, tqt, provenance, tags, modes, available_from, available_until"""),
+credits, glh, tqt, provenance, tags, modes, available_from, available_until, requires, with, \
+offered"""),
     "unknown key that is a near miss": ("""\
         units:
           - {code: U1, title: One, level: 2, credits: 2, glh: 6, tagz: [a]}
         """, """\
         cat.yaml:2:58: units[0].tagz: unknown key 'tagz' (did you mean 'tags'?); expected one of: code, title, \
-title_cut, level, credits, glh, tqt, provenance, tags, modes, available_from, available_until"""),
+title_cut, level, credits, glh, tqt, provenance, tags, modes, available_from, available_until, requires, \
+with, offered"""),
     "missing field, at the mapping that lacks it": ("""\
         units:
           - {code: U1, title: One, level: 2, credits: 2, glh: 6}
@@ -296,7 +298,7 @@ invalid catalogue (8 problems):
   a.yaml:2:47: units[0].credits: expected a whole number, got a number 2.5
   a.yaml:3:35: units[1].level: expected a number <= 8, got 9
   a.yaml:3:58: units[1].colour: unknown key 'colour'; expected one of: code, title, title_cut, level, credits, \
-glh, tqt, provenance, tags, modes, available_from, available_until
+glh, tqt, provenance, tags, modes, available_from, available_until, requires, with, offered
   a.yaml:4:5: units[2]: missing required field 'title'
   b.yaml:2:1: invalid YAML: expected the node content, but found '<stream end>' (while parsing a flow node)
   c.yaml:10:38: qualifications[0].rules[0].where.groups[0]: group 'G9' is not part of qualification 'q1'

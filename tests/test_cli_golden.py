@@ -44,6 +44,11 @@ COMMANDS: dict[str, tuple[tuple[str, ...], int]] = {
     "tradeoff-coaching": (("tradeoff", CERT, "--goal", "coaching", "--registered", "2021-01-01"), 0),
     "recommend-cover": (("recommend", CERT, "--goal", "customer service", "--goal", "coaching", "--objective",
                          "cover", "--registered", "2021-01-01"), 0),
+    "plan-cert-monthly": (("plan", CERT, "--registered", "2021-01-01", "--start", "2027-01", "--per-month-glh",
+                           "12"), 0),
+    "plan-cert-too-soon": (("plan", CERT, "--registered", "2021-01-01", "--start", "2027-01", "--per-month-glh",
+                            "12", "--finish-by", "2027-02"), 1),
+    "deliver-example": (("deliver", "scenarios/delivery-example.yaml"), 0),
 }
 NO_JSON = {"catalogue-show-l3"}  # shown as text only: its JSON is the same shape as the Certificate's
 

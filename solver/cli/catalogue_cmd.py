@@ -112,6 +112,12 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
                      for k in values]
             table.add_row(plain(code), plain(title), *cells, plain(", ".join([*u.get("tags", []), *modes])))
         out.print(table)
+        for u in g["units"]:  # delivery planning: what comes before it, with it, and when it runs
+            timing = [f"requires {', '.join(u['requires'])}" if u.get("requires") else "",
+                      f"with {', '.join(u['with'])}" if u.get("with") else "",
+                      f"offered {', '.join(u['offered'])}" if u.get("offered") else ""]
+            if any(timing):
+                out.print(plain(f"  {u['code']}: {'; '.join(t for t in timing if t)}"), highlight=False)
     units = _plural(sum(len(g["units"]) for g in summary["groups"]), "unit")
     out.print(f"{units} in {_plural(len(summary['groups']), 'group')}")
     out.print("[bold]Rules of combination[/bold]")

@@ -127,7 +127,7 @@ def deliver_command(plan_file: Annotated[Path, typer.Argument(help="PLAN.yaml, o
     Anytime: a limit hit reports the best plan and its proven bound (FEASIBLE); OPTIMAL only when proven.
     """
     from solver.planning.benchmarks import read_benchmark
-    from solver.planning.delivery import load_plan, loads, solve_plan
+    from solver.planning.delivery import load_plan, loads, solve_plan, split
 
     if plan_file.suffix in (".yaml", ".yml"):
         problem, limit = load_plan(plan_file)
@@ -136,6 +136,8 @@ def deliver_command(plan_file: Annotated[Path, typer.Argument(help="PLAN.yaml, o
     result = solve_plan(problem, work_limit if work_limit is not None else limit)
     data: dict = {"plan": problem.name, "status": result.status, "objective": result.objective,
                   "bound": result.bound, "objective_kind": problem.objective}
+    if result.status.found and result.objective is not None and problem.objective == "max-load":
+        data["largest_load"], data["undesirable_placements"] = split(problem, result.objective)
     if result.status.found:
         data["periods"] = [[problem.names[c] for c in range(len(problem.load)) if result.period[c] == p]
                            for p in range(problem.n_periods)]
@@ -146,6 +148,9 @@ def deliver_command(plan_file: Annotated[Path, typer.Argument(help="PLAN.yaml, o
         out = console()
         gap = "" if result.bound is None or result.objective is None else f", proven bound {result.bound:g}"
         out.print(plain(f"{problem.name}: {result.status}, objective {result.objective}{gap}."), highlight=False)
+        if "largest_load" in data:
+            out.print(plain(f"Largest load of a qualification in a period: {data['largest_load']}; then "
+                            f"undesirable placements: {data['undesirable_placements']}."), highlight=False)
         if result.status.found:
             from rich.table import Table
 

@@ -237,7 +237,8 @@ def deliver(d: Delivery, work_limit: float | None = 10.0, plain: bool = False,
     else:
         largest = model.new_int_var(0, sum(d.load), "largest")
         model.add_max_equality(largest, tops)
-        model.minimize(largest)
+        # Lexicographic in one sum: one unit more of the largest load outweighs every undesirable placement.
+        model.minimize(largest * (len(bad) + 1) + undesirable)
     solver = cp_model.CpSolver()
     chosen = dict(PLAN_PARAMS) if params is None else dict(params)
     for key, value in chosen.items():

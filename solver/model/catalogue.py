@@ -14,6 +14,7 @@ from solver.model.claimable import claimable, imported
 from solver.model.documents import CatalogueFile, Qualification, Unit
 from solver.model.labels import labelled
 from solver.model.located_yaml import LocatedDocument, PathKey, read_yaml
+from solver.model.timing import requires_cycle, timing_problems
 from solver.model.validation import validate
 from solver.rules import Context, RuleBase, Scope
 from solver.rules.base import unit_of
@@ -255,6 +256,14 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
                 problems.append(doc.problem(("units", i, "labelled"), "unknown key 'labelled'; a unit without a "
                                             "code is written under its group's 'without_code'", at_key=True))
             units[unit.code], sources[where] = unit, _at(doc, ("units", i, "code"))
+    for part in parsed:  # delivery planning: prerequisites, co-requisites and periods offered
+        problems += [part.doc.problem(("units", i, *key), message) for i, unit in part.units
+                     for key, message in timing_problems(unit, units if complete else None)]
+    circle = requires_cycle(units)
+    if circle:
+        problems += [part.doc.problem(("units", i, "requires"), f"prerequisites go round in a circle: "
+                                      f"{' -> '.join(circle)}") for part in parsed for i, unit in part.units
+                     if unit.code == circle[0]]
     placed: list[tuple[LocatedDocument, int, Qualification]] = []
     warnings: list[Problem] = []
     names: dict[str, str] = {}

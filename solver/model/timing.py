@@ -5,9 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,19 @@ MONTHS = tuple(calendar.month_name[m].lower() for m in range(1, 13))
 # English school and college terms: autumn from September, spring from January, summer from April.
 TERMS = (("spring", 1, 3), ("summer", 4, 8), ("autumn", 9, 12))
 Measure = Literal["glh", "credits", "units"]
+
+
+class UnitTiming(Protocol):
+    """The timing fields of a unit document (solver.model.documents.Unit)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def requires(self) -> tuple[str, ...]: ...
+    @property
+    def with_(self) -> tuple[str, ...]: ...
+    @property
+    def offered(self) -> tuple[str, ...]: ...
 
 
 class Limit(BaseModel):
@@ -137,3 +150,48 @@ def within(kind: PeriodKind, start: dt.date, finish_by: dt.date) -> int:
 
 def per_words(kind: PeriodKind) -> str:
     return {"month": "a month", "term": "a term", "week": "a week"}[kind]
+
+
+def timing_problems(unit: UnitTiming, known: Collection[str] | None) -> list[tuple[tuple[str | int, ...], str]]:
+    """What is wrong with a unit's `requires`, `with` and `offered`, each at its path within the unit: a unit
+    not in the catalogue (`known`: None when another file failed to load), the unit itself, an unknown period."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for key, codes in (("requires", unit.requires), ("with", unit.with_)):
+        for i, code in enumerate(codes):
+            if code == unit.code:
+                out.append(((key, i), f"unit {code!r} cannot {'require' if key == 'requires' else 'go with'} "
+                                      "itself"))
+            elif known is not None and code not in known:
+                out.append(((key, i), f"unit {code!r} is not defined in the catalogue"))
+    for i, name in enumerate(unit.offered):
+        if unknown_offer([name]):
+            out.append((("offered", i), f"expected a month (January), a term (autumn), YYYY-MM or YYYY-Www, "
+                                        f"got {name!r}"))
+    return out
+
+
+def requires_cycle(units: Mapping[str, UnitTiming]) -> list[str]:
+    """A circle of prerequisites (none of its units could ever be studied), or [] when there is none."""
+    state: dict[str, int] = {}
+    trail: list[str] = []
+
+    def visit(code: str) -> list[str]:
+        state[code] = 1
+        trail.append(code)
+        for nxt in units[code].requires if code in units else ():
+            if state.get(nxt) == 1:
+                return [*trail[trail.index(nxt):], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        state[code] = 2
+        trail.pop()
+        return []
+
+    for code in sorted(units):
+        if code not in state:
+            found = visit(code)
+            if found:
+                return found
+    return []

@@ -109,7 +109,13 @@ def cost(d: Delivery, period: tuple[int, ...]) -> int:
             low, high = ideal(sum(d.load[c] for c in courses), d.n_periods)
             total += sum(max(load - high, low - load, 0) ** 2 for load in row)
         return d.w1 * total + d.w2 * bad
-    return max(max(row) for row in loads(d, period))
+    return max(max(row) for row in loads(d, period)) * (len(set(d.undesirable)) + 1) + bad
+
+
+def split(d: Delivery, objective: int) -> tuple[int, int]:
+    """A max-load objective as its two tiers: the largest load, and the undesirable placements."""
+    weight = len(set(d.undesirable)) + 1
+    return objective // weight, objective % weight
 
 
 def violations(d: Delivery, period: tuple[int, ...]) -> list[str]:

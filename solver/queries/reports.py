@@ -76,7 +76,9 @@ def _unit(unit) -> dict:
     data = unit.model_dump(mode="json")
     # Said only where they apply, so every other summary keeps its bytes: most units are offered one way, print
     # a code and a whole title, and publish what they give.
-    for key in ("modes", "provenance", "title_cut", "labelled"):
+    for key in ("modes", "provenance", "title_cut", "labelled", "requires", "with_", "offered"):
         if not data[key]:
             del data[key]
+    if "with_" in data:  # written `with` in the catalogue
+        data["with"] = data.pop("with_")
     return {k: v for k, v in data.items() if v is not None or k in ("level", "credits", "glh")}
