@@ -218,3 +218,28 @@ def test_whatif_edits_a_named_pathways_rule_and_judges_on_that_pathway(tmp_path)
     out = CliRunner().invoke(app, ["whatif", str(scenario), "--catalogue", str(tmp_path), "--json"])
     data = __import__("json").loads(out.stdout)
     assert (data["before"]["count"], data["after"]["count"]) == (4, 1)
+
+
+def test_a_group_total_counts_the_published_credits_of_a_unit_offered_in_two_modes(tmp_path):
+    """Subject units publish 45 credits: U2 (3, graded or ungraded) and U3 (3) leave U1 at most 39, so 45 at
+    most against the 60 needed: 15 more from units not yet listed (before: 12, U2 missed as it is two claims)."""
+    _catalogue(tmp_path, """\
+units:
+  - {code: U1, title: Biology, level: 3, credits: null, glh: 30, modes: [graded]}
+  - {code: U2, title: Skills, level: 3, credits: 3, glh: 20, modes: [graded, ungraded]}
+  - {code: U3, title: Writing, level: 3, credits: 3, glh: 20, modes: [ungraded]}
+qualifications:
+  - id: access
+    accreditation: EX/ACC/003
+    title: Access to HE Diploma
+    level: 3
+    awarding_body: Example
+    groups:
+      - {id: S, name: Subject units, units: [U1, U2, U3], complete: false, credits: 45}
+    rules:
+      - {id: total, kind: sum, min: 60, max: 60}
+""")
+    finding = next(f for f in audit(load_catalogue(tmp_path), "access").findings
+                   if f.kind == "no-pathway-over-listed-units")
+    assert "at least 15 more credits are needed toward 'Exactly 60 credits in total'" in finding.sentence
+    assert recommend(load_catalogue(tmp_path), "access").status == "INFEASIBLE"

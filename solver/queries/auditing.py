@@ -406,9 +406,12 @@ def _unsure_no_pathway(catalogue: Catalogue, q: Qualification, r: RegimeAudit) -
         return Finding(qualification=q.id, regime=r.regime.label, kind="no-sure-pathway", sentence=sentence,
                        numbers={"unpublished": unknown, "example": sorted(r.possible)})
     need = "; ".join(f"at least {n} more credits are needed toward '{rule}'" for rule, n in r.shortfalls)
-    opened = " and ".join(x for x in (lists, values) if x)
+    # The needs are measured with the unpublished credits at their most (within group totals): only units not
+    # yet listed could meet them; without an open group, no values do, and the finding says that instead.
+    source = (f"; they would have to come from units not yet listed ({lists})" if groups
+              else f"; no values of {values} (within any published group total) make one either" if values else "")
     sentence = (f"No pathway over the listed units for learners {r.regime.label}"
-                + (f": {need}" if need else "") + (f"; they could come from {opened}." if opened else "."))
+                + (f": {need}" if need else "") + f"{source}.")
     return Finding(qualification=q.id, regime=r.regime.label, kind="no-pathway-over-listed-units",
                    sentence=sentence, numbers={"open_groups": groups, "unpublished": unknown,
                                                "shortfalls": {rule: n for rule, n in r.shortfalls}})

@@ -42,10 +42,11 @@ def group_remainders(q: Qualification, ctx: Context) -> list[tuple[tuple[str, ..
     total less the published values), and whether that sum is exact (the group lists all its units) or a
     maximum (it lists only some)."""
     out = []
+    facts = {ctx.base(v): u for v, u in ctx.units.items()}  # a unit offered in several modes is its claims
     for g in q.groups:
         if g.credits is None:
             continue
-        values = {c: ctx.units[c].credits for c in g.units if c in ctx.units}
+        values = {c: facts[c].credits for c in g.units if c in facts}
         unknown = tuple(c for c, v in values.items() if v is None)
         known = sum(v for v in values.values() if v is not None)
         if unknown and known <= g.credits:  # a total already exceeded is a mismatch the catalogue reports
