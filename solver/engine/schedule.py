@@ -107,7 +107,7 @@ def plan_units(compiled: CompiledModel, asks: Iterable[Linear], unit_tiers: Sequ
         solver, code = _solve(model, work_limit)
         if not code.found:
             return Placed(status=code if not reached else Status.UNKNOWN, seconds=time.perf_counter() - started)
-        value = int(solver.objective_value)
+        value = round(solver.objective_value)  # a float (27.999...): int() would cut it below the optimum
         reached.append((name, value, solver.best_objective_bound))
         if code is not Status.OPTIMAL:
             status = Status.FEASIBLE  # a limit hit: never stated as proven
@@ -250,4 +250,4 @@ def deliver(d: Delivery, work_limit: float | None = 10.0, plain: bool = False,
     if not status.found:
         return DeliveryPlan(status=status, seconds=seconds)
     return DeliveryPlan(status=status, period=tuple(int(solver.value(w)) for w in when),
-                        objective=int(solver.objective_value), bound=solver.best_objective_bound, seconds=seconds)
+                        objective=round(solver.objective_value), bound=solver.best_objective_bound, seconds=seconds)

@@ -114,7 +114,7 @@ def verify_timing(timed: list[Timed], placed: Mapping[str, int], chosen: frozens
             problems.append(f"{code} placed in period {p}, not offered then")
         problems += [f"{code} before its prerequisite {r}" for r in t.requires if placed.get(r, last + 1) >= p]
         problems += [f"{code} not with {w}" for w in t.with_ if placed.get(w) != p]
-    for p in range(last + 1):
+    for p in range(max(placed.values(), default=-1) + 1):  # a least load holds up to the finish, not after
         for measure, (lo, hi) in limits.items():
             load = sum(by_code[c].load[measure] for c, q in placed.items() if q == p)
             if (hi is not None and load > hi) or (lo is not None and load < lo):
