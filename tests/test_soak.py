@@ -206,20 +206,19 @@ LOAD_REQUESTS = [  # (method, path, body, what the answer must hold)
 ]
 
 
-def _client_run(base: str, requests: int, start: int, failures: list[str], lock: threading.Lock) -> None:
-    """One client on one pooled keep-alive connection: `requests` requests in turn, each answer checked."""
-    with httpx.Client(base_url=base, timeout=300) as client:
-        for i in range(requests):
-            method, path, body, holds = LOAD_REQUESTS[(start + i) % len(LOAD_REQUESTS)]
-            try:
-                response = client.request(method, path, json=body)
-                ok = response.status_code == 200 and holds(response.json())
-                problem = None if ok else f"{path}: {response.status_code} {response.text[:200]}"
-            except httpx.HTTPError as err:  # a dropped connection, a refused one, a timeout
-                problem = f"{path}: {type(err).__name__}: {err}"
-            if problem:
-                with lock:
-                    failures.append(problem)
+def _client_run(client: httpx.Client, requests: int, start: int, failures: list[str], lock: threading.Lock) -> None:
+    """One client: `requests` requests in turn over the shared pool's keep-alive connections, answers checked."""
+    for i in range(requests):
+        method, path, body, holds = LOAD_REQUESTS[(start + i) % len(LOAD_REQUESTS)]
+        try:
+            response = client.request(method, path, json=body)
+            ok = response.status_code == 200 and holds(response.json())
+            problem = None if ok else f"{path}: {response.status_code} {response.text[:200]}"
+        except httpx.HTTPError as err:  # a dropped connection, a refused one, a timeout
+            problem = f"{path}: {type(err).__name__}: {err}"
+        if problem:
+            with lock:
+                failures.append(problem)
 
 
 @pytest.fixture(scope="module")
@@ -233,10 +232,13 @@ def test_concurrent_clients_get_no_5xx_and_no_dropped_connection(server: str, cl
     per_client = (40 if HEAVY else 10) if clients == 1 else (8 if HEAVY else 2)
     failures: list[str] = []
     lock = threading.Lock()
-    threads = [threading.Thread(target=_client_run, args=(server, per_client, i, failures, lock))
-               for i in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    # One pool of keep-alive connections shared by the clients, as a provider's system would hold one.
+    pool = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    with httpx.Client(base_url=server, timeout=300, limits=pool) as client:
+        threads = [threading.Thread(target=_client_run, args=(client, per_client, i, failures, lock))
+                   for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     assert failures == []
