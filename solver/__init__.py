@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # editors and mypy see the real signatures; at run time each 
     from solver.model.readings import ambiguous as ambiguous
     from solver.model.readings import read_as as read_as
     from solver.model.specialisations import following as following
+    from solver.model.timing import Timing as Timing
     from solver.queries.auditing import audit as audit
     from solver.queries.by_pathway import check_pathways as check_pathways
     from solver.queries.by_pathway import count_by_pathway as count_by_pathway
@@ -47,6 +48,8 @@ if TYPE_CHECKING:  # editors and mypy see the real signatures; at run time each 
     from solver.queries.each_reading import each_reading as each_reading
     from solver.queries.enumeration import enumerate_pathways as enumerate_pathways
     from solver.queries.enumeration import pathways_frame as pathways_frame
+    from solver.queries.planning import StudyPlan as StudyPlan
+    from solver.queries.planning import plan_study as plan_study
     from solver.queries.progression import plan_progression as plan_progression
     from solver.queries.recommendation import Planner as Planner
     from solver.queries.recommendation import recommend as recommend
@@ -77,6 +80,9 @@ _API = {
     "recommend": "solver.queries.recommendation",
     "Planner": "solver.queries.recommendation",
     "plan_progression": "solver.queries.progression",
+    "plan_study": "solver.queries.planning",
+    "StudyPlan": "solver.queries.planning",
+    "Timing": "solver.model.timing",
     "tradeoff_front": "solver.queries.tradeoff",
     "load_scenario": "solver.queries.scenario",
     "run_scenario": "solver.queries.scenario",
