@@ -455,7 +455,8 @@ function explore() {
     const box = $("#routes");
     if (!routes.ok) { box.replaceChildren(problemBox(routes.data)); return; }
     box.replaceChildren(el("h2", {}, "Lowest-hours routes"), table(["#", "Units", "Credits", "New GLH"],
-      routes.data.pathways.map((p, i) => [i + 1, p.units.join(" "), shown(p.credits), shown(p.glh)])));
+      routes.data.pathways.map((p, i) => [i + 1, p.units.join(" "), bounded(p.credits, p.credits_at_least),
+        bounded(p.glh, p.glh_at_least)])));
   }
 
   async function audit() {
