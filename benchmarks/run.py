@@ -17,7 +17,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/run.py`
 from benchmarks import cases  # noqa: E402
 from benchmarks.harness import Result, table  # noqa: E402
 
-SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup", "scale", "import")
+SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup", "scale", "import", "plan")
 
 
 def environment() -> dict:
@@ -62,6 +62,14 @@ def run(sections: list[str], settings: cases.Settings) -> list[Result]:
             from benchmarks.import_docs import import_documents
 
             results += import_documents()
+        elif section == "serve":
+            from benchmarks.serve import serve_load
+
+            results += serve_load(min(settings.repeats, 3))
+        elif section == "plan":
+            from benchmarks.plan import plan_benchmarks
+
+            results += plan_benchmarks()
         print(f"[{section}: {time.perf_counter() - started:.1f} s]", file=sys.stderr, flush=True)
     return results
 

@@ -1,0 +1,58 @@
+"""Section `plan`: every BACP instance (CSPLib 3 in both notations, generated 28) and every GBACP instance solved
+by `pathways deliver`'s model and by a plain CP-SAT model of the same problem with default parameters (the peer),
+each under the same deterministic work limit: objective, proven bound, status, seconds.
+`python -m benchmarks.plan` prints the table as Markdown (benchmarks/README.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python benchmarks/plan.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import Result  # noqa: E402
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+LIMIT = 10.0  # deterministic seconds (CP-SAT's work measure) per instance and model
+
+
+def instances(folder: Path = BENCH) -> list[Path]:
+    csplib = sorted((folder / "bacp" / "csplib").glob("*.dat")) + sorted((folder / "bacp" / "csplib").glob("*.mzn"))
+    generated = sorted((folder / "bacp" / "generated").glob("bacp-*.mzn"), key=lambda p: int(p.stem.split("-")[1]))
+    return csplib + generated + sorted((folder / "gbac").glob("*.dzn"))
+
+
+def plan_benchmarks(limit: float = LIMIT) -> list[Result]:
+    from solver.engine.schedule import deliver
+    from solver.planning.benchmarks import read_benchmark
+    from solver.planning.delivery import cost, violations
+
+    if not BENCH.is_dir():
+        print(f"[plan: skipped, the public benchmarks are not at {BENCH}]", file=sys.stderr)
+        return []
+    results = []
+    for path in instances():
+        problem = read_benchmark(path)
+        for variant, plain in (("pathways", False), ("plain CP-SAT, default parameters", True)):
+            plan = deliver(problem, limit, plain=plain, params={} if plain else None)
+            checked = plan.status.found and not violations(problem, plan.period) and \
+                cost(problem, plan.period) == plan.objective
+            results.append(Result(f"plan {path.parent.name}/{path.name}", variant, "s", [plan.seconds],
+                                  note=f"{plan.status} objective {plan.objective} bound {plan.bound}",
+                                  extra={"status": str(plan.status), "objective": plan.objective,
+                                         "bound": plan.bound, "checked": checked, "work_limit": limit}))
+    return results
+
+
+def markdown(results: list[Result]) -> str:
+    rows = ["| instance | model | status | objective | proven bound | seconds |", "|---|---|---|---|---|---|"]
+    for r in results:
+        bound = "" if r.extra["bound"] is None else f"{r.extra['bound']:g}"
+        rows.append(f"| {r.benchmark.removeprefix('plan ')} | {r.variant} | {r.extra['status']} | "
+                    f"{r.extra['objective']} | {bound} | {r.median:.2f} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown(plan_benchmarks(float(sys.argv[1]) if len(sys.argv) > 1 else LIMIT)))
