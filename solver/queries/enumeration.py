@@ -576,6 +576,9 @@ def pathways_frame(pathways: Iterable[ListedPathway], groups: Iterable[str] | No
             group_ids = [g for g, _ in p.group_credits]
         per_group = dict(p.group_credits)
         rows.append({"units": " ".join(p.units), "n_units": len(p.units), "credits": p.credits,
-                     **{f"credits_{g}": per_group.get(g, 0) for g in group_ids}, "glh": p.glh})
+                     **{f"credits_{g}": per_group.get(g, 0) for g in group_ids}, "glh": p.glh,
+                     "credits_at_least": not p.credits_exact, "glh_at_least": bool(p.unpublished_glh)})
     columns = ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids or []], "glh"]
+    # Where a figure rests on unpublished values it is a lower bound: a column says which rows (only then).
+    columns += [c for c in ("credits_at_least", "glh_at_least") if any(r[c] for r in rows)]
     return pd.DataFrame(rows, columns=columns)
