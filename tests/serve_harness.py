@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,11 +16,9 @@ def running(directory: Path | None = None, limits: Any = None, warm: bool = Fals
     import uvicorn
 
     from solver.web.app import create_app
-    from solver.web.serving import BACKLOG, server_config
+    from solver.web.serving import listening_socket, server_config
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(BACKLOG)
+    sock = listening_socket("127.0.0.1", 0)
     server = uvicorn.Server(server_config(create_app(directory, limits, warm=warm)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from solver.web.app import create_app  # noqa: E402
 from solver.web.limits import Limits  # noqa: E402
-from solver.web.serving import KEEP_ALIVE_SECONDS, server_config  # noqa: E402
+from solver.web.serving import KEEP_ALIVE_SECONDS, listening_socket, server_config  # noqa: E402
 from solver.web.slots import FairSlots  # noqa: E402
 from tests.serve_harness import running  # noqa: E402
 
@@ -192,3 +192,14 @@ def test_the_server_keeps_pooled_connections_longer_than_clients_do():
     # httpx keeps an idle pooled connection 5 s, proxies about 60 s: the server must not close it first.
     assert KEEP_ALIVE_SECONDS > 60
     assert server_config(object()).timeout_keep_alive == KEEP_ALIVE_SECONDS
+
+
+def test_connections_are_accepted_with_nagle_off():
+    """Each small answer on a reused keep-alive connection waited ~40 ms for a delayed ACK while the listening
+    socket said protocol 0 (asyncio then leaves TCP_NODELAY off)."""
+    sock = listening_socket("127.0.0.1", 0)
+    with sock, socket.create_connection(sock.getsockname()[:2]):
+        accepted, _ = sock.accept()
+        with accepted:
+            assert sock.proto == socket.IPPROTO_TCP
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

@@ -27,7 +27,7 @@ def serve_command(catalogue: CatalogueOption = None,
         import uvicorn
 
         from solver.web.app import create_app
-        from solver.web.serving import BACKLOG, server_config
+        from solver.web.serving import listening_socket, server_config
     except ImportError as err:
         typer.echo(f"error: the web explorer needs its extra: pip install \"pathways[web]\" ({err.name} is missing)",
                    err=True)
@@ -42,15 +42,11 @@ def serve_command(catalogue: CatalogueOption = None,
     # A bad catalogue stops here, located, before anything listens.
     application = create_app(catalogue, warm=True, writable=writable)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        sock = listening_socket(host, port)
     except OSError as err:
-        sock.close()
         typer.echo(f"error: cannot listen on {host}:{port}: {err.strerror}", err=True)
         raise typer.Exit(2) from None
-    sock.listen(BACKLOG)  # listening before the address is printed: a client may connect at once
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if family == socket.AF_INET6 else bound_host
     typer.echo(f"Pathways web explorer on http://{shown}:{bound_port}/  (API docs at /docs; Ctrl-C to stop)")
