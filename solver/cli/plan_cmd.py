@@ -112,7 +112,7 @@ def _show_plan(plan) -> None:
         out.print(plain(f"Already achieved, claimed: {', '.join(done)}."), highlight=False)
     out.print(plain(f"Optimised in order: {plan.order}."), highlight=False)
     for name, value, bound in plan.tiers:
-        proven = "proven best" if value == bound else f"bound {bound:g}"
+        proven = "proven best" if value == bound else "not proven" if bound is None else f"bound {bound:g}"
         out.print(plain(f"  {tier_words(name)}: {value} ({proven})"), highlight=False)
 
 

@@ -38,7 +38,7 @@ class StudyPlan:
     pathway: Pathway | None = None
     period_of: Mapping[str, Period] = None  # type: ignore[assignment]
     periods: tuple[Period, ...] = ()
-    tiers: tuple[tuple[str, int, float], ...] = ()
+    tiers: tuple[tuple[str, int, float | None], ...] = ()  # name, value, proven bound (None: not known)
     order: str = ""
     why_not: str = ""
 
@@ -159,7 +159,7 @@ def plan_study(catalogue: Catalogue, qualification: str | Qualification, learner
     pathway = describe_pathway(rf, chosen, obj, spec)  # re-checks every rule of the pathway in plain Python
     # The units' tiers were optimised as one weighted sum: each is stated by its own value on the pathway.
     proven = placed.tiers[0][1] == placed.tiers[0][2]
-    own = tuple((name, value, float(value) if proven else float("nan")) for name, value in pathway.objective.items())
+    own = tuple((name, value, float(value) if proven else None) for name, value in pathway.objective.items())
     return StudyPlan(qualification=q.accreditation, status=placed.status, timing=timing, pathway=pathway,
                      period_of={c: span[p] for c, p in placed.period.items()}, periods=tuple(span),
                      tiers=own + placed.tiers[1:], order=order)
