@@ -17,7 +17,7 @@ if __package__ in (None, ""):  # run as `python benchmarks/run.py`
 from benchmarks import cases  # noqa: E402
 from benchmarks.harness import Result, table  # noqa: E402
 
-SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup", "scale", "import", "plan")
+SECTIONS = ("single", "cohort", "count", "enumerate", "large", "startup", "scale", "import", "plan", "serve")
 
 
 def environment() -> dict:
