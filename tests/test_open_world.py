@@ -243,3 +243,11 @@ qualifications:
                    if f.kind == "no-pathway-over-listed-units")
     assert "at least 15 more credits are needed toward 'Exactly 60 credits in total'" in finding.sentence
     assert recommend(load_catalogue(tmp_path), "access").status == "INFEASIBLE"
+
+
+def test_the_audits_credit_range_over_unpublished_credits_is_labelled_a_bound(tmp_path):
+    _catalogue(tmp_path, DIPLOMA % "")
+    regime = audit(load_catalogue(tmp_path), "dip").to_dict()["qualifications"][0]["regimes"][0]
+    assert regime["credits"] == [9, 12] and regime["credits_are_lower_bounds"]
+    out = CliRunner().invoke(app, ["audit", "dip", "--catalogue", str(tmp_path)])
+    assert "at least 9-12" in out.stdout

@@ -347,7 +347,10 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                              min_width=18 if col == "regime" else None, overflow="ellipsis" if numeric else "fold")
         for r in qa.regimes:
             shares_known = bool(r.shares) or r.counts.count == 0
-            cells = [r.regime.label, _span(r.min_credits, r.max_credits), _span(r.min_glh, r.max_glh),
+            # A range counting unpublished values as 0 is a pair of lower bounds: the cell says so.
+            least = {m: "at least " if r.bounds(m) else "" for m in ("credits", "GLH")}
+            cells = [r.regime.label, least["credits"] + _span(r.min_credits, r.max_credits),
+                     least["GLH"] + _span(r.min_glh, r.max_glh),
                      " ".join(r.lowest_glh_route or ()) or "none",
                      _figure(r.counts.count, r.counts.count_at_least),  # the upper bound is in the notes
                      _figure(r.counts.minimal, r.counts.minimal_at_least),

@@ -78,6 +78,12 @@ class RegimeAudit:
     sure: bool = False  # `possible` is valid whatever the values are (a group's published total settles them)
     shortfalls: tuple[tuple[str, int], ...] = ()
 
+    def bounds(self, measure: str) -> bool:
+        """Whether the range of `measure` ('credits' or 'GLH') counts unpublished values as 0 in some counted
+        pathway: then each end is a lower bound."""
+        return any(f"claim units of unpublished {measure}" in n or f"may claim units of unpublished {measure}" in n
+                   for n in self.counts.notes)
+
     @property
     def dead(self) -> list[str]:
         """Units in no valid pathway (empty when the shares were not computed)."""
@@ -94,6 +100,7 @@ class RegimeAudit:
                 "registered": self.regime.registered.isoformat() if self.regime.registered else None,
                 "status": self.status, "credits": [self.min_credits, self.max_credits],
                 "glh": [self.min_glh, self.max_glh],
+                **{f"{m.lower()}_are_lower_bounds": True for m in ("credits", "GLH") if self.bounds(m)},
                 "lowest_glh_route": list(self.lowest_glh_route) if self.lowest_glh_route else None,
                 "count": count, "minimal": self.counts.minimal, "method": self.counts.method,
                 "count_at_least": self.counts.count_at_least, "count_at_most": self.counts.count_at_most,
