@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 
 @contextmanager
-def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[str]]:
-    """Write to a temporary file beside `path` and move it into place only when the block succeeds."""
+def atomic_writer(path: str | Path, newline: str | None = None,
+                  final: Callable[[], Path] | None = None) -> Iterator[IO[str]]:
+    """Write to a temporary file beside `path` and move it into place only when the block succeeds; `final`,
+    asked then, may name another place (an interrupted listing is kept under a name that says it is partial)."""
     target = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
@@ -25,7 +27,7 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[s
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, target)
+        os.replace(temporary, final() if final is not None else target)
     except OSError as err:  # say which file could not be written (a full disk names only the temporary one)
         os.unlink(temporary)
         raise OSError(err.errno, err.strerror, str(target)) from err

@@ -84,14 +84,15 @@ def test_enumerate_interrupted_keeps_complete_rows(tmp_path, monkeypatch):
                 raise KeyboardInterrupt
             yield p
     monkeypatch.setattr(enumeration, "enumerate_formulation", interrupted)
-    target = tmp_path / "part.csv"
+    target = tmp_path / "all.csv"
     result = invoke("enumerate", "600/5928/X", "--csv", str(target), code=130)
-    assert "interrupted; wrote 123 pathways" in result.output
-    assert len(list(csv.DictReader(target.open(encoding="utf-8")))) == 123
+    partial = tmp_path / "all.partial.csv"
+    assert f"interrupted; wrote 123 pathways to {partial} ({target} not written" in " ".join(result.output.split())
+    assert not target.exists() and len(list(csv.DictReader(partial.open(encoding="utf-8")))) == 123
 
 
 def test_enumerate_ctrl_c_in_a_real_process(tmp_path):
-    """SIGINT to a run over 10^12 pathways: exit 130, and the CSV in place holds only complete rows."""
+    """SIGINT to a run over 10^12 pathways: exit 130, and a CSV named partial holds only complete rows."""
     target = tmp_path / "cert.csv"
     proc = subprocess.Popen([sys.executable, "-m", "solver.cli", "enumerate", "600/5962/X", "--csv", str(target)],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -109,7 +110,8 @@ def test_enumerate_ctrl_c_in_a_real_process(tmp_path):
             proc.kill()
     assert proc.returncode == 130, err
     assert "interrupted; wrote" in err
-    text = target.read_text(encoding="utf-8")
+    assert not target.exists()  # the requested name is only ever the whole list
+    text = (tmp_path / "cert.partial.csv").read_text(encoding="utf-8")
     assert text.endswith("\n")
     rows = list(csv.reader(text.splitlines()))
     assert rows[0] == ["units", "n_units", "credits", "credits_G1", "credits_G2", "glh"]

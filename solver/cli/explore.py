@@ -249,7 +249,11 @@ def _write_csv(listing: PathwayListing, target: Path, group_ids: list[str], limi
 
     total = listing.total
     expected = min(total, limit) if total is not None and limit is not None else (total or limit)
-    with atomic_writer(target, newline="") as handle, _progress(expected) as advance:
+    # An interrupted or stopped listing is kept under a name that says so, never mistaken for the whole list.
+    partial = target.with_name(f"{target.stem}.partial{target.suffix}")
+    ended = _Ended()
+    with atomic_writer(target, newline="", final=lambda: partial if not ended.whole else target) as handle, \
+            _progress(expected) as advance:
         writer = csv.writer(handle)
         writer.writerow(_csv_header(group_ids))
 
@@ -258,7 +262,8 @@ def _write_csv(listing: PathwayListing, target: Path, group_ids: list[str], limi
             advance()
         ended = _take_each(listing, take)
     end = "interrupted; " if ended.interrupted else f"stopped ({ended.failure}); " if ended.failure else ""
-    print(f"{end}wrote {ended.taken:,} pathways to {target}" + (f" (of {total:,})" if total is not None else ""),
+    where = f"{partial} ({target} not written: the list is incomplete)" if not ended.whole else str(target)
+    print(f"{end}wrote {ended.taken:,} pathways to {where}" + (f" (of {total:,})" if total is not None else ""),
           file=sys.stderr)
     return ended
 
