@@ -242,3 +242,59 @@ def test_concurrent_clients_get_no_5xx_and_no_dropped_connection(server: str, cl
         for t in threads:
             t.join()
     assert failures == []
+
+
+# --- the largest values that load, under a memory cap -----------------------------------------------------------
+
+def _largest_values_catalogue(directory: Path) -> None:
+    """60 units with credits and GLH up to the declared maxima, sums open the whole way and per group."""
+    import random
+
+    from solver.limits import MAX_UNIT_CREDITS, MAX_UNIT_HOURS
+
+    rng = random.Random(3)
+    units = "\n".join(f"  - {{code: B-{i:02d}, title: Unit {i}, level: 3, credits: "
+                      f"{rng.randint(1, MAX_UNIT_CREDITS)}, glh: {rng.randint(1, MAX_UNIT_HOURS)}}}" for i in range(60))
+    groups = [", ".join(f"B-{i:02d}" for i in range(k, 60, 3)) for k in range(3)]
+    (directory / "big.yaml").write_text(f"""\
+source: The largest values that load
+units:
+{units}
+qualifications:
+  - id: big
+    accreditation: BIG-1
+    title: Big
+    level: 3
+    awarding_body: Test
+    groups:
+      - {{id: G1, name: Group 1, units: [{groups[0]}]}}
+      - {{id: G2, name: Group 2, units: [{groups[1]}]}}
+      - {{id: G3, name: Group 3, units: [{groups[2]}]}}
+    rules:
+      - {{id: total, kind: sum, sum: credits, min: 12000, max: 18000}}
+      - {{id: hours, kind: sum, sum: glh, min: 100000, max: 200000}}
+      - {{id: g1, kind: sum, sum: credits, where: {{groups: [G1]}}, min: 3000, max: 6000}}
+      - {{id: g2, kind: sum, sum: glh, where: {{groups: [G2]}}, min: 30000, max: 60000}}
+""", encoding="utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="sets the child's address-space limit with resource")
+@pytest.mark.parametrize("command", ["count", "audit"])
+def test_the_largest_values_that_load_stay_under_a_memory_cap(tmp_path: Path, command: str) -> None:
+    """Values of 2^31 once grew `count` and `audit` past 6-17 GB; within the declared maxima they must finish,
+    exactly or with the honest fallback, inside 3 GB of address space (a MemoryError would be a traceback)."""
+    import resource
+    import subprocess
+    import sys
+
+    _largest_values_catalogue(tmp_path)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+
+    out = subprocess.run([sys.executable, "-m", "solver.cli", command, "big", "--catalogue", str(tmp_path)],
+                         capture_output=True, text=True, preexec_fn=cap, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr and "MemoryError" not in out.stderr
+    if command == "count":
+        assert "valid pathways" in out.stdout
