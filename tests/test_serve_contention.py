@@ -87,6 +87,19 @@ def test_a_cancelled_waiter_holds_no_slot():
     assert asyncio.run(scenario()) == {"c": 1}
 
 
+def test_a_waiter_whose_event_loop_has_closed_is_passed_over():
+    slots = FairSlots(total=1, per_client=1)
+    asyncio.run(slots.enter("a"))
+    abandoned = asyncio.new_event_loop()
+    abandoned.create_task(slots.enter("b"))
+    abandoned.run_until_complete(asyncio.sleep(0))  # b is waiting on this loop, which then closes under it
+    abandoned.close()
+    slots.leave("a")  # must not raise, nor count b as holding the slot
+    assert slots.held() == {} and slots.waiting() == 0
+    asyncio.run(slots.enter("c"))
+    assert slots.held() == {"c": 1}
+
+
 def test_one_clients_heavy_requests_leave_a_slot_for_another_client(tiny_dir):
     """Six slow requests from one address hold at most max_per_client slots; another address is answered
     while they are all still running (with one shared semaphore it would wait for them)."""

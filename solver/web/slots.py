@@ -45,9 +45,12 @@ class FairSlots:
                 return
             chosen = min(eligible, key=lambda w: (self._held.get(w.client, 0), w.ticket))
             self._waiting.remove(chosen)
+            try:
+                chosen.loop.call_soon_threadsafe(_wake, chosen.future)
+            except RuntimeError:  # its event loop has closed: nobody is waiting there any more
+                continue
             self._busy += 1
             self._held[chosen.client] = self._held.get(chosen.client, 0) + 1
-            chosen.loop.call_soon_threadsafe(_wake, chosen.future)
 
     async def enter(self, client: str) -> None:
         """Wait for a slot for `client`; cancelled while waiting, nothing is held."""
