@@ -11,15 +11,16 @@ from typing import Any
 
 
 @contextmanager
-def running(directory: Path | None = None, limits: Any = None, warm: bool = False) -> Iterator[str]:
-    """The explorer on `directory` (None: the bundled catalogue) served in a thread; yields its base URL."""
+def running(directory: Path | None = None, limits: Any = None, warm: bool = False, app: Any = None) -> Iterator[str]:
+    """The explorer on `directory` (None: the bundled catalogue), or `app`, served in a thread; yields its base
+    URL."""
     import uvicorn
 
     from solver.web.app import create_app
     from solver.web.serving import listening_socket, server_config
 
     sock = listening_socket("127.0.0.1", 0)
-    server = uvicorn.Server(server_config(create_app(directory, limits, warm=warm)))
+    server = uvicorn.Server(server_config(app or create_app(directory, limits, warm=warm)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

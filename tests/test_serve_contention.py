@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -130,6 +131,44 @@ def test_one_clients_heavy_requests_leave_a_slot_for_another_client(tiny_dir):
     assert answered.status_code == 200 and answered.json()["valid"] is True
     assert held_while_answered == {"10.0.0.1": 1}
     assert codes == [200] * 6
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs 127.0.0.2 and 127.0.0.3, which only Linux "
+                    "answers on loopback without configuration")
+def test_on_a_real_server_clients_are_told_apart_by_address(tiny_dir):
+    """Over real loopback connections from two source addresses (127.0.0.2 and 127.0.0.3), one address's six
+    held requests take its one slot and the other address is answered meanwhile."""
+    import httpx
+
+    app = create_app(tiny_dir, Limits(max_concurrent=2, max_per_client=1))
+    explorer, release, entered = app.state.explorer, threading.Event(), threading.Semaphore(0)
+    original = explorer.check
+
+    def slow_check(body):
+        if list(body.units) == ["T-A", "T-B"]:
+            entered.release()
+            release.wait(60)
+        return original(body)
+
+    explorer.check = slow_check
+
+    def client(address: str, base: str) -> httpx.Client:
+        return httpx.Client(base_url=base, timeout=120, transport=httpx.HTTPTransport(local_address=address))
+
+    with running(app=app) as base, client("127.0.0.2", base) as heavy, client("127.0.0.3", base) as light:
+        codes: list[int] = []
+        threads = [threading.Thread(target=lambda: codes.append(heavy.post(
+            "/api/check", json={"qualification": "tiny", "units": ["T-A", "T-B"]}).status_code)) for _ in range(6)]
+        for t in threads:
+            t.start()
+        assert entered.acquire(timeout=60)
+        answered = light.post("/api/check", json={"qualification": "tiny", "units": ["T-B", "T-C"]})
+        held = app.state.solver_slots.held()
+        release.set()
+        for t in threads:
+            t.join(60)
+    assert answered.status_code == 200 and answered.json()["valid"] is True
+    assert held == {"127.0.0.2": 1} and codes == [200] * 6
 
 
 # --- the wall-clock ceiling ---------------------------------------------------------------------------------
