@@ -23,7 +23,7 @@ def instances(folder: Path = BENCH) -> list[Path]:
     return csplib + generated + sorted((folder / "gbac").glob("*.dzn"))
 
 
-def plan_benchmarks(limit: float = LIMIT) -> list[Result]:
+def plan_benchmarks(limit: float = LIMIT, only: str = "", shown: bool = False) -> list[Result]:
     from solver.engine.schedule import deliver
     from solver.planning.benchmarks import read_benchmark
     from solver.planning.delivery import cost, violations
@@ -32,7 +32,7 @@ def plan_benchmarks(limit: float = LIMIT) -> list[Result]:
         print(f"[plan: skipped, the public benchmarks are not at {BENCH}]", file=sys.stderr)
         return []
     results = []
-    for path in instances():
+    for path in (p for p in instances() if only in str(p)):
         problem = read_benchmark(path)
         for variant, plain in (("pathways", False), ("plain CP-SAT, default parameters", True)):
             plan = deliver(problem, limit, plain=plain, params={} if plain else None)
@@ -42,6 +42,8 @@ def plan_benchmarks(limit: float = LIMIT) -> list[Result]:
                                   note=f"{plan.status} objective {plan.objective} bound {plan.bound}",
                                   extra={"status": str(plan.status), "objective": plan.objective,
                                          "bound": plan.bound, "checked": checked, "work_limit": limit}))
+            if shown:  # a row as soon as it is measured: the large instances take minutes
+                print(markdown(results[-1:]).splitlines()[-1], flush=True)
     return results
 
 
@@ -55,4 +57,6 @@ def markdown(results: list[Result]) -> str:
 
 
 if __name__ == "__main__":
-    print(markdown(plan_benchmarks(float(sys.argv[1]) if len(sys.argv) > 1 else LIMIT)))
+    print("\n".join(markdown([]).splitlines()[:2]), flush=True)
+    plan_benchmarks(float(sys.argv[1]) if len(sys.argv) > 1 else LIMIT, sys.argv[2] if len(sys.argv) > 2 else "",
+                    shown=True)
