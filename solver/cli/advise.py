@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,12 @@ from solver.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from solver.model.catalogue import Catalogue
+    from solver.model.documents import Qualification
+    from solver.model.learner import Learner
+    from solver.queries.checking import CheckResult
+    from solver.queries.progression import ProgressionPlan
+    from solver.queries.recommendation import Recommendation
     from solver.request.objectives import Objective
 
 ExemptOption = Annotated[list[str] | None, typer.Option("--exempt", help="Units the learner is exempt from "
@@ -33,7 +39,7 @@ AchievedOption = Annotated[list[str] | None, typer.Option("--achieved", help="Un
                                                           "(comma-separated or repeated).")]
 
 
-def _goals(values: list[str] | None) -> list[dict]:
+def _goals(values: list[str] | None) -> list[dict[str, Any]]:
     """`--goal coaching=3 --goal "customer service" --goal "coaching>=2"` as goal documents (solver/goals.py)."""
     from solver.model.goals import parse_goal
 
@@ -60,7 +66,7 @@ LevelOption = Annotated[int | None, typer.Option("--level", min=1, max=8, help="
                                                  "(soft).")]
 
 
-def read_offer_option(path: Path | None, catalogue) -> tuple[str, ...] | None:
+def read_offer_option(path: Path | None, catalogue: Catalogue) -> tuple[str, ...] | None:
     from solver.model.offer import read_offer
 
     return None if path is None else read_offer(path, catalogue.units)
@@ -108,7 +114,7 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     raise typer.Exit(0 if result.valid else 1)
 
 
-def _print_check(result) -> None:
+def _print_check(result: CheckResult) -> None:
     from rich.table import Table
 
     from solver.rules import units_word
@@ -235,7 +241,8 @@ def _objective_option(name: str | None) -> Objective:
     return objective_named(name) if name else Objective.MIN_GLH
 
 
-def _recommend_pathway(cat, q, learner, objective: Objective, as_json: bool) -> None:
+def _recommend_pathway(cat: Catalogue, q: Qualification, learner: Learner, objective: Objective,
+                       as_json: bool) -> None:
     """A qualification with named pathways: the best unit set on each, and the best pathway; then exit."""
     from solver.queries.by_pathway import recommend_pathway
 
@@ -257,7 +264,7 @@ def _recommend_pathway(cat, q, learner, objective: Objective, as_json: bool) -> 
     raise typer.Exit(0 if choice.status.found else 1)
 
 
-def _credits_cell(data: dict) -> str:
+def _credits_cell(data: dict[str, Any]) -> str:
     """A pathway's credits: exact, or the bound the unpublished values leave ('at least 12', '12 to 20')."""
     if data.get("credits") is not None:
         return str(data["credits"])
@@ -269,7 +276,7 @@ def _value(n: int | None, derived: bool = False) -> str:
     return "?" if n is None else f"{n} (derived)" if derived else str(n)
 
 
-def _show(result) -> None:
+def _show(result: Recommendation | ProgressionPlan) -> None:
     from rich.table import Table
 
     from solver.engine.status import Status

@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from solver.cli.app import app
 from solver.cli.common import CatalogueOption, console, load
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pandas as pd
 
 
 @app.command("cohort")
@@ -77,7 +82,7 @@ def cohort_command(
         typer.echo(f"Skipped {len(blank)} blank line{plural} (line{plural} {shown}).")
 
 
-def _with_progress_bar(run):
+def _with_progress_bar(run: Callable[[Callable[[int, int], None]], pd.DataFrame]) -> pd.DataFrame:
     """Run `run(progress)` under a progress bar on stderr; refreshed by our calls, so no drawing thread
     runs while worker processes are started."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

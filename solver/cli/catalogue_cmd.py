@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from solver.cli.app import app
 from solver.cli.common import CatalogueOption, JsonOption, console, load, plain, print_json
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -132,7 +135,7 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
             _print_rules(out, p["rules"], indent="    ")
 
 
-def _print_rules(out, rules: list[dict], indent: str = "  ") -> None:
+def _print_rules(out: Console, rules: list[dict[str, Any]], indent: str = "  ") -> None:
     # One rule per line, never wrapped, so the sentences can be read, grepped and compared as they are.
     for r in rules:
         out.print(f"{indent}{plain(r['id'])}: {plain(r['description'])}.", soft_wrap=True)

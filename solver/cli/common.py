@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from solver.model.catalogue import Catalogue
+    from solver.model.documents import Qualification
 
 CatalogueOption = Annotated[Path | None, typer.Option("--catalogue", help="Catalogue directory or file "
                                                       "(default: the bundled catalogue).")]
@@ -23,7 +29,7 @@ PathwayOption = Annotated[str | None, typer.Option("--pathway", help="The named 
                                                    "learner follows (default: each, and the best of them).")]
 
 
-def load(path: Path | None):
+def load(path: Path | None) -> Catalogue:
     """The catalogue at `path` (default: the bundled one); its warnings go to stderr, one located line each."""
     from solver.model.catalogue import load_catalogue
 
@@ -33,7 +39,7 @@ def load(path: Path | None):
     return catalogue
 
 
-def shaped(catalogue, ref: str, readings: list[str] | None, pathway: str | None = None):
+def shaped(catalogue: Catalogue, ref: str, readings: list[str] | None, pathway: str | None = None) -> Qualification:
     """The qualification `ref` read as `readings` and, with `pathway`, for a learner on that pathway.
 
     The modules are imported only when asked for: `pathways check` must start as fast as it can."""
@@ -51,7 +57,7 @@ def shaped(catalogue, ref: str, readings: list[str] | None, pathway: str | None 
     return following(q, pathway)
 
 
-def read_everywhere(q, choice: str | dict[str, str]):
+def read_everywhere(q: Qualification, choice: str | dict[str, str]) -> Qualification:
     """`q` read as `choice` in its own rules and in each named pathway's: a reading may live in either (as
     `catalogue show` prints them). An unknown name or rule is a LookupFailure listing what every part knows."""
     from solver.errors import LookupFailure
@@ -106,7 +112,7 @@ def plain(value: object) -> str:
     return escape(str(value))
 
 
-def console():
+def console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False, width=max(100, Console().width))

@@ -26,8 +26,12 @@ from solver.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from solver.engine.counting import CountResult
-    from solver.model.documents import Qualification
+    from solver.model.catalogue import Catalogue
+    from solver.model.documents import Figures, Qualification
+    from solver.model.learner import Learner
     from solver.queries.enumeration import ListedPathway, Order, PathwayListing
 
 IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
@@ -46,7 +50,9 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _setup(catalogue, qualification: str, registered, include, exclude, reading=None, pathway=None):
+def _setup(catalogue: Path | None, qualification: str, registered: str | None, include: list[str] | None,
+           exclude: list[str] | None, reading: list[str] | None = None, pathway: str | None = None
+           ) -> tuple[Catalogue, Qualification, Learner]:
     from solver.model.learner import Learner
 
     cat = load(catalogue)
@@ -297,9 +303,9 @@ class _progress:
 
     def __init__(self, total: int | None):
         self.total = total
-        self.bar = None
+        self.bar: Progress | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[], None]:
         if not sys.stderr.isatty():
             return lambda: None
         from rich.console import Console
@@ -318,7 +324,7 @@ class _progress:
                 bar.update(task, completed=count[0])
         return advance
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
 
@@ -382,7 +388,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
         out.print(f"  {_escape(f'[{finding.kind}]')} {_escape(finding.sentence)}", soft_wrap=True)
 
 
-def _published(figures) -> str:
+def _published(figures: Figures) -> str:
     """The published figures in words; a figure not published says so instead of dashes."""
     span = figures.credits
     credits = "no published credits" if span is None else (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -46,7 +46,7 @@ def import_command(files: Annotated[list[Path], typer.Argument(help="Specificati
             out.print(f"  {plain(line)}", soft_wrap=True)
 
 
-def _check(output: Path) -> dict:
+def _check(output: Path) -> dict[str, Any]:
     """The draft loaded as a catalogue and audited: the findings, or the located load problems."""
     from solver.errors import CatalogueError
     from solver.model.catalogue import load_catalogue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,9 @@ from solver.cli.common import (
     print_json,
     shaped,
 )
+
+if TYPE_CHECKING:
+    from solver.queries.planning import StudyPlan
 
 LimitOption = Annotated[int | None, typer.Option(min=0, help="At most this many in each period.")]
 
@@ -85,7 +88,7 @@ def plan_command(
     raise typer.Exit(0 if plan.status.found else 1)
 
 
-def _show_plan(plan) -> None:
+def _show_plan(plan: StudyPlan) -> None:
     from rich.table import Table
 
     from solver.queries.planning import tier_words
@@ -134,7 +137,7 @@ def deliver_command(plan_file: Annotated[Path, typer.Argument(help="PLAN.yaml, o
     else:
         problem, limit = read_benchmark(plan_file), 10.0
     result = solve_plan(problem, work_limit if work_limit is not None else limit)
-    data: dict = {"plan": problem.name, "status": result.status, "objective": result.objective,
+    data: dict[str, Any] = {"plan": problem.name, "status": result.status, "objective": result.objective,
                   "bound": result.bound, "objective_kind": problem.objective}
     if result.status.found and result.objective is not None and problem.objective == "max-load":
         data["largest_load"], data["undesirable_placements"] = split(problem, result.objective)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -119,7 +120,7 @@ class CompiledModel:
                 model.add_bool_and([model.get_bool_var_from_proto_index(lit.index)])
 
     @staticmethod
-    def _solver(params: dict, time_limit: float | None, work_limit: float | None = None) -> cp_model.CpSolver:
+    def _solver(params: dict[str, Any], time_limit: float | None, work_limit: float | None = None) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         for key, value in params.items():
             setattr(solver.parameters, key, value)
@@ -132,7 +133,7 @@ class CompiledModel:
 
     def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
               nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
-              params: dict | None = None) -> Solution:
+              params: dict[str, Any] | None = None) -> Solution:
         """Optimise the lexicographic `tiers` (or just find a pathway) with the requirements as given."""
         model, take = self._clone(extra, nogoods)
         self._switch(model, off=disabled)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.request.formulation import Formulation, formulate
 from solver.rules.linear import Linear, is_auxiliary
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class CountMethod(StrEnum):
@@ -236,7 +240,7 @@ class CountResult:
     notes: tuple[str, ...] = ()
     peak_states: int = 0  # the largest layer of the counting programme (0 when it did not run)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"qualification": self.qualification, "accreditation": self.accreditation,
                 "registered": self.registered.isoformat() if self.registered else None,
                 "count": self.count, "minimal": self.minimal,
@@ -247,7 +251,7 @@ class CountResult:
                 "minimal_at_least": self.minimal_at_least,
                 "notes": list(self.notes)}
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """One row per GLH value and one per credit value: metric, value, pathways."""
         import pandas as pd
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from solver.engine.compile import CompiledModel
 from solver.engine.status import Status
@@ -20,7 +21,7 @@ class Relaxation:
     value: int | None = None
     side: Side | None = None  # which bound moves, for a relaxed number
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "value": self.value, "description": self.sentence}
 
 
@@ -35,7 +36,7 @@ class Explanation:
         parts = "; ".join(_lower(r.description) for r in self.conflict)
         return [f"These cannot all hold together: {parts}.", *(r.sentence for r in self.relaxations)]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"conflict": [{"id": r.id, "origin": r.origin, "description": r.description, "source": r.source}
                              for r in self.conflict],
                 "relaxations": [r.to_dict() for r in self.relaxations]}

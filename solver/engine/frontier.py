@@ -77,7 +77,7 @@ def normalise(variables: Sequence[str], bounds: Sequence[SumBound], minimal: boo
     if any(w < 0 for b in bounds for w in b.weights.values()):
         raise Unsupported("a constraint has a negative weight")
     known = set(variables)
-    same: dict[tuple, list[SumBound]] = {}
+    same: dict[tuple[tuple[str, int], ...], list[SumBound]] = {}
     for b in bounds:
         unknown = set(b.weights) - known
         if unknown:
@@ -288,7 +288,8 @@ class Programme:
     def _weight(self, col: _Column, unit: str) -> int:
         return self.cons[col.con].weights.get(unit, 0) if col.kind is ColumnKind.SUM else 0
 
-    def _open(self, states: np.ndarray, counts: np.ndarray, columns: list[_Column], i: int):
+    def _open(self, states: np.ndarray, counts: np.ndarray, columns: list[_Column], i: int
+              ) -> tuple[np.ndarray, np.ndarray, list[_Column]]:
         con = self.cons[i]
         states = np.hstack([states, np.zeros((len(states), 1), dtype=np.int64)])
         columns = [*columns, _Column(ColumnKind.SUM, i)]

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from solver.engine.compile import CompiledModel
 from solver.engine.counting import (
@@ -20,7 +21,7 @@ from solver.engine.counting import (
 from solver.engine.openworld import possible, shortfalls, unknown_credits
 from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
-from solver.model.documents import Qualification
+from solver.model.documents import CreditRange, Qualification
 from solver.model.learner import Learner
 from solver.model.published import published_notes
 from solver.queries.checking import surely_valid
@@ -29,6 +30,9 @@ from solver.request.formulation import Formulation, formulate
 from solver.request.objectives import Objective, objective_tiers
 from solver.rules import EquivalenceRule, Linear
 from solver.rules.base import unit_of
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TQT_PER_CREDIT = 10  # Ofqual: credit value = total qualification time / 10
 
@@ -41,9 +45,9 @@ class Finding:
     regime: str
     kind: str
     sentence: str
-    numbers: dict = field(default_factory=dict)
+    numbers: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"qualification": self.qualification, "regime": self.regime, "kind": self.kind,
                 "sentence": self.sentence, "numbers": self.numbers}
 
@@ -94,7 +98,7 @@ class RegimeAudit:
         """Units in every valid pathway, mandatory ones included (empty when the shares were not computed)."""
         return [u for u, n in self.shares.items() if self.counts.count and n == self.counts.count]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         count = self.counts.count
         return {"regime": self.regime.label,
                 "registered": self.regime.registered.isoformat() if self.regime.registered else None,
@@ -115,7 +119,7 @@ class QualificationAudit:
     qualification: Qualification
     regimes: tuple[RegimeAudit, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         q = self.qualification
         return {"id": q.id, "accreditation": q.accreditation, "title": q.title,
                 "published": q.figures.model_dump(mode="json", exclude_none=True),
@@ -129,17 +133,17 @@ class AuditReport:
     qualifications: tuple[QualificationAudit, ...]
     findings: tuple[Finding, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"qualifications": [q.to_dict() for q in self.qualifications],
                 "findings": [f.to_dict() for f in self.findings]}
 
-    def findings_frame(self):
+    def findings_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame([f.to_dict() | {"numbers": None} for f in self.findings],
                             columns=["qualification", "regime", "kind", "sentence", "numbers"]).drop(columns="numbers")
 
-    def regimes_frame(self):
+    def regimes_frame(self) -> pd.DataFrame:
         """One row per qualification and regime: achievable ranges against the published figures."""
         import pandas as pd
 
@@ -155,7 +159,7 @@ class AuditReport:
                              "minimal": r.counts.minimal, "dead": " ".join(r.dead), "forced": " ".join(r.forced)})
         return pd.DataFrame(rows)
 
-    def shares_frame(self):
+    def shares_frame(self) -> pd.DataFrame:
         """One row per qualification, regime and unit: the exact number and share of pathways containing it."""
         import pandas as pd
 
@@ -557,7 +561,7 @@ def _reading_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
             for d in reading_differences(catalogue, q)]
 
 
-def credit_text(published) -> str:
+def credit_text(published: CreditRange) -> str:
     """A published credit value as words: '13-36', '14', or '20 or more'."""
     if published.max is None:
         return f"{published.min} or more"
@@ -573,7 +577,7 @@ def suspected_equivalences(catalogue: Catalogue) -> list[Finding]:
             homes.setdefault(code, []).append(q.accreditation)
     declared = {frozenset((r.unit, r.counts_as)) for q in catalogue.qualifications for r in q.rules
                 if isinstance(r, EquivalenceRule)}
-    by_key: dict[tuple, list[str]] = {}
+    by_key: dict[tuple[object, ...], list[str]] = {}
     for code in homes:
         u = catalogue.units[code]
         by_key.setdefault((_normal_title(u.title), u.level, u.credits, u.glh), []).append(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 from solver.engine.counting import CountResult, count_pathways
 from solver.engine.status import Status
@@ -33,7 +34,7 @@ class PathwayRecommendation:
     def recommendation(self) -> Recommendation | None:
         return self.by_pathway[self.chosen] if self.chosen is not None else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         best = self.recommendation
         return {"qualification": self.qualification, "pathway": self.chosen, "status": self.status,
                 "recommendation": best.to_dict() if best is not None else None,
@@ -76,7 +77,7 @@ class PathwayCounts:
     by_pathway: dict[str, CountResult]
     distinct: int | None  # None when there are too many pathways to count the union exactly
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"qualification": self.qualification, "distinct": self.distinct,
                 "pathways": {p: c.to_dict() for p, c in self.by_pathway.items()}}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -16,6 +16,8 @@ from solver.rules import Verdict
 from solver.rules.linear import total
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from solver.queries.repair import Repair
 
 
@@ -68,7 +70,7 @@ class CheckResult:
     def fixes(self) -> list[str]:
         return [v.fix for v in self.verdicts if v.fix]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"qualification": self.qualification, "valid": self.valid, "verdict": self.verdict,
                 "units": list(self.units), **self._credits(), **self._glh(),
                 "unpublished": {c: list(v) for c, v in self.unpublished.items()},
@@ -79,20 +81,20 @@ class CheckResult:
                 "fixes": self.fixes, **({"modes": self.modes} if self.modes else {}),
                 **({"repair": self.repair.to_dict()} if self.repair else {})}
 
-    def _glh(self) -> dict:
+    def _glh(self) -> dict[str, Any]:
         unknown = [c for c, values in self.unpublished.items() if "glh" in values]
         if not unknown:
             return {"glh": self.glh, "new_glh": self.new_glh}
         return {"glh": None, "new_glh": None, "glh_at_least": self.glh, "new_glh_at_least": self.new_glh,
                 "glh_rests_on_unpublished": unknown}
 
-    def _credits(self) -> dict:
+    def _credits(self) -> dict[str, Any]:
         bounds = self.credit_bounds
         if bounds is None or bounds.exact:
             return {"credits": bounds.low if bounds else self.credits}
         return {"credits": None, **bounds.to_dict()}
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(self.to_dict()["rules"])

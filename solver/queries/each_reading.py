@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from solver.engine.counting import count_pathways
 from solver.model.catalogue import Catalogue
@@ -19,12 +21,14 @@ class ReadingComparison:
     qualification: str
     readings: dict[str, object]  # reading name -> the query's result under it
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"qualification": self.qualification,
                 "readings": {name: getattr(r, "to_dict", lambda r=r: r)() for name, r in self.readings.items()}}
 
 
-def each_reading(catalogue: Catalogue, qualification: str | Qualification, query, learner: Learner = Learner()
+def each_reading(catalogue: Catalogue, qualification: str | Qualification,
+                 query: Callable[[Catalogue, Qualification, Learner], object],
+                 learner: Learner = Learner()
                  ) -> ReadingComparison:
     """`query(catalogue, q, learner)` under every reading of `q` (its stated rules first, as 'stated')."""
     q = catalogue.qualification(qualification)

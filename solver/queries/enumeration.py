@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,8 @@ from solver.request.unknowns import credit_bounds
 from solver.rules.linear import Linear, is_auxiliary
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from solver.engine.compile import CompiledModel  # OR-Tools (0.5 s to import) only once a solve is needed
 
 
@@ -77,8 +79,8 @@ class ListedPathway:
     def glh_text(self) -> str:
         return f"at least {self.glh}" if self.unpublished_glh else str(self.glh)
 
-    def to_dict(self) -> dict:
-        out: dict = {"units": list(self.units), "credits": self.credits if self.credits_exact else None,
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"units": list(self.units), "credits": self.credits if self.credits_exact else None,
                      "glh": None if self.unpublished_glh else self.glh, "group_credits": dict(self.group_credits)}
         if self.groups_at_least:
             out["group_credits_at_least"] = list(self.groups_at_least)
@@ -377,7 +379,7 @@ def _drain(run: Callable[[Callable[[list[int]], bool]], Status], convert: Callab
     import queue
     import threading
 
-    handoff: queue.Queue = queue.Queue(maxsize=4)
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=4)
     stop = threading.Event()
     done = object()
     failure: list[BaseException] = []
@@ -417,11 +419,11 @@ def _drain(run: Callable[[Callable[[list[int]], bool]], Status], convert: Callab
         thread.join()
 
 
-def sort_key(lister: Lister, order: Order) -> Callable[[ListedPathway], tuple]:
+def sort_key(lister: Lister, order: Order) -> Callable[[ListedPathway], tuple[int, ...]]:
     position = {v: i for i, v in enumerate(lister.variables)}
     names = TIE_BREAKS[order]
 
-    def key(p: ListedPathway) -> tuple:
+    def key(p: ListedPathway) -> tuple[Any, ...]:
         values = {Order.GLH: p.glh, Order.CREDITS: p.credits, Order.UNITS: len(p.units)}
         return (*(values[n] for n in names), tuple(position[u] for u in p.units))
     return key
@@ -553,7 +555,7 @@ def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str,
     """
     q = catalogue.qualification(qualification)
     sort = order_named(order) if order is not None else None  # the one conversion, at the public edge
-    update: dict = {}
+    update: dict[str, Any] = {}
     if registered is not None:
         update["registered"] = registered
     if include:
@@ -565,7 +567,7 @@ def enumerate_pathways(catalogue: Catalogue, qualification: Qualification | str,
     return list_formulation(f, filters, sort, offset, limit, time_limit)
 
 
-def pathways_frame(pathways: Iterable[ListedPathway], groups: Iterable[str] | None = None):
+def pathways_frame(pathways: Iterable[ListedPathway], groups: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per pathway: units (space-separated), number of units, credits, credits per group, GLH."""
     import pandas as pd
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from solver.engine.compile import compile_request
 from solver.engine.explain import explain
@@ -47,7 +48,7 @@ class StudyPlan:
         used = [p for p in (self.period_of or {}).values()]
         return max(used, key=lambda p: p.index) if used else None
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, Any]]:
         """One row per period up to the finish: its units and loads."""
         end = self.finish
         if self.pathway is None or end is None:
@@ -60,8 +61,8 @@ class StudyPlan:
                         "credits": sum(u.credits or 0 for u in units)})
         return out
 
-    def to_dict(self) -> dict:
-        out: dict = {"qualification": self.qualification, "status": self.status, "order": self.order,
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"qualification": self.qualification, "status": self.status, "order": self.order,
                      "timing": self.timing.model_dump(mode="json", exclude_none=True)}
         if self.pathway is None:
             return {**out, "why_not": self.why_not, "units": [], "periods": []}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from solver.engine.compile import CompiledModel
 from solver.engine.explain import Explanation, explain
@@ -40,7 +41,7 @@ class ProgressionPlan:
     order: str = ""  # the tiers optimised, in words
     goals: tuple[GoalMatches, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out: dict[str, object] = {"status": self.status, "units": list(self.studied), "new_glh": self.new_glh,
                "targets": [{"qualification": t.qualification, "units": list(t.units), "credits": t.credits,
                             "glh": t.glh} for t in self.targets]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from solver.engine.compile import CompiledModel, compile_request
 from solver.engine.explain import Explanation, explain
@@ -18,7 +19,7 @@ from solver.model.learner import Learner
 from solver.queries.checking import surely_valid
 from solver.request.formulation import Formulation, formulate, open_imports
 from solver.request.objectives import Objective, ObjectiveSpec, Request, objective_named, objective_spec, request
-from solver.request.requirements import Origin, goal_scores, new_glh_terms, unpublished_glh
+from solver.request.requirements import Origin, Requirement, goal_scores, new_glh_terms, unpublished_glh
 from solver.request.unknowns import CreditBounds, credit_bounds
 from solver.rules import amount
 
@@ -64,7 +65,7 @@ class Pathway:
         """The pathway's credits as known: exact, or a bound naming the units of unpublished credits."""
         return self.credit_bounds.words() if self.credit_bounds else f"{self.credits} credits"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         exact = self.credit_bounds is None or self.credit_bounds.exact
         credits = self.credit_bounds.low if self.credit_bounds and exact else self.credits if exact else None
         bounds = self.credit_bounds.to_dict() if self.credit_bounds and not exact else {}
@@ -106,9 +107,9 @@ class Recommendation:
     def codes(self) -> frozenset[str] | None:
         return self.pathway.codes if self.pathway else None
 
-    def to_dict(self) -> dict:
-        out: dict = {"qualification": self.qualification, "learner": self.learner, "objective": self.objective,
-                     "status": self.status}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"qualification": self.qualification, "learner": self.learner,
+                               "objective": self.objective, "status": self.status}
         if self.pathway is not None:
             out.update(self.pathway.to_dict())
             out["induction_hours"], out["tutorial_hours"] = self.induction_hours, self.tutorial_hours
@@ -207,7 +208,7 @@ class Planner:
     catalogue: Catalogue
     qualification: Qualification
     time_limit: float | None = 10.0
-    _models: dict = field(default_factory=dict)
+    _models: dict[tuple[Requirement, ...], CompiledModel] = field(default_factory=dict)
 
     def model_for(self, f: Formulation) -> CompiledModel:
         # Rules depend on the learner only through their regime (registration cut-offs, achieved old units),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from solver.model.catalogue import Catalogue
 from solver.model.documents import ValueName
+
+if TYPE_CHECKING:
+    from solver.model.documents import Qualification, Unit
+    from solver.rules import Context, Rule
 
 VALUES: tuple[ValueName, ...] = ("level", "credits", "glh", "tqt")
 
@@ -43,7 +49,7 @@ def qualifications_frame(catalogue: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def qualification_summary(catalogue: Catalogue, q) -> dict:
+def qualification_summary(catalogue: Catalogue, q: Qualification) -> dict[str, Any]:
     """JSON-ready description of one qualification: figures, groups with units, rules in English."""
     ctx = catalogue.context(q)
     summary = {
@@ -65,12 +71,12 @@ def qualification_summary(catalogue: Catalogue, q) -> dict:
     return summary
 
 
-def _rule(catalogue: Catalogue, q, rule, ctx) -> dict:
+def _rule(catalogue: Catalogue, q: Qualification, rule: Rule, ctx: Context) -> dict[str, Any]:
     return {"id": rule.id, "kind": rule.kind, "description": rule.summary(ctx), "note": rule.note,
             "source": catalogue.source("rule", q.id, rule.id or "")}
 
 
-def _unit(unit) -> dict:
+def _unit(unit: Unit) -> dict[str, Any]:
     """A unit as published: its optional fields when given, and level, credits and GLH always (null when the
     specification does not publish them)."""
     data = unit.model_dump(mode="json")

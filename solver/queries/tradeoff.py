@@ -9,6 +9,7 @@ less GLH and more coverage than a point, and every such trade-off is listed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from solver.engine.compile import CompiledModel
 from solver.engine.explain import Explanation, explain
@@ -21,6 +22,9 @@ from solver.request.formulation import formulate
 from solver.request.objectives import Objective, request
 from solver.request.requirements import Origin, new_glh_terms
 from solver.rules.linear import Linear, total
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +44,7 @@ class FrontPoint:
                  + (f" ({', '.join(codes)})" if codes else "") for goal, codes in self.by_goal.items()]
         return f"{self.new_glh} new GLH: {'; '.join(parts) or 'no goals'}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"new_glh": self.new_glh, "coverage": self.coverage, "credits": self.credits,
                 "units": list(self.units), "by_goal": {g: list(c) for g, c in self.by_goal.items()},
                 "status": self.status}
@@ -58,7 +62,7 @@ class TradeOff:
     goals: tuple[GoalMatches, ...]
     explanation: Explanation | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {"qualification": self.qualification, "learner": self.learner, "status": self.status,
                "points": [p.to_dict() for p in self.points], "goals": [g.to_dict() for g in self.goals],
                "unmatched_goals": [g.goal.text for g in self.goals if not g.matches]}
@@ -66,7 +70,7 @@ class TradeOff:
             out.update(self.explanation.to_dict())
         return out
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame([{"new_glh": p.new_glh, "coverage": p.coverage, "credits": p.credits,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,9 @@ from solver.queries.auditing import Regime, RegimeAudit, audit_regime
 from solver.queries.recommendation import Recommendation, recommend
 from solver.request.objectives import Objective
 from solver.rules import Code, Count, Date, Rule, Scope
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Edit(BaseModel):
@@ -138,7 +141,7 @@ def load_whatif(path: str | Path, default: Catalogue | None = None) -> tuple[Wha
     return scenario, base, original
 
 
-def apply_edits(catalogue: Catalogue, q: Qualification, edits: tuple, doc: LocatedDocument | None = None
+def apply_edits(catalogue: Catalogue, q: Qualification, edits: tuple[Any, ...], doc: LocatedDocument | None = None
                 ) -> tuple[Catalogue, Qualification]:
     """The catalogue with `q` edited; raises ScenarioError (located in `doc` if given) on a bad edit."""
     units = dict(catalogue.units)
@@ -161,12 +164,12 @@ class _BadEdit(Exception):
         self.field, self.message = field, message
 
 
-def _all_rules(q: Qualification) -> list:
+def _all_rules(q: Qualification) -> list[Any]:
     """The qualification's rules and its named pathways' (an edit may name either)."""
     return [*q.rules, *(r for p in q.pathways for r in p.rules)]
 
 
-def _rule(q: Qualification, rule_id: str, kind: str | None = None):
+def _rule(q: Qualification, rule_id: str, kind: str | None = None) -> Any:
     rule = next((r for r in _all_rules(q) if r.id == rule_id), None)
     if rule is None:
         known = ", ".join(r.id or "" for r in _all_rules(q))
@@ -176,16 +179,16 @@ def _rule(q: Qualification, rule_id: str, kind: str | None = None):
     return rule
 
 
-def _replace_rule(q: Qualification, old, new) -> Qualification:
+def _replace_rule(q: Qualification, old: Any, new: Any) -> Qualification:
     """`q` with the rule `old` (its own or a named pathway's) replaced by `new`, or dropped when None."""
-    def swap(rules: tuple) -> tuple:
+    def swap(rules: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple(new if r is old else r for r in rules if not (r is old and new is None))
 
     pathways = tuple(p.model_copy(update={"rules": swap(p.rules)}) for p in q.pathways)
     return q.model_copy(update={"rules": swap(q.rules), "pathways": pathways})
 
 
-def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualification, dict[str, Unit]]:
+def _apply(edit: Any, q: Qualification, units: dict[str, Unit]) -> tuple[Qualification, dict[str, Unit]]:
     if isinstance(edit, SetBound):
         rule = _rule(q, edit.rule)
         if not {"min", "max"} <= set(type(rule).model_fields):
@@ -257,7 +260,7 @@ def _apply(edit, q: Qualification, units: dict[str, Unit]) -> tuple[Qualificatio
 def _drop_unit(q: Qualification, code: str) -> Qualification:
     """The qualification without `code`: out of its groups, and every rule as it reads without the unit."""
     groups = tuple(g.model_copy(update={"units": tuple(c for c in g.units if c != code)}) for g in q.groups)
-    def without(rules: tuple) -> tuple:
+    def without(rules: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple(r for r in (rule.without_unit(code) for rule in rules) if r is not None)
 
     pathways = tuple(p.model_copy(update={"rules": without(p.rules)}) for p in q.pathways)
@@ -286,11 +289,11 @@ class CohortChange:
     def units_differ(self) -> bool:
         return self.before_units != self.after_units
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "changed": self.changed, "units_differ": self.units_differ}
 
 
-def _side(a: RegimeAudit) -> dict:
+def _side(a: RegimeAudit) -> dict[str, Any]:
     out = {"count": a.counts.count, "minimal": a.counts.minimal, "lowest_glh": a.min_glh,
            "dead": a.dead, "forced": a.forced, "credits": [a.min_credits, a.max_credits],
            "glh": [a.min_glh, a.max_glh], "method": a.counts.method}
@@ -313,20 +316,20 @@ class WhatIfResult:
     def changed(self) -> list[str]:
         return [c.learner for c in self.cohort if c.changed]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"name": self.scenario.name, "qualification": self.scenario.qualification,
                 "registered": self.scenario.registered.isoformat() if self.scenario.registered else None,
                 "before": _side(self.before), "after": _side(self.after),
                 "cohort": [c.to_dict() for c in self.cohort], "changed": self.changed}
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """The side-by-side table: one row per measure, columns before and after."""
         import pandas as pd
 
         before, after = _side(self.before), _side(self.after)
         rows = []
         for key in ("count", "minimal", "lowest_glh", "credits", "glh", "dead", "forced"):
-            def show(v, side, key=key):
+            def show(v: Any, side: dict[str, Any], key: str = key) -> Any:
                 if isinstance(v, list):
                     return " ".join(v) if key in ("dead", "forced") else "-".join(map(str, v))
                 if key in ("lowest_glh", "glh") and side.get("lowest_glh_at_least") and v is not None:

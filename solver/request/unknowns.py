@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from typing import Any
 
 from solver.limits import MAX_UNIT_CREDITS
 from solver.model.documents import Qualification
@@ -32,7 +33,7 @@ class CreditBounds:
         span = f"at least {self.low}" if self.high is None else f"{self.low} to {self.high}"
         return f"{span} credits ({', '.join(self.unknown)} unpublished)"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"credits_at_least": self.low, "credits_at_most": self.high,
                 "credits_rest_on_unpublished": list(self.unknown)}
 
