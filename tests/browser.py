@@ -7,9 +7,6 @@ is a failure.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,33 +42,16 @@ def require_browser(*modules: str) -> None:
         pytest.skip(reason)
 
 
-class serving:
-    """A real uvicorn server for a catalogue (None: the bundled one) on a free localhost port, in a thread."""
+@contextmanager
+def serving(directory: Path | None = None, **options: Any) -> Iterator[str]:
+    """A real server (with `pathways serve`'s settings) for a catalogue (None: the bundled one) on a free localhost
+    port, in a thread; yields its base URL."""
+    from serve_harness import running
 
-    def __init__(self, directory: Path | None = None, **options: Any):
-        self.directory, self.options = directory, options
+    from solver.web.app import create_app
 
-    def __enter__(self) -> str:
-        import uvicorn
-
-        from solver.web.app import create_app
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        app = create_app(self.directory, **self.options)
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
+    with running(app=create_app(directory, **options)) as url:
+        yield url
 
 
 @contextmanager
