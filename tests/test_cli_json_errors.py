@@ -45,3 +45,17 @@ def test_without_json_errors_stay_plain_lines_on_stderr() -> None:
     result = pathways("recommend", "600/5962/X", "--bogus")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.splitlines()[-1] == "Error: No such option: --bogus"
+
+
+def test_cohort_and_schema_answer_in_json_too(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text("learner,registered,achieved\na,2021-01-01,\n\nb,2021-01-01,,x\n",
+                                     encoding="utf-8")
+    cohort = pathways("cohort", "in.csv", "-q", "600/5962/X", "-o", "out.csv", "--json", cwd=tmp_path)
+    assert cohort.returncode == 0, cohort.stderr
+    assert json.loads(cohort.stdout) == {"output": "out.csv", "rows": 2, "statuses": {"ERROR": 1, "OPTIMAL": 1},
+                                         "blank_lines": [3]}
+    schema = pathways("schema", "-o", "schema.json", "--json", cwd=tmp_path)
+    body = json.loads(schema.stdout)
+    assert schema.returncode == 0 and body["output"] == "schema.json"
+    assert body["bytes"] == (tmp_path / "schema.json").stat().st_size
+    assert "$schema" in json.loads(pathways("schema", "--json").stdout)  # no -o: the schema itself, as ever

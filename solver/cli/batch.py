@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from solver.cli.app import app
-from solver.cli.common import CatalogueOption, console, load
+from solver.cli.common import CatalogueOption, JsonOption, console, load, print_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,7 +36,7 @@ def cohort_command(
         dask: Annotated[str | None, typer.Option("--dask", metavar="ADDRESS",
                                                  help="Solve on a Dask cluster at ADDRESS, or 'local' for a "
                                                  "local cluster (needs the dask extra).")] = None,
-        catalogue: CatalogueOption = None) -> None:
+        catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Recommend a pathway for every learner in a CSV.
 
     The output has exactly one row per input row, in input order: learner, status, units, credits, glh,
@@ -73,9 +73,13 @@ def cohort_command(
     with atomic_writer(output, newline="") as stream:
         frame.to_csv(stream, index=False)
     counts = frame["status"].value_counts()
+    blank = table.attrs.get("blank_lines", [])
+    if as_json:
+        print_json({"output": str(output), "rows": len(frame),
+                    "statuses": {str(s): int(counts[s]) for s in sorted(counts.index)}, "blank_lines": blank})
+        return
     summary = ", ".join(f"{counts[s]} {s}" for s in sorted(counts.index))
     typer.echo(f"Wrote {len(frame)} rows to {output}: {summary}.")
-    blank = table.attrs.get("blank_lines", [])
     if blank:
         shown = ", ".join(map(str, blank[:10])) + (", ..." if len(blank) > 10 else "")
         plural = "s" if len(blank) != 1 else ""

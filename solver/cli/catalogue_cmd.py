@@ -145,8 +145,10 @@ def _print_rules(out: Console, rules: list[dict[str, Any]], indent: str = "  ") 
 
 
 @app.command("schema")
-def schema(output: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file.")] = None) -> None:
-    """Print the JSON Schema of catalogue files, for editors to validate and complete them."""
+def schema(output: Annotated[str | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+           as_json: JsonOption = False) -> None:
+    """Print the JSON Schema of catalogue files, for editors to validate and complete them (with -o and --json,
+    what was written, as JSON)."""
     from solver.model.documents import CatalogueFile
 
     schema = {"$schema": JSON_SCHEMA_DIALECT, **CatalogueFile.model_json_schema(by_alias=True)}
@@ -157,3 +159,5 @@ def schema(output: Annotated[str | None, typer.Option("-o", "--output", help="Wr
     from solver.files import write_atomically
 
     write_atomically(output, text + "\n")
+    if as_json:
+        print_json({"output": output, "bytes": len(text) + 1})
