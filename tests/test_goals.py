@@ -320,3 +320,13 @@ def test_cli_cohort_csv_with_goals_and_an_offer(tmp_path):
     assert set(offered.drop(index="Kit")["status"]) == {"INFEASIBLE"} and offered.loc["Kit", "status"] == "OPTIMAL"
     assert set(offered.loc["Kit", "units"].split()) <= set(read_offer("scenarios/offers/small-centre.txt")) | {
         "8000-280"}
+
+
+def test_a_within_budget_answer_names_the_goal_it_dropped(catalogue):
+    learner = Learner(registered=dt.date(2021, 1, 1), max_glh=33,
+                      goals=("coaching", "customer service", "mental health at work"))
+    result = recommend(catalogue, "600/5962/X", learner, "within-budget")
+    assert result.uncovered_goals == ("coaching",)
+    assert result.to_dict()["uncovered_goals"] == ["coaching"]
+    every = recommend(catalogue, "600/5962/X", learner.model_copy(update={"max_glh": None}), "cover")
+    assert every.uncovered_goals == ()

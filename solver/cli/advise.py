@@ -340,6 +340,11 @@ def _show(result: Recommendation | ProgressionPlan) -> None:
         out.print("Plus the qualification's " + " and ".join(extra) + ".")
     if data.get("order"):
         out.print(plain(f"Optimised in this order: {data['order']}."))
+    if data.get("uncovered_goals"):
+        parts = [repr(g) + (" (no unit matches it)" if g in data["unmatched_goals"] else "")
+                 for g in data["uncovered_goals"]]
+        budget = " within the budget" if data["objective"] == "within-budget" else ""
+        out.print(plain(f"Goals not covered{budget}: {', '.join(parts)}."))
     for i, alt in enumerate(data["alternatives"], 1):
         out.print(plain(f"Alternative {i}: {', '.join(alt['units'])}: {_credits_cell(alt)} credits, {alt['glh']} GLH, "
                         f"{alt['new_glh']} new GLH"))

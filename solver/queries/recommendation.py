@@ -14,7 +14,7 @@ from solver.errors import PathwayInvalid
 from solver.model.catalogue import Catalogue
 from solver.model.catalogue import credited_from as catalogue_credits
 from solver.model.documents import Qualification
-from solver.model.goals import GoalMatches
+from solver.model.goals import GoalMatches, covered
 from solver.model.learner import Learner
 from solver.queries.checking import surely_valid
 from solver.request.formulation import Formulation, formulate, open_imports
@@ -98,6 +98,7 @@ class Recommendation:
     # no pathway is valid whatever they are, but this one is for the values the totals allow.
     rests_on: tuple[str, ...] = ()
     over_unknowns: bool = False  # found over the values unpublished credits can take (none valid whatever they are)
+    uncovered_goals: tuple[str, ...] = ()  # goals the pathway does not cover (a within-budget answer drops some)
 
     @property
     def new_glh(self) -> int | None:
@@ -133,6 +134,7 @@ class Recommendation:
         if self.goals:
             out["goals"] = [g.to_dict() for g in self.goals]
             out["unmatched_goals"] = [g.goal.text for g in self.goals if not g.matches]
+            out["uncovered_goals"] = list(self.uncovered_goals)
         return out
 
 
@@ -276,12 +278,14 @@ class Planner:
             explanation = explain(compile_formulation(f), f.requirements)
         described = [describe_pathway(f, p, objective, spec, possible=found.over_unknowns) for p in found.pathways]
         best = described[0] if described else None
+        uncovered = tuple(g.goal.text for g in spec.goals if best is not None
+                          and not covered(g, f.context.units, best.codes))
         return Recommendation(qualification=q.accreditation, objective=objective, status=found.status, pathway=best,
                               alternatives=tuple(described[1:]), explanation=explanation,
                               induction_hours=q.figures.induction_hours, tutorial_hours=q.figures.tutorial_hours,
                               learner=f.learner.name, order=spec.order(), goals=spec.goals,
                               unpublished_glh=found.unpublished_glh, rests_on=found.rests_on,
-                              over_unknowns=found.over_unknowns,
+                              over_unknowns=found.over_unknowns, uncovered_goals=uncovered,
                               open_groups=tuple(g.name for g in q.open_groups()), open_imports=open_slots(f, best))
 
 
