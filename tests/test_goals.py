@@ -330,3 +330,10 @@ def test_a_within_budget_answer_names_the_goal_it_dropped(catalogue):
     assert result.to_dict()["uncovered_goals"] == ["coaching"]
     every = recommend(catalogue, "600/5962/X", learner.model_copy(update={"max_glh": None}), "cover")
     assert every.uncovered_goals == ()
+
+
+def test_a_best_fit_alternative_is_never_the_answer_plus_units_nothing_needs(catalogue):
+    learner = Learner(registered=dt.date(2021, 1, 1), goals=("coaching", "customer service"))
+    result = recommend(catalogue, "600/5962/X", learner, "best-fit", alternatives=3)
+    assert len(result.alternatives) == 3
+    assert not any(a.codes >= result.codes for a in result.alternatives)  # it was the answer plus 8000-274

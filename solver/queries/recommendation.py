@@ -22,6 +22,7 @@ from solver.request.objectives import Objective, ObjectiveSpec, Request, objecti
 from solver.request.requirements import Origin, Requirement, goal_scores, new_glh_terms, unpublished_glh
 from solver.request.unknowns import CreditBounds, credit_bounds
 from solver.rules import amount
+from solver.rules.linear import Linear, is_auxiliary
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -236,7 +237,7 @@ class Planner:
         found: list[frozenset[str]] = []
         status = Status.UNKNOWN
         while len(found) <= alternatives:
-            solution = model.solve(spec.minimised, extra=asks, nogoods=found, time_limit=self.time_limit)
+            solution = model.solve(spec.minimised, extra=asks + beyond(found, spec), time_limit=self.time_limit)
             if not found:
                 status = solution.status  # the answer's: FEASIBLE (a limit hit) is never reported as OPTIMAL
             if solution.pathway is None:
@@ -251,7 +252,8 @@ class Planner:
             possible = open_model(f, spec.auxiliary, spec.links)
             found = []
             while len(found) <= alternatives:
-                solution = possible.solve(spec.minimised, extra=asks, nogoods=found, time_limit=self.time_limit)
+                solution = possible.solve(spec.minimised, extra=asks + beyond(found, spec),
+                                          time_limit=self.time_limit)
                 if solution.pathway is None:
                     break
                 found.append(solution.pathway)
@@ -287,6 +289,13 @@ class Planner:
                               unpublished_glh=found.unpublished_glh, rests_on=found.rests_on,
                               over_unknowns=found.over_unknowns, uncovered_goals=uncovered,
                               open_groups=tuple(g.name for g in q.open_groups()), open_imports=open_slots(f, best))
+
+
+def beyond(found: list[frozenset[str]], spec: ObjectiveSpec) -> list[Linear]:
+    """An alternative is no unit set already found plus more units: each found set's units not all claimed again
+    (a superset adds only units nothing needs, so it is no real alternative; the set itself is excluded too)."""
+    units = [frozenset(c for c in spec.strip(p) if not is_auxiliary(c)) for p in found]
+    return [Linear(tuple((c, 1) for c in sorted(p)), None, len(p) - 1) for p in units]
 
 
 def open_slots(f: Formulation, best: Pathway | None) -> tuple[str, ...]:
