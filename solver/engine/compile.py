@@ -147,7 +147,7 @@ class CompiledModel:
         status = STATUS.get(code, Status.UNKNOWN)
         if status.found:
             chosen = frozenset(v for v in self.variables if solver.boolean_value(take[v]))
-            objective = int(solver.objective_value) if tiers else None
+            objective = round(solver.objective_value) if tiers else None  # a float (27.999...): int() would cut below
             bound = solver.best_objective_bound if tiers else None
             return Solution(status=status, pathway=chosen, objective=objective, bound=bound, seconds=seconds)
         return Solution(status=status, pathway=None, seconds=seconds)
