@@ -9,6 +9,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+# Three units, 4 to 5 credits: the smallest catalogue a server test can solve on.
+TINY = """\
+source: Tiny test specification
+units:
+  - {code: T-A, title: Unit A, level: 1, credits: 2, glh: 10}
+  - {code: T-B, title: Unit B, level: 1, credits: 2, glh: 20}
+  - {code: T-C, title: Unit C, level: 1, credits: 3, glh: 5}
+qualifications:
+  - id: tiny
+    accreditation: TINY-1
+    title: Tiny
+    level: 1
+    awarding_body: Test
+    groups:
+      - {id: G1, name: Group 1, units: [T-A, T-B, T-C]}
+    rules:
+      - {id: total, kind: sum, sum: credits, min: 4, max: 5}
+"""
+
 
 @contextmanager
 def running(directory: Path | None = None, limits: Any = None, warm: bool = False, app: Any = None) -> Iterator[str]:

@@ -20,26 +20,9 @@ from solver.web.app import create_app  # noqa: E402
 from solver.web.limits import Limits  # noqa: E402
 from solver.web.serving import KEEP_ALIVE_SECONDS, listening_socket, server_config  # noqa: E402
 from solver.web.slots import FairSlots  # noqa: E402
-from tests.serve_harness import running  # noqa: E402
+from tests.serve_harness import TINY, running  # noqa: E402
 
 CERT = "l2-cert-lts"
-TINY = """\
-source: Tiny test specification
-units:
-  - {code: T-A, title: Unit A, level: 1, credits: 2, glh: 10}
-  - {code: T-B, title: Unit B, level: 1, credits: 2, glh: 20}
-  - {code: T-C, title: Unit C, level: 1, credits: 3, glh: 5}
-qualifications:
-  - id: tiny
-    accreditation: TINY-1
-    title: Tiny
-    level: 1
-    awarding_body: Test
-    groups:
-      - {id: G1, name: Group 1, units: [T-A, T-B, T-C]}
-    rules:
-      - {id: total, kind: sum, sum: credits, min: 4, max: 5}
-"""
 
 
 @pytest.fixture

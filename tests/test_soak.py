@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from solver.errors import LookupFailure, ScenarioError  # noqa: E402
 from solver.queries.scenario import load_scenario  # noqa: E402
 from solver.web.app import create_app  # noqa: E402
-from tests.serve_harness import running  # noqa: E402
+from tests.serve_harness import TINY, running  # noqa: E402
 
 HEAVY = os.environ.get("PATHWAYS_SOAK") == "1"
 EXAMPLES = settings(max_examples=400 if HEAVY else 60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -33,23 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "scenarios").glob("*.yaml"))}
 SERVER_PATHS = (str(ROOT), str(ROOT.resolve()), "/tmp/", "site-packages")
 
-TINY = """\
-source: Tiny test specification
-units:
-  - {code: T-A, title: Unit A, level: 1, credits: 2, glh: 10}
-  - {code: T-B, title: Unit B, level: 1, credits: 2, glh: 20}
-  - {code: T-C, title: Unit C, level: 1, credits: 3, glh: 5}
-qualifications:
-  - id: tiny
-    accreditation: TINY-1
-    title: Tiny
-    level: 1
-    awarding_body: Test
-    groups:
-      - {id: G1, name: Group 1, units: [T-A, T-B, T-C]}
-    rules:
-      - {id: total, kind: sum, sum: credits, min: 4, max: 5}
-"""
 
 # Values a careless user or an attacker would send: huge and negative numbers, wrong types, odd text.
 ODD = st.one_of(
