@@ -57,8 +57,10 @@ def serving(directory: Path | None = None, **options: Any) -> Iterator[str]:
 @contextmanager
 def chromium() -> Iterator[Any]:
     """A headless Chromium, closed afterwards."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait up to 15 s (Playwright's default is 5): CI shares 2 cores with the server under test.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:

@@ -96,6 +96,10 @@ def upload(page, path: Path) -> None:
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Specification document").set_input_files(str(path))
     page.get_by_role("button", name="Import", exact=True).click()
+    # Reading a document takes seconds on a busy machine (the grammar is built on first use): wait until the
+    # status says what came of it (the draft's summary, or why it was refused), not that it is still reading.
+    page.wait_for_function("() => { const t = document.querySelector('#upload-status').textContent.trim();"
+                           " return t !== '' && !t.startsWith('Reading'); }", timeout=60_000)
 
 
 def test_upload_review_fix_and_download_a_draft_that_loads(page, tmp_path):
