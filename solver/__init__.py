@@ -10,7 +10,8 @@ checks this, with no import circles):
     request            requirements, the formulation of a request, objectives
     model              located YAML, validation, documents, catalogue, learner, goals, offers, readings
     rules              the rule kinds and the one linear shape they share
-    errors, files      the package's errors (one base class) and atomic file writing, used by every layer
+    errors, files,     the package's errors (one base class), atomic file writing, the largest numbers
+    limits, budget     accepted, and a query's work/time limits and progress: used by every layer
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "solver"
 # Lowest first. A module may import its own sub-package and any lower layer; layers on one rank are
 # independent of each other. The root face (solver/__init__.py) re-exports the API and is exempt.
 LAYERS: list[tuple[str, ...]] = [
-    ("solver.errors", "solver.files", "solver.limits"),
+    ("solver.budget", "solver.errors", "solver.files", "solver.limits"),
     ("solver.rules",),
     ("solver.model",),
     ("solver.request",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from solver.budget import Budget, Limit
 from solver.engine.status import Status
 from solver.request.objectives import Request, Tier
 from solver.request.requirements import Origin, Requirement
@@ -39,6 +41,30 @@ class Solution:
     objective: int | None = None
     bound: float | None = None
     seconds: float = 0.0
+    stopped: Limit | None = None  # the budget's limit that ended the search before it finished, if any
+
+
+def run(solver: cp_model.CpSolver, model: cp_model.CpModel, budget: Budget | None,
+        callback: cp_model.CpSolverSolutionCallback | None = None) -> tuple[Status, Limit | None]:
+    """Solve under `budget`: its limits become CP-SAT's, its work is charged, and a cancel (Ctrl-C, SIGTERM)
+    stops the search. The solve runs in a helper thread so that the main thread keeps running Python and
+    its signal handlers can fire; the thread is always joined, so no native search outlives the call."""
+    if budget is None:
+        return STATUS.get(solver.solve(model, callback), Status.UNKNOWN), None
+    for key, value in budget.cp_sat().items():  # the tighter of the caller's own limit and what is left
+        current = getattr(solver.parameters, key)
+        setattr(solver.parameters, key, min(current, value) if current > 0 else value)
+    codes: list[Any] = []
+    worker = threading.Thread(target=lambda: codes.append(solver.solve(model, callback)), daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+        if budget.cancelled.is_set():
+            solver.stop_search()
+    budget.spend(solver.response_proto.deterministic_time)
+    status = STATUS.get(codes[0], Status.UNKNOWN) if codes else Status.UNKNOWN
+    stopped = budget.stopped() if status in (Status.FEASIBLE, Status.UNKNOWN) else None
+    return status, stopped
 
 
 def expression(take: dict[str, cp_model.IntVar], terms: Iterable[tuple[str, int]]) -> cp_model.LinearExprT:
@@ -133,7 +159,7 @@ class CompiledModel:
 
     def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
               nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
-              params: dict[str, Any] | None = None) -> Solution:
+              params: dict[str, Any] | None = None, budget: Budget | None = None) -> Solution:
         """Optimise the lexicographic `tiers` (or just find a pathway) with the requirements as given."""
         model, take = self._clone(extra, nogoods)
         self._switch(model, off=disabled)
@@ -142,15 +168,15 @@ class CompiledModel:
             model.minimize(sum(w * coef * take[v] for w, tier in zip(weights, tiers) for v, coef in tier if coef))
         solver = self._solver(params or SOLVE_PARAMS, time_limit)
         started = time.perf_counter()
-        code = solver.solve(model)
+        status, stopped = run(solver, model, budget)
         seconds = time.perf_counter() - started
-        status = STATUS.get(code, Status.UNKNOWN)
         if status.found:
             chosen = frozenset(v for v in self.variables if solver.boolean_value(take[v]))
             objective = round(solver.objective_value) if tiers else None  # a float (27.999...): int() would cut below
             bound = solver.best_objective_bound if tiers else None
-            return Solution(status=status, pathway=chosen, objective=objective, bound=bound, seconds=seconds)
-        return Solution(status=status, pathway=None, seconds=seconds)
+            return Solution(status=status, pathway=chosen, objective=objective, bound=bound, seconds=seconds,
+                            stopped=stopped)
+        return Solution(status=status, pathway=None, seconds=seconds, stopped=stopped)
 
     def core(self, ids: Sequence[str], extra: Iterable[Linear] = ()) -> list[str] | None:
         """If the requirements `ids` together are infeasible, a subset that already is; else None."""
@@ -170,7 +196,7 @@ class CompiledModel:
 
     def enumerate(self, on_pathway: Callable[[frozenset[str]], bool], disabled: Iterable[str] = (),
                   extra: Iterable[Linear] = (), time_limit: float | None = None,
-                  work_limit: float | None = None) -> Status:
+                  work_limit: float | None = None, budget: Budget | None = None) -> Status:
         """Call `on_pathway` for every valid pathway until it returns False; return the final status."""
         model, take_by_unit = self._clone(extra, ())
         self._switch(model, off=disabled)
@@ -183,11 +209,12 @@ class CompiledModel:
                     self.stop_search()
 
         solver = self._solver(ENUMERATE_PARAMS, time_limit, work_limit)
-        return STATUS.get(solver.solve(model, Collector()), Status.UNKNOWN)
+        return run(solver, model, budget, Collector())[0]
 
     def enumerate_masks(self, on_batch: Callable[[list[int]], bool], extra: Iterable[Linear] = (),
                         minimal: Sequence[Linear] | None = None, time_limit: float | None = None,
-                        batch: int = 2048, sparse: bool = False, work_limit: float | None = None) -> Status:
+                        batch: int = 2048, sparse: bool = False, work_limit: float | None = None,
+                        budget: Budget | None = None) -> Status:
         """Stream valid pathways as bit masks over `self.variables` (bit i set: variable i taken), handed
         over in batches to `on_batch` until it returns False; return the final status.
 
@@ -224,10 +251,10 @@ class CompiledModel:
         params = dict(ENUMERATE_PARAMS, cp_model_probing_level=0, symmetry_level=0)
         if sparse:
             params["linearization_level"] = 2
-        code = self._solver(params, time_limit, work_limit).solve(model, collector)
+        status, _ = run(self._solver(params, time_limit, work_limit), model, budget, collector)
         if pending and not collector.stopped:
             on_batch(pending[:])
-        return STATUS.get(code, Status.UNKNOWN)
+        return status
 
     @staticmethod
     def _post_minimality(model: cp_model.CpModel, take: dict[str, cp_model.IntVar],
