@@ -46,6 +46,9 @@ def problems(draw: st.DrawFn) -> tuple[list[dict], int, int, int | None, int | N
         earlier = codes[:i]  # prerequisites only on earlier codes: no circles
         if earlier and draw(st.booleans()):
             unit["requires"] = [draw(st.sampled_from(earlier))]
+        if earlier and draw(st.integers(0, 2)) == 0:  # at least N credits of the group first
+            others = sum(u["credits"] for u in units)  # only earlier units' credits: always reachable
+            unit.setdefault("requires", []).append({"credits": draw(st.integers(1, others)), "group": "G"})
         elif earlier and draw(st.integers(0, 3)) == 0:
             unit["with"] = [draw(st.sampled_from(earlier))]
         if draw(st.booleans()):
@@ -74,7 +77,12 @@ def brute_force(units: list[dict], f, achieved: frozenset[str], count: int, limi
                 ok = all(offered_in(by[c].get("offered", ()), span[p]) for c, p in at.items())
                 for c, p in at.items():
                     for b in by[c].get("requires", ()):
-                        ok = ok and (b in achieved or (b in at and at[b] < p))
+                        if isinstance(b, dict):  # credits of group G (every unit) achieved or placed earlier
+                            got = sum(by[a]["credits"] for a in achieved if a != c)
+                            got += sum(by[a]["credits"] for a, q in at.items() if q < p)
+                            ok = ok and got >= b["credits"]
+                        else:
+                            ok = ok and (b in achieved or (b in at and at[b] < p))
                     for w in by[c].get("with", ()):
                         ok = ok and (w in achieved or at.get(w) == p)
                 if not ok:
@@ -165,3 +173,43 @@ def test_timing_fields_are_validated_where_written(tmp_path: Path) -> None:
     assert "units[0].offered[0]: expected a month (January), a term (autumn), YYYY-MM or YYYY-Www, got 'Smarch'" \
         in text
     assert "prerequisites go round in a circle: B -> C -> B" in text
+
+
+def test_credits_of_a_group_first_are_validated_where_written(tmp_path: Path) -> None:
+    units = [{"code": "A", "title": "A", "level": 1, "credits": 2, "glh": 1},
+             {"code": "B", "title": "B", "level": 1, "credits": 2, "glh": 1,
+              "requires": ["A", {"credits": 3, "group": "G"}, {"credits": 1, "group": "H"}]}]
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(catalogue_file(tmp_path, units, 2))
+    text = str(err.value)
+    assert "units[1].requires[1].credits: group 'G' of qualification 'q' has 2 credits besides 'B'; expected at " \
+        "most that, got 3" in text
+    assert "units[1].requires[2].group: qualification 'q' lists unit 'B' but has no group 'H'; expected one of G" \
+        in text
+    units[1]["requires"] = [{"credits": 1}]
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(catalogue_file(tmp_path, units, 2))
+    assert "units[1].requires[0]: missing required field 'group'" in str(err.value)
+
+
+def test_credits_of_a_group_first_order_the_plan_and_show_in_the_catalogue(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from solver.cli.entry import app
+
+    units = [{"code": "A", "title": "A", "level": 1, "credits": 2, "glh": 5},
+             {"code": "B", "title": "B", "level": 1, "credits": 2, "glh": 5},
+             {"code": "C", "title": "C", "level": 1, "credits": 2, "glh": 5,
+              "requires": [{"credits": 4, "group": "G"}]}]
+    path = catalogue_file(tmp_path, units, 6)
+    cat = load_catalogue(path)
+    timing = Timing(periods="month", start="2027-01", limits={"glh": {"max": 10}})
+    plan = plan_study(cat, "q", Learner(), timing)
+    # Without the group's credits C would share January with A or B: 10 GLH fits; it waits for both.
+    assert {c: p.label for c, p in plan.period_of.items()}["C"] == "February 2027"
+    assert plan.finish is not None and plan.finish.label == "February 2027"
+    done = plan_study(cat, "q", Learner(achieved=("A", "B")), timing)
+    assert {c: p.label for c, p in done.period_of.items()} == {"C": "January 2027"}
+    result = CliRunner().invoke(app, ["catalogue", "show", "q", "--catalogue", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "C: requires at least 4 credits of group G first" in result.output

@@ -116,7 +116,9 @@ def show(ctx: typer.Context, qualification: Annotated[str, typer.Argument(help="
             table.add_row(plain(code), plain(title), *cells, plain(", ".join([*u.get("tags", []), *modes])))
         out.print(table)
         for u in g["units"]:  # delivery planning: what comes before it, with it, and when it runs
-            timing = [f"requires {', '.join(u['requires'])}" if u.get("requires") else "",
+            needs = [r if isinstance(r, str) else f"at least {r['credits']} credits of group {r['group']} first"
+                     for r in u.get("requires", ())]
+            timing = [f"requires {', '.join(needs)}" if needs else "",
                       f"with {', '.join(u['with'])}" if u.get("with") else "",
                       f"offered {', '.join(u['offered'])}" if u.get("offered") else ""]
             if any(timing):

@@ -31,6 +31,9 @@ class Timed:
     allowed: tuple[int, ...]  # period indices it is offered in
     requires: tuple[str, ...] = ()  # placed earlier (each one a placed unit's code)
     with_: tuple[str, ...] = ()  # placed in the same period
+    # "At least N credits of group G first": (credits still needed once achieved units count, the placeable units
+    # of G whose credits count when placed in an earlier period).
+    after_credits: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +86,16 @@ def plan_units(compiled: CompiledModel, asks: Iterable[Linear], unit_tiers: Sequ
         for partner in u.with_:
             model.add_implication(take[u.code], take[partner])
             model.add(when[partner] == when[u.code]).only_enforce_if(take[u.code])
+        for need, members in u.after_credits:
+            if need <= 0:
+                continue
+            credits = {t.code: t.load["credits"] for t in timed if t.code in members}
+            for p in u.allowed:
+                earlier = [(credits[m], x[m, q]) for m in credits for q in range(p) if (m, q) in x]
+                if not earlier:
+                    model.add(x[u.code, p] == 0)
+                else:
+                    model.add(sum(c * v for c, v in earlier) >= need).only_enforce_if(x[u.code, p])
     loads: dict[str, list[cp_model.LinearExprT]] = {}
     for measure in MEASURES:
         loads[measure] = [sum(u.load[measure] * x[u.code, p] for u in timed if (u.code, p) in x) for p in periods]

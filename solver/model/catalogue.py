@@ -14,7 +14,7 @@ from solver.model.claimable import claimable, imported
 from solver.model.documents import CatalogueFile, Qualification, Unit
 from solver.model.labels import labelled
 from solver.model.located_yaml import LocatedDocument, PathKey, read_yaml
-from solver.model.timing import requires_cycle, timing_problems
+from solver.model.timing import group_credit_problems, requires_cycle, timing_problems
 from solver.model.validation import validate
 from solver.rules import Context, RuleBase, Scope
 from solver.rules.base import unit_of
@@ -304,6 +304,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         found, noted = _check_qualification(q, qi, doc, units, complete, tuple(qualifications))
         problems += found
         warnings += noted
+    for part in parsed:  # "credits of group G first": G must be a group of every qualification listing the unit
+        problems += [part.doc.problem(("units", i, *key), message) for i, unit in part.units
+                     for key, message in group_credit_problems(unit, qualifications, units)]
     if problems:
         raise CatalogueError(problems)
     return Catalogue(units=FrozenDict(units), qualifications=tuple(qualifications), root=str(root),

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from solver.limits import MAX_TOTAL
+from solver.model.timing import CreditsFirst
 from solver.rules import Code, Count, Date, Rule, Tag
 from solver.rules.base import UnitCredits, UnitHours, claim_code, frozen_mapping
 
@@ -53,8 +54,9 @@ class Unit(Frozen):
     available_until: Date | None = None
     # Delivery planning (solver.model.timing): units that must be achieved or come in an earlier period, units
     # taken in the same period (co-requisites), and when a centre runs the unit: month names ("January"), term
-    # names ("autumn") or period ids of the plan. Empty: no order, no partner, offered in every period.
-    requires: tuple[Code, ...] = ()
+    # names ("autumn") or period ids of the plan. Empty: no order, no partner, offered in every period. A
+    # prerequisite may also be credits of a group: `{credits: 20, group: B}` (at least 20 credits of group B first).
+    requires: tuple[Code | CreditsFirst, ...] = ()
     with_: tuple[Code, ...] = Field(default=(), alias="with")
     offered: tuple[Text, ...] = ()
 

@@ -7,12 +7,14 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.errors import InputError, Problem
 from solver.rules import Count
+
+GroupId = Annotated[str, Field(strict=True, min_length=1)]
 
 PeriodKind = Literal["month", "term", "week"]
 MONTHS = tuple(calendar.month_name[m].lower() for m in range(1, 13))
@@ -21,13 +23,40 @@ TERMS = (("spring", 1, 3), ("summer", 4, 8), ("autumn", 9, 12))
 Measure = Literal["glh", "credits", "units"]
 
 
+class CreditsFirst(BaseModel):
+    """A prerequisite on a group: at least `credits` credits of the group's units achieved or studied in earlier
+    periods (written beside unit codes: `requires: [A1, {credits: 20, group: B}]`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    credits: Annotated[Count, Field(ge=1)]
+    group: GroupId  # a group id of the qualification being planned
+
+    def __str__(self) -> str:
+        return f"at least {self.credits} credits of group {self.group} first"
+
+
+Requirement = str | CreditsFirst
+
+
+def required_units(requires: Sequence[Requirement]) -> tuple[str, ...]:
+    """The unit codes among a unit's prerequisites."""
+    return tuple(r for r in requires if isinstance(r, str))
+
+
+def required_credits(requires: Sequence[Requirement]) -> tuple[CreditsFirst, ...]:
+    """The group-credit prerequisites of a unit."""
+    return tuple(r for r in requires if isinstance(r, CreditsFirst))
+
+
 class UnitTiming(Protocol):
     """The timing fields of a unit document (solver.model.documents.Unit)."""
 
     @property
     def code(self) -> str: ...
     @property
-    def requires(self) -> tuple[str, ...]: ...
+    def credits(self) -> int | None: ...
+    @property
+    def requires(self) -> tuple[Requirement, ...]: ...
     @property
     def with_(self) -> tuple[str, ...]: ...
     @property
@@ -158,6 +187,8 @@ def timing_problems(unit: UnitTiming, known: Collection[str] | None) -> list[tup
     out: list[tuple[tuple[str | int, ...], str]] = []
     for key, codes in (("requires", unit.requires), ("with", unit.with_)):
         for i, code in enumerate(codes):
+            if not isinstance(code, str):
+                continue  # a group's credits: checked against the qualifications (group_credit_problems)
             if code == unit.code:
                 out.append(((key, i), f"unit {code!r} cannot {'require' if key == 'requires' else 'go with'} "
                                       "itself"))
@@ -178,7 +209,7 @@ def requires_cycle(units: Mapping[str, UnitTiming]) -> list[str]:
     def visit(code: str) -> list[str]:
         state[code] = 1
         trail.append(code)
-        for nxt in units[code].requires if code in units else ():
+        for nxt in required_units(units[code].requires) if code in units else ():
             if state.get(nxt) == 1:
                 return [*trail[trail.index(nxt):], nxt]
             if nxt not in state:
@@ -195,3 +226,37 @@ def requires_cycle(units: Mapping[str, UnitTiming]) -> list[str]:
             if found:
                 return found
     return []
+
+
+class GroupedIn(Protocol):
+    """What group_credit_problems needs of a qualification: its id and groups (id, units)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def groups(self) -> Sequence[Any]: ...
+
+
+def group_credit_problems(unit: UnitTiming, qualifications: Sequence[GroupedIn], units: Mapping[str, UnitTiming]
+                          ) -> list[tuple[tuple[str | int, ...], str]]:
+    """What is wrong with a unit's "credits of group G first", at its path within the unit: a qualification
+    listing the unit without a group G, or a group whose other units cannot reach the credits asked."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    holders = [q for q in qualifications if any(unit.code in g.units for g in q.groups)]
+    for i, need in enumerate(unit.requires):
+        if not isinstance(need, CreditsFirst):
+            continue
+        for q in holders:
+            group = next((g for g in q.groups if g.id == need.group), None)
+            if group is None:
+                known = ", ".join(g.id for g in q.groups)
+                out.append((("requires", i, "group"), f"qualification {q.id!r} lists unit {unit.code!r} but has "
+                                                       f"no group {need.group!r}; expected one of {known}"))
+                continue
+            # Every unit of the group but this one, all studied first: if even that is too little, never.
+            most = sum(units[c].credits or 0 for c in group.units if c != unit.code and c in units)
+            if group.complete and all(c in units for c in group.units) and most < need.credits:
+                out.append((("requires", i, "credits"), f"group {need.group!r} of qualification {q.id!r} has "
+                                                         f"{most} credits besides {unit.code!r}; expected at most "
+                                                         f"that, got {need.credits}"))
+    return out

@@ -15,7 +15,18 @@ from solver.errors import PathwayInvalid
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification, Unit
 from solver.model.learner import Learner
-from solver.model.timing import Period, Timing, cycle, offered_in, parse_day, per_words, periods, within
+from solver.model.timing import (
+    Period,
+    Timing,
+    cycle,
+    offered_in,
+    parse_day,
+    per_words,
+    periods,
+    required_credits,
+    required_units,
+    within,
+)
 from solver.queries.recommendation import Pathway, compile_formulation, describe_pathway
 from solver.request.formulation import Formulation, formulate, open_imports
 from solver.request.objectives import TIER_WORDS as UNIT_TIER_WORDS
@@ -87,20 +98,31 @@ def timed_units(f: Formulation, span: list[Period]) -> tuple[list[Timed], list[s
     by_base: dict[str, str] = {}
     for code in ctx.units:
         by_base.setdefault(ctx.base(code), code)
+    credits_of = {ctx.base(v): u.credits or 0 for v, u in ctx.units.items()}
+    achieved = {ctx.base(c) for c in ctx.achieved}
     timed, missing = [], []
     for code, unit in ctx.units.items():
         if code in ctx.achieved:
             continue
         doc = unit if isinstance(unit, Unit) else None  # the rules' view of a unit; timing lives on the document
-        before = [r for r in (doc.requires if doc else ()) if r not in done]
+        before = [r for r in required_units(doc.requires if doc else ()) if r not in done]
         partners = [w for w in (doc.with_ if doc else ()) if w not in done]
         if any(r not in by_base for r in before + partners):
             missing.append(code)
             continue
+        # Credits of a group first: what is achieved counts at once; the rest must be studied in earlier periods.
+        # A unit imported from another qualification may name a group this one lacks: then only achieved units.
+        after = []
+        for need in required_credits(doc.requires if doc else ()):
+            group = set(ctx.groups.get(need.group, ()))
+            have = sum(credits_of.get(c, 0) for c in group & achieved)
+            members = tuple(v for v in ctx.units if ctx.base(v) in group and v not in ctx.achieved
+                            and ctx.base(v) != ctx.base(code))
+            after.append((need.credits - have, members))
         allowed = tuple(p.index for p in span if offered_in(doc.offered if doc else (), p))
         timed.append(Timed(code=code, load={"glh": unit.glh or 0, "credits": unit.credits or 0, "units": 1},
                            allowed=allowed, requires=tuple(by_base[r] for r in before),
-                           with_=tuple(by_base[w] for w in partners)))
+                           with_=tuple(by_base[w] for w in partners), after_credits=tuple(after)))
     return timed, missing
 
 
@@ -115,6 +137,10 @@ def verify_timing(timed: list[Timed], placed: Mapping[str, int], chosen: frozens
             problems.append(f"{code} placed in period {p}, not offered then")
         problems += [f"{code} before its prerequisite {r}" for r in t.requires if placed.get(r, last + 1) >= p]
         problems += [f"{code} not with {w}" for w in t.with_ if placed.get(w) != p]
+        for need, members in t.after_credits:
+            earlier = sum(by_code[m].load["credits"] for m in members if placed.get(m, last + 1) < p)
+            if earlier < need:
+                problems.append(f"{code} after {earlier} credits of its group, needs {need} more than achieved")
     for p in range(max(placed.values(), default=-1) + 1):  # a least load holds up to the finish, not after
         for measure, (lo, hi) in limits.items():
             load = sum(by_code[c].load[measure] for c, q in placed.items() if q == p)
