@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from solver.budget import Budget
 from solver.engine.compile import SOLVE_PARAMS, CompiledModel, Solution
 from solver.engine.status import Status
 from solver.errors import PathwaysError
@@ -38,6 +39,7 @@ class Limits:
     max_per_client: int = 3  # of those, held by one client address: another client always finds one or is next
     wall_seconds: float = 20.0  # wall-clock ceiling on one request's solving, whatever the load: then partial
     body_seconds: float = 30.0  # the whole request body must arrive within this (a client at 2 bytes/s is cut)
+    max_periods: int = 520  # periods from a plan's start to its finish_by (a plan's own horizon is at most this)
     remembered: int = 512  # answers kept for identical later requests (0: none)
 
 
@@ -61,14 +63,14 @@ class _LimitedModel(CompiledModel):
 
     def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
               nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
-              params: dict[str, Any] | None = None) -> Solution:
+              params: dict[str, Any] | None = None, budget: Budget | None = None) -> Solution:
         params = params or dict(SOLVE_PARAMS, max_deterministic_time=self.deterministic_time)
         bound = current()
         if bound is None:
-            return super().solve(tiers, disabled, extra, nogoods, time_limit, params)
+            return super().solve(tiers, disabled, extra, nogoods, time_limit, params, budget)
         # The request's wall-clock ceiling too: whichever limit comes first stops the search.
         solution = super().solve(tiers, disabled, extra, nogoods, time_limit,
-                                 dict(params, max_time_in_seconds=bound.left()))
+                                 dict(params, max_time_in_seconds=bound.left()), budget)
         if bound.left() == 0.0 and solution.status in (Status.FEASIBLE, Status.UNKNOWN):
             bound.reached = True
         return solution
