@@ -213,3 +213,54 @@ def test_credits_of_a_group_first_order_the_plan_and_show_in_the_catalogue(tmp_p
     result = CliRunner().invoke(app, ["catalogue", "show", "q", "--catalogue", str(path)])
     assert result.exit_code == 0, result.output
     assert "C: requires at least 4 credits of group G first" in result.output
+
+
+NAMED = [{"name": "Autumn 2027", "start": "2027-09-01", "end": "2027-12-15"},
+         {"name": "Spring 2028", "start": "2028-01-05", "end": "2028-03-31"},
+         {"name": "Summer 2028", "start": "2028-04-15", "end": "2028-07-15"}]
+
+
+def test_named_periods_are_planned_in_their_order_and_by_their_names(tmp_path: Path) -> None:
+    units = [{"code": "A", "title": "A", "level": 1, "credits": 2, "glh": 10},
+             {"code": "B", "title": "B", "level": 1, "credits": 2, "glh": 10, "requires": ["A"]},
+             {"code": "C", "title": "C", "level": 1, "credits": 2, "glh": 10, "offered": ["summer"]}]
+    cat = load_catalogue(catalogue_file(tmp_path, units, 6))
+    timing = Timing.model_validate({"periods": NAMED, "start": "2027-10", "limits": {"glh": {"max": 20}}})
+    plan = plan_study(cat, "q", Learner(), timing)
+    assert plan.status is Status.OPTIMAL
+    # C runs only in summer ("Summer 2028" begins with a term's name); B waits for A.
+    assert {c: p.label for c, p in plan.period_of.items()} == {"A": "Autumn 2027", "B": "Spring 2028",
+                                                               "C": "Summer 2028"}
+    assert plan.finish is not None and plan.finish.last == dt.date(2028, 7, 15)
+    late = Timing.model_validate({"periods": NAMED, "start": "2028-01-10", "limits": {"glh": {"max": 10}}})
+    assert plan_study(cat, "q", Learner(), late).status is Status.INFEASIBLE  # B and C both in summer: 20 GLH
+    early = Timing.model_validate({"periods": NAMED, "start": "2027-09", "finish_by": "2028-02",
+                                   "limits": {"glh": {"max": 30}}})
+    assert "the earliest is Summer 2028" in plan_study(cat, "q", Learner(), early).why_not
+
+
+def test_named_periods_out_of_order_or_overlapping_are_refused_where_written(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from solver.cli.entry import app
+    from solver.errors import InputError
+
+    bad = [NAMED[0], {**NAMED[1], "start": "2027-12-01"}, {**NAMED[1], "start": "2028-07-15", "end": "2028-04-15"}]
+    with pytest.raises(InputError) as err:
+        plan_study(SEED, CERT, Learner(), Timing.model_validate({"periods": bad, "start": "2027-09"}))
+    text = str(err.value)
+    assert "periods[1].start: expected periods in order, not overlapping: 'Spring 2028' starts 2027-12-01, on or " \
+        "before 'Autumn 2027' ends 2027-12-15" in text
+    assert "periods[2].end: expected an end on or after the start (2028-07-15), got 2028-04-15" in text
+    assert "periods[2].name: period name 'Spring 2028' is already used by periods[1]" in text
+    path = tmp_path / "periods.yaml"
+    path.write_text(yaml.safe_dump({"periods": bad}), encoding="utf-8")
+    result = CliRunner().invoke(app, ["plan", CERT, "--start", "2027-09", "--periods", str(path)])
+    # An InputError: the entry point (solver.cli.entry.main) prints its located lines and exits 2.
+    assert isinstance(result.exception, InputError)
+    assert f"{path}:7:10: periods[1].start: expected periods in order" in str(result.exception)
+    path.write_text(yaml.safe_dump({"periods": NAMED}), encoding="utf-8")
+    result = CliRunner().invoke(app, ["plan", CERT, "--registered", "2021-03-01", "--start", "2027-09",
+                                      "--periods", str(path), "--per-period-glh", "20", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["finish"]["label"] == "Spring 2028"

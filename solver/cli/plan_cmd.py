@@ -40,6 +40,12 @@ def plan_command(
         per_month_glh: Annotated[int | None, typer.Option("--per-month-glh", min=1, help="GLH a month at "
                                                           "most.")] = None,
         per_week_glh: Annotated[int | None, typer.Option("--per-week-glh", min=1, help="GLH a week at most.")] = None,
+        periods_file: Annotated[Path | None, typer.Option("--periods", help="A YAML file of named periods "
+                                                          "(periods: [{name, start, end}, ...]), in order and not "
+                                                          "overlapping, instead of calendar months, terms or "
+                                                          "weeks.")] = None,
+        per_period_glh: Annotated[int | None, typer.Option("--per-period-glh", min=1, help="GLH in each named "
+                                                           "period at most (with --periods).")] = None,
         max_units: LimitOption = None, max_credits: LimitOption = None,
         min_glh: Annotated[int | None, typer.Option(min=0, help="At least this many GLH in each period up to the "
                                                     "finish.")] = None,
@@ -62,10 +68,19 @@ def plan_command(
     given = [k for k, v in paces.items() if v is not None]
     if len(given) > 1:
         raise typer.BadParameter("give one of --per-term-glh, --per-month-glh, --per-week-glh", param_hint="pace")
+    if (per_period_glh is not None and periods_file is None) or (periods_file is not None and given):
+        raise typer.BadParameter("--per-period-glh goes with --periods, and the calendar paces without it",
+                                 param_hint="pace")
     kind = given[0] if given else "month"
-    limits = {"glh": {"min": min_glh, "max": paces[kind]}, "units": {"max": max_units},
+    pace = paces[kind] if periods_file is None else per_period_glh
+    listed: Any = kind
+    if periods_file is not None:
+        from solver.model.timing import read_periods
+
+        listed = read_periods(periods_file)
+    limits = {"glh": {"min": min_glh, "max": pace}, "units": {"max": max_units},
               "credits": {"max": max_credits}}
-    timing = Timing.model_validate({"periods": kind, "start": start, "finish_by": finish_by,
+    timing = Timing.model_validate({"periods": listed, "start": start, "finish_by": finish_by,
                                     "limits": {m: {k: v for k, v in lim.items() if v is not None}
                                                for m, lim in limits.items() if any(v is not None
                                                                                    for v in lim.values())}})

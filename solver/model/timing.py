@@ -7,11 +7,14 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from solver.errors import InputError, Problem
+from solver.model.located_yaml import read_yaml, render_path
+from solver.model.validation import validate
 from solver.rules import Count
 
 GroupId = Annotated[str, Field(strict=True, min_length=1)]
@@ -71,11 +74,22 @@ class Limit(BaseModel):
     max: Count | None = None
 
 
+class NamedPeriod(BaseModel):
+    """One period of an explicit list: its name and its first and last day (`{name: "Autumn 2027", start:
+    2027-09-01, end: 2027-12-15}`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: Annotated[str, Field(strict=True, min_length=1)]
+    start: dt.date
+    end: dt.date
+
+
 class Timing(BaseModel):
     """The time side of a request: which periods, from when, until when, and how much in each."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    periods: PeriodKind = "month"
+    # Months, terms or weeks from the calendar; or an explicit list of named periods, in order, not overlapping.
+    periods: PeriodKind | Annotated[tuple[NamedPeriod, ...], Field(min_length=1, max_length=520)] = "month"
     start: Annotated[str, Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")]  # "2027-01": the period holding this date
     finish_by: Annotated[str, Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")] | None = None  # last period allowed
     limits: Mapping[Measure, Limit] = Field(default_factory=dict)
@@ -91,9 +105,12 @@ class Period:
     first: dt.date
     last: dt.date
     names: frozenset[str]  # what `offered` may call it: the month or term name, its label and its id
+    key: str = ""  # the id of a named period of an explicit list (its name); empty: from the calendar
 
     @property
     def id(self) -> str:
+        if self.key:
+            return self.key
         return self.first.isoformat()[:7] if "week" not in self.label.lower() else self.first.isoformat()
 
     def to_dict(self) -> dict[str, object]:
@@ -150,6 +167,94 @@ def periods(kind: PeriodKind, start: dt.date, count: int) -> list[Period]:
             out.append(Period(i, f"Week of {first:%d %b %Y}", first, first + dt.timedelta(days=6),
                               frozenset({f"{iso.year}-W{iso.week:02d}", first.isoformat()})))
     return out
+
+
+def period_list_problems(listed: Sequence[NamedPeriod]) -> list[tuple[tuple[str | int, ...], str]]:
+    """What is wrong with an explicit list of periods, each at its path in the list: a period ending before it
+    starts, one starting before the previous one ends (out of order or overlapping), a name used twice."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    seen: dict[str, int] = {}
+    for i, p in enumerate(listed):
+        if p.end < p.start:
+            out.append(((i, "end"), f"expected an end on or after the start ({p.start.isoformat()}), got "
+                                    f"{p.end.isoformat()}"))
+        if i and p.start <= listed[i - 1].end:
+            before = listed[i - 1]
+            out.append(((i, "start"), f"expected periods in order, not overlapping: {p.name!r} starts "
+                                      f"{p.start.isoformat()}, on or before {before.name!r} ends "
+                                      f"{before.end.isoformat()}"))
+        name = p.name.strip().lower()
+        if name in seen:
+            out.append(((i, "name"), f"period name {p.name!r} is already used by periods[{seen[name]}]"))
+        seen.setdefault(name, i)
+    return out
+
+
+def check_periods(timing: Timing, where: str = "periods") -> None:
+    """An InputError locating every problem of an explicit list of periods (none for months, terms, weeks)."""
+    if isinstance(timing.periods, str):
+        return
+    found = period_list_problems(timing.periods)
+    if found:
+        raise InputError([Problem(where, 0, 0, render_path(("periods", *key)), message) for key, message in found])
+
+
+class PeriodList(BaseModel):
+    """A file of named periods (`pathways plan --periods FILE`): `periods: [{name, start, end}, ...]`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    periods: Annotated[tuple[NamedPeriod, ...], Field(min_length=1, max_length=520)]
+
+
+def read_periods(path: Path) -> tuple[NamedPeriod, ...]:
+    """The named periods of a file, validated: an InputError locating every problem (file, line, path)."""
+    doc, problems = read_yaml(path)
+    if doc is not None and not problems:
+        found, problems = validate(PeriodList, doc)
+        if found is not None:
+            problems = [doc.problem(("periods", *key), message)
+                        for key, message in period_list_problems(found.periods)]
+            if not problems:
+                return found.periods
+    raise InputError(problems)
+
+
+def _named(listed: Sequence[NamedPeriod], start: dt.date) -> list[Period]:
+    """The named periods from the first that has not ended by `start`; `offered` may call each by its name or by
+    a month or term name its name begins with ("Autumn 2027" is offered as "autumn")."""
+    out: list[Period] = []
+    for p in listed:
+        if p.end < start:
+            continue
+        first_word = p.name.split()[0].lower()
+        known = {first_word} if first_word in MONTHS or first_word in (t[0] for t in TERMS) else set()
+        out.append(Period(len(out), p.name, p.start, p.end, frozenset({p.name.strip().lower(), *known}), key=p.name))
+    return out
+
+
+def timing_span(timing: Timing, start: dt.date, count: int | None) -> list[Period]:
+    """The periods a plan may use: `count` from the one holding `start` (an explicit list: at most its own,
+    from the first not ended by `start`)."""
+    if isinstance(timing.periods, str):
+        return periods(timing.periods, start, count or 1)
+    named = _named(timing.periods, start)
+    return named[:count] if count is not None else named
+
+
+def span_until(timing: Timing, start: dt.date, finish_by: dt.date) -> int:
+    """How many periods from the start up to the one holding (or the last starting by) `finish_by`."""
+    if isinstance(timing.periods, str):
+        return within(timing.periods, start, finish_by)
+    return max(1, sum(1 for p in _named(timing.periods, start) if p.first <= finish_by))
+
+
+def timing_cycle(timing: Timing) -> int:
+    """How far a unit offered once a year may have to wait: a year of calendar periods, or the whole list."""
+    return cycle(timing.periods) if isinstance(timing.periods, str) else len(timing.periods)
+
+
+def timing_words(timing: Timing) -> str:
+    return per_words(timing.periods) if isinstance(timing.periods, str) else "a period"
 
 
 def cycle(kind: PeriodKind) -> int:

@@ -11,21 +11,22 @@ from solver.engine.compile import compile_request
 from solver.engine.explain import explain
 from solver.engine.schedule import Placed, Timed, plan_units
 from solver.engine.status import Status
-from solver.errors import PathwayInvalid
+from solver.errors import InputError, PathwayInvalid, Problem
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification, Unit
 from solver.model.learner import Learner
 from solver.model.timing import (
     Period,
     Timing,
-    cycle,
+    check_periods,
     offered_in,
     parse_day,
-    per_words,
-    periods,
     required_credits,
     required_units,
-    within,
+    span_until,
+    timing_cycle,
+    timing_span,
+    timing_words,
 )
 from solver.queries.recommendation import Pathway, compile_formulation, describe_pathway
 from solver.request.formulation import Formulation, formulate, open_imports
@@ -155,12 +156,19 @@ def _solve(f: Formulation, objective: Objective, timing: Timing, work_limit: flo
     start = parse_day(timing.start, "start")
     req = request(open_imports(f), objective)
     rf, spec = req.formulation, req.spec
-    probe, _ = timed_units(rf, periods(timing.periods, start, 1))
+    check_periods(timing)
+    first = timing_span(timing, start, 1)
+    if not first:
+        last = timing.periods[-1].end.isoformat() if not isinstance(timing.periods, str) else ""
+        raise InputError([Problem("start", 0, 0, "", f"expected a start on or before the last period ends "
+                                                     f"({last}), got {timing.start}")])
+    probe, _ = timed_units(rf, first)
     if timing.finish_by is not None:
-        count = within(timing.periods, start, parse_day(timing.finish_by, "finish_by"))
+        count = span_until(timing, start, parse_day(timing.finish_by, "finish_by"))
     else:
-        count = timing.horizon or min(520, max(1, len(probe)) + cycle(timing.periods))
-    span = periods(timing.periods, start, count)
+        count = timing.horizon or min(520, max(1, len(probe)) + timing_cycle(timing))
+    span = timing_span(timing, start, count)
+    count = len(span)  # an explicit list may hold fewer periods than asked
     timed, missing = timed_units(rf, span)
     asks = [lin for r in rf.requirements if r.origin is Origin.LEARNER for lin in r.linears]
     placed = plan_units(compile_request(req), asks, spec.minimised, timed, missing, count, _limits(timing),
@@ -197,7 +205,7 @@ def why_not(f: Formulation, objective: Objective, timing: Timing, timed: list[Ti
     """Why no plan exists, in the learner's terms: the earliest finish the pace allows, units that fit no
     period, or the rules' own explanation."""
     cap = timing.limits.get("glh")
-    pace = f"with {cap.max} GLH {per_words(timing.periods)}" if cap and cap.max is not None else "at this pace"
+    pace = f"with {cap.max} GLH {timing_words(timing)}" if cap and cap.max is not None else "at this pace"
     if timing.finish_by is not None:
         later = replace_timing(timing, finish_by=None)
         placed, later_span, _, _ = _solve(f, objective, later, work_limit)
