@@ -16,7 +16,9 @@ from solver.web.schemas import (
     CheckRequest,
     CountRequest,
     EnumerateRequest,
+    PlanRequest,
     RecommendRequest,
+    Shaped,
     WhatIfRequest,
     openapi_body,
     read_body,
@@ -119,15 +121,42 @@ async def whatif(request: Request) -> dict[str, Any]:
     return await solve(request, ex.whatif, body)
 
 
+@router.post("/plan", summary="A learner's plan: which units and in which period (month, term or week) at a pace, "
+             "the finish, and each tier (objective, earliest finish, balance) proven or not; when no plan fits, "
+             "status INFEASIBLE with why (the earliest finish the pace allows)",
+             openapi_extra=openapi_body(PlanRequest))
+async def plan(request: Request) -> dict[str, Any]:
+    ex = explorer(request)
+    body = await read_body(request, PlanRequest, ex.limits)
+    return await solve(request, ex.plan, body)
+
+
+def _reading(text: str | None) -> str | dict[str, str] | None:
+    """A form's reading as `--reading` takes it: a reading NAME, or RULE=NAME pairs separated by commas."""
+    if not text or not text.strip():
+        return None
+    if "=" not in text:
+        return text.strip()
+    pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
+    return {rule.strip(): name.strip() for rule, name in pairs}
+
+
 @router.post("/cohort", summary="A learner CSV in (learner, registered, achieved, ...), one recommendation per row "
-             "out as CSV", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+             "out as CSV; on a named pathway (needed when the qualification has them) and a reading, as chosen",
+             response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 async def cohort(request: Request, file: Annotated[UploadFile, File(description="CSV: learner,registered,achieved")],
                  qualification: Annotated[str, Form(max_length=100)],
-                 objective: Annotated[Objective, Form()] = Objective.MIN_GLH) -> Response:
+                 objective: Annotated[Objective, Form()] = Objective.MIN_GLH,
+                 pathway: Annotated[str | None, Form(max_length=100, description="The named pathway every row "
+                                                     "follows (as --pathway)")] = None,
+                 reading: Annotated[str | None, Form(max_length=1000, description="A reading name, or "
+                                                     "RULE=NAME pairs separated by commas (as --reading)")] = None,
+                 ) -> Response:
     ex = explorer(request)
+    shape = Shaped(qualification=qualification, pathway=pathway or None, reading=_reading(reading))
     data = await file.read(ex.limits.max_cohort_bytes + 1)
     if len(data) > ex.limits.max_cohort_bytes:
         raise LimitExceeded("file", cohort_file_limit(ex.limits))
-    text = await solve(request, ex.cohort, data, qualification, objective)
+    text = await solve(request, ex.cohort, data, shape, objective)
     return Response(text, media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="recommendations.csv"'})

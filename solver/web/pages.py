@@ -1,5 +1,5 @@
-"""Server-rendered pages: the catalogue, a qualification, the builder, learner, explore and what-if views, and the
-import review."""
+"""Server-rendered pages: the catalogue, a qualification, the builder, learner, plan, explore and what-if views, and
+the import review."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def unit_figures(unit: dict[str, Any]) -> str:
 
 templates.env.filters["ukdate"] = uk_date
 templates.env.filters["unit_figures"] = unit_figures
-VIEWS = {"builder": "Pathway builder", "learner": "Learner", "explore": "Explore", "whatif": "What if"}
+VIEWS = {"builder": "Pathway builder", "learner": "Learner", "plan": "Plan", "explore": "Explore", "whatif": "What if"}
 
 
 def _explorer(request: Request) -> Explorer:

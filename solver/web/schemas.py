@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 
 from solver.errors import InputError, Problem
 from solver.limits import MAX_TOTAL
 from solver.model.learner import Learner
 from solver.model.located_yaml import parse_yaml
+from solver.model.timing import PeriodKind, Timing, within
 from solver.model.validation import validate
 from solver.queries.whatif import AnyEdit
 from solver.request.objectives import Objective
@@ -56,6 +60,9 @@ class CheckRequest(Shaped):
     registered: Date | None = None
     achieved: Claims = ()
     exempt: Codes = ()  # recognition of prior learning: meets a mandatory rule, gives no credit
+    # Whether the nearest valid pathway may add units of other qualifications to import slots: as `pathways check`
+    # by default; false keeps the slots to the units ticked or achieved (as `recommend` without --fill-imports).
+    fill_imports: bool = True
 
 
 class RecommendRequest(Shaped):
@@ -69,10 +76,12 @@ class RecommendRequest(Shaped):
     max_glh: Count | None = None
     goals: dict[str, Annotated[int, Field(strict=True, ge=1)]] = Field(default_factory=dict)
     alternatives: Count = 0
+    fill_imports: bool = False  # as --fill-imports: the solver may choose units of other qualifications for slots
 
     def learner(self) -> Learner:
         return Learner(name=self.name, registered=self.registered, achieved=self.achieved, include=self.include,
-                       exclude=self.exclude, max_glh=self.max_glh, goals=self.goals, exempt=self.exempt)
+                       exclude=self.exclude, max_glh=self.max_glh, goals=self.goals, exempt=self.exempt,
+                       fill_imports=self.fill_imports)
 
 
 class CountRequest(Shaped):
@@ -98,12 +107,57 @@ class EnumerateRequest(CountRequest):
     limit: Annotated[int, Field(strict=True, ge=1)] = 20
 
 
-class WhatIfRequest(Body):
-    qualification: Code
+class WhatIfRequest(Shaped):
+    """Rule edits judged on the qualification read as `reading`, for a learner on the named `pathway` (as a what-if
+    file's `pathway:`); an edit may name a named pathway's rule."""
+
     name: str = "what-if"
     registered: Date | None = None
     edits: Annotated[tuple[AnyEdit, ...], Field(min_length=1)]
     cohort: tuple[Learner, ...] = ()
+
+
+def _month(text: str) -> str:
+    """A start or finish as the plan takes it: YYYY-MM or YYYY-MM-DD, a real date (said "expected: a month ...")."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
+            raise ValueError
+        dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:
+        raise PydanticCustomError("month", "a month as YYYY-MM (or a day as YYYY-MM-DD), got {text}",
+                                  {"text": repr(text)}) from None
+    return text
+
+
+Month = Annotated[str, Field(strict=True), AfterValidator(_month)]
+PerPeriod = Annotated[int, Field(strict=True, ge=1, le=MAX_TOTAL)]
+
+
+class PlanRequest(Shaped):
+    """A learner's plan (as `pathways plan`): which units, in which period, from `start`, at a pace per period."""
+
+    registered: Date | None = None
+    achieved: Claims = ()
+    exempt: Codes = ()
+    objective: Objective = Objective.MIN_GLH
+    start: Month
+    periods: PeriodKind = "month"
+    glh_per_period: PerPeriod | None = None  # the pace: GLH a period at most (--per-month-glh, --per-term-glh, ...)
+    min_glh_per_period: Count | None = None  # at least this many GLH in each period up to the finish
+    units_per_period: PerPeriod | None = None
+    credits_per_period: PerPeriod | None = None
+    finish_by: Month | None = None  # the latest period the plan may use
+
+    def learner(self) -> Learner:
+        return Learner(registered=self.registered, achieved=self.achieved, exempt=self.exempt)
+
+    def timing(self) -> Timing:
+        limits = {"glh": {"min": self.min_glh_per_period, "max": self.glh_per_period},
+                  "units": {"max": self.units_per_period}, "credits": {"max": self.credits_per_period}}
+        return Timing.model_validate({"periods": self.periods, "start": self.start, "finish_by": self.finish_by,
+                                      "limits": {m: {k: v for k, v in lim.items() if v is not None}
+                                                 for m, lim in limits.items() if any(v is not None
+                                                                                     for v in lim.values())}})
 
 
 def check_sizes(body: BaseModel, limits: Limits) -> None:
@@ -121,6 +175,13 @@ def check_sizes(body: BaseModel, limits: Limits) -> None:
             raise LimitExceeded("limit", f"at most {limits.max_page} pathways per page, got {body.limit}")
         if body.offset > limits.max_offset:
             raise LimitExceeded("offset", f"at most {limits.max_offset}, got {body.offset}")
+    if isinstance(body, PlanRequest) and body.finish_by is not None:
+        start, finish = (dt.date.fromisoformat(d if len(d) == 10 else f"{d}-01") for d in (body.start, body.finish_by))
+        if finish < start:
+            raise RequestError([Problem(BODY, 1, 1, "finish_by", f"expected a finish on or after the start "
+                                                                  f"({body.start}), got {body.finish_by}")])
+        if within(body.periods, start, finish) > limits.max_periods:
+            raise LimitExceeded("finish_by", f"at most {limits.max_periods} periods from the start to the finish")
     if isinstance(body, WhatIfRequest):
         if len(body.edits) > limits.max_edits:
             raise LimitExceeded("edits", f"at most {limits.max_edits} edits per request")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from solver.queries.auditing import Regime, audit, audit_regime
 from solver.queries.by_pathway import recommend_pathway
 from solver.queries.checking import check
 from solver.queries.enumeration import Filters, enumerate_pathways
+from solver.queries.planning import plan_study
 from solver.queries.reports import qualification_summary
 from solver.queries.whatif import WhatIf, WhatIfResult, apply_edits, compare
 from solver.request.formulation import formulate
@@ -36,11 +39,13 @@ from solver.web.schemas import (
     CheckRequest,
     CountRequest,
     EnumerateRequest,
+    PlanRequest,
     RecommendRequest,
     RequestError,
     Shaped,
     WhatIfRequest,
 )
+from solver.web.versions import rule_versions, version_at
 
 
 def _figure(exact: int | None, at_least: int | None, at_most: int | None) -> str:
@@ -113,15 +118,16 @@ class Explorer:
     def summary(self, ref: str) -> dict[str, Any]:
         q = self.qualification(ref)
         out = qualification_summary(self.catalogue, q)
-        rules = {r.id: r for r in q.rules}
-        for rule in out["rules"]:
+        rules = {r.id: r for r in (*q.rules, *(r for p in q.pathways for r in p.rules))}
+        for rule in [*out["rules"], *(r for p in out["pathways"] for r in p["rules"])]:
             own = rules[rule["id"]]
             rule["note"] = own.note
             if isinstance(own, SumRule):  # the bounds a what-if starts from
                 rule["min"], rule["max"] = own.min, own.max
-        for pathway in out["pathways"]:
-            for rule in pathway["rules"]:
-                rule["note"] = rule.get("note")
+            # A version's dates (the what-if view may move a version's start, as a replacement's cut-off)
+            for key in ("registered_from", "registered_until"):
+                if getattr(own, key) is not None:
+                    rule[key] = getattr(own, key).isoformat()
         for group in out["groups"]:
             if "credits" in group:  # the group's total as the specification publishes it
                 group["published_credits"] = group["credits"]
@@ -130,7 +136,38 @@ class Explorer:
         # Rule id -> its readings (the stated one first), and every reading name: what `reading` may say.
         out["readings"] = ambiguous(q)
         out["reading_names"] = list(dict.fromkeys(n for names in out["readings"].values() for n in names))
+        described = {r["id"]: r["description"]
+                     for r in [*out["rules"], *(r for p in out["pathways"] for r in p["rules"])]}
+        out["versions"] = [v | {"descriptions": [described[r] for r in v["rules"]]} for v in rule_versions(q)]
+        out["import_slots"] = self._import_slots(q, out)
+        # Every unit a page may name: the groups' and the import slots' candidates (a code may hold a space).
+        out["claimable_codes"] = list(dict.fromkeys(
+            [u["code"] for g in out["groups"] for u in g["units"]]
+            + [u["code"] for slot in out["import_slots"] for u in slot["candidates"]]))
         return out
+
+    def _import_slots(self, q: Qualification, out: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each import slot: its rule in words and the candidate units of other qualifications, with where each
+        comes from (as `catalogue show` lists them)."""
+        described = {r["id"]: r for r in [*out["rules"], *(r for p in out["pathways"] for r in p["rules"])]}
+        holders = {c: [o.id for o in self.catalogue.qualifications if o.id != q.id and c in o.unit_codes()]
+                   for codes in self.catalogue.imports(q).values() for c in codes}
+        slots = []
+        for rule_id, codes in self.catalogue.imports(q).items():
+            units = [{**self._unit(c), "from": holders[c]} for c in codes]
+            slots.append({"rule": rule_id, "description": described[rule_id]["description"],
+                          "note": described[rule_id].get("note"), "candidates": units})
+        return slots
+
+    def _unit(self, code: str) -> dict[str, Any]:
+        unit = self.catalogue.units[code]
+        return {"code": code, "title": unit.title, "level": unit.level, "credits": unit.credits, "glh": unit.glh,
+                "modes": list(unit.modes)}
+
+    def _version(self, q: Qualification, registered: dt.date | None) -> dict[str, Any]:
+        """The rule version a registration date selects, as the answer names it (nothing without dated rules)."""
+        found = version_at(rule_versions(q), registered)
+        return {"rule_version": found} if found else {}
 
     def unclaimable(self, q: Qualification, learner: Learner) -> dict[str, str]:
         """Unit code -> why it cannot be claimed by this learner (withdrawn or not yet available on the registration
@@ -145,9 +182,10 @@ class Explorer:
         return out
 
     def check(self, body: CheckRequest) -> dict[str, Any]:
-        learner = Learner(registered=body.registered, achieved=body.achieved, exempt=body.exempt)
         q = self.qualification(body.qualification)
-        barred = {"unclaimable": self.unclaimable(self.shaped(body), learner)}
+        learner = Learner(registered=body.registered, achieved=body.achieved, exempt=body.exempt,
+                          exclude=() if body.fill_imports else self._closed_imports(q, body))
+        barred = {"unclaimable": self.unclaimable(self.shaped(body), learner)} | self._version(q, body.registered)
         if not q.pathways or body.pathway:
             return (check(self.catalogue, self.shaped(body), body.units, learner).to_dict() | self._pathway(body)
                     | barred)
@@ -159,6 +197,12 @@ class Explorer:
             "pathway_chosen": "the first pathway the units satisfy" if on[chosen].valid
             else "none is satisfied: the first pathway shown",
             "pathways": {p: {"title": pathway_of(q, p).title, "valid": r.valid} for p, r in on.items()}} | barred
+
+    def _closed_imports(self, q: Qualification, body: CheckRequest) -> tuple[str, ...]:
+        """Import candidates the nearest valid pathway may not add: those neither ticked nor achieved (as a
+        recommendation leaves slots open unless asked to fill them)."""
+        mine = {unit_of(c) for c in (*body.units, *body.achieved)}
+        return tuple(dict.fromkeys(c for codes in self.catalogue.imports(q).values() for c in codes if c not in mine))
 
     def recommend(self, body: RecommendRequest) -> dict[str, Any]:
         return self._remember("recommend", body, lambda: self._recommend(body))
@@ -184,7 +228,7 @@ class Explorer:
         out = result.to_dict()
         out["explanation"] = result.explanation.sentences() if result.explanation else []
         out["registered"] = body.registered.isoformat() if body.registered else None
-        return out | self._pathway(body)
+        return out | self._pathway(body) | self._version(q, body.registered)
 
     def explain(self, body: RecommendRequest) -> dict[str, Any]:
         answer = self.recommend(body.model_copy(update={"alternatives": 0}))
@@ -208,7 +252,7 @@ class Explorer:
             # A unit offered in several modes is shared per claim ("CODE@graded"): its title says which mode.
             out["shares"] = [{"code": c, "title": self._claim_title(c), "pathways": n,
                               "share": n / result.count if result.count else 0.0} for c, n in shares.items()]
-        return out | self._pathway(body)
+        return out | self._pathway(body) | self._version(self.qualification(body.qualification), body.registered)
 
     def _claim_title(self, claim: str) -> str:
         code = unit_of(claim)
@@ -237,7 +281,8 @@ class Explorer:
         return {"qualification": q.accreditation, "registered": body.registered.isoformat() if body.registered
                 else None, "order": body.order, "offset": body.offset, "limit": body.limit, "total": total,
                 "listed": len(page), "complete": len(page) == wanted,
-                "stopped": "time limit" if stopped else None, "pathways": page} | self._pathway(body)
+                "stopped": "time limit" if stopped else None, "pathways": page} | self._pathway(body) \
+            | self._version(q, body.registered)
 
     def audit(self, ref: str | None) -> dict[str, Any]:
         key = self.qualification(ref).id if ref else None
@@ -247,24 +292,32 @@ class Explorer:
         return self._remember("whatif", body, lambda: self._whatif(body))
 
     def _whatif(self, body: WhatIfRequest) -> dict[str, Any]:
-        q = self.qualification(body.qualification)
+        self._needs_pathway(body)
+        self.shaped(body)  # an unknown reading or pathway is said at its field
+        base = self.qualification(body.qualification)
+        # The edits apply to the qualification as read; the named pathway is followed after them (as `compare`).
+        q = read_as(base, body.reading) if body.reading else base
         for i, learner in enumerate(body.cohort):
             for code in learner.achieved:
                 if code not in self.catalogue.units:
                     raise LookupFailure(f"cohort[{i}].achieved: unit '{code}' is not in the catalogue")
         scenario = WhatIf(name=body.name, qualification=body.qualification, registered=body.registered,
-                          edits=body.edits, cohort=body.cohort)
+                          pathway=pathway_of(q, body.pathway).id if body.pathway else None, edits=body.edits,
+                          cohort=body.cohort)
         if scenario.cohort:
-            return compare(scenario, self.catalogue, q).to_dict()
-        # As `compare`, with the unedited side audited once per qualification and date: it never changes.
+            return compare(scenario, self.catalogue, q).to_dict() | self._pathway(body)
+        # As `compare`, with the unedited side audited once per qualification, reading, pathway and date.
         edited, q_after = apply_edits(self.catalogue, q, scenario.edits)
+        if scenario.pathway is not None:
+            q, q_after = following(q, scenario.pathway), following(q_after, scenario.pathway)
         label = (f"registered from {scenario.registered.isoformat()}" if scenario.registered
                  else "a new learner registering now")
         regime = Regime(label, scenario.registered)
-        before = self.memo.get(("regime", q.id, scenario.registered),
-                               lambda: audit_regime(self.catalogue, q, regime))
+        key = ("regime", base.id, json.dumps(body.reading, sort_keys=True), scenario.pathway, scenario.registered)
+        before = self.memo.get(key, lambda: audit_regime(self.catalogue, q, regime))
         after = audit_regime(edited, q_after, regime)
-        return WhatIfResult(scenario=scenario, before=before, after=after, cohort=()).to_dict()
+        return (WhatIfResult(scenario=scenario, before=before, after=after, cohort=()).to_dict() | self._pathway(body)
+                | self._version(base, body.registered))
 
     def warm(self, stop: threading.Event | None = None) -> None:
         """Answer what the explore view asks first, for every qualification, ahead of the first request
@@ -281,8 +334,11 @@ class Explorer:
                 return
             step()
 
-    def cohort(self, data: bytes, qualification: str, objective: Objective) -> str:
-        q = self.qualification(qualification)
+    def cohort(self, data: bytes, shape: Shaped, objective: Objective) -> str:
+        """One recommendation per row on the qualification as read, for learners on the named pathway (a
+        qualification with named pathways needs one: every row is answered on it)."""
+        self._needs_pathway(shape)
+        q = self.shaped(shape)
         if len(data) > self.limits.max_cohort_bytes:
             raise LimitExceeded("file", cohort_file_limit(self.limits))
         # In memory (the upload is never written anywhere) and line by line, as the CLI reads a cohort file: a
@@ -294,3 +350,26 @@ class Explorer:
         frame = recommend_cohort(self.catalogue, q, learners, objective, workers=1,
                                  time_limit=self.limits.solve_time)
         return frame.to_csv(index=False, lineterminator="\n")
+
+    def plan(self, body: PlanRequest) -> dict[str, Any]:
+        return self._remember("plan", body, lambda: self._plan(body))
+
+    def _plan(self, body: PlanRequest) -> dict[str, Any]:
+        """A learner's plan as `pathways plan` gives it, each solve stopped at the deterministic limit."""
+        self._needs_pathway(body)
+        q = self.shaped(body)
+        plan = plan_study(self.catalogue, q, body.learner(), body.timing(), body.objective,
+                          work_limit=self.limits.solve_time)
+        out = plan.to_dict()
+        out["registered"] = body.registered.isoformat() if body.registered else None
+        out["finish_date"] = plan.finish.last.isoformat() if plan.finish else None
+        # The tiers as the CLI states them: proven best, not proven, or the proven bound.
+        for tier in out.get("tiers", []):
+            value, bound = tier["value"], tier["bound"]
+            tier["proven"] = bound is not None and value == bound
+            tier["words"] = ("proven best" if tier["proven"] else "not proven" if bound is None
+                             else f"proven bound {bound:g}")
+        out["achieved_claimed"] = [u for u in out.get("units", []) if u not in (out.get("placed") or {})]
+        cap = body.timing().limits.get("glh")
+        out["glh_per_period"] = cap.max if cap else None
+        return out | self._pathway(body) | self._version(self.qualification(body.qualification), body.registered)

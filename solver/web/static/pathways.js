@@ -88,6 +88,48 @@ function pathwayNote(data) {
     data.pathway_chosen ? ` (${data.pathway_chosen})` : "");
 }
 
+// "Let the solver fill import slots" (as --fill-imports), where the qualification has import slots: {} otherwise,
+// so each endpoint keeps its own default (as its CLI command does).
+function fillImports(prefix) {
+  const box = $(`#${prefix}-fill-imports`);
+  return box ? {fill_imports: box.checked} : {};
+}
+
+/* Rule versions: a selector listing the versions by their start sets the registration date; a date typed shows
+   the version it selects (no date: a new learner, under the newest). */
+function versionOf(select, iso) {
+  const options = Array.from(select.options).filter((o) => o.value);
+  if (!iso) return options[options.length - 1];
+  return options.find((o) => (!o.dataset.from || o.dataset.from <= iso) && (!o.dataset.until || iso <= o.dataset.until));
+}
+
+function ruleVersions() {
+  for (const select of $$("select.rule-version")) {
+    const input = document.getElementById(select.dataset.date);
+    const note = document.getElementById(`${select.id}-note`);
+    const show = () => {
+      let iso;
+      try { iso = dateOf(input); } catch (error) { note.textContent = ""; return; }
+      const version = versionOf(select, iso);
+      select.value = iso && version ? version.value : "";
+      if (!version) { note.textContent = ""; return; }
+      const rules = version.dataset.rules ? `: ${version.dataset.rules}` : "";
+      note.textContent = (iso ? `The version for learners ${version.textContent} applies`
+        : `No date: a new learner, under the newest version (${version.textContent})`) + rules;
+    };
+    select.addEventListener("change", () => {
+      if (select.value) {
+        input.value = ukDate(select.value);
+        input.dispatchEvent(new Event("change", {bubbles: true}));
+      }
+      show();
+    });
+    input.addEventListener("input", show);
+    input.addEventListener("change", show);
+    show();
+  }
+}
+
 async function api(path, body) {
   const options = body === undefined ? {} : {
     method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
@@ -151,7 +193,7 @@ function builder() {
     }
   }
   const learner = () => ({registered: dateOf($("#registered")), achieved: codes($("#achieved").value),
-    exempt: codes($("#exempt").value), ...shape("b")});
+    exempt: codes($("#exempt").value), ...shape("b"), ...fillImports("b")});
 
   async function refresh() {
     const mine = ++latest;
@@ -254,7 +296,7 @@ function builder() {
   $("#registered").addEventListener("change", refresh);
   $("#achieved").addEventListener("change", refresh);
   $("#exempt").addEventListener("change", refresh);
-  for (const select of $$("#b-pathway, #b-reading")) select.addEventListener("change", refresh);
+  for (const select of $$("#b-pathway, #b-reading, #b-fill-imports")) select.addEventListener("change", refresh);
   $("#complete").addEventListener("click", complete);
   $("#clear").addEventListener("click", () => { boxes.forEach((b) => { b.checked = false; }); refresh(); });
   refresh();
@@ -284,7 +326,7 @@ function learnerView() {
     const out = $("#result-body");
     let registered;
     try { registered = dateOf($("#l-registered")); } catch (error) { out.replaceChildren(dateProblem(error)); return; }
-    const body = {qualification: QUALIFICATION, registered, ...shape("l"),
+    const body = {qualification: QUALIFICATION, registered, ...shape("l"), ...fillImports("l"),
       achieved: codes($("#l-achieved").value), exempt: codes($("#l-exempt").value), objective: $("#l-objective").value, goals: goals($("#l-goals").value),
       max_glh: budget === "" ? null : Number(budget), include: codes($("#l-include").value),
       exclude: codes($("#l-exclude").value), alternatives: Number($("#l-alternatives").value || 0)};
@@ -353,6 +395,9 @@ function cohortView() {
     form.append("file", $("#c-file").files[0]);
     form.append("qualification", QUALIFICATION);
     form.append("objective", $("#l-objective").value);
+    const {pathway, reading} = shape("c");
+    if (pathway) form.append("pathway", pathway);
+    if (reading) form.append("reading", reading);
     out.textContent = "Working…";
     const response = await fetch("/api/cohort", {method: "POST", body: form});
     if (!response.ok) {
@@ -490,7 +535,7 @@ function whatif() {
       if (node.matches("input, select")) node.disabled = !on;
     }
     for (const option of $$("#w-rule option")) {
-      option.hidden = option.dataset.kind !== (kind.value === "set-bound" ? "sum" : "replacement");
+      option.hidden = !option.dataset.edits.split(" ").includes(kind.value);
     }
     const first = $$("#w-rule option").find((o) => !o.hidden);
     if (first && $("#w-rule").selectedOptions[0]?.hidden) $("#w-rule").value = first.value;
@@ -518,7 +563,7 @@ function whatif() {
     event.preventDefault();
     const out = $("#whatif-result");
     let asked;
-    try { asked = {qualification: QUALIFICATION, edits: [edit()], registered: dateOf($("#w-registered"))}; }
+    try { asked = {qualification: QUALIFICATION, edits: [edit()], registered: dateOf($("#w-registered")), ...shape("w")}; }
     catch (error) { out.replaceChildren(dateProblem(error)); return; }
     out.textContent = "Comparing…";
     const {ok, data} = await api("/api/whatif", asked);
@@ -530,12 +575,159 @@ function whatif() {
       const changed = JSON.stringify(data.before[key]) !== JSON.stringify(data.after[key]);
       return [key.replace("_", " "), show(key, data.before[key]), show(key, data.after[key]), changed ? "changed" : ""];
     });
+    const named = pathwayNote(data);
+    if (named) out.append(named);
     out.append(table(["Measure", "Before", "After", ""], rows, "Before and after"));
   });
 }
 
-const PAGES = {catalogue, builder, learner: () => { learnerView(); cohortView(); }, explore, whatif};
+/* --- plan view: a learner's units by period, as a timeline with a load bar per period ---------------- */
+class MonthError extends DateError {}
+
+function monthOf(input) { // mm/yyyy (or dd/mm/yyyy, or ISO) -> "yyyy-mm" (or "yyyy-mm-dd")
+  const text = (input.value || "").trim();
+  if (!text) return null;
+  let m = /^(\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) return `${m[2]}-${m[1].padStart(2, "0")}`;
+  m = /^(\d{4})-(\d{2})$/.exec(text);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return text;
+  try { return dateOf(input); } catch (error) {
+    const label = input.labels && input.labels[0] ? input.labels[0].firstChild.textContent.trim() : "month";
+    throw new MonthError(`${label}: expected a month as mm/yyyy (for example 01/2027) or a day as dd/mm/yyyy, got "${text}"`);
+  }
+}
+
+function numberOr(id) {
+  const value = $(id).value;
+  return value === "" ? null : Number(value);
+}
+
+function timeline(data) {
+  // Rows: the units studied, in the order they are taken; columns: the periods up to the finish.
+  const periods = data.periods;
+  const index = new Map(periods.map((p, i) => [p.period, i]));
+  const detail = new Map(data.detail.map((u) => [u.code, u]));
+  const units = Object.entries(data.placed).sort((a, b) => index.get(a[1]) - index.get(b[1]) || a[0].localeCompare(b[0]));
+  const left = 300, col = 110, row = 26, top = 40, right = 12;
+  const width = left + col * periods.length + right, height = top + row * units.length + 28;
+  const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img", class: "timeline",
+    "aria-label": `Units by period: ${units.length} unit${units.length === 1 ? "" : "s"} from ${periods[0].period} to ${periods[periods.length - 1].period}`});
+  periods.forEach((p, i) => {
+    chart.append(svg("rect", {x: left + i * col, y: top - 4, width: col, height: row * units.length + 8,
+      class: i % 2 ? "band odd" : "band"}));
+    chart.append(svgText({x: left + i * col + col / 2, y: top - 12, "text-anchor": "middle", class: "period-label"}, p.period));
+  });
+  units.forEach(([code, period], r) => {
+    const unit = detail.get(code) || {code, title: "", glh: null};
+    const y = top + r * row;
+    const name = `${code} ${unit.title}`;
+    chart.append(svgText({x: left - 8, y: y + row / 2 + 4, "text-anchor": "end", class: "unit-label"},
+      name.length > 42 ? `${name.slice(0, 41)}…` : name));
+    const i = index.get(period);
+    const bar = svg("rect", {x: left + i * col + 4, y: y + 3, width: col - 8, height: row - 6, rx: 3, class: "span",
+      "data-unit": code, "data-period": period});
+    const tip = svg("title");
+    tip.textContent = `${name}: ${period}, ${shown(unit.glh)} GLH, ${shown(unit.credits)} credits`;
+    bar.append(tip);
+    chart.append(bar);
+    chart.append(svgText({x: left + i * col + col / 2, y: y + row / 2 + 4, "text-anchor": "middle", class: "span-label"},
+      `${shown(unit.glh)} GLH`));
+  });
+  const end = left + col * periods.length;
+  chart.append(svg("line", {x1: end, y1: top - 4, x2: end, y2: top + row * units.length + 4, class: "finish-line"}));
+  chart.append(svgText({x: end - 4, y: height - 8, "text-anchor": "end", class: "finish-label"},
+    `finish: ${data.finish.label}`));
+  return chart;
+}
+
+function loadBars(data) {
+  // One bar per period: its GLH, with the pace (most GLH a period) as a dashed line.
+  const periods = data.periods;
+  const cap = data.glh_per_period;
+  const most = Math.max(1, cap || 0, ...periods.map((p) => p.glh));
+  const left = 64, col = 110, top = 24, plot = 140, bottom = 44;
+  const width = left + col * periods.length + 12, height = top + plot + bottom;
+  const y = (v) => top + plot - plot * v / most;
+  const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img", class: "loads",
+    "aria-label": `GLH per period: ${periods.map((p) => `${p.period} ${p.glh}`).join(", ")}${cap ? `; at most ${cap} a period` : ""}`});
+  chart.append(svg("line", {x1: left, y1: top + plot, x2: width - 12, y2: top + plot, class: "axis"}));
+  chart.append(svg("line", {x1: left, y1: top, x2: left, y2: top + plot, class: "axis"}));
+  for (const t of niceTicks(0, most, 5)) {
+    chart.append(svg("line", {x1: left - 4, y1: y(t), x2: width - 12, y2: y(t), class: "grid"}));
+    chart.append(svgText({x: left - 6, y: y(t) + 4, "text-anchor": "end", class: "tick"}, fmt(t)));
+  }
+  chart.append(svgText({x: 14, y: top + plot / 2, "text-anchor": "middle", class: "axis-title",
+    transform: `rotate(-90 14 ${top + plot / 2})`}, "GLH"));
+  periods.forEach((p, i) => {
+    const bar = svg("rect", {x: left + i * col + 12, y: y(p.glh), width: col - 24, height: top + plot - y(p.glh),
+      class: "load", "data-period": p.period});
+    const tip = svg("title");
+    tip.textContent = `${p.period}: ${p.glh} GLH, ${p.credits} credits, ${p.units.length} unit${p.units.length === 1 ? "" : "s"}`;
+    bar.append(tip);
+    chart.append(bar);
+    chart.append(svgText({x: left + i * col + col / 2, y: y(p.glh) - 4, "text-anchor": "middle", class: "value"}, `${p.glh}`));
+    chart.append(svgText({x: left + i * col + col / 2, y: top + plot + 16, "text-anchor": "middle", class: "tick"}, p.period));
+  });
+  if (cap) {
+    chart.append(svg("line", {x1: left, y1: y(cap), x2: width - 12, y2: y(cap), class: "cap"}));
+    chart.append(svgText({x: width - 14, y: y(cap) - 4, "text-anchor": "end", class: "cap-label"}, `at most ${cap} GLH`));
+  }
+  return chart;
+}
+
+function planView() {
+  $("#plan-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const out = $("#plan-body");
+    let body;
+    try {
+      body = {qualification: QUALIFICATION, registered: dateOf($("#p-registered")), ...shape("p"),
+        achieved: codes($("#p-achieved").value), exempt: codes($("#p-exempt").value),
+        periods: $("#p-periods").value, start: monthOf($("#p-start")), finish_by: monthOf($("#p-finish")),
+        glh_per_period: numberOr("#p-pace"), min_glh_per_period: numberOr("#p-min-glh"),
+        units_per_period: numberOr("#p-units"), credits_per_period: numberOr("#p-credits"),
+        objective: $("#p-objective").value};
+    } catch (error) { out.replaceChildren(dateProblem(error)); return; }
+    if (!body.start) { out.replaceChildren(el("div", {class: "error", role: "alert"}, el("p", {}, "Start: expected a month as mm/yyyy (for example 01/2027)"))); return; }
+    out.replaceChildren(el("p", {}, "Planning…"));
+    const {ok, data} = await api("/api/plan", body);
+    $("#plan-heading").hidden = false;
+    out.replaceChildren();
+    if (!ok) { out.append(problemBox(data)); return; }
+    const named = pathwayNote(data);
+    if (!data.units.length || data.why_not) {
+      out.append(el("p", {class: "big"}, statusBadge(data.status), " No plan fits."));
+      if (named) out.append(named);
+      out.append(el("section", {class: "explanation", "aria-label": "Why no plan fits"},
+        el("h3", {}, "Why no plan fits"), el("p", {id: "plan-why"}, `${data.why_not}.`)));
+      return;
+    }
+    out.append(el("p", {class: "big", id: "plan-finish"}, statusBadge(data.status), " ", data.finish
+      ? `Finishes ${data.finish.label} (${ukDate(data.finish_date)}): ${shown(data.new_glh)} new GLH, ${bounded(data.credits, data.credits_at_least, data.credits_at_most)} credits.`
+      : "Nothing left to study: the achieved units complete it."));
+    if (named) out.append(named);
+    if (data.status === "FEASIBLE") out.append(el("p", {}, "A limit was reached: the best plan found, not proven the best."));
+    if (data.partial) out.append(el("p", {class: "muted"}, data.partial));
+    out.append(el("h3", {}, "Optimised in order"), el("ol", {class: "tiers", id: "plan-tiers"}, data.tiers.map((t) =>
+      el("li", {class: t.proven ? "proven" : "unproven"}, `${t.tier}: ${fmt(t.value)} (${t.words})`))));
+    if (data.periods.length) {
+      out.append(el("figure", {class: "chart plan-chart", id: "plan-timeline"}, timeline(data),
+        el("figcaption", {}, "Units by period (a bar in the period each unit is studied)")));
+      out.append(el("figure", {class: "chart plan-chart", id: "plan-loads"}, loadBars(data),
+        el("figcaption", {}, "Load per period (GLH)")));
+      const titles = new Map(data.detail.map((u) => [u.code, u]));
+      out.append(table(["Period", "Units", "GLH", "Credits"], data.periods.map((p) => [p.period,
+        p.units.map((c) => `${c} ${(titles.get(c) || {}).title || ""}`).join("; ") || "–", fmt(p.glh), fmt(p.credits)]),
+        "Plan by period"));
+    }
+    if (data.achieved_claimed.length) out.append(el("p", {}, `Already achieved, claimed: ${data.achieved_claimed.join(", ")}.`));
+    out.append(pathwayTable(data, "Units of the plan"));
+  });
+}
+
+const PAGES = {catalogue, builder, learner: () => { learnerView(); cohortView(); }, explore, whatif, plan: planView};
 document.addEventListener("DOMContentLoaded", () => {
+  ruleVersions();
   const page = PAGES[document.body.dataset.page];
   if (page) page();
 });
