@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from solver.errors import ScenarioError
-from solver.queries.scenario import load_scenario, mismatches, run_scenario, scenario_catalogue
+from solver.queries.scenario import load_scenario, mismatches, plan_scenario, run_scenario, scenario_catalogue
 
 # Learner scenarios: what-if files and delivery plans live beside them and are tested on their own.
 SCENARIOS = sorted(p for p in (Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")
@@ -23,7 +23,8 @@ def test_there_are_enough_scenarios():
 def test_scenario_expected_block_holds(path, catalogue):
     scenario, base = load_scenario(path)
     assert scenario.expected is not None, "every scenario states its expected answer"
-    result = run_scenario(scenario, scenario_catalogue(scenario, base, catalogue))
+    run = plan_scenario if scenario.plan is not None else run_scenario  # a plan: the units and their periods
+    result = run(scenario, scenario_catalogue(scenario, base, catalogue))
     assert mismatches(scenario.expected, result) == []
 
 
@@ -63,3 +64,41 @@ def test_recommend_on_a_scenario_fails_when_its_expected_block_does_not_match(tm
     data = json.loads(runner.invoke(app, ["recommend", str(wrong), "--json"]).output)
     assert data["mismatches"] == ["new_glh: expected 16, got 15"]
     assert runner.invoke(app, ["recommend", str(source)]).exit_code == 0
+
+
+PLAN = Path(__file__).resolve().parents[1] / "scenarios" / "plan-cert-2021-monthly.yaml"
+
+
+def test_a_plan_scenario_fails_when_its_finish_or_periods_do_not_match(tmp_path):
+    from typer.testing import CliRunner
+
+    from solver.cli.entry import app
+
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(PLAN.read_text(encoding="utf-8").replace("finish: March 2027", "finish: February 2027")
+                     .replace("January 2027: [8000-307, 8000-343]", "January 2027: [8000-307]"), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["plan", str(wrong)])
+    assert result.exit_code == 1
+    assert "  finish: expected February 2027, got March 2027" in result.output
+    data = json.loads(runner.invoke(app, ["plan", str(wrong), "--json"]).output)
+    assert len(data["mismatches"]) == 2 and data["mismatches"][1].startswith("periods: expected {'January 2027': "
+                                                                              "['8000-307'], ")
+    assert runner.invoke(app, ["plan", str(PLAN)]).exit_code == 0
+    assert runner.invoke(app, ["plan", str(PLAN), "--start", "2027-02"]).exit_code == 2  # the file states it all
+    # recommend does not silently drop the plan: it says how to run it
+    assert isinstance(runner.invoke(app, ["recommend", str(PLAN)]).exception, ScenarioError)
+
+
+def test_a_bad_plan_scenario_is_located(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\ntargets: [600/5962/X, 600/5963/1]\nplan:\n  start: 2027-01\n  periods:\n"
+                    "    - {name: A, start: 2027-01-01, end: 2027-03-31}\n"
+                    "    - {name: B, start: 2027-03-01, end: 2027-06-30}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:3:1: plan: expected one target for a plan, got 2",
+        f"{path}:7:24: plan.periods[1].start: expected periods in order, not overlapping: 'B' starts 2027-03-01, "
+        "on or before 'A' ends 2027-03-31",
+    ]

@@ -32,8 +32,10 @@ LimitOption = Annotated[int | None, typer.Option(min=0, help="At most this many 
 
 @app.command("plan")
 def plan_command(
-        qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
-        start: Annotated[str, typer.Option("--start", help="First period: the one holding YYYY-MM[-DD].")],
+        qualification: Annotated[str, typer.Argument(help="Accreditation number or id; or a learner scenario "
+                                                     "YAML file with a plan: block (and its expected answer).")],
+        start: Annotated[str | None, typer.Option("--start", help="First period: the one holding "
+                                                  "YYYY-MM[-DD] (required unless a scenario file).")] = None,
         achieved: AchievedOption = None, registered: RegisteredOption = None, exempt: ExemptOption = None,
         per_term_glh: Annotated[int | None, typer.Option("--per-term-glh", min=1, help="GLH a term at most "
                                                          "(terms: spring, summer, autumn).")] = None,
@@ -60,6 +62,59 @@ def plan_command(
                                                   "measure); a limit hit gives FEASIBLE, never OPTIMAL.")] = 30.0,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Plan a learner's study: which units and in which period, and when they finish. Exits 1 when none fits."""
+    given_options = {"--start": start, "--achieved": achieved, "--registered": registered, "--exempt": exempt,
+                     "--per-term-glh": per_term_glh, "--per-month-glh": per_month_glh, "--per-week-glh": per_week_glh,
+                     "--periods": periods_file, "--per-period-glh": per_period_glh, "--max-units": max_units,
+                     "--max-credits": max_credits, "--min-glh": min_glh, "--finish-by": finish_by,
+                     "--reading": reading, "--pathway": pathway,
+                     "--objective": objective if objective != "min-glh" else None}
+    problems: list[str] | None = None
+    if qualification.endswith((".yaml", ".yml")):
+        # A scenario file states the whole request; an option beside it would be silently overridden.
+        mixed = [name for name, value in given_options.items() if value is not None]
+        if mixed:
+            raise typer.BadParameter(f"{', '.join(mixed)} cannot be combined with a scenario file, which states "
+                                     f"the whole request; edit {qualification} instead", param_hint="QUALIFICATION")
+        from solver.queries.scenario import load_scenario, mismatches, plan_scenario, scenario_catalogue
+
+        scenario, base = load_scenario(qualification)
+        plan = plan_scenario(scenario, scenario_catalogue(scenario, base, load(catalogue) if catalogue else None),
+                             work_limit)
+        problems = mismatches(scenario.expected, plan) if scenario.expected is not None else None
+    else:
+        if start is None:
+            raise typer.BadParameter("--start is required (the first period: YYYY-MM[-DD])", param_hint="--start")
+        plan = _plan_from_options(qualification, start, achieved, registered, exempt, per_term_glh, per_month_glh,
+                                  per_week_glh, periods_file, per_period_glh, max_units, max_credits, min_glh,
+                                  finish_by, objective, reading, pathway, work_limit, catalogue)
+    if plan.pathway is not None:
+        from solver.files import write_atomically
+        from solver.queries.plan_export import plan_csv, plan_ics
+
+        if csv_out is not None:
+            write_atomically(csv_out, plan_csv(plan))
+        if ics_out is not None:
+            write_atomically(ics_out, plan_ics(plan))
+    if as_json:
+        print_json(plan.to_dict() if problems is None else {**plan.to_dict(), "mismatches": problems})
+    else:
+        _show_plan(plan)
+        if problems is not None:
+            out = console()
+            noun = "mismatch" if len(problems) == 1 else "mismatches"
+            out.print(f"The scenario's expected answer: {len(problems)} {noun}" + (":" if problems else "."))
+            for line in problems:
+                out.print(f"  {plain(line)}", highlight=False)
+    raise typer.Exit(1 if problems else 0 if plan.status.found else 1)
+
+
+def _plan_from_options(qualification: str, start: str, achieved: list[str] | None, registered: str | None,
+                       exempt: list[str] | None, per_term_glh: int | None, per_month_glh: int | None,
+                       per_week_glh: int | None, periods_file: Path | None, per_period_glh: int | None,
+                       max_units: int | None, max_credits: int | None, min_glh: int | None, finish_by: str | None,
+                       objective: str, reading: list[str] | None, pathway: str | None, work_limit: float,
+                       catalogue: Path | None) -> StudyPlan:
+    """The plan the command-line options ask for."""
     from solver.model.learner import Learner
     from solver.model.timing import Timing
     from solver.queries.planning import plan_study
@@ -87,20 +142,7 @@ def plan_command(
     cat = load(catalogue)
     q = shaped(cat, qualification, reading, pathway)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt))
-    plan = plan_study(cat, q, learner, timing, objective, work_limit)
-    if plan.pathway is not None:
-        from solver.files import write_atomically
-        from solver.queries.plan_export import plan_csv, plan_ics
-
-        if csv_out is not None:
-            write_atomically(csv_out, plan_csv(plan))
-        if ics_out is not None:
-            write_atomically(ics_out, plan_ics(plan))
-    if as_json:
-        print_json(plan.to_dict())
-    else:
-        _show_plan(plan)
-    raise typer.Exit(0 if plan.status.found else 1)
+    return plan_study(cat, q, learner, timing, objective, work_limit)
 
 
 def _show_plan(plan: StudyPlan) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from solver.engine.status import Status
-from solver.errors import ScenarioError
+from solver.errors import Problem, ScenarioError
 from solver.model.catalogue import Catalogue, load_catalogue
 from solver.model.learner import Learner
 from solver.model.located_yaml import read_yaml
 from solver.model.offer import read_offer
+from solver.model.timing import Timing, period_list_problems
 from solver.model.validation import validate
+from solver.queries.planning import StudyPlan, plan_study
 from solver.queries.progression import ProgressionPlan, plan_progression
 from solver.queries.recommendation import Recommendation, recommend
 from solver.request.objectives import Objective
@@ -35,6 +38,9 @@ class Expected(BaseModel):
     conflict: tuple[str, ...] | None = None  # ids of the explained conflict, in any order
     relaxation_values: tuple[int, ...] | None = None
     unmatched_goals: tuple[str, ...] | None = None  # goals that match no unit, in order
+    # A scenario with a `plan:` block (its learner's study in periods):
+    finish: str | None = None  # the label of the last period studied ("March 2027")
+    periods: Mapping[str, tuple[str, ...]] | None = None  # period label -> exactly these new units in it
 
 
 class Scenario(BaseModel):
@@ -50,7 +56,11 @@ class Scenario(BaseModel):
     offer_file: str | None = None  # the centre's offer (solver/offer.py), relative to the scenario file
     objective: Objective = Objective.MIN_GLH
     alternatives: Annotated[int, Field(strict=True, ge=0, le=50)] = 0
+    # When the learner studies (solver.model.timing): periods, start, finish_by, limits per period. With it the
+    # scenario is a plan (`pathways plan FILE`): the units and the period of each, chosen together.
+    plan: Timing | None = None
     expected: Expected | None = None
+    _path: str = PrivateAttr(default="scenario")  # the file it was read from, to locate what only running finds
 
 
 def load_scenario(path: str | Path) -> tuple[Scenario, Path]:
@@ -58,7 +68,16 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Path]:
     doc, problems = read_yaml(Path(path))
     if doc is not None and not problems:
         scenario, problems = validate(Scenario, doc)
+        if scenario is not None and scenario.plan is not None:
+            if len(scenario.targets) > 1:
+                problems = [doc.problem(("plan",), "expected one target for a plan, got "
+                                                   f"{len(scenario.targets)}", at_key=True)]
+            if not isinstance(scenario.plan.periods, str):
+                problems += [doc.problem(("plan", "periods", *key), message)
+                             for key, message in period_list_problems(scenario.plan.periods)]
+            scenario = None if problems else scenario
         if scenario is not None:
+            scenario._path = str(path)
             base = Path(path).resolve().parent
             if scenario.offer_file is not None:
                 offer = read_offer(base / scenario.offer_file)
@@ -74,13 +93,26 @@ def scenario_catalogue(scenario: Scenario, base: Path, default: Catalogue | None
 
 
 def run_scenario(scenario: Scenario, catalogue: Catalogue) -> Recommendation | ProgressionPlan:
+    """The scenario's recommendation (one target) or progression (several); a plan is run by plan_scenario."""
+    if scenario.plan is not None:
+        raise ScenarioError([Problem(scenario._path, 1, 1, "plan", "this scenario plans study in periods: run it "
+                                                                   "with `pathways plan FILE` (plan_scenario)")])
     learner = scenario.learner.model_copy(update={"name": scenario.name})
     if len(scenario.targets) > 1:
         return plan_progression(catalogue, list(scenario.targets), learner, objective=scenario.objective)
     return recommend(catalogue, scenario.targets[0], learner, scenario.objective, scenario.alternatives)
 
 
-def mismatches(expected: Expected, result: Recommendation | ProgressionPlan) -> list[str]:
+def plan_scenario(scenario: Scenario, catalogue: Catalogue, work_limit: float | None = 30.0) -> StudyPlan:
+    """The plan of a scenario with a `plan:` block: its units and the period of each."""
+    if scenario.plan is None:
+        raise ScenarioError([Problem(scenario._path, 1, 1, "", "expected a plan: block (start, periods, limits) "
+                                                               "to plan study in periods")])
+    learner = scenario.learner.model_copy(update={"name": scenario.name})
+    return plan_study(catalogue, scenario.targets[0], learner, scenario.plan, scenario.objective, work_limit)
+
+
+def mismatches(expected: Expected, result: Recommendation | ProgressionPlan | StudyPlan) -> list[str]:
     """Every way `result` differs from `expected` (empty when it matches)."""
     data = result.to_dict()
     units = set(data.get("units") or [])
@@ -112,4 +144,13 @@ def mismatches(expected: Expected, result: Recommendation | ProgressionPlan) -> 
             out.append(f"relaxations: expected values {expected.relaxation_values}, got {got_values}")
     if expected.unmatched_goals is not None and tuple(data.get("unmatched_goals", ())) != expected.unmatched_goals:
         out.append(f"unmatched goals: expected {list(expected.unmatched_goals)}, got {data.get('unmatched_goals', [])}")
+    if expected.finish is not None:
+        got_finish = (data.get("finish") or {}).get("label")
+        if got_finish != expected.finish:
+            out.append(f"finish: expected {expected.finish}, got {got_finish}")
+    if expected.periods is not None:
+        got_periods = {row["period"]: sorted(row["units"]) for row in data.get("periods", []) if row["units"]}
+        want = {label: sorted(units) for label, units in expected.periods.items()}
+        if got_periods != want:
+            out.append(f"periods: expected {want}, got {got_periods}")
     return out
