@@ -287,7 +287,7 @@ function builder() {
     const added = data.units.filter((c) => !had.has(unitOf(c)));
     message.append(statusBadge(data.status), " ", added.length
       ? `Added ${added.join(", ")}: ${shown(data.new_glh)} new GLH in total, ${bounded(data.credits, data.credits_at_least, data.credits_at_most)} credits.`
-      : "Already complete: nothing to add.", pathwayNote(data));
+      : "Already complete: nothing to add.", pathwayNote(data) || "");
     await refresh();
   }
 
@@ -610,7 +610,8 @@ function timeline(data) {
   const units = Object.entries(data.placed).sort((a, b) => index.get(a[1]) - index.get(b[1]) || a[0].localeCompare(b[0]));
   const left = 300, col = 110, row = 26, top = 40, right = 12;
   const width = left + col * periods.length + right, height = top + row * units.length + 28;
-  const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img", class: "timeline",
+  // Drawn at its own size (at most the page's width): a short plan is not blown up to fill the page.
+  const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, width, role: "img", class: "timeline",
     "aria-label": `Units by period: ${units.length} unit${units.length === 1 ? "" : "s"} from ${periods[0].period} to ${periods[periods.length - 1].period}`});
   periods.forEach((p, i) => {
     chart.append(svg("rect", {x: left + i * col, y: top - 4, width: col, height: row * units.length + 8,
@@ -645,15 +646,15 @@ function loadBars(data) {
   const periods = data.periods;
   const cap = data.glh_per_period;
   const most = Math.max(1, cap || 0, ...periods.map((p) => p.glh));
-  const left = 64, col = 110, top = 24, plot = 140, bottom = 44;
-  const width = left + col * periods.length + 12, height = top + plot + bottom;
+  const left = 64, col = 110, top = 24, plot = 140, bottom = 44, right = cap ? 120 : 12;
+  const width = left + col * periods.length + right, height = top + plot + bottom;
   const y = (v) => top + plot - plot * v / most;
-  const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img", class: "loads",
+  const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, width, role: "img", class: "loads",
     "aria-label": `GLH per period: ${periods.map((p) => `${p.period} ${p.glh}`).join(", ")}${cap ? `; at most ${cap} a period` : ""}`});
-  chart.append(svg("line", {x1: left, y1: top + plot, x2: width - 12, y2: top + plot, class: "axis"}));
+  chart.append(svg("line", {x1: left, y1: top + plot, x2: width - right, y2: top + plot, class: "axis"}));
   chart.append(svg("line", {x1: left, y1: top, x2: left, y2: top + plot, class: "axis"}));
   for (const t of niceTicks(0, most, 5)) {
-    chart.append(svg("line", {x1: left - 4, y1: y(t), x2: width - 12, y2: y(t), class: "grid"}));
+    chart.append(svg("line", {x1: left - 4, y1: y(t), x2: width - right, y2: y(t), class: "grid"}));
     chart.append(svgText({x: left - 6, y: y(t) + 4, "text-anchor": "end", class: "tick"}, fmt(t)));
   }
   chart.append(svgText({x: 14, y: top + plot / 2, "text-anchor": "middle", class: "axis-title",
@@ -669,8 +670,8 @@ function loadBars(data) {
     chart.append(svgText({x: left + i * col + col / 2, y: top + plot + 16, "text-anchor": "middle", class: "tick"}, p.period));
   });
   if (cap) {
-    chart.append(svg("line", {x1: left, y1: y(cap), x2: width - 12, y2: y(cap), class: "cap"}));
-    chart.append(svgText({x: width - 14, y: y(cap) - 4, "text-anchor": "end", class: "cap-label"}, `at most ${cap} GLH`));
+    chart.append(svg("line", {x1: left, y1: y(cap), x2: width - right + 4, y2: y(cap), class: "cap"}));
+    chart.append(svgText({x: width - right + 8, y: y(cap) + 4, class: "cap-label"}, `at most ${cap} GLH`));
   }
   return chart;
 }
