@@ -63,14 +63,16 @@ class _LimitedModel(CompiledModel):
 
     def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),
               nogoods: Iterable[frozenset[str]] = (), time_limit: float | None = None,
-              params: dict[str, Any] | None = None, budget: Budget | None = None) -> Solution:
+              params: dict[str, Any] | None = None, budget: Budget | None = None, *more: Any,
+              **named: Any) -> Solution:
+        # `more` and `named`: whatever else CompiledModel.solve takes, passed on as given.
         params = params or dict(SOLVE_PARAMS, max_deterministic_time=self.deterministic_time)
         bound = current()
         if bound is None:
-            return super().solve(tiers, disabled, extra, nogoods, time_limit, params, budget)
+            return super().solve(tiers, disabled, extra, nogoods, time_limit, params, budget, *more, **named)
         # The request's wall-clock ceiling too: whichever limit comes first stops the search.
         solution = super().solve(tiers, disabled, extra, nogoods, time_limit,
-                                 dict(params, max_time_in_seconds=bound.left()), budget)
+                                 dict(params, max_time_in_seconds=bound.left()), budget, *more, **named)
         if bound.left() == 0.0 and solution.status in (Status.FEASIBLE, Status.UNKNOWN):
             bound.reached = True
         return solution

@@ -16,7 +16,7 @@ from solver.errors import InputError, Problem
 from solver.limits import MAX_TOTAL
 from solver.model.learner import Learner
 from solver.model.located_yaml import parse_yaml
-from solver.model.timing import PeriodKind, Timing, within
+from solver.model.timing import NamedPeriod, PeriodKind, Timing, period_list_problems, within
 from solver.model.validation import validate
 from solver.queries.whatif import AnyEdit
 from solver.request.objectives import Objective
@@ -141,7 +141,8 @@ class PlanRequest(Shaped):
     exempt: Codes = ()
     objective: Objective = Objective.MIN_GLH
     start: Month
-    periods: PeriodKind = "month"
+    # Calendar months, terms or weeks; or named periods ([{name, start, end}, ...], in order, not overlapping)
+    periods: PeriodKind | Annotated[tuple[NamedPeriod, ...], Field(min_length=1, max_length=520)] = "month"
     glh_per_period: PerPeriod | None = None  # the pace: GLH a period at most (--per-month-glh, --per-term-glh, ...)
     min_glh_per_period: Count | None = None  # at least this many GLH in each period up to the finish
     units_per_period: PerPeriod | None = None
@@ -175,7 +176,12 @@ def check_sizes(body: BaseModel, limits: Limits) -> None:
             raise LimitExceeded("limit", f"at most {limits.max_page} pathways per page, got {body.limit}")
         if body.offset > limits.max_offset:
             raise LimitExceeded("offset", f"at most {limits.max_offset}, got {body.offset}")
-    if isinstance(body, PlanRequest) and body.finish_by is not None:
+    if isinstance(body, PlanRequest) and not isinstance(body.periods, str):
+        found = period_list_problems(body.periods)
+        if found:
+            raise RequestError([Problem(BODY, 1, 1, ".".join(str(k) for k in ("periods", *key)), message)
+                                for key, message in found])
+    if isinstance(body, PlanRequest) and isinstance(body.periods, str) and body.finish_by is not None:
         start, finish = (dt.date.fromisoformat(d if len(d) == 10 else f"{d}-01") for d in (body.start, body.finish_by))
         if finish < start:
             raise RequestError([Problem(BODY, 1, 1, "finish_by", f"expected a finish on or after the start "
