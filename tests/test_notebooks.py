@@ -10,7 +10,7 @@ from nbclient import NotebookClient
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = ["audit_and_whatif.ipynb", "cohort_recommendations.ipynb", "explore_qualification.ipynb",
-             "import_specification.ipynb", "goals_and_tradeoffs.ipynb"]
+             "import_specification.ipynb", "goals_and_tradeoffs.ipynb", "plan_timeline.ipynb"]
 
 
 def chart_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
