@@ -1,15 +1,13 @@
-"""`pathways count`, `enumerate`, `audit` and `whatif`: the curriculum designer's questions."""
+"""`pathways count`, `audit` and `whatif`: the curriculum designer's questions (`enumerate`: enumerate_cmd)."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from solver.cli import enumerate_cmd  # noqa: F401  (registers `enumerate`, the designer's listing)
 from solver.cli.app import app
 from solver.cli.common import (
     CatalogueOption,
@@ -19,51 +17,22 @@ from solver.cli.common import (
     RegisteredOption,
     console,
     load,
-    parse_codes,
-    parse_date,
     print_json,
-    shaped,
+)
+from solver.cli.designer_options import (
+    ExcludeOption,
+    IncludeOption,
+    MaxCredits,
+    MaxGlh,
+    MinCredits,
+    MinGlh,
+    _escape,
+    _setup,
 )
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
     from solver.engine.counting import CountResult
-    from solver.model.catalogue import Catalogue
-    from solver.model.documents import Figures, Qualification
-    from solver.model.learner import Learner
-    from solver.queries.enumeration import ListedPathway, Order, PathwayListing
-
-IncludeOption = Annotated[list[str] | None, typer.Option("--include", help="Units every pathway must claim "
-                                                         "(comma-separated or repeated).")]
-ExcludeOption = Annotated[list[str] | None, typer.Option("--exclude", help="Units no pathway may claim.")]
-MinGlh = Annotated[int | None, typer.Option("--min-glh", min=0, help="Only pathways with at least N GLH.")]
-MaxGlh = Annotated[int | None, typer.Option("--max-glh", min=0, help="Only pathways with at most N GLH.")]
-MinCredits = Annotated[int | None, typer.Option("--min-credits", min=0, help="Only pathways with at least N credits.")]
-MaxCredits = Annotated[int | None, typer.Option("--max-credits", min=0, help="Only pathways with at most N credits.")]
-TABLE_ROWS = 50  # a table on the terminal shows this many pathways unless --limit says otherwise
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _setup(catalogue: Path | None, qualification: str, registered: str | None, include: list[str] | None,
-           exclude: list[str] | None, reading: list[str] | None = None, pathway: str | None = None
-           ) -> tuple[Catalogue, Qualification, Learner]:
-    from solver.model.learner import Learner
-
-    cat = load(catalogue)
-    q = shaped(cat, qualification, reading, pathway)
-    learner = Learner(registered=parse_date(registered), include=parse_codes(include), exclude=parse_codes(exclude))
-    return cat, q, learner
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
+    from solver.model.documents import Figures
 
 def _count_line(result: CountResult) -> str:
     """The count and minimal count as one sentence: exact figures, or labelled lower bounds."""
@@ -149,184 +118,6 @@ def _bins(dist: dict[int, int], rows: int = 30) -> list[tuple[str, int]]:
         end = min(start + width - 1, high)
         out.append((f"{start}-{end}", sum(n for k, n in dist.items() if start <= k <= end)))
     return out
-
-
-def _row(p: ListedPathway, group_ids: list[str]) -> list[str | int]:
-    return [" ".join(p.units), len(p.units), p.credits_text(), *(p.group_text(g) for g in group_ids), p.glh_text()]
-
-
-@app.command("enumerate")
-def enumerate_command(
-        qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
-        registered: RegisteredOption = None, include: IncludeOption = None, exclude: ExcludeOption = None,
-        min_glh: MinGlh = None, max_glh: MaxGlh = None, min_credits: MinCredits = None,
-        max_credits: MaxCredits = None,
-        minimal: Annotated[bool, typer.Option("--minimal",
-                                              help="Only minimal pathways (no unit can be dropped).")] = False,
-        order: Annotated[str | None, typer.Option("--order", help="glh, credits or units: really in that order "
-                                                  "(ties: the other two, then catalogue order).")] = None,
-        limit: Annotated[int | None, typer.Option("--limit", min=0, help="Stop after N pathways.")] = None,
-        csv_file: Annotated[Path | None, typer.Option("--csv", help="Write the pathways to this CSV file "
-                                                      "(complete rows only, even when interrupted).")] = None,
-        reading: ReadingOption = None, pathway: PathwayOption = None,
-        catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
-    """List valid pathways, streamed as found: one row per pathway (units, credits per group, GLH)."""
-    from solver.queries.enumeration import ORDERS, Order, enumerate_pathways
-
-    if order is not None and order not in ORDERS:
-        raise typer.BadParameter(f"expected one of {', '.join(ORDERS)}, got {order!r}", param_hint="--order")
-    sort = Order(order) if order is not None else None
-    if csv_file is not None and as_json:
-        raise typer.BadParameter("choose one of --csv and --json", param_hint="--csv")
-    cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
-    if q.pathways:
-        raise typer.BadParameter(f"{q.accreditation} has named pathways: list one with --pathway "
-                                 f"({', '.join(p.id for p in q.pathways)})", param_hint="--pathway")
-    if csv_file is None and not as_json and limit is None:
-        limit = TABLE_ROWS
-    listing = enumerate_pathways(cat, q, learner, min_glh=min_glh, max_glh=max_glh, min_credits=min_credits,
-                                 max_credits=max_credits, minimal=minimal, order=sort, limit=limit)
-    group_ids = [g.id for g in q.groups]
-    if csv_file is not None:
-        ended = _write_csv(listing, csv_file, group_ids, limit)
-    else:
-        rows: list[ListedPathway] = []
-        ended = _take_each(listing, rows.append)
-        if as_json:
-            print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
-                        "order": sort, "limit": limit, "total": listing.total, "listed": len(rows),
-                        "complete": ended.whole and (listing.total is None or len(rows) == listing.total),
-                        "note": listing.note or ended.failure or None,
-                        **({"over_listed_units_only": list(listing.open_groups)} if listing.open_groups else {}),
-                        "pathways": [p.to_dict() for p in rows]})
-        else:
-            _print_table(q, rows, listing.total, sort, group_ids, ended)
-            if listing.open_groups:
-                one = len(listing.open_groups) == 1
-                console().print(_escape(f"Over the listed units only: {', '.join(listing.open_groups)} "
-                                        f"list{'s only some of its' if one else ' only some of their'} units, "
-                                        f"so more pathways may exist."), soft_wrap=True)
-    if ended.interrupted:
-        raise typer.Exit(130)
-    if ended.failure:
-        raise typer.Exit(1)
-
-
-@dataclass
-class _Ended:
-    """How a listing ended: every pathway taken, or Ctrl-C (what was taken is kept), or the search stopped."""
-
-    taken: int = 0
-    interrupted: bool = False
-    failure: str = ""  # why the search stopped short
-
-    @property
-    def whole(self) -> bool:
-        return not self.interrupted and not self.failure
-
-
-def _take_each(listing: PathwayListing, take: Callable[[ListedPathway], object]) -> _Ended:
-    """Hand each pathway to `take` until the listing ends, Ctrl-C is pressed or the search gives up."""
-    from solver.engine.frontier import Unsupported
-
-    ended = _Ended()
-    try:
-        for p in listing:
-            take(p)
-            ended.taken += 1
-    except KeyboardInterrupt:  # keep what was taken so far
-        ended.interrupted = True
-    except Unsupported as why:
-        ended.failure = str(why)
-    finally:
-        listing.close()
-    return ended
-
-
-def _csv_header(group_ids: list[str]) -> list[str]:
-    return ["units", "n_units", "credits", *[f"credits_{g}" for g in group_ids], "glh"]
-
-
-def _write_csv(listing: PathwayListing, target: Path, group_ids: list[str], limit: int | None) -> _Ended:
-    """The pathways as CSV rows, written whole: an interrupted run leaves its complete rows, nothing else."""
-    import csv
-
-    from solver.files import atomic_writer
-
-    total = listing.total
-    expected = min(total, limit) if total is not None and limit is not None else (total or limit)
-    # An interrupted or stopped listing is kept under a name that says so, never mistaken for the whole list.
-    partial = target.with_name(f"{target.stem}.partial{target.suffix}")
-    ended = _Ended()
-    with atomic_writer(target, newline="", final=lambda: partial if not ended.whole else target) as handle, \
-            _progress(expected) as advance:
-        writer = csv.writer(handle)
-        writer.writerow(_csv_header(group_ids))
-
-        def take(p: ListedPathway) -> None:
-            writer.writerow(_row(p, group_ids))
-            advance()
-        ended = _take_each(listing, take)
-    end = "interrupted; " if ended.interrupted else f"stopped ({ended.failure}); " if ended.failure else ""
-    where = f"{partial} ({target} not written: the list is incomplete)" if not ended.whole else str(target)
-    print(f"{end}wrote {ended.taken:,} pathways to {where}" + (f" (of {total:,})" if total is not None else ""),
-          file=sys.stderr)
-    return ended
-
-
-def _print_table(q: Qualification, rows: list[ListedPathway], total: int | None, order: Order | None,
-                 group_ids: list[str], ended: _Ended) -> None:
-    from rich.table import Table
-
-    shown = f"{len(rows):,} of {_plural(total, 'valid pathway')}" if total is not None else \
-        _plural(len(rows), "valid pathway") + " (total not counted)"
-    table = Table(title=_escape(f"{q.accreditation}: {shown}" + (f", by {order}" if order else "")))
-    for col in ["#", *_csv_header(group_ids)]:
-        table.add_column(col, justify="left" if col == "units" else "right")
-    for i, p in enumerate(rows, start=1):
-        table.add_row(str(i), *(_escape(str(v)) for v in _row(p, group_ids)))
-    console().print(table)
-    unknown = sorted({c for p in rows for c in (*(() if p.credits_exact and not p.groups_at_least
-                                                  else p.unpublished_credits), *p.unpublished_glh)})
-    if unknown:
-        from solver.queries.enumeration import Order
-
-        by = f"; the order by {order} is by that bound" if order in (Order.GLH, Order.CREDITS) else ""
-        console().print(_escape(f"'at least': counts the unpublished values of {', '.join(unknown)} as 0{by}."),
-                        soft_wrap=True)
-    if ended.failure:
-        console().print(f"stopped: {_escape(ended.failure)}", soft_wrap=True)
-
-
-class _progress:
-    """A rich progress bar on stderr when it is a terminal (a no-op otherwise); yields an `advance()`."""
-
-    def __init__(self, total: int | None):
-        self.total = total
-        self.bar: Progress | None = None
-
-    def __enter__(self) -> Callable[[], None]:
-        if not sys.stderr.isatty():
-            return lambda: None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        self.bar = Progress("pathways", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
-        self.bar.start()
-        bar = self.bar
-        task = bar.add_task("enumerate", total=self.total)
-        count = [0]
-
-        def advance() -> None:
-            count[0] += 1
-            if count[0] % 1000 == 0:
-                bar.update(task, completed=count[0])
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 @app.command("audit")
