@@ -8,8 +8,6 @@ import io
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -252,34 +250,3 @@ def large(s: Settings) -> list[Result]:
             Result(name, "solve only: SOLVE_PARAMS (compile.py)", "s", solve_t),
             Result(name, "baseline: solve only, CP-SAT defaults (1 worker)", "s", untuned_t),
             Result(name, "load the 2,000-unit catalogue YAML", "s", loading, None, "located YAML and validation")]
-
-
-def startup(s: Settings) -> list[Result]:
-    """`pathways check` start to finish vs a bare interpreter importing OR-Tools' CP-SAT module."""
-    script = shutil.which("pathways")
-    check = [script] if script else [sys.executable, "-m", "solver.cli"]
-    check += ["check", CERT, "8000-250"]
-    bare = [sys.executable, "-c", "from ortools.sat.python import cp_model"]
-    ours_t, bare_t = [], []
-    for _ in range(s.startup_runs):  # interleaved, so load on the machine hits both alike
-        for command, samples in ((check, ours_t), (bare, bare_t)):
-            started = time.perf_counter()
-            done = subprocess.run(command, capture_output=True)
-            samples.append(time.perf_counter() - started)
-            assert done.returncode in (0, 1), done.stderr.decode()
-    name = "CLI start-up"
-    ours = Result(name, f"pathways check {CERT} 8000-250", "s", ours_t, None, _heavy_imports(check[-3:]))
-    base = Result(name, "bare: python -c 'from ortools.sat.python import cp_model'", "s", bare_t)
-    return [ours, base, ratio(name, "check / bare OR-Tools import", ours, base, ("<=", 1.5))]
-
-
-def _heavy_imports(args: list[str]) -> str:
-    """Which of the heavy libraries the command really imports (measured, not assumed): an invalid unit set is
-    repaired by the solver, so `check` on one imports OR-Tools."""
-    probe = ("import atexit, sys; from solver.cli.entry import main; "
-             "atexit.register(lambda: print('HEAVY', *[m for m in ('ortools', 'pandas', 'numpy') if m in "
-             f"sys.modules], file=sys.stderr)); sys.argv = ['pathways', *{args!r}]; main()")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    line = next((ln for ln in done.stderr.splitlines() if ln.startswith("HEAVY")), "HEAVY")
-    found = line.split()[1:]
-    return f"imports {', '.join(found)}" if found else "imports neither OR-Tools, pandas nor numpy"

@@ -53,7 +53,9 @@ def run(sections: list[str], settings: cases.Settings) -> list[Result]:
         elif section == "large":
             results += cases.large(settings)
         elif section == "startup":
-            results += cases.startup(settings)
+            from benchmarks.startup import startup
+
+            results += startup(settings.startup_runs)
         elif section == "scale":
             from benchmarks.count_scale import count_at_scale
 
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = cases.Settings(repeats=max(1, args.repeats), workers=max(1, args.workers))
     if args.quick:
         settings = replace(settings, repeats=min(settings.repeats, 3), cohort=2_000, baseline_learners=200,
-                           enumerate_limit=50_000, baseline_enumerate_limit=5_000, startup_runs=3)
+                           enumerate_limit=50_000, baseline_enumerate_limit=5_000, startup_runs=5)
     env = environment()
     print(f"Pathways benchmarks: Python {env['python']}, OR-Tools {env['ortools']}, HiGHS {env['highspy']}, "
           f"{env['cpus']} CPUs, load average {', '.join(f'{x:.2f}' for x in env['load_average'] or [])}",

@@ -115,4 +115,6 @@ def plain(value: object) -> str:
 def console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, width=max(100, Console().width))
+    out = Console(highlight=False, soft_wrap=False)
+    out.width = max(100, out.width)  # one console, not a second one just to read the terminal's width
+    return out

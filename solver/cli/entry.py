@@ -1,4 +1,4 @@
-"""The `pathways` entry point: every command registered, user errors printed one per line, never a traceback."""
+"""The `pathways` entry point: each command registered on demand, user errors printed one per line, no traceback."""
 
 from __future__ import annotations
 
@@ -6,24 +6,24 @@ import json
 import signal
 import sys
 from dataclasses import asdict
+from importlib import import_module
 from types import FrameType
 
 import typer
+import typer.main
 from pydantic import ValidationError
 
-# Each command module registers its commands on `app` when imported; heavy imports stay inside the commands.
-from solver.cli import (  # noqa: F401
-    advise,
-    batch,
-    catalogue_cmd,
-    explore,
-    goals_cmd,
-    import_cmd,
-    plan_cmd,
-    serve_cmd,
-)
-from solver.cli.app import app
+from solver.cli.app import app as _app
 from solver.errors import InputError, LookupFailure, Problem
+
+# The module that registers each command on `app` (heavy imports stay inside the commands). A command imports
+# only its own module: importing all eight cost `pathways check` about 15 ms of start-up for commands it never
+# runs. Help, no command or an unknown name imports them all, in this order (the order help lists them in).
+COMMAND_MODULES = {"check": "advise", "recommend": "advise", "cohort": "batch", "catalogue": "catalogue_cmd",
+                   "schema": "catalogue_cmd", "count": "explore", "enumerate": "explore", "audit": "explore",
+                   "whatif": "explore", "goals": "goals_cmd", "tradeoff": "goals_cmd", "import": "import_cmd",
+                   "plan": "plan_cmd", "deliver": "plan_cmd", "serve": "serve_cmd"}
+ALL_MODULES = ("advise", "batch", "catalogue_cmd", "explore", "goals_cmd", "import_cmd", "plan_cmd", "serve_cmd")
 
 # Click's usage error and its base, as the installed typer raises them (it vendors click from 0.2x on, so they
 # are not `click`'s classes); BadParameter derives from both in every version.
@@ -36,13 +36,31 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def __getattr__(name: str) -> typer.Typer:
+    """`from solver.cli.entry import app` (the tests' CliRunner, embedders): the app with every command on it."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    register([])
+    return _app
+
+
+def register(argv: list[str]) -> None:
+    """Import the command modules `argv` needs: the named command's alone, else every one (help, a typo)."""
+    name = next((arg for arg in argv if not arg.startswith("-")), None)
+    for module in [COMMAND_MODULES[name]] if name in COMMAND_MODULES else ALL_MODULES:
+        import_module(f"solver.cli.{module}")
+
+
 def main() -> None:
     """Entry point: user errors are printed one per line (as JSON with --json) and exit 2, never a traceback."""
     signal.signal(signal.SIGTERM, _terminated)
     as_json = "--json" in sys.argv[1:]
+    register(sys.argv[1:])
     try:
         # Not standalone: click's own usage errors come back here, so that --json can report them as JSON too.
-        code = app(standalone_mode=False)
+        # Always a group (get_group, not app()): with one command module imported typer would otherwise make a
+        # lone command (serve, import, cohort) the root command and read its name as an argument.
+        code = typer.main.get_group(_app)(standalone_mode=False)
     except UsageError as err:
         _fail(2, err.format_message(), as_json, show=err.show)  # type: ignore[attr-defined]
     except InputError as err:
