@@ -15,7 +15,7 @@ from starlette.requests import Request
 from solver.errors import InputError, Problem
 from solver.limits import MAX_TOTAL
 from solver.model.learner import Learner
-from solver.model.located_yaml import parse_yaml
+from solver.model.located_yaml import parse_yaml, render_path
 from solver.model.timing import NamedPeriod, PeriodKind, Timing, period_list_problems, within
 from solver.model.validation import validate
 from solver.queries.whatif import AnyEdit
@@ -141,8 +141,9 @@ class PlanRequest(Shaped):
     exempt: Codes = ()
     objective: Objective = Objective.MIN_GLH
     start: Month
-    # Calendar months, terms or weeks; or named periods ([{name, start, end}, ...], in order, not overlapping)
-    periods: PeriodKind | Annotated[tuple[NamedPeriod, ...], Field(min_length=1, max_length=520)] = "month"
+    periods: PeriodKind = "month"  # calendar months, terms or weeks
+    # Or named periods ([{name, start, end}, ...], in order, not overlapping), as `pathways plan --periods FILE`
+    named_periods: Annotated[tuple[NamedPeriod, ...], Field(min_length=1, max_length=520)] | None = None
     glh_per_period: PerPeriod | None = None  # the pace: GLH a period at most (--per-month-glh, --per-term-glh, ...)
     min_glh_per_period: Count | None = None  # at least this many GLH in each period up to the finish
     units_per_period: PerPeriod | None = None
@@ -155,7 +156,8 @@ class PlanRequest(Shaped):
     def timing(self) -> Timing:
         limits = {"glh": {"min": self.min_glh_per_period, "max": self.glh_per_period},
                   "units": {"max": self.units_per_period}, "credits": {"max": self.credits_per_period}}
-        return Timing.model_validate({"periods": self.periods, "start": self.start, "finish_by": self.finish_by,
+        listed = self.named_periods if self.named_periods is not None else self.periods
+        return Timing.model_validate({"periods": listed, "start": self.start, "finish_by": self.finish_by,
                                       "limits": {m: {k: v for k, v in lim.items() if v is not None}
                                                  for m, lim in limits.items() if any(v is not None
                                                                                      for v in lim.values())}})
@@ -176,12 +178,14 @@ def check_sizes(body: BaseModel, limits: Limits) -> None:
             raise LimitExceeded("limit", f"at most {limits.max_page} pathways per page, got {body.limit}")
         if body.offset > limits.max_offset:
             raise LimitExceeded("offset", f"at most {limits.max_offset}, got {body.offset}")
-    if isinstance(body, PlanRequest) and not isinstance(body.periods, str):
-        found = period_list_problems(body.periods)
+    if isinstance(body, PlanRequest) and body.named_periods is not None:
+        found = period_list_problems(body.named_periods)
+        if "periods" in body.model_fields_set:
+            found.append(((), "expected periods (month, term or week) or named_periods, not both"))
         if found:
-            raise RequestError([Problem(BODY, 1, 1, ".".join(str(k) for k in ("periods", *key)), message)
+            raise RequestError([Problem(BODY, 1, 1, render_path(("named_periods", *key)), message)
                                 for key, message in found])
-    if isinstance(body, PlanRequest) and isinstance(body.periods, str) and body.finish_by is not None:
+    if isinstance(body, PlanRequest) and body.named_periods is None and body.finish_by is not None:
         start, finish = (dt.date.fromisoformat(d if len(d) == 10 else f"{d}-01") for d in (body.start, body.finish_by))
         if finish < start:
             raise RequestError([Problem(BODY, 1, 1, "finish_by", f"expected a finish on or after the start "
