@@ -296,7 +296,7 @@ def _count_formulation(f: Formulation, extra: Iterable[Linear], time_limit: floa
     elif count:
         try:
             minimal_counts, minimal_passes = passes_of(problem, minimal=True)
-            minimal, peak = int(minimal_counts.sum()), max(peak, *minimal_passes.forward)
+            minimal, peak = int(minimal_counts.sum()), max([peak, *minimal_passes.forward])
         except Unsupported as why:
             listed = list_by_solver(f, problem, extra, minimal=True, work=work)
             if listed.complete:
