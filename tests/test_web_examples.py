@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1] / "catalogue"
 CATALOGUES = [ROOT, ROOT / "examples"]
 # What must never reach a reader: Python's None, an object's repr, an enum's repr, a dict's repr.
 LEAKS = ("None", "<solver.", "Status.", "Objective.", "{'", "Traceback")
-VIEWS = ("", "/builder", "/learner", "/explore", "/whatif")
+VIEWS = ("", "/builder", "/learner", "/plan", "/explore", "/whatif")
 
 
 def strings(data) -> Iterator[str]:
@@ -80,15 +80,43 @@ def walk(client: TestClient, qualification: dict) -> None:
                      f"check 2019 {what}")
         assert_clean(client.post("/api/count", json={**body, "shares": True}), f"count {what}")
         assert_clean(client.post("/api/enumerate", json={**body, "order": "glh", "limit": 3}), f"enumerate {what}")
-    sums = [r for r in summary.json()["rules"] if r["kind"] == "sum"]
-    edits = [{"kind": "withdraw-unit", "unit": summary.json()["groups"][0]["units"][0]["code"]}]
-    if sums:
-        edits.append({"kind": "set-bound", "rule": sums[0]["id"], "min": 0})
-    for edit in edits:
-        assert_clean(client.post("/api/whatif", json={"qualification": ref, "edits": [edit]}), f"whatif {ref} {edit}")
-    csv = "learner,registered,achieved\nAl,,\nBo,2019-01-01,\n"
-    assert_clean(client.post("/api/cohort", data={"qualification": ref},
-                             files={"file": ("c.csv", csv.encode(), "text/csv")}), f"cohort {ref}")
+        for fill in (True, False):  # import slots filled by the solver, or kept to the units named
+            assert_clean(client.post("/api/recommend", json={**body, "fill_imports": fill}), f"fill {fill} {what}")
+            assert_clean(client.post("/api/check", json={**body, "units": units[:1], "fill_imports": fill}),
+                         f"check fill {fill} {what}")
+        for registered in (None, *(v["date"] for v in summary.json()["versions"])):  # each rule version
+            planned = client.post("/api/plan", json={**body, "start": "2027-01", "glh_per_period": 40,
+                                                     "registered": registered})
+            assert_clean(planned, f"plan {registered} {what}")
+            assert planned.status_code == 200, (what, planned.text)
+            assert planned.json()["status"] in ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN")
+        assert_clean(client.post("/api/plan", json={**body, "start": "2027-01", "glh_per_period": 10,
+                                                    "periods": "term", "finish_by": "2027-04"}), f"plan late {what}")
+        for edit in edits(summary.json()):
+            answer = client.post("/api/whatif", json={**body, "edits": [edit]})
+            assert_clean(answer, f"whatif {what} {edit}")
+        csv = "learner,registered,achieved\nAl,,\nBo,2019-01-01,\n"
+        assert_clean(client.post("/api/cohort", data={k: v for k, v in body.items() if isinstance(v, str)},
+                                 files={"file": ("c.csv", csv.encode(), "text/csv")}), f"cohort {what}")
+    # On a qualification with named pathways, a what-if, a cohort and a plan ask for one (a 422, not a guess).
+    if summary.json()["pathways"]:
+        empty = {"file": ("c.csv", b"learner,registered,achieved\n", "text/csv")}
+        for path, sent in (("/api/whatif", {"json": {"qualification": ref, "edits": edits(summary.json())[:1]}}),
+                           ("/api/plan", {"json": {"qualification": ref, "start": "2027-01"}}),
+                           ("/api/cohort", {"data": {"qualification": ref}, "files": empty})):
+            refused = client.post(path, **sent)
+            assert refused.status_code == 422 and refused.json()["problems"][0]["path"] == "pathway", path
+
+
+def edits(summary: dict) -> list[dict]:
+    """An edit of each kind the what-if view offers that the qualification has: withdraw a unit, set a sum rule's
+    bound, move a replacement's cut-off or a rule version's start (its own rules and its named pathways')."""
+    rules = [*summary["rules"], *(r for p in summary["pathways"] for r in p["rules"])]
+    out: list[dict] = [{"kind": "withdraw-unit", "unit": summary["groups"][0]["units"][0]["code"]}]
+    out += [{"kind": "set-bound", "rule": r["id"], "min": 0} for r in rules if r["kind"] == "sum"][:1]
+    out += [{"kind": "move-date", "rule": r["id"], "from": "2030-01-01"} for r in rules
+            if r["kind"] == "replacement" or r.get("registered_from")][:2]
+    return out
 
 
 @pytest.mark.parametrize("directory", CATALOGUES, ids=lambda d: d.name)
