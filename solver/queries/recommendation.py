@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from solver.budget import Budget, Limit
 from solver.engine.compile import CompiledModel, compile_request
 from solver.engine.explain import Explanation, explain
 from solver.engine.openworld import open_model, unknown_credits
@@ -18,7 +19,15 @@ from solver.model.goals import GoalMatches, covered
 from solver.model.learner import Learner
 from solver.queries.checking import surely_valid
 from solver.request.formulation import Formulation, formulate, open_imports
-from solver.request.objectives import Objective, ObjectiveSpec, Request, objective_named, objective_spec, request
+from solver.request.objectives import (
+    TIER_WORDS,
+    Objective,
+    ObjectiveSpec,
+    Request,
+    objective_named,
+    objective_spec,
+    request,
+)
 from solver.request.requirements import Origin, Requirement, goal_scores, new_glh_terms, unpublished_glh
 from solver.request.unknowns import CreditBounds, credit_bounds
 from solver.rules import amount
@@ -100,6 +109,8 @@ class Recommendation:
     rests_on: tuple[str, ...] = ()
     over_unknowns: bool = False  # found over the values unpublished credits can take (none valid whatever they are)
     uncovered_goals: tuple[str, ...] = ()  # goals the pathway does not cover (a within-budget answer drops some)
+    stopped: Limit | None = None  # the limit that ended the search early (then never OPTIMAL), if any
+    proven: tuple[str, ...] = ()  # of a limit-stopped answer: the tiers proven optimal before the stop (in words)
 
     @property
     def new_glh(self) -> int | None:
@@ -132,6 +143,9 @@ class Recommendation:
             out["unpublished_glh"] = list(self.unpublished_glh)
             out["new_glh_is_lower_bound"] = True
         out["order"] = self.order
+        out["stopped"] = self.stopped.value if self.stopped else None
+        if self.stopped:
+            out["proven_tiers"] = list(self.proven)
         if self.goals:
             out["goals"] = [g.to_dict() for g in self.goals]
             out["unmatched_goals"] = [g.goal.text for g in self.goals if not g.matches]
@@ -204,13 +218,32 @@ def compile_formulation(f: Formulation) -> CompiledModel:
     return CompiledModel(f.variables, f.requirements, f.credits())
 
 
+DEFAULT_WORK = 10.0  # deterministic work units per recommendation when no limit is given: the same answer every run
+
+
+def query_budget(time_limit: float | None = None, work_limit: float | None = None,
+                 budget: Budget | None = None) -> Budget:
+    """The budget of one query: the caller's, else one of the limits given (wall-clock `time_limit` seconds,
+    deterministic `work_limit` units), else DEFAULT_WORK deterministic units."""
+    if budget is not None:
+        return budget
+    work = work_limit if work_limit is not None or time_limit is not None else DEFAULT_WORK
+    return Budget(work=work, time=time_limit)
+
+
 @dataclass
 class Planner:
-    """Recommends for many learners of one qualification, compiling each rule regime once and reusing it."""
+    """Recommends for many learners of one qualification, compiling each rule regime once and reusing it.
+
+    Each recommendation (its best pathway and alternatives together) runs under its own budget of `time_limit`
+    wall-clock seconds and/or `work_limit` deterministic units (DEFAULT_WORK when neither is given), or under
+    the caller's `budget`, shared by every recommendation made with it."""
 
     catalogue: Catalogue
     qualification: Qualification
-    time_limit: float | None = 10.0
+    time_limit: float | None = None
+    work_limit: float | None = None
+    budget: Budget | None = None
     _models: dict[tuple[Requirement, ...], CompiledModel] = field(default_factory=dict)
 
     def model_for(self, f: Formulation) -> CompiledModel:
@@ -234,12 +267,16 @@ class Planner:
         f, spec = req.formulation, req.spec
         model = compile_request(req) if spec.auxiliary else self.model_for(f)
         asks = [lin for r in f.requirements if r.origin is Origin.LEARNER for lin in r.linears]
+        budget = query_budget(self.time_limit, self.work_limit, self.budget)
         found: list[frozenset[str]] = []
         status = Status.UNKNOWN
+        stopped: Limit | None = None
+        proven = 0
         while len(found) <= alternatives:
-            solution = model.solve(spec.minimised, extra=asks + beyond(found, spec), time_limit=self.time_limit)
+            solution = model.solve(spec.minimised, extra=asks + beyond(found, spec), budget=budget)
             if not found:
                 status = solution.status  # the answer's: FEASIBLE (a limit hit) is never reported as OPTIMAL
+                stopped, proven = solution.stopped, solution.proven_tiers
             if solution.pathway is None:
                 break
             found.append(solution.pathway)
@@ -252,8 +289,8 @@ class Planner:
             possible = open_model(f, spec.auxiliary, spec.links)
             found = []
             while len(found) <= alternatives:
-                solution = possible.solve(spec.minimised, extra=asks + beyond(found, spec),
-                                          time_limit=self.time_limit)
+                solution = possible.solve(spec.minimised, extra=asks + beyond(found, spec), budget=budget)
+                stopped = stopped or solution.stopped
                 if solution.pathway is None:
                     break
                 found.append(solution.pathway)
@@ -268,7 +305,8 @@ class Planner:
         if unknown and status is Status.OPTIMAL:
             status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
         return Search(request=req, status=status, pathways=pathways, unpublished_glh=unknown, rests_on=rests_on,
-                      over_unknowns=over_unknowns)
+                      over_unknowns=over_unknowns, stopped=stopped,
+                      proven=spec.names[:proven] if stopped else ())
 
     def recommend_formulation(self, formulated: Formulation, objective: Objective = Objective.MIN_GLH,
                               alternatives: int = 0) -> Recommendation:
@@ -288,7 +326,8 @@ class Planner:
                               learner=f.learner.name, order=spec.order(), goals=spec.goals,
                               unpublished_glh=found.unpublished_glh, rests_on=found.rests_on,
                               over_unknowns=found.over_unknowns, uncovered_goals=uncovered,
-                              open_groups=tuple(g.name for g in q.open_groups()), open_imports=open_slots(f, best))
+                              open_groups=tuple(g.name for g in q.open_groups()), open_imports=open_slots(f, best),
+                              stopped=found.stopped, proven=tuple(TIER_WORDS[n][0] for n in found.proven))
 
 
 def beyond(found: list[frozenset[str]], spec: ObjectiveSpec) -> list[Linear]:
@@ -322,12 +361,19 @@ class Search:
     unpublished_glh: tuple[str, ...] = ()  # units of the best whose GLH is unpublished (its figure: a bound)
     rests_on: tuple[str, ...] = ()  # units whose unpublished credits the best is valid only for some values of
     over_unknowns: bool = False  # found over the values of unpublished credits (none valid whatever they are)
+    stopped: Limit | None = None  # the limit that ended the best answer's search early, if any
+    proven: tuple[str, ...] = ()  # names of the tiers proven before that stop
 
 
 def recommend(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
               objective: Objective | str = Objective.MIN_GLH, alternatives: int = 0,
-              time_limit: float | None = 10.0) -> Recommendation:
+              time_limit: float | None = None, work_limit: float | None = None,
+              budget: Budget | None = None) -> Recommendation:
     """The best pathway toward `qualification` for `learner` (see Planner for many learners); `objective` by name
-    ("min-glh") or as an Objective, converted once by `Planner.recommend`."""
+    ("min-glh") or as an Objective, converted once by `Planner.recommend`.
+
+    Limits: `time_limit` wall-clock seconds, `work_limit` deterministic work units (the same answer on every run
+    and machine), or a shared `budget`; with none, DEFAULT_WORK deterministic units. An answer a limit stopped
+    is FEASIBLE (never OPTIMAL) and says which limit in `stopped`."""
     q = catalogue.qualification(qualification)
-    return Planner(catalogue, q, time_limit).recommend(learner, objective, alternatives)
+    return Planner(catalogue, q, time_limit, work_limit, budget).recommend(learner, objective, alternatives)
