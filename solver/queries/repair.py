@@ -69,7 +69,7 @@ def nearest_valid(f: Formulation, chosen: frozenset[str], foreign: tuple[str, ..
     # Edits = |chosen| - (units of chosen kept) + (units added): minimise -1 per kept unit, +1 per added one.
     edits = tuple((v, -1 if v in chosen else 1) for v in f.variables)
     glh = new_glh_terms(f.context)
-    first = model.solve(tiers=[edits, glh], time_limit=time_limit)
+    first = model.solve(tiers=[edits, glh], work_limit=time_limit)
     if first.pathway is None:
         if first.status is Status.INFEASIBLE:
             why = explain(model, f.requirements)
@@ -80,7 +80,7 @@ def nearest_valid(f: Formulation, chosen: frozenset[str], foreign: tuple[str, ..
     same = (Linear(edits, None, total(edits, first.pathway)), Linear(glh, None, total(glh, first.pathway)))
     seen = [first.pathway]
     while len(found) <= alternatives:
-        other = model.solve(extra=same, nogoods=seen, time_limit=time_limit)
+        other = model.solve(extra=same, nogoods=seen, work_limit=time_limit)
         if other.pathway is None:
             break
         seen.append(other.pathway)
