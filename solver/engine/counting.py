@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from solver.engine.frontier import MAX_CELLS, MAX_STATES, Programme, Sweep, Unsupported, unit_totals
+from solver.budget import Budget, Limit
+from solver.engine.frontier import MAX_CELLS, MAX_STATES, Programme, Stopped, Sweep, Unsupported, unit_totals
 from solver.engine.listing import LISTING_WORK, list_by_solver, tally
 from solver.engine.meeting import meet, plan, widths
 from solver.engine.meeting import shares as meeting_shares
@@ -34,8 +36,22 @@ class CountMethod(StrEnum):
     ENUMERATION = "enumeration"  # CP-SAT listed every pathway (or as many as its work limit allowed)
 
 
+class Figure(StrEnum):
+    """A figure `count` can add to the count itself, each asked for on its own (each costs a pass or more)."""
+
+    MINIMAL = "minimal"  # how many valid pathways are minimal
+    DISTRIBUTIONS = "distributions"  # the spreads by credits and by GLH
+    SHARES = "shares"  # for each unit, how many valid pathways claim it (`unit_shares`)
+
+
 DP = CountMethod.DYNAMIC_PROGRAMMING
 ENUMERATION = CountMethod.ENUMERATION
+COUNT_FIGURES = frozenset({Figure.MINIMAL, Figure.DISTRIBUTIONS})  # what `count_formulation` computes by default
+USEFUL_RATIO = 10 ** 6  # an upper bound more than this many times the lower bound is reported as no useful bound
+PLAIN_CELLS = 1_000_000  # a single pass of vectors up to this many cells (~50 ms) is used without meeting
+# A run costs about this many cells per unit whatever its states (numpy calls on small arrays): a meeting takes
+# three runs (one backward to plan, two halves) where a plain pass takes one.
+RUN_OVERHEAD_CELLS = 8_000
 SPARSE_COST = 10  # a (state, total) pair costs about as much as this many cells of count vectors (measured)
 SMALL_CELLS = 100_000  # count vectors up to this many cells are used straight away (a few milliseconds)
 QUICK_STATES = 50_000  # the first state bound each way: most programmes fit, and a hopeless run stops soon
@@ -44,9 +60,9 @@ AGREEING_SHARES = (0.5, 0.7, 0.85)  # the middle of the order a lower bound may 
 RELAXATIONS = 6  # tries at an upper bound by dropping the 1, 2, 4, ... longest-open constraints
 RELAXED_STATES = 100_000  # the state budget of each such try (small: a refusal should come fast)
 
-__all__ = ["DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountMethod", "CountResult", "CountProblem", "Unsupported",
-           "count_formulation", "count_pathways", "frontier_count", "holds", "is_minimal", "problem_of",
-           "unit_shares"]
+__all__ = ["COUNT_FIGURES", "DP", "ENUMERATION", "MAX_STATES", "Constraint", "CountMethod", "CountProblem",
+           "CountResult", "Figure", "Stopped", "Unsupported", "count_formulation", "count_pathways", "frontier_count",
+           "holds", "is_minimal", "problem_of", "unit_shares"]
 
 
 def _track_ceiling(problem: CountProblem, track: Mapping[str, int]) -> int:
@@ -89,20 +105,21 @@ class Passes:
 
 
 def passes_of(problem: CountProblem, minimal: bool = False, fixed: Mapping[str, bool] | None = None,
-              max_states: int | None = None) -> tuple[np.ndarray, Passes]:
+              max_states: int | None = None, budget: Budget | None = None, task: str = "counting pathways"
+              ) -> tuple[np.ndarray, Passes]:
     """The untracked counts and what was learnt: in one pass from either end, first within QUICK_STATES
     then within MAX_STATES (the greedy order is often far narrower one way than the other: the 120-unit
     benchmark's peak is 44,591 states backwards against over 2.4 million forwards), else by meeting in the
-    middle; else Unsupported (why)."""
-    programme = Programme(problem.variables, problem.constraints, minimal)
+    middle; else Unsupported (why). Every run charges `budget`, and Stopped ends them at its limit."""
+    programme = Programme(problem.variables, problem.constraints, minimal, budget=budget, task=task)
     if max_states is not None:  # a smaller bound, never a larger one
         programme = programme.variant(max_states=min(max_states, programme.max_states))
     why: Unsupported | None = None
     ways = [False, True]  # forward, backward
     reached: dict[bool, list[int]] = {}  # the layers each way reached
-    for budget in (min(QUICK_STATES, programme.max_states), programme.max_states):
+    for bound in (min(QUICK_STATES, programme.max_states), programme.max_states):
         for reverse in ways:
-            turned = programme.variant(reverse, budget)
+            turned = programme.variant(reverse, bound)
             try:
                 sweep = turned.run(None, fixed)
             except Unsupported as stopped:
@@ -110,7 +127,7 @@ def passes_of(problem: CountProblem, minimal: bool = False, fixed: Mapping[str, 
                 continue
             return _array(sweep, 0), Passes(turned.variant(max_states=programme.max_states), sweep.sizes,
                                             reached.get(not reverse))
-        met = _meeting(programme.variant(max_states=budget), None, fixed, 0, reached[False], reached[True])
+        met = _meeting(programme.variant(max_states=bound), None, fixed, 0, reached[False], reached[True])
         if met is not None:
             return met, Passes(programme, reached[False], reached[True])
         # With the larger bound, only the way that got further (a run that fails does most of its work in
@@ -133,9 +150,12 @@ def _tracked(passes: Passes, track: Mapping[str, int], fixed: Mapping[str, bool]
     cost, then the vectors, then the pairs up to the state bound."""
     programme, sizes = passes.programme, passes.forward
     cells = sum(s * w for s, w in zip(sizes, widths(programme.order, track, ceiling)))
-    if passes.complete and cells <= SMALL_CELLS:  # vectors cost milliseconds: nothing to win by pairs first
+    # A meeting costs two more runs than a plain pass, each with its fixed cost per unit (the seeds' counts paid
+    # it four times over when every spread was met from both ends).
+    overhead = 2 * RUN_OVERHEAD_CELLS * len(programme.order)
+    if passes.complete and cells <= max(SMALL_CELLS, min(PLAIN_CELLS, overhead)):
         return _array(programme.run(track, fixed, ceiling=ceiling, sparse_track=False), ceiling)
-    within = cells / MEETING_ADVANTAGE if passes.complete else None
+    within = (cells - overhead) / MEETING_ADVANTAGE if passes.complete else None
     met = _meeting(programme, track, fixed, ceiling, sizes, passes.backward, within)
     if met is not None:
         return met
@@ -169,7 +189,7 @@ def _meeting(programme: Programme, track: Mapping[str, int] | None, fixed: Mappi
         except Unsupported as why:
             backward = why.sizes
     best = plan(programme.order, forward, backward, track, ceiling)
-    if best is None or (within is not None and best.cost >= within):
+    if best is None or (within is not None and best.cost >= within):  # within <= 0: never worth it
         return None
     try:
         return meet(programme, best.cut, track, fixed, ceiling)
@@ -185,21 +205,24 @@ def _array(sweep: Sweep, ceiling: int) -> np.ndarray:
 
 
 def frontier_count(problem: CountProblem, track: Mapping[str, int] | None = None, minimal: bool = False,
-                   fixed: Mapping[str, bool] | None = None, passes: Passes | None = None) -> np.ndarray:
+                   fixed: Mapping[str, bool] | None = None, passes: Passes | None = None,
+                   budget: Budget | None = None, task: str = "counting pathways") -> np.ndarray:
     """Count pathways meeting every constraint (only minimal ones if asked), as an array indexed by the
     tracked total (a one-cell array without tracking). Units in `fixed` are forced in (True) or out;
     `passes`, what untracked runs learnt (with the same `fixed`), if known, pick how to track.
-    Raises Unsupported on negative weights or when the state would grow past MAX_STATES from both ends."""
+    Raises Unsupported on negative weights or when the state would grow past MAX_STATES from both ends, and
+    Stopped at `budget`'s limit (a given `passes` carries the budget it was made with)."""
     if minimal and any(is_auxiliary(v) for v in problem.variables):
         # Minimality asks that every claimed unit be needed; a rule's own variables are not units.
         raise Unsupported("minimal pathways are not counted for rules with their own variables (groups)")
     if track is None:
-        return passes_of(problem, minimal, fixed)[0]
+        return passes_of(problem, minimal, fixed, budget=budget, task=task)[0]
     track = {v: track.get(v, 0) for v in problem.variables}
     if any(w < 0 for w in track.values()):
         raise Unsupported("a tracked measure has a negative weight")
     ceiling = _track_ceiling(problem, track)
-    passes = passes or passes_of(problem, minimal, fixed)[1]
+    passes = passes or passes_of(problem, minimal, fixed, budget=budget)[1]
+    passes = replace(passes, programme=passes.programme.variant(task=task))
     # Totals are multiples of the measure's common divisor (Access units of 3, 6 and 9 credits): tracked
     # in its steps, every vector is that many times narrower.
     step = math.gcd(*track.values()) or 1
@@ -221,7 +244,9 @@ class CountResult:
     pathway). A figure that could not be had exactly is None, with `count_at_least` / `minimal_at_least` a
     proven lower bound and `count_at_most` a proven upper bound where known, and `notes` saying why;
     `complete` is True when the count is exact; `distributions` is False when a spread was not computed
-    (its dict is then empty). GLH is new GLH: the hours of the claimed units the learner has not achieved.
+    (its dict is then empty). `skipped`: the figures not asked for; `stopped_by`: the budget's limit that
+    ended some figure before it was had. GLH is new GLH: the hours of the claimed units the learner has not
+    achieved.
     """
 
     qualification: str
@@ -239,6 +264,28 @@ class CountResult:
     count_at_most: int | None = None  # a proven upper bound when the count is not exact (a relaxed count)
     notes: tuple[str, ...] = ()
     peak_states: int = 0  # the largest layer of the counting programme (0 when it did not run)
+    skipped: tuple[Figure, ...] = ()
+    stopped_by: Limit | None = None
+
+    @property
+    def useful_upper_bound(self) -> int | None:
+        """The proven upper bound when it says something: within USEFUL_RATIO of the lower bound (a relaxed
+        count of 10^279 over a lower bound of 451 is proven, and useless)."""
+        if self.count_at_most is None or self.count is not None:
+            return None
+        return self.count_at_most if self.count_at_most <= USEFUL_RATIO * max(self.count_at_least or 0, 1) else None
+
+    def status(self) -> dict[str, str]:
+        """For each figure: exact, bounds (an interval or a lower bound), not computed, or skipped (not asked)."""
+        count = "exact" if self.count is not None else \
+            "bounds" if self.count_at_least or self.count_at_most is not None else "not computed"
+        minimal = "skipped" if Figure.MINIMAL in self.skipped else "exact" if self.minimal is not None else \
+            "bounds" if self.minimal_at_least is not None else "not computed"
+        spreads = {}
+        for name, spread in (("by_credits", self.by_credits), ("by_glh", self.by_glh)):
+            spreads[name] = "skipped" if Figure.DISTRIBUTIONS in self.skipped else \
+                "exact" if spread or self.count == 0 else "not computed"
+        return {"count": count, "minimal": minimal, **spreads}
 
     def to_dict(self) -> dict[str, Any]:
         return {"qualification": self.qualification, "accreditation": self.accreditation,
@@ -249,7 +296,8 @@ class CountResult:
                 "method": self.method, "complete": self.complete, "distributions": self.distributions,
                 "count_at_least": self.count_at_least, "count_at_most": self.count_at_most,
                 "minimal_at_least": self.minimal_at_least,
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "figures": self.status(), "skipped": [str(x) for x in self.skipped],
+                "stopped_by": self.stopped_by}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per GLH value and one per credit value: metric, value, pathways."""
@@ -260,12 +308,16 @@ class CountResult:
         return pd.DataFrame(rows, columns=["metric", "value", "pathways"])
 
 
-def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: float | None = None) -> CountResult:
+def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: float | None = None,
+                      budget: Budget | None = None, figures: Iterable[Figure] = COUNT_FIGURES) -> CountResult:
     """Count the pathways of a formulation meeting `extra` filters: exact by the sparse programme, else by
     listing them all with CP-SAT (up to LISTING_CAP; `time_limit`: CP-SAT deterministic seconds), else
-    a lower bound labelled as such. Minimal count and spreads are exact or flagged, never guessed; a count over
-    groups that list only some of their units says it covers the listed ones only."""
-    result = _count_formulation(f, extra, time_limit)
+    a lower bound labelled as such. Minimal count and spreads (`figures`: which of them) are exact or flagged,
+    never guessed; a count over groups that list only some of their units says it covers the listed ones only.
+
+    Under `budget` every stage charges its work and stops at the limit, and the result holds what was had by
+    then (an exact figure, a proven bound, or a note that it was not computed) and `stopped_by`."""
+    result = _count_formulation(f, tuple(extra), time_limit, budget, frozenset(figures))
     groups = [g.name for g in f.qualification.open_groups()]
     if not groups:
         return result
@@ -274,20 +326,43 @@ def count_formulation(f: Formulation, extra: Iterable[Linear] = (), time_limit: 
     return replace(result, notes=(note, *result.notes))
 
 
-def _count_formulation(f: Formulation, extra: Iterable[Linear], time_limit: float | None) -> CountResult:
-    extra = tuple(extra)
+@dataclass
+class _Run:
+    """What one count has met on its way: the first limit that cut a stage short, and its notes."""
+
+    budget: Budget | None
+    stopped: Limit | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def stop(self, limit: Limit, what: str) -> None:
+        self.stopped = self.stopped or limit
+        self.notes.append(f"{what} not computed within the {limit}" if limit is not Limit.INTERRUPTED
+                          else f"{what} not computed: interrupted")
+
+
+def _count_formulation(f: Formulation, extra: tuple[Linear, ...], time_limit: float | None,
+                       budget: Budget | None, figures: frozenset[Figure]) -> CountResult:
     problem = problem_of(f, extra)
     q, reg = f.qualification, f.context.registered
     work = LISTING_WORK if time_limit is None else time_limit
+    skipped = tuple(x for x in (Figure.MINIMAL, Figure.DISTRIBUTIONS) if x not in figures)
+    run = _Run(budget)
     try:
-        counts, passes = passes_of(problem)
+        counts, passes = passes_of(problem, budget=budget)
+    except Stopped as stop:
+        run.stop(stop.limit, "count")
+        return CountResult(qualification=q.id, accreditation=q.accreditation, registered=reg, count=None,
+                           minimal=None, by_credits={}, by_glh={}, method=DP, complete=False, distributions=False,
+                           notes=tuple(run.notes), skipped=skipped, stopped_by=run.stopped)
     except Unsupported as why:
-        return _count_by_listing(f, problem, extra, work, str(why))
+        return replace(_count_by_listing(f, problem, extra, work, str(why), run, figures), skipped=skipped)
     count, peak = int(counts.sum()), max(passes.forward, default=0)
-    notes: list[str] = []
+    notes = run.notes
     minimal: int | None = 0
     minimal_at_least = None
-    if count and any(is_auxiliary(v) for v in problem.variables):
+    if Figure.MINIMAL not in figures:
+        minimal = None
+    elif count and any(is_auxiliary(v) for v in problem.variables):
         # Minimality asks that every claimed unit be needed; a rule's own variables are not units, and neither the
         # programme nor a listing tells them apart: no figure rather than a wrong one.
         minimal = None
@@ -295,34 +370,61 @@ def _count_formulation(f: Formulation, extra: Iterable[Linear], time_limit: floa
                      "counted for minimality")
     elif count:
         try:
-            minimal_counts, minimal_passes = passes_of(problem, minimal=True)
+            minimal_counts, minimal_passes = passes_of(problem, minimal=True, budget=budget,
+                                                       task="counting minimal pathways")
             minimal, peak = int(minimal_counts.sum()), max([peak, *minimal_passes.forward])
+        except Stopped as stop:
+            minimal = None
+            run.stop(stop.limit, "minimal count")
         except Unsupported as why:
-            listed = list_by_solver(f, problem, extra, minimal=True, work=work)
+            with _portion(budget, 1.0) as part:
+                listed = list_by_solver(f, problem, extra, minimal=True, work=work, budget=part)
             if listed.complete:
                 minimal = len(listed.pathways)
             else:
                 minimal, minimal_at_least = None, len(listed.pathways)
                 notes.append(f"minimal count not computed: {why}; CP-SAT listed {minimal_at_least:,} minimal "
                              f"pathways before its work limit (a lower bound)")
+                if listed.stopped is not None:
+                    run.stopped = run.stopped or listed.stopped
     spreads: dict[str, dict[int, int]] = {"credits": {}, "glh": {}}
     for name, weights in (("credits", problem.credits), ("glh", problem.glh)):
-        if not count:
+        if not count or Figure.DISTRIBUTIONS not in figures:
             continue
+        label = name.replace("glh", "GLH")
         try:
-            counts = frontier_count(problem, track=weights, passes=passes)
+            counts = frontier_count(problem, track=weights, passes=passes, task=f"{label} distribution")
             spreads[name] = {k: int(v) for k, v in enumerate(counts.tolist()) if v}
+        except Stopped as stop:
+            run.stop(stop.limit, f"{name} distribution")
         except Unsupported as why:
             notes.append(f"{name} distribution not computed: {why}")
     complete_spreads = all(spreads.values()) or not count
-    notes += _unpublished_notes(f, problem, count) + _claim_notes(f, problem, count)
+    notes += _unpublished_notes(f, problem, count, run) + _claim_notes(f, problem, count, run)
     return CountResult(qualification=q.id, accreditation=q.accreditation, registered=reg,
                        count=count, minimal=minimal, by_credits=spreads["credits"], by_glh=spreads["glh"],
-                       method=DP, distributions=complete_spreads, minimal_at_least=minimal_at_least,
-                       notes=tuple(notes), peak_states=peak)
+                       method=DP, distributions=complete_spreads and Figure.DISTRIBUTIONS in figures,
+                       minimal_at_least=minimal_at_least, notes=tuple(notes), peak_states=peak, skipped=skipped,
+                       stopped_by=run.stopped)
 
 
-def _unpublished_notes(f: Formulation, problem: CountProblem, count: int) -> list[str]:
+@contextmanager
+def _portion(budget: Budget | None, share: float) -> Iterator[Budget | None]:
+    """A stage's own budget: `share` of the work left (so that later stages of a count get their turn), the
+    time left, the same progress listener and cancel; what the stage spends is charged to `budget`."""
+    if budget is None:
+        yield None
+        return
+    left = budget.work_left()
+    part = Budget(work=None if left is None else left * share, time=budget.time_left(), report=budget.report,
+                  cancelled=budget.cancelled)
+    try:
+        yield part
+    finally:
+        budget.spend(part.spent)
+
+
+def _unpublished_notes(f: Formulation, problem: CountProblem, count: int, run: _Run) -> list[str]:
     """How many counted pathways claim a unit of unpublished credits or GLH: their spreads are lower bounds."""
     out = []
     # Only a value some rule depends on leaves the count open ("exact when no rule depends on the unknown").
@@ -336,32 +438,39 @@ def _unpublished_notes(f: Formulation, problem: CountProblem, count: int) -> lis
                    and not (measure == "glh" and c in f.context.achieved)}
         if not unknown or not count:
             continue
+        word = "GLH" if measure == "glh" else "credits"
         try:
-            touched = count - int(frontier_count(problem, fixed=unknown).sum())
+            touched = count - int(frontier_count(problem, fixed=unknown, budget=run.budget,
+                                                 task=f"pathways with unpublished {word}").sum())
+        except Stopped as stop:
+            run.stop(stop.limit, f"the pathways claiming units of unpublished {word} ({', '.join(unknown)}):")
+            continue
         except Unsupported:
-            out.append(f"some pathways may claim units of unpublished {measure.replace('glh', 'GLH')} "
-                       f"({', '.join(unknown)}): not counted")
+            out.append(f"some pathways may claim units of unpublished {word} ({', '.join(unknown)}): not counted")
             continue
         if touched:
-            word = "GLH" if measure == "glh" else "credits"
             out.append(f"{touched:,} of these pathways claim units of unpublished {word} ({', '.join(unknown)}): "
                        f"their {word} figures above count those as 0 (lower bounds)")
     return out
 
 
-def _claim_notes(f: Formulation, problem: CountProblem, count: int) -> list[str]:
+def _claim_notes(f: Formulation, problem: CountProblem, count: int, run: _Run) -> list[str]:
     """What the count is over besides the qualification's own units: import slots' candidates (and how many
     pathways import), and units offered in several modes (each mode claimed is a pathway of its own)."""
     ctx, out = f.context, []
     imported = list(dict.fromkeys(c for codes in ctx.imported.values() for c in codes))
     if imported and count:
+        over = (f"counted over {len(imported)} units of other qualifications that import slots may take "
+                f"as well")
         try:
-            importing = count - int(frontier_count(problem, fixed=dict.fromkeys(imported, False)).sum())
-            out.append(f"counted over {len(imported)} units of other qualifications that import slots may take "
-                       f"as well: {importing:,} of these pathways import")
+            importing = count - int(frontier_count(problem, fixed=dict.fromkeys(imported, False), budget=run.budget,
+                                                   task="pathways that import").sum())
+            out.append(f"{over}: {importing:,} of these pathways import")
+        except Stopped as stop:
+            out.append(over)
+            run.stop(stop.limit, "how many pathways import")
         except Unsupported:
-            out.append(f"counted over {len(imported)} units of other qualifications that import slots may take "
-                       f"as well")
+            out.append(over)
     if ctx.claims:
         out.append(f"{', '.join(ctx.claims)} {'is' if len(ctx.claims) == 1 else 'are'} offered in several modes: "
                    f"a pathway claims each in one, and each mode claimed counts as a pathway of its own")
@@ -369,36 +478,60 @@ def _claim_notes(f: Formulation, problem: CountProblem, count: int) -> list[str]
 
 
 def _count_by_listing(f: Formulation, problem: CountProblem, extra: tuple[Linear, ...], work: float,
-                      why: str) -> CountResult:
+                      why: str, run: _Run, figures: frozenset[Figure] = COUNT_FIGURES) -> CountResult:
+    """The count when the programme cannot: CP-SAT lists the pathways (half the work left), and if it cannot
+    list them all, a lower bound from the agreeing count (half of the rest) and an upper bound from relaxed
+    counts (what remains) bracket it."""
     q = f.qualification
     reg = f.context.registered
-    listed = list_by_solver(f, problem, extra, work=work)
+    budget = run.budget
+    with _portion(budget, 0.5) as part:
+        listed = list_by_solver(f, problem, extra, work=work, budget=part)
+    if listed.stopped is Limit.INTERRUPTED or listed.stopped is Limit.TIME:
+        run.stopped = run.stopped or listed.stopped
     if not listed.complete:
         n = len(listed.pathways)
         notes = [f"count not computed exactly: {why}; CP-SAT listed {n:,} pathways before its work limit "
                  f"(a lower bound)"]
-        agreeing, fixed = _agreeing_count(problem, listed.pathways[0]) if listed.pathways else (None, 0)
+        if listed.stopped is Limit.WORK:
+            run.stopped = run.stopped or Limit.WORK
+        try:
+            with _portion(budget, 0.5) as part:
+                agreeing, fixed = _agreeing_count(problem, listed.pathways[0], part) if listed.pathways else (None, 0)
+        except Stopped as stop:
+            agreeing, fixed = None, 0
+            run.stop(stop.limit, "a lower bound from pathways that agree with a listed one")
         if agreeing is not None and agreeing > n:
             n = agreeing
             notes.append(f"at least {agreeing:,} valid pathways: the exact count of those that agree with one "
                          f"listed pathway on {fixed} of the {len(f.variables)} units (a lower bound)")
-        upper, dropped = _relaxed_count(problem)
+        try:
+            with _portion(budget, 1.0) as part:
+                upper, dropped = _relaxed_count(problem, part)
+        except Stopped as stop:
+            upper, dropped = None, 0
+            run.stop(stop.limit, "an upper bound from relaxed counts")
         if upper is not None:
             notes.append(f"at most {upper:,} valid pathways: the exact count without {dropped} of the "
                          f"{len(problem.constraints)} constraints (an upper bound)")
         return CountResult(qualification=q.id, accreditation=q.accreditation, registered=reg,
                            count=None, minimal=None, by_credits={}, by_glh={}, method=ENUMERATION,
                            complete=False, distributions=False, count_at_least=n, count_at_most=upper,
-                           notes=tuple(notes))
+                           notes=tuple(notes + run.notes), stopped_by=run.stopped)
     pathways = listed.pathways
     auxiliary = any(is_auxiliary(v) for v in problem.variables)  # minimality over units only: not judged
-    minimal = None if auxiliary else sum(1 for p in pathways if is_minimal(problem, p))
+    minimal = None if auxiliary or Figure.MINIMAL not in figures else \
+        sum(1 for p in pathways if is_minimal(problem, p))
+    spread = Figure.DISTRIBUTIONS in figures
     return CountResult(qualification=q.id, accreditation=q.accreditation, registered=reg,
-                       count=len(pathways), minimal=minimal, by_credits=tally(pathways, problem.credits),
-                       by_glh=tally(pathways, problem.glh), method=ENUMERATION)
+                       count=len(pathways), minimal=minimal,
+                       by_credits=tally(pathways, problem.credits) if spread else {},
+                       by_glh=tally(pathways, problem.glh) if spread else {}, method=ENUMERATION,
+                       distributions=spread, notes=tuple(run.notes), stopped_by=run.stopped)
 
 
-def _agreeing_count(problem: CountProblem, pathway: frozenset[str]) -> tuple[int | None, int]:
+def _agreeing_count(problem: CountProblem, pathway: frozenset[str], budget: Budget | None = None
+                    ) -> tuple[int | None, int]:
     """A proven lower bound: the exact count of the valid pathways that take and leave the units in the
     middle of the counting order as `pathway` (valid) does, fixing more of the middle until the two free
     ends fit and meet; (None, 0) if none does. The pathways counted are valid and distinct, so no more
@@ -409,13 +542,14 @@ def _agreeing_count(problem: CountProblem, pathway: frozenset[str]) -> tuple[int
         keep = round(len(units) * (1 - share) / 2)  # free units at each end
         fixed = {v: v in pathway for v in units[keep:len(units) - keep]}
         try:
-            return int(passes_of(problem, fixed=fixed, max_states=QUICK_STATES)[0].sum()), len(fixed)
+            return int(passes_of(problem, fixed=fixed, max_states=QUICK_STATES, budget=budget,
+                                 task="a lower bound (agreeing pathways)")[0].sum()), len(fixed)
         except Unsupported:
             continue
     return None, 0
 
 
-def _relaxed_count(problem: CountProblem) -> tuple[int | None, int]:
+def _relaxed_count(problem: CountProblem, budget: Budget | None = None) -> tuple[int | None, int]:
     """A proven upper bound: the exact count with the constraints that stay open longest dropped (every
     pathway meeting all constraints meets fewer), dropping more until the programme fits; (None, 0) if no
     relaxation within RELAXATIONS fits. Only maximums and minimums are dropped, never a unit."""
@@ -428,7 +562,8 @@ def _relaxed_count(problem: CountProblem) -> tuple[int | None, int]:
         dropped = set(by_span[:2 ** attempt])  # 1, 2, 4, ... constraints: the first that fits is the tightest
         kept = tuple(c for i, c in enumerate(cons) if i not in dropped)
         try:
-            counts = passes_of(CountProblem(problem.variables, kept), max_states=RELAXED_STATES)[0]
+            counts = passes_of(CountProblem(problem.variables, kept), max_states=RELAXED_STATES, budget=budget,
+                               task=f"an upper bound (relaxation {attempt + 1} of {RELAXATIONS})")[0]
         except Unsupported:
             continue
         return int(counts.sum()), len(dropped)
@@ -436,19 +571,21 @@ def _relaxed_count(problem: CountProblem) -> tuple[int | None, int]:
 
 
 def count_pathways(catalogue: Catalogue, qualification: Qualification | str, learner: Learner = Learner(),
-                   extra: Iterable[Linear] = (), time_limit: float | None = None) -> CountResult:
+                   extra: Iterable[Linear] = (), time_limit: float | None = None, budget: Budget | None = None,
+                   figures: Iterable[Figure] = COUNT_FIGURES) -> CountResult:
     """The exact number of valid pathways for a learner (default: a new learner with nothing achieved)."""
     q = catalogue.qualification(qualification)
-    return count_formulation(formulate(catalogue, q, learner), extra, time_limit)
+    return count_formulation(formulate(catalogue, q, learner), extra, time_limit, budget, figures)
 
 
-def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
+def unit_shares(f: Formulation, extra: Iterable[Linear] = (), budget: Budget | None = None) -> dict[str, int]:
     """For each unit, the exact number of valid pathways that contain it (one recorded sweep, forward
-    counts times backward completions); else by a complete CP-SAT listing; else Unsupported (why)."""
+    counts times backward completions); else by a complete CP-SAT listing; else Unsupported (why).
+    Stopped at `budget`'s limit."""
     extra = tuple(extra)
     problem = problem_of(f, extra)
     try:
-        passes = passes_of(problem)[1]  # the way through that fits, or where the two ways meet
+        passes = passes_of(problem, budget=budget, task="unit shares")[1]  # the way through that fits, or the meeting
         if passes.complete:
             totals = unit_totals(passes.programme, passes.programme.run(record=True))
         else:
@@ -457,7 +594,9 @@ def unit_shares(f: Formulation, extra: Iterable[Linear] = ()) -> dict[str, int]:
             totals = meeting_shares(passes.programme, best.cut)
         return {v: totals[v] for v in f.variables}
     except Unsupported as why:
-        listed = list_by_solver(f, problem, extra)
+        listed = list_by_solver(f, problem, extra, budget=budget)
+        if listed.stopped is not None and not listed.complete:
+            raise Stopped(listed.stopped) from None
         if not listed.complete:
             raise Unsupported(f"{why}; and more than CP-SAT may list ({len(listed.pathways):,} listed)") from None
         shares = dict.fromkeys(f.variables, 0)

@@ -20,12 +20,27 @@ from enum import Enum
 
 import numpy as np
 
+from solver.budget import Budget, Limit
 from solver.errors import PathwaysError
 
 MAX_STATES = 400_000  # rows a layer of the programme may hold (a work bound, never a clock)
 OPEN_FACTOR = 4  # rows a layer may reach while opening rules, as a multiple of MAX_STATES, before pruning
 LOOP_WIDTH = 256  # count vectors at least this wide are added up run by run (see `_gather`)
 MAX_CELLS = 64_000_000  # counts a layer may hold: states times totals (about 0.5 GB; a pass peaks near 1.5 GB)
+# The work a pass charges to its budget: each unit costs the cells it handles (candidate rows times their
+# columns and counts) plus a fixed overhead (numpy calls on small arrays); CELLS_PER_WORK cells make one work
+# unit, about a second of one idle core (measured: the 5,000-unit synthetic's refused passes, 12 s).
+UNIT_OVERHEAD_CELLS = 4_000
+CELLS_PER_WORK = 20_000_000
+TELL_EVERY = 50  # units between progress reports of a pass
+
+
+class Stopped(PathwaysError):
+    """A budget's limit ended a pass (deterministic for the work limit: the same unit on every run)."""
+
+    def __init__(self, limit: Limit):
+        super().__init__(f"stopped by the {limit}")
+        self.limit = limit
 
 
 class Unsupported(PathwaysError):
@@ -171,7 +186,9 @@ class Programme:
     """The programme for one set of bounds over `variables`: run it to count, track or record layers."""
 
     def __init__(self, variables: Sequence[str], bounds: Sequence[SumBound], minimal: bool = False,
-                 max_states: int | None = None, order: Sequence[str] | None = None):
+                 max_states: int | None = None, order: Sequence[str] | None = None, budget: Budget | None = None,
+                 task: str = "counting pathways"):
+        self.budget, self.task = budget, task  # charged and checked after every unit of every run
         self.variables = tuple(variables)
         self.bounds = tuple(bounds)
         self.minimal = minimal
@@ -197,10 +214,11 @@ class Programme:
             self.last.append(int(at.max()))
             self.rest.append(after[1:].tolist() + [0])
 
-    def variant(self, reverse: bool = False, max_states: int | None = None) -> Programme:
-        """The same programme over the reversed order (if asked) or with another state bound."""
+    def variant(self, reverse: bool = False, max_states: int | None = None, task: str | None = None) -> Programme:
+        """The same programme over the reversed order (if asked), with another state bound or progress label."""
         other = copy.copy(self)  # the bounds stay normalised; only what depends on the order is redone
         other.max_states = max_states if max_states is not None else self.max_states
+        other.task = task if task is not None else self.task
         if reverse:
             other._arrange(self.order[::-1])
         return other
@@ -230,8 +248,18 @@ class Programme:
         peak, reach = 1, 0
         layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         sizes: list[int] = []
+        budget, units = self.budget, len(self.order[:stop])
+        opening: dict[int, list[int]] = {}
+        for i, at in enumerate(self.first):
+            opening.setdefault(at, []).append(i)
         for k, unit in enumerate(self.order[:stop]):
-            for i in (i for i in range(len(self.cons)) if self.first[i] == k):
+            if budget is not None:
+                limit = budget.stopped()
+                if limit is not None:
+                    raise Stopped(limit)
+                if k % TELL_EVERY == 0:
+                    budget.tell(self.task, k, units)
+            for i in opening.get(k, ()):
                 states, counts, columns = self._open(states, counts, columns, i)
                 if len(states) > OPEN_FACTOR * self.max_states:  # guessed slack classes multiply the rows
                     raise Unsupported(f"the counting state would exceed {self.max_states:,} states (at unit "
@@ -271,6 +299,8 @@ class Programme:
                 skip_to[skip_rows] = to[:len(skip_rows)]
                 take_to[take_rows] = to[len(skip_rows):]
                 layers.append((counts[:, 0], skip_to, take_to))
+            if budget is not None:
+                budget.spend((candidates.size + new_counts.size + UNIT_OVERHEAD_CELLS) / CELLS_PER_WORK)
             states, counts = merged, new_counts
             peak = max(peak, len(states))
             sizes.append(len(states))
@@ -349,8 +379,24 @@ class Programme:
             keys = rows @ radix
             unique, first, target = np.unique(keys, return_index=True, return_inverse=True)
             return rows[first], target.reshape(-1)
-        unique_rows, target = np.unique(rows, axis=0, return_inverse=True)
-        return unique_rows, target.reshape(-1)
+        # Too wide for one key: a key per run of columns that fits, then a lexicographic sort of the keys
+        # (numpy's unique over rows took 8 s for 380,000 rows of 12 columns; this takes a fraction of one).
+        groups: list[list[int]] = [[]]
+        width = 1
+        for p, size in enumerate(sizes):
+            if groups[-1] and width * size >= 2 ** 62:
+                groups.append([])
+                width = 1
+            groups[-1].append(p)
+            width *= size
+        parts = [rows[:, g] @ np.cumprod([1, *(sizes[p] for p in g[:-1])]).astype(np.int64) for g in groups]
+        order = np.lexsort(parts[::-1])
+        ordered = np.stack([k[order] for k in parts])
+        new = np.concatenate(([True], (ordered[:, 1:] != ordered[:, :-1]).any(axis=0))) if len(order) else \
+            np.zeros(0, dtype=bool)
+        target = np.empty(len(rows), dtype=np.int64)
+        target[order] = np.cumsum(new) - 1
+        return rows[order[new]], target
 
 
 def unit_totals(programme: Programme, sweep: Sweep, after: np.ndarray | None = None) -> dict[str, int]:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.engine.frontier import ColumnKind, Frontier, Programme, _Column, _Con, unit_totals
+from solver.budget import Budget
+from solver.engine.frontier import CELLS_PER_WORK, ColumnKind, Frontier, Programme, Stopped, _Column, _Con, unit_totals
 
 CHUNK_PAIRS = 2_000_000  # state pairs the join weighs at once (one boolean each)
 MAX_PAIRS = 200_000_000  # state pairs a join may weigh in all (a work bound, never a clock)
@@ -76,7 +77,7 @@ def meet(programme: Programme, cut: int, track: Mapping[str, int] | None = None,
     ahead, behind = half(programme, cut), half(programme.variant(reverse=True), n - cut)
     if ahead is None or behind is None:  # some bound can never hold
         return np.zeros(ceiling + 1, dtype=programme.dtype)
-    return join(ahead, behind, programme.cons, ceiling)
+    return join(ahead, behind, programme.cons, ceiling, programme.budget)
 
 
 def shares(programme: Programme, cut: int) -> dict[str, int]:
@@ -98,13 +99,15 @@ def shares(programme: Programme, cut: int) -> dict[str, int]:
     to_left = np.zeros(len(f), dtype=f.dtype)
     rows = max(1, CHUNK_PAIRS // max(1, len(states)))
     for start in range(0, len(left.states), rows):
+        _charge(programme.budget, len(left.states[start:start + rows]) * len(states))
         m = _agree(left.states[start:start + rows], states, left.columns, programme.cons).astype(f.dtype)
         to_left[start:start + rows] = m @ b
         to_right += f[start:start + rows] @ m
     return unit_totals(programme, ahead, to_left) | unit_totals(turned, behind, to_right)
 
 
-def join(ahead: Frontier, behind: Frontier, cons: list[_Con], ceiling: int) -> np.ndarray:
+def join(ahead: Frontier, behind: Frontier, cons: list[_Con], ceiling: int, budget: Budget | None = None
+         ) -> np.ndarray:
     """The counts by tracked total of every pair of a forward and a backward state that agree."""
     keys = [(col.kind, col.con) for col in ahead.columns]
     where = {(col.kind, col.con): p for p, col in enumerate(behind.columns)}
@@ -120,10 +123,21 @@ def join(ahead: Frontier, behind: Frontier, cons: list[_Con], ceiling: int) -> n
     exact_float = dtype != np.dtype(object) and int(b.sum()) < EXACT_FLOAT  # m @ b is at most b's sum
     rows = max(1, min(CHUNK_PAIRS // len(right), CHUNK_CELLS // b.shape[1]))
     for start in range(0, len(left), rows):
+        _charge(budget, len(left[start:start + rows]) * len(right) * (1 + b.shape[1] * f.shape[1] * CONVOLUTION_COST))
         m = _agree(left[start:start + rows], right, ahead.columns, cons)
         completions = _product(m, b, exact_float)  # for each forward state: its completions by total
         _convolve_into(out, f[start:start + rows], completions)
     return out
+
+
+def _charge(budget: Budget | None, cells: float) -> None:
+    """Stop at the budget's limit, else charge `cells` of the join's work (the programme's scale)."""
+    if budget is None:
+        return
+    limit = budget.stopped()
+    if limit is not None:
+        raise Stopped(limit)
+    budget.spend(cells / CELLS_PER_WORK)
 
 
 def _support(counts: np.ndarray) -> int:
