@@ -5,18 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from solver.errors import InputError, LookupFailure, Problem
 from solver.model.catalogue import Catalogue, load_catalogue
@@ -120,6 +122,49 @@ def _add_error_handlers(app: FastAPI, hidden: Sequence[tuple[str, str]]) -> None
         return error(500, "internal", "internal error: the request could not be answered")
 
 
+class RequestGuard:
+    """ASGI middleware: a body over its path's cap is refused (413, 411 for an upload without a length) before it
+    is read, and every answer says nosniff, a page also its Content-Security-Policy.
+
+    Plain ASGI rather than FastAPI's `@app.middleware("http")`: that runs each request on a task with memory
+    streams, measured at half the app's own CPU time for an answer from the memo (0.7 of 1.3 ms)."""
+
+    def __init__(self, app: ASGIApp, caps: dict[str, tuple[int, str]], default: tuple[int, str],
+                 uploads: Sequence[str]):
+        self.app, self.caps, self.default, self.uploads = app, caps, default, tuple(uploads)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        cap, said = self.caps.get(path, self.default)
+        refusal = None
+        if length is not None and (not length.isdigit() or int(length) > cap):
+            field = "file" if path in self.uploads else "body"
+            refusal = error(413, "too large", said, [Problem("<request>", 1, 1, field, said)])
+        elif length is None and headers.get("transfer-encoding") and path in self.uploads:
+            # An upload is spooled to disk before it is read: without a length it could be endless.
+            refusal = error(411, "length required", "an upload needs a Content-Length")
+        page_policy = path != "/docs"
+
+        async def guarded_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer = MutableHeaders(scope=message)
+                answer.append("X-Content-Type-Options", "nosniff")
+                if page_policy and answer.get("content-type", "").startswith("text/html"):
+                    # The pages run only their own script and style files: injected markup could not run.
+                    answer.append("Content-Security-Policy", PAGE_POLICY)
+            await send(message)
+
+        if refusal is not None:
+            await refusal(scope, receive, guarded_send)
+        else:
+            await self.app(scope, receive, guarded_send)
+
+
 def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits | None = None,
                warm: bool = False, writable: bool = False) -> FastAPI:
     """The explorer on `catalogue` (a loaded one, a directory, or None for the bundled catalogue); with `warm`,
@@ -161,28 +206,10 @@ def create_app(catalogue: Catalogue | str | Path | None = None, limits: Limits |
     uploads = ("/api/cohort", review_api.UPLOAD_PATH)
     # Each path's cap, and what a request over it is told: a cohort upload in the terms of its file (the one
     # constant Limits.max_cohort_bytes, as the README and the learner page state it), never framing arithmetic.
-    caps = {"/api/cohort": (limits.max_cohort_bytes + framing, cohort_file_limit(limits))}
-
-    @app.middleware("http")
-    async def bounded_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        cap, said = caps.get(request.url.path, (limits.max_body_bytes, f"at most {limits.max_body_bytes:,} bytes "
-                                                                         "per request"))
-        if request.url.path == review_api.UPLOAD_PATH:
-            cap, said = document_cap, f"at most {document_cap:,} bytes per request"
-        if length is not None and (not length.isdigit() or int(length) > cap):
-            field = "file" if request.url.path in uploads else "body"
-            return error(413, "too large", said, [Problem("<request>", 1, 1, field, said)])
-        if length is None and request.headers.get("transfer-encoding") and request.url.path in uploads:
-            # An upload is spooled to disk before it is read: without a length it could be endless.
-            return error(411, "length required", "an upload needs a Content-Length")
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/docs":
-            # The pages run only their own script and style files: injected markup could not run.
-            response.headers["Content-Security-Policy"] = PAGE_POLICY
-        return response
-
+    caps = {"/api/cohort": (limits.max_cohort_bytes + framing, cohort_file_limit(limits)),
+            review_api.UPLOAD_PATH: (document_cap, f"at most {document_cap:,} bytes per request")}
+    default = (limits.max_body_bytes, f"at most {limits.max_body_bytes:,} bytes per request")
+    app.add_middleware(RequestGuard, caps=caps, default=default, uploads=uploads)
     # Outermost but for Starlette's own error middleware: the deadline covers every read of the body.
     app.add_middleware(BodyDeadline, seconds=limits.body_seconds)
     _add_error_handlers(app, _hidden_paths(catalogue))
