@@ -67,7 +67,7 @@ def run(sections: list[str], settings: cases.Settings) -> list[Result]:
         elif section == "serve":
             from benchmarks.serve import serve_load
 
-            results += serve_load(min(settings.repeats, 3))
+            results += serve_load(settings.repeats)
         elif section == "plan":
             from benchmarks.plan import plan_benchmarks
 
