@@ -119,13 +119,14 @@ def passes_of(problem: CountProblem, minimal: bool = False, fixed: Mapping[str, 
     reached: dict[bool, list[int]] = {}  # the layers each way reached
     for bound in (min(QUICK_STATES, programme.max_states), programme.max_states):
         for reverse in ways:
-            turned = programme.variant(reverse, bound)
+            way = "backward" if reverse else "forward"
+            turned = programme.variant(reverse, bound, task=f"{task} ({way}, within {bound:,} states)")
             try:
                 sweep = turned.run(None, fixed)
             except Unsupported as stopped:
                 why, reached[reverse] = stopped, stopped.sizes
                 continue
-            return _array(sweep, 0), Passes(turned.variant(max_states=programme.max_states), sweep.sizes,
+            return _array(sweep, 0), Passes(turned.variant(max_states=programme.max_states, task=task), sweep.sizes,
                                             reached.get(not reverse))
         met = _meeting(programme.variant(max_states=bound), None, fixed, 0, reached[False], reached[True])
         if met is not None:
