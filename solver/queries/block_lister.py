@@ -13,8 +13,8 @@ from solver.engine.frontier import normalise
 BLOCK = 12  # units per block: 4,096 subsets each
 CHUNK = 1 << 20  # partial pathways times block subsets examined at once
 # Work charged per (partial pathway, block subset) pair examined, in the budget's units (about seconds of one
-# idle core): measured on the Certificate, about 40 million pairs a second.
-WORK_PER_PAIR = 1 / 40e6
+# idle core): measured on the Certificate, about 10 million pairs a second with the pathways' decoding apart.
+WORK_PER_PAIR = 1 / 10e6
 
 
 def block_masks(problem: CountProblem, budget: Budget | None = None) -> Iterator[np.ndarray]:

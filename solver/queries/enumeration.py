@@ -62,16 +62,16 @@ def enumerate_formulation(f: Formulation, filters: Filters = Filters(), order: O
         end.method = OrderMethod.OPTIMISATION
         source = lowest_first(lister, order, budget, end)
     stop = None if limit is None else offset + limit
-    n = -1
+    if stop == 0:
+        return
     for n, pathway in enumerate(source):
-        if stop is not None and n >= stop:
-            return
         if end.method is OrderMethod.SLICES:
             end.proven = n + 1  # slices yield only pathways whose place is proven
         if n >= offset:
             yield pathway
-    if end.stopped is None and (stop is None or n + 1 < stop):
-        end.exhausted = True
+        if stop is not None and n + 1 >= stop:  # not one more: the next could cost a whole solve
+            return
+    end.exhausted = end.stopped is None
 
 
 def _countable(lister: Lister) -> bool:
