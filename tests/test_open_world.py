@@ -245,9 +245,30 @@ qualifications:
     assert recommend(load_catalogue(tmp_path), "access").status == "INFEASIBLE"
 
 
-def test_the_audits_credit_range_over_unpublished_credits_is_labelled_a_bound(tmp_path):
+def test_the_audits_credit_range_is_exact_where_group_totals_settle_it(tmp_path):
+    """Before: '9-12', labelled 'at least', the unknown credits counted as 0. Every valid pathway takes M1-M4,
+    whose credits Group A's published 28 settles: 28 + 9 to 28 + 12, exact."""
     _catalogue(tmp_path, DIPLOMA % "")
     regime = audit(load_catalogue(tmp_path), "dip").to_dict()["qualifications"][0]["regimes"][0]
-    assert regime["credits"] == [9, 12] and regime["credits_are_lower_bounds"]
+    assert regime["credits"] == [37, 40] and regime["credits_exact"]
+    assert "credits_are_lower_bounds" not in regime and "credits_bounds" not in regime
     out = CliRunner().invoke(app, ["audit", "dip", "--catalogue", str(tmp_path)])
-    assert "at least 9-12" in out.stdout
+    assert "37-40" in out.stdout and "at least 37" not in out.stdout
+
+
+def test_the_audits_credit_range_without_a_group_total_is_a_labelled_bound(tmp_path):
+    """No total: the unknown credits could be anything from 0, so the least is a bound (over the open model,
+    the options' 9 with M1-M4 at 0) and the most is undetermined."""
+    _catalogue(tmp_path, DIPLOMA.replace(", credits: 28%s", ""))
+    regime = audit(load_catalogue(tmp_path), "dip").to_dict()["qualifications"][0]["regimes"][0]
+    assert not regime["credits_exact"] and regime["credits_bounds"] == {"at_least": 37, "at_most": None}
+    out = CliRunner().invoke(app, ["audit", "dip", "--catalogue", str(tmp_path)])
+    assert "at least 37, undetermined" in out.stdout
+
+
+def test_the_audits_credit_range_with_an_open_group_total_is_bounded_both_ways(tmp_path):
+    """Group A lists only some units: M1-M4 carry at most 28 together, so 9 to 40, each end a bound."""
+    _catalogue(tmp_path, DIPLOMA % ", complete: false")
+    regime = audit(load_catalogue(tmp_path), "dip").to_dict()["qualifications"][0]["regimes"][0]
+    assert not regime["credits_exact"]
+    assert regime["credits_bounds"]["at_most"] == 40

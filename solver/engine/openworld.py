@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from solver.budget import Budget
 from solver.engine.compile import CompiledModel
+from solver.engine.status import Status
 from solver.limits import MAX_UNIT_CREDITS
 from solver.request.formulation import Formulation
 from solver.request.requirements import Requirement
@@ -109,3 +111,27 @@ def shortfalls(f: Formulation) -> list[tuple[Requirement, int]]:
         if best.status.found and best.objective is not None and -best.objective < rule.min:
             out.append((req, rule.min + best.objective))
     return out
+
+
+def credit_terms(f: Formulation) -> Terms:
+    """A pathway's credits with each unpublished value as its variable: published values, then shares."""
+    ctx = f.context
+    known = tuple((c, u.credits) for c, u in ctx.units.items() if u.credits is not None)
+    return known + tuple(t for c in unknown_credits(f) for t in _share(c))
+
+
+def credit_extremes(f: Formulation, budget: Budget | None = None) -> tuple[tuple[int, frozenset[str]] | None, ...]:
+    """The least and the most credits a pathway valid for some values of the unpublished credits (each within the
+    limit and its group's published total) can carry, each with such a pathway; None where no pathway is valid
+    for any values, or a limit stopped the search before it was proven."""
+    model, terms = open_model(f), credit_terms(f)
+    out: list[tuple[int, frozenset[str]] | None] = []
+    for sign in (1, -1):
+        solution = model.solve(tiers=[tuple((v, sign * w) for v, w in terms)], budget=budget)
+        ok = solution.status is Status.OPTIMAL and solution.objective is not None and solution.pathway is not None
+        out.append((sign * int(solution.objective or 0), _units_only(f, solution.pathway)) if ok else None)
+    return tuple(out)
+
+
+def _units_only(f: Formulation, pathway: frozenset[str] | None) -> frozenset[str]:
+    return frozenset(c for c in f.variables if pathway is not None and c in pathway)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from solver.budget import Budget
 from solver.engine.compile import CompiledModel
+from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
@@ -23,7 +25,8 @@ from solver.queries.audit_records import (
 from solver.queries.audit_regime import optimum
 
 
-def credit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+def credit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit],
+                    budget: Budget | None = None) -> list[Finding]:
     out = []
     figures = q.figures
     # A unit of unpublished credits leaves the achievable range unknown: no mismatch is stated as fact.
@@ -31,29 +34,35 @@ def credit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeA
     for r in audits:
         ctx = catalogue.context(q, registered=r.regime.registered)
         barred = [why for rule in q.rules if (why := rule.bars(ctx))]
-        if r.min_credits is None and barred:
+        if not r.status.found and barred:
             out.append(Finding(qualification=q.id, regime=r.regime.label, kind="registration-closed",
                                sentence=f"No pathway is open to learners {r.regime.label}: {'; '.join(barred)}.",
                                numbers={}))
             continue
-        if r.min_credits is None and (q.open_groups() or not known or r.possible is not None):
+        if not r.status.found and r.status is not Status.INFEASIBLE:
+            continue  # not settled within the limit: the not-completed finding says so
+        if not r.status.found and (q.open_groups() or not known or r.possible is not None):
             out.append(_unsure_no_pathway(catalogue, q, r))
             continue
-        if r.min_credits is None:
+        if not r.status.found:
             out.append(Finding(qualification=q.id, regime=r.regime.label, kind="no-pathway",
                                sentence=f"No valid pathway exists for learners {r.regime.label}: the rules contradict "
                                         f"each other.", numbers={}))
             continue
+        if r.min_credits is None:
+            continue  # the range was not proven within the limit
         published = figures.credits
         achievable = (r.min_credits, r.max_credits if published is None or published.max is not None else None)
-        if known and published and (published.min, published.max) != achievable:
+        settled = "" if known else (" (the unpublished credits settled by published group totals: the same "
+                                    "whatever each value is)")
+        if (known or r.credits_exact) and published and (published.min, published.max) != achievable:
             out.append(Finding(qualification=q.id, regime=r.regime.label, kind="credits-mismatch",
                                sentence=f"{q.accreditation} publishes {credit_text(published)} credits but valid "
                                         f"pathways for learners {r.regime.label} range from {r.min_credits} to "
-                                        f"{r.max_credits} credits.",
+                                        f"{r.max_credits} credits{settled}.",
                                numbers={"published": [published.min, published.max],
                                         "achievable": [r.min_credits, r.max_credits]}))
-    if known and figures.tqt is not None and audits and audits[0].min_credits is not None:
+    if known and figures.tqt is not None and audits and audits[0].status.found and audits[0].min_credits is not None:
         implied = Fraction(figures.tqt, TQT_PER_CREDIT)
         minimum = figures.credits.min if figures.credits else audits[0].min_credits
         if implied != minimum:
@@ -62,7 +71,7 @@ def credit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeA
                                         f"{float(implied):g} (TQT / {TQT_PER_CREDIT}), but its minimum is {minimum} "
                                         f"credits.",
                                numbers={"tqt": figures.tqt, "credit_value": float(implied), "min_credits": minimum}))
-    return out + _tqt_findings(catalogue, q, audits)
+    return out + _tqt_findings(catalogue, q, audits, budget)
 
 
 def _unsure_no_pathway(catalogue: Catalogue, q: Qualification, r: RegimeAudit) -> Finding:
@@ -96,16 +105,17 @@ def _unsure_no_pathway(catalogue: Catalogue, q: Qualification, r: RegimeAudit) -
                                                "shortfalls": {rule: n for rule, n in r.shortfalls}})
 
 
-def _tqt_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit]) -> list[Finding]:
+def _tqt_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAudit],
+                  budget: Budget | None) -> list[Finding]:
     """The published TQT against the units' own TQT: the least and most a valid pathway's units add up to (only
     when every unit gives its TQT: a range over unknown values would be stated as fact)."""
-    regime = next((r.regime for r in audits if r.min_credits is not None), None)
+    regime = next((r.regime for r in audits if r.status.found), None)
     if q.figures.tqt is None or regime is None or any(catalogue.units[c].tqt is None for c in q.unit_codes()):
         return []
     f = formulate(catalogue, q, Learner(registered=regime.registered))
     terms = tuple((c, u.tqt or 0) for c, u in f.context.units.items())
     model = CompiledModel(f.variables, f.requirements)
-    (_, low), (_, high) = optimum(model, terms, 1), optimum(model, terms, -1)
+    (_, low), (_, high) = optimum(model, terms, 1, budget), optimum(model, terms, -1, budget)
     if low is None or high is None or low <= q.figures.tqt <= high:
         return []
     span = str(low) if low == high else f"{low} to {high}"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.published import published_notes
+from solver.model.readings import ambiguous
 from solver.queries.each_reading import reading_differences
 from solver.rules import EquivalenceRule
 
@@ -57,6 +58,11 @@ def reading_findings(catalogue: Catalogue, q: Qualification) -> list[Finding]:
     return [Finding(qualification=q.id, regime="a new learner", kind="ambiguous-rule", sentence=d.sentence(),
                     numbers={"rule": d.rule, "readings": {n: list(v) for n, v in d.readings.items()}})
             for d in reading_differences(catalogue, q)]
+
+
+def reading_findings_needed(q: Qualification) -> bool:
+    """Whether the qualification has ambiguous rules whose readings the audit compares."""
+    return bool(ambiguous(q))
 
 
 def suspected_equivalences(catalogue: Catalogue) -> list[Finding]:

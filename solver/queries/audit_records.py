@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from solver.budget import Limit
 from solver.engine.counting import (
     CountResult,
 )
 from solver.engine.status import Status
 from solver.model.documents import CreditRange, Qualification
+from solver.queries.audit_membership import Membership
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,22 +65,46 @@ class RegimeAudit:
     possible: frozenset[str] | None = None
     sure: bool = False  # `possible` is valid whatever the values are (a group's published total settles them)
     shortfalls: tuple[tuple[str, int], ...] = ()
+    # Dead and forced units found by solves when the shares are out of reach (None: not searched that way).
+    members: Membership | None = None
+    # The credit range over every completion of the unpublished credits (group totals used): exact when the
+    # credits of every valid pathway are settled (then it replaces the range that counted them as 0).
+    credits_exact: bool = False
+    credits_bounded: bool = False  # the range rests on unpublished credits: least a lower bound, most an upper one
+    unfinished: tuple[str, ...] = ()  # checks a limit stopped before they were complete, in words
 
     def bounds(self, measure: str) -> bool:
         """Whether the range of `measure` ('credits' or 'GLH') counts unpublished values as 0 in some counted
         pathway: then each end is a lower bound."""
+        if measure == "credits" and (self.credits_exact or self.credits_bounded):
+            return self.credits_bounded  # the open range: each end labelled by itself
         return any(f"claim units of unpublished {measure}" in n or f"may claim units of unpublished {measure}" in n
                    for n in self.counts.notes)
 
     @property
     def dead(self) -> list[str]:
-        """Units in no valid pathway (empty when the shares were not computed)."""
-        return [u for u, n in self.shares.items() if n == 0] if self.counts.count is not None else []
+        """Units in no valid pathway (empty when neither the shares nor the search found them; when the search
+        was stopped, those found so far: see `undecided`)."""
+        if self.shares and self.counts.count is not None:
+            return [u for u, n in self.shares.items() if n == 0]
+        return list(self.members.dead) if self.members is not None else []
 
     @property
     def forced(self) -> list[str]:
-        """Units in every valid pathway, mandatory ones included (empty when the shares were not computed)."""
-        return [u for u, n in self.shares.items() if self.counts.count and n == self.counts.count]
+        """Units in every valid pathway, mandatory ones included (as `dead`)."""
+        if self.shares and self.counts.count:
+            return [u for u, n in self.shares.items() if n == self.counts.count]
+        return list(self.members.forced) if self.members is not None else []
+
+    @property
+    def units_known(self) -> bool:
+        """Whether the dead and forced lists are complete (from the shares, or a search that finished)."""
+        return bool(self.shares) or self.counts.count == 0 or (self.members is not None and self.members.complete)
+
+    @property
+    def undecided(self) -> list[str]:
+        """Units a stopped search left undecided (neither shown dead nor live, or forced nor free)."""
+        return list(self.members.undecided) if self.members is not None and not self.shares else []
 
     def to_dict(self) -> dict[str, Any]:
         count = self.counts.count
@@ -86,12 +112,17 @@ class RegimeAudit:
                 "registered": self.regime.registered.isoformat() if self.regime.registered else None,
                 "status": self.status, "credits": [self.min_credits, self.max_credits],
                 "glh": [self.min_glh, self.max_glh],
-                **{f"{m.lower()}_are_lower_bounds": True for m in ("credits", "GLH") if self.bounds(m)},
+                **{f"{m.lower()}_are_lower_bounds": True for m in ("GLH",) if self.bounds(m)},
+                **({"credits_are_lower_bounds": True} if self.bounds("credits") and not self.credits_bounded else {}),
+                **({"credits_bounds": {"at_least": self.min_credits, "at_most": self.max_credits}}
+                   if self.credits_bounded else {}),
                 "lowest_glh_route": list(self.lowest_glh_route) if self.lowest_glh_route else None,
                 "count": count, "minimal": self.counts.minimal, "method": self.counts.method,
                 "count_at_least": self.counts.count_at_least, "count_at_most": self.counts.count_at_most,
                 "minimal_at_least": self.counts.minimal_at_least,
-                "dead": self.dead, "forced": self.forced,
+                "dead": self.dead, "forced": self.forced, "dead_and_forced_complete": self.units_known,
+                "undecided_units": self.undecided, "credits_exact": self.credits_exact,
+                "not_completed": list(self.unfinished),
                 "shares": {u: {"pathways": n, "share": (n / count if count else 0.0)} for u, n in self.shares.items()},
                 "average_glh_readings": self.average_glh, "notes": list(self.notes)}
 
@@ -114,10 +145,17 @@ class AuditReport:
 
     qualifications: tuple[QualificationAudit, ...]
     findings: tuple[Finding, ...]
+    stopped_by: Limit | None = None  # the limit that left some check unfinished (each regime says which)
+    not_audited: tuple[str, ...] = ()  # qualifications a stop left with no audit at all
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped_by is None and not any(r.unfinished for q in self.qualifications for r in q.regimes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"qualifications": [q.to_dict() for q in self.qualifications],
-                "findings": [f.to_dict() for f in self.findings]}
+                "findings": [f.to_dict() for f in self.findings], "complete": self.complete,
+                "stopped_by": self.stopped_by, "not_audited": list(self.not_audited)}
 
     def findings_frame(self) -> pd.DataFrame:
         import pandas as pd

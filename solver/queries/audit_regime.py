@@ -3,36 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
+from solver.budget import Budget
 from solver.engine.compile import CompiledModel
 from solver.engine.counting import (
     CountMethod,
     CountResult,
+    Stopped,
     Unsupported,
     count_formulation,
     frontier_count,
     problem_of,
     unit_shares,
 )
-from solver.engine.openworld import possible, shortfalls, unknown_credits
+from solver.engine.openworld import credit_extremes, possible, shortfalls, unknown_credits
 from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
-from solver.queries.checking import surely_valid
-from solver.request.formulation import Formulation, formulate
-from solver.request.objectives import Objective, objective_tiers
-from solver.rules import Linear
-
-if TYPE_CHECKING:
-    pass
-
+from solver.queries.audit_membership import membership
 from solver.queries.audit_records import (
     Regime,
     RegimeAudit,
 )
+from solver.queries.checking import surely_valid
+from solver.request.formulation import Formulation, formulate
+from solver.request.objectives import Objective, objective_tiers
+from solver.request.unknowns import credit_bounds
+from solver.rules import Linear
 
 # --- regimes ----------------------------------------------------------------------------------------
 
@@ -58,8 +60,10 @@ def regimes(catalogue: Catalogue, q: Qualification) -> list[Regime]:
 
 # --- per regime -------------------------------------------------------------------------------------
 
-def optimum(model: CompiledModel, terms: tuple[tuple[str, int], ...], sign: int) -> tuple[Status, int | None]:
-    solution = model.solve(tiers=[tuple((c, sign * w) for c, w in terms)])
+def optimum(model: CompiledModel, terms: tuple[tuple[str, int], ...], sign: int,
+            budget: Budget | None = None) -> tuple[Status, int | None]:
+    """The least (sign 1) or most (sign -1) of `terms` over the model's pathways; None unless proven."""
+    solution = model.solve(tiers=[tuple((c, sign * w) for c, w in terms)], budget=budget)
     if solution.status is not Status.OPTIMAL or solution.objective is None:
         return solution.status, None
     return solution.status, sign * int(solution.objective)
@@ -100,46 +104,122 @@ def average_readings(f: Formulation, counts: CountResult) -> dict[str, float]:
     return {k: round(float(v), 4) for k, v in readings.items() if v is not None}
 
 
-def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime) -> RegimeAudit:
+COUNT_SHARE = 0.4  # of the work left to a regime, what the count may take (shares and the unit search follow)
+
+
+@contextmanager
+def portion(budget: Budget | None, share: float) -> Iterator[Budget | None]:
+    """A stage's own budget: `share` of the work left, the time left, the same listener and cancel; what the
+    stage spends is charged to `budget` (so a stage that overruns cannot starve the next ones of everything)."""
+    if budget is None:
+        yield None
+        return
+    left = budget.work_left()
+    part = Budget(work=None if left is None else left * share, time=budget.time_left(), report=budget.report,
+                  cancelled=budget.cancelled)
+    try:
+        yield part
+    finally:
+        budget.spend(part.spent)
+
+
+def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget: Budget | None = None) -> RegimeAudit:
+    """The figures of one regime, each stage under `budget`: ranges and the lowest-hours route (a few solves),
+    the count, the unit shares, then (when the shares are out of reach) dead and forced units by search. A stage
+    a limit stops is named in `unfinished` and its figures left out, never guessed."""
     f = formulate(catalogue, q, Learner(registered=regime.registered))
     model = CompiledModel(f.variables, f.requirements)
+    unfinished: list[str] = []
+    task = f"auditing {q.id} ({regime.label})"
+    _tell(budget, task, 0, "achievable ranges")
     # Unpublished values count 0: the ranges are then bounds, and the findings say so rather than state them.
     credits = tuple((c, u.credits or 0) for c, u in f.context.units.items())
     glh = tuple((c, u.glh or 0) for c, u in f.context.units.items())
-    status, min_credits = optimum(model, credits, 1)
-    _, max_credits = optimum(model, credits, -1)
-    _, max_glh = optimum(model, glh, -1)
-    route = model.solve(tiers=objective_tiers(f, Objective.MIN_GLH))
+    status, min_credits = optimum(model, credits, 1, budget)
+    _, max_credits = optimum(model, credits, -1, budget)
+    _, max_glh = optimum(model, glh, -1, budget)
+    route = model.solve(tiers=objective_tiers(f, Objective.MIN_GLH), budget=budget)
     if route.status not in (Status.OPTIMAL, Status.INFEASIBLE):
-        raise RuntimeError(f"the lowest-hours route of {q.id} was not proven optimal: {route.status}")
+        unfinished.append("the lowest-hours route")
+        route = replace(route, pathway=None)
     lowest = tuple(c for c in f.variables if c in route.pathway) if route.pathway is not None else None
     min_glh = sum(w for c, w in glh if c in lowest) if lowest is not None else None
     if lowest is not None and not f.valid(frozenset(lowest)):
         raise RuntimeError(f"CP-SAT's lowest-hours route fails the plain-Python check: {list(lowest)}")
-    counts = count_formulation(f)
+    if not status.found and status is not Status.INFEASIBLE:
+        unfinished.append("whether any pathway is valid")
+    elif status.found and None in (min_credits, max_credits, max_glh):
+        unfinished.append("the achievable ranges")
+    _tell(budget, task, 1, "counting pathways")
+    with portion(budget, COUNT_SHARE) as part:
+        counts = count_formulation(f, budget=part)
+    if counts.stopped_by is not None:
+        unfinished.append(f"the pathway count (stopped by the {counts.stopped_by})")
     for spread, low, high in ((counts.by_credits, min_credits, max_credits), (counts.by_glh, min_glh, max_glh)):
-        if counts.count and spread and (min(spread), max(spread)) != (low, high):
+        if counts.count and spread and None not in (low, high) and (min(spread), max(spread)) != (low, high):
             raise RuntimeError(f"CP-SAT and the exact count disagree on the ranges of {q.id} ({regime.label})")
     notes = list(counts.notes)
+    _tell(budget, task, 2, "unit shares")
     shares: dict[str, int] = {}
-    if counts.count is None:
-        notes.append("unit shares, dead and forced units not computed: the exact count is out of reach")
-    elif counts.count:
+    why_not = "the exact count is out of reach" if counts.count is None else ""
+    if counts.count:
         try:
-            shares = unit_shares(f)
+            with portion(budget, 0.5) as part:
+                shares = unit_shares(f, budget=part)
         except Unsupported as why:
-            notes.append(f"unit shares, dead and forced units not computed: {why}")
-    readings = average_readings(f, counts)
+            why_not = str(why)
+        except Stopped as stop:
+            why_not = f"stopped by the {stop.limit}"
+    members = None
+    if not shares and counts.count != 0 and lowest is not None:
+        _tell(budget, task, 3, "dead and forced units")
+        members = membership(model, f.variables, [frozenset(lowest)], budget)
+        if members.complete:
+            notes.append(f"unit shares not computed ({why_not}); dead and forced units found by {members.solves} "
+                         f"searches instead")
+        else:
+            unfinished.append(f"dead and forced units ({len(members.undecided)} of {len(f.variables)} undecided)")
+    readings = average_readings(f, counts) if counts.stopped_by is None else {}
     if q.figures.average_glh is not None and counts.count and not readings:
         notes.append("average GLH readings not computed: they need the exact GLH distribution")
     unknown = tuple(c for c in lowest or () if f.context.units[c].glh is None)
     maybe, sure, short = None, False, tuple[tuple[str, int], ...]()
-    if lowest is None and (q.open_groups() or unknown_credits(f)):
+    if lowest is None and status is Status.INFEASIBLE and (q.open_groups() or unknown_credits(f)):
         maybe = possible(f)
         sure = maybe is not None and surely_valid(f, maybe)
         short = tuple((req.rule.describe(f.context) if req.rule else req.description, n)
                       for req, n in ([] if maybe else shortfalls(f)))
+    exact = bounded = False
+    if (lowest is not None or maybe is not None) and unknown_credits(f):
+        (min_credits, max_credits), exact = open_credit_range(f, budget)
+        bounded = not exact
+    _tell(budget, task, 4, "done")
     return RegimeAudit(possible=maybe, sure=sure, shortfalls=short,
                        regime=regime, status=status, min_credits=min_credits, max_credits=max_credits,
                        min_glh=min_glh, max_glh=max_glh, lowest_glh_route=lowest, counts=counts, shares=shares,
-                       average_glh=readings, notes=tuple(notes), unpublished_route=unknown)
+                       average_glh=readings, notes=tuple(notes), unpublished_route=unknown, members=members,
+                       credits_exact=exact, credits_bounded=bounded, unfinished=tuple(unfinished))
+
+
+def _tell(budget: Budget | None, task: str, done: int, note: str) -> None:
+    if budget is not None:
+        budget.tell(task, done, 4, note)
+
+
+def open_credit_range(f: Formulation, budget: Budget | None) -> tuple[tuple[int | None, int | None], bool]:
+    """The credit range of valid pathways over every completion of the unpublished credits (group totals used):
+    the least and most any pathway valid for some values carries. Exact when each end's pathway is valid
+    whatever the values are and its credits are settled (then no completion can go below or above it); else
+    the least is a lower bound, and the most an upper bound, or None when no published total bounds it."""
+    low, high = credit_extremes(f, budget)
+    q, ctx = f.qualification, f.context
+    exact = True
+    most: int | None = None
+    for end in (low, high):
+        if end is None:
+            return (None, None), False
+        bounds = credit_bounds(q, ctx, end[1])
+        exact = exact and bounds.exact and surely_valid(f, end[1])
+    assert low is not None and high is not None
+    most = high[0] if credit_bounds(q, ctx, high[1]).high is not None or exact else None
+    return (low[0], most), exact
