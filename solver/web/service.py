@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from solver.budget import Budget, Limit
 from solver.cohort.recommend import recommend_cohort
 from solver.cohort.rows import learners_from_bytes
-from solver.engine.counting import count_formulation, unit_shares
+from solver.engine.counting import Stopped, count_formulation, unit_shares
 from solver.engine.status import Status
 from solver.errors import LookupFailure, Problem
 from solver.model.catalogue import Catalogue
@@ -33,6 +34,7 @@ from solver.request.objectives import Objective
 from solver.rules import SumRule
 from solver.rules.base import unit_of
 from solver.web.cache import Memo
+from solver.web.ceiling import current
 from solver.web.limits import DeterministicPlanner, LimitExceeded, Limits, cohort_file_limit
 from solver.web.schemas import (
     BODY,
@@ -243,15 +245,24 @@ class Explorer:
         self._needs_pathway(body)
         f = formulate(self.catalogue, self.shaped(body), body.learner())
         extra = Filters(body.min_glh, body.max_glh, body.min_credits, body.max_credits).for_formulation(f)
-        result = count_formulation(f, extra, time_limit=self.limits.enumerate_seconds)
+        # The count's stages stop at the server's deterministic limit, and at the request's wall-clock ceiling.
+        bound = current()
+        budget = Budget(work=self.limits.solve_time, time=bound.left() if bound is not None else None)
+        result = count_formulation(f, extra, time_limit=self.limits.enumerate_seconds, budget=budget)
         out = result.to_dict()
         out["count_text"] = _figure(result.count, result.count_at_least, result.count_at_most)
         out["minimal_text"] = _figure(result.minimal, result.minimal_at_least, None)
-        if body.shares:
-            shares = unit_shares(f, extra)
+        if body.shares and budget.stopped() is None:
+            try:
+                shares = unit_shares(f, extra, budget=budget)
+            except Stopped:
+                shares = {}
+                out["notes"].append(f"unit shares not computed within the {budget.stopped() or Limit.WORK}")
             # A unit offered in several modes is shared per claim ("CODE@graded"): its title says which mode.
             out["shares"] = [{"code": c, "title": self._claim_title(c), "pathways": n,
                               "share": n / result.count if result.count else 0.0} for c, n in shares.items()]
+        if bound is not None and budget.stopped() is Limit.TIME:
+            bound.reached = True  # a partial answer, not remembered
         return out | self._pathway(body) | self._version(self.qualification(body.qualification), body.registered)
 
     def _claim_title(self, claim: str) -> str:
