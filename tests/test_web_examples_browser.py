@@ -16,7 +16,7 @@ from browser import chromium, require_browser, serving
 
 ROOT = Path(__file__).resolve().parents[1] / "catalogue"
 LEAKS = ("None", "<solver.", "Status.", "Objective.", "{'", "Traceback", "internal error", "undefined", "NaN",
-         "[object Object]")
+         "[object Object]", "null")
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,14 @@ def test_every_page_of_every_qualification(page, site):
             if pathways:
                 expect(page.locator(".pathway-chosen")).to_contain_text("Named pathway:")
             clean(page, f"{ref} learner {option}")
+
+        page.goto(f"/q/{ref}/plan")
+        page.get_by_label("Start").fill("01/2027")
+        page.get_by_label("Pace: GLH per period at most").fill("40")
+        page.get_by_role("button", name="Plan", exact=True).click()
+        settled(page, "#plan-body", "Planning…")
+        expect(page.locator("#plan-finish, #plan-why, #plan-body .error").first).to_be_visible()
+        clean(page, f"{ref} plan")
 
         page.goto(f"/q/{ref}/explore")
         settled(page, "#count-result", "Counting…")
@@ -202,3 +210,76 @@ def test_a_unit_in_modes_is_claimed_in_the_mode_chosen(page, site):
         page.get_by_label("Mode AHS-SKL1 is claimed in").select_option("ungraded")
     assert "AHS-SKL1@ungraded" in sent.value.post_data_json["units"]
     clean(page, "access builder")
+
+
+def test_a_rule_version_chosen_sets_the_registration_date(page, site):
+    from playwright.sync_api import expect
+
+    if site[1].name != "examples":
+        pytest.skip("the rule versions are in catalogue/examples")
+    page.goto("/q/cet-l4/learner")
+    note = page.locator("#l-version-note")
+    expect(note).to_contain_text("No date: a new learner, under the newest version (registered from 01/08/2024)")
+    page.get_by_label("Rule version").select_option(label="registered before 01/08/2024")
+    expect(page.get_by_label("Registration date")).to_have_value("31/07/2024")
+    expect(note).to_contain_text("The version for learners registered before 01/08/2024 applies: At least 27")
+    # Under the 2017 total (27 to 36 credits): 21 mandatory credits and 6 optional, 84 + 30 = 114 new GLH.
+    page.get_by_role("button", name="Recommend", exact=True).click()
+    expect(page.locator("#result-body .big")).to_contain_text("114 new GLH")
+    # A date typed picks its version.
+    page.get_by_label("Registration date").fill("15/09/2024")
+    page.get_by_label("Registration date").press("Tab")
+    expect(page.get_by_label("Rule version")).to_have_value("2024-08-01")
+    expect(note).to_contain_text("registered from 01/08/2024 applies")
+    page.get_by_role("button", name="Recommend", exact=True).click()
+    expect(page.locator("#result-body .big")).to_contain_text("129 new GLH")
+    clean(page, "cet-l4 versions")
+
+
+def test_import_slots_shown_and_filled_in_the_builder(page, site):
+    from playwright.sync_api import expect
+
+    if site[1].name != "examples":
+        pytest.skip("the import slot is in catalogue/examples")
+    page.goto("/q/isc-iii")
+    expect(page.locator("#slot-imported")).to_contain_text("Principles for implementing duty of care")
+    page.goto("/q/isc-iii/builder")
+    slot = page.locator("fieldset.import-slot")
+    expect(slot).to_contain_text("Import slot: At most 1 unit from qualification adult-care-l3")
+    # Left open: the electives ISC-HOM-1, ISC-AGE-1, ISC-AGE-2 (210 new GLH). Filled: SHC 34 (5 GLH), 190.
+    page.get_by_role("button", name="Complete this pathway").click()
+    expect(page.locator("#complete-message")).to_contain_text("210 new GLH")
+    expect(page.get_by_label(re.compile("^SHC 34 "))).not_to_be_checked()
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_label("Let the solver fill import slots").check()
+    page.get_by_role("button", name="Complete this pathway").click()
+    expect(page.locator("#complete-message")).to_contain_text("190 new GLH")
+    expect(page.get_by_label(re.compile("^SHC 34 "))).to_be_checked()
+    expect(page.locator("#verdict")).to_have_text("Valid pathway: every rule holds.")
+    clean(page, "isc-iii builder")
+
+
+def test_whatif_and_cohort_on_a_named_pathway(page, site, tmp_path):
+    from playwright.sync_api import expect
+
+    if site[1].name != "examples":
+        pytest.skip("the named pathways are in catalogue/examples")
+    # Dementia Care without HSC 3013: 7 pathways before, 3 after (worked in test_web_surfaces).
+    page.goto("/q/adult-care-l3/whatif")
+    page.get_by_label("Change").select_option("withdraw-unit")
+    page.get_by_label("Unit").fill("HSC 3013")
+    page.get_by_label("Named pathway").select_option(label="Dementia Care")
+    page.get_by_role("button", name="Compare before and after").click()
+    expect(page.locator("#whatif-result .pathway-chosen")).to_have_text("Named pathway: Dementia Care")
+    expect(page.locator("#whatif-result tbody tr").first).to_contain_text("count73changed")
+    # The cohort on End of Life Care: 111 new GLH for a new learner.
+    page.goto("/q/adult-care-l3/learner")
+    upload = tmp_path / "cohort.csv"
+    upload.write_text("learner,registered,achieved\nAl,,\n")
+    page.locator("#c-pathway").select_option(label="End of Life Care")
+    page.locator("#c-file").set_input_files(str(upload))
+    page.get_by_role("button", name="Recommend for the cohort").click()
+    # 111 new GLH is End of Life Care's (Dementia Care's is 137; with no pathway named the upload is refused).
+    expect(page.locator("#cohort-result table")).to_contain_text("111")
+    expect(page.locator("#cohort-result table")).to_contain_text("EOL 306")
+    clean(page, "adult-care cohort")
