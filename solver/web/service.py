@@ -252,11 +252,12 @@ class Explorer:
         out = result.to_dict()
         out["count_text"] = _figure(result.count, result.count_at_least, result.count_at_most)
         out["minimal_text"] = _figure(result.minimal, result.minimal_at_least, None)
-        if body.shares and budget.stopped() is None:
+        if body.shares:
             try:
-                shares = unit_shares(f, extra, budget=budget)
+                shares = unit_shares(f, extra, budget=budget) if budget.stopped() is None else {}
             except Stopped:
                 shares = {}
+            if not shares and result.count:
                 out["notes"].append(f"unit shares not computed within the {budget.stopped() or Limit.WORK}")
             # A unit offered in several modes is shared per claim ("CODE@graded"): its title says which mode.
             out["shares"] = [{"code": c, "title": self._claim_title(c), "pathways": n,
