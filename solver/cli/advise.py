@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from solver.budget import Limit
 from solver.cli.app import app
 from solver.cli.common import (
     CatalogueOption,
@@ -22,6 +23,7 @@ from solver.cli.common import (
     print_json,
     shaped,
 )
+from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
 
 if TYPE_CHECKING:
     from solver.model.catalogue import Catalogue
@@ -168,11 +170,13 @@ def recommend_command(
         offer: OfferOption = None, prefer: PreferOption = None, max_units: MaxUnitsOption = None,
         max_new_units: MaxNewUnitsOption = None, level: LevelOption = None,
         alternatives: Annotated[int, typer.Option(min=0, max=50, help="Also show K next-best pathways.")] = 0,
-        time_limit: Annotated[float, typer.Option(help="Deterministic seconds of search (CP-SAT's work measure, "
-                                                  "the same on every run) before returning the best found "
-                                                  "(then FEASIBLE, not OPTIMAL).")] = 10.0,
+        time_limit: TimeLimit = None, work_limit: WorkLimit = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
-    """Recommend the best pathway for a learner, or explain why none exists. Exits 1 when there is none."""
+    """Recommend the best pathway for a learner, or explain why none exists. Exits 1 when there is none.
+
+    With neither --time-limit nor --work-limit the search may take 10 deterministic work units (the same answer
+    on every run); an answer a limit stopped is FEASIBLE and says which limit and which tiers were proven.
+    """
     from solver.model.learner import Learner
 
     if len(targets) == 1 and targets[0].endswith((".yaml", ".yml")):
@@ -214,19 +218,34 @@ def recommend_command(
                           exempt=parse_codes(exempt), goals=_goals(goal), offer=read_offer_option(offer, cat),
                           prefer=parse_codes(prefer), max_units=max_units, max_new_units=max_new_units,
                           preferred_level=level, known_only=known_only, fill_imports=fill_imports)
-        if len(targets) > 1:
-            from solver.queries.progression import plan_progression
+        from solver.queries.recommendation import DEFAULT_WORK
 
-            quals = [shaped(cat, t, reading) for t in targets]
-            result = plan_progression(cat, quals, learner, time_limit, _objective_option(objective))
+        # Deterministic by default (DEFAULT_WORK units: the same answer on every run); --time-limit bounds the
+        # wall clock instead, --work-limit sets the deterministic limit; the answer says which one stopped it.
+        with budgeted(time_limit, work_limit, default_work=DEFAULT_WORK) as budget:
+            if len(targets) > 1:
+                from solver.queries.progression import plan_progression
+
+                quals = [shaped(cat, t, reading) for t in targets]
+                result = plan_progression(cat, quals, learner, objective=_objective_option(objective), budget=budget)
+            else:
+                q = shaped(cat, targets[0], reading, pathway)
+                goal_objective = _objective_option(objective)
+                if q.pathways:
+                    _recommend_pathway(cat, q, learner, goal_objective, as_json)
+                from solver.queries.recommendation import recommend
+
+                result = recommend(cat, q, learner, goal_objective, alternatives, budget=budget)
+        if as_json:
+            print_json(result.to_dict())
         else:
-            q = shaped(cat, targets[0], reading, pathway)
-            goal_objective = _objective_option(objective)
-            if q.pathways:
-                _recommend_pathway(cat, q, learner, goal_objective, as_json)
-            from solver.queries.recommendation import recommend
-
-            result = recommend(cat, q, learner, goal_objective, alternatives, time_limit)
+            _show(result)
+            sentence = stop_sentence(result.stopped, budget)
+            if sentence:
+                console().print(plain(sentence), highlight=False)
+        if result.stopped is Limit.INTERRUPTED:
+            raise typer.Exit(exit_code(result.stopped))
+        raise typer.Exit(0 if result.status.found else 1)
     if as_json:
         print_json(result.to_dict())
     else:
@@ -312,6 +331,8 @@ def _show(result: Recommendation | ProgressionPlan) -> None:
         note = " (a lower bound: some GLH are unpublished)"
     else:
         note = "" if result.status is Status.OPTIMAL else " (a limit was reached: best found, not proven optimal)"
+        if data.get("proven_tiers"):
+            note = f" (a limit was reached: proven best for {', then '.join(data['proven_tiers'])} only)"
     table = Table(title=plain(f"{data['qualification']} for {data['learner']}: {data['objective']}, "
                               f"{data['status']}{note}"))
     for col in ("unit", "title", "group", "credits", "GLH", "new GLH", "why"):

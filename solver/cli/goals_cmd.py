@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from solver.budget import Budget, Limit
 from solver.cli.advise import AchievedOption, OfferOption, _goals, read_offer_option
 from solver.cli.app import app
 from solver.cli.common import (
@@ -19,6 +20,7 @@ from solver.cli.common import (
     plain,
     print_json,
 )
+from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
 
 
 @app.command("goals")
@@ -70,22 +72,24 @@ def tradeoff_command(
         include: Annotated[list[str] | None, typer.Option(help="Units that must be in the pathway.")] = None,
         exclude: Annotated[list[str] | None, typer.Option(help="Units that must not be.")] = None,
         offer: OfferOption = None,
-        time_limit: Annotated[float, typer.Option(help="Seconds per point before giving up on proving it.")] = 10.0,
+        time_limit: TimeLimit = None, work_limit: WorkLimit = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """The exact trade-off between new GLH and goal coverage: each point the cheapest pathway for more coverage.
 
-    Coverage is the weighted number of goal-matching units claimed. Exits 1 when there is no pathway.
+    Coverage is the weighted number of goal-matching units claimed. Exits 1 when there is no pathway. With
+    neither limit the whole front may take 60 deterministic work units (the same answer on every run).
     """
     from solver.engine.status import Status
     from solver.model.learner import Learner
-    from solver.queries.tradeoff import tradeoff_front
+    from solver.queries.tradeoff import FRONT_WORK, tradeoff_front
 
     cat = load(catalogue)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), include=parse_codes(include),
                       exclude=parse_codes(exclude), max_glh=max_glh, goals=_goals(goal),
                       offer=read_offer_option(offer, cat))
-    result = tradeoff_front(cat, qualification, learner, time_limit)
-    code = 0 if result.points else 1
+    with budgeted(time_limit, work_limit, default_work=FRONT_WORK) as budget:
+        result = tradeoff_front(cat, qualification, learner, budget=budget)
+    code = exit_code(result.stopped) if result.stopped is Limit.INTERRUPTED else 0 if result.points else 1
     if as_json:
         print_json(result.to_dict())
         raise typer.Exit(code)
@@ -98,8 +102,9 @@ def tradeoff_command(
         out.print(f"[bold red]{result.status}[/]: no pathway.")
         for sentence in result.explanation.sentences() if result.explanation else []:
             out.print(plain(sentence))
+        _say_stop(result.stopped, budget)
         raise typer.Exit(code)
-    note = "" if result.status is Status.OPTIMAL else " (incomplete: a time limit was reached)"
+    note = "" if result.status is Status.OPTIMAL else " (incomplete: a limit was reached)"
     table = Table(title=plain(f"{result.qualification}: new GLH against goal coverage, {result.status}{note}"))
     for col in ("new GLH", "coverage", "credits", "goal units", "pathway"):
         table.add_column(col, justify="right" if col in ("new GLH", "coverage", "credits") else "left")
@@ -108,4 +113,12 @@ def tradeoff_command(
         table.add_row(str(p.new_glh), str(p.coverage), str(p.credits), plain(by_goal), plain(" ".join(p.units)))
     out.print(table)
     out.print(plain("; ".join(p.describe() for p in result.points) + "."))
+    _say_stop(result.stopped, budget)
     raise typer.Exit(code)
+
+
+def _say_stop(limit: Limit | None, budget: Budget) -> None:
+    """What ended the sweep early, under its output (nothing when it finished)."""
+    stop = stop_sentence(limit, budget)
+    if stop:
+        console().print(plain(stop), highlight=False)

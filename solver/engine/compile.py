@@ -160,12 +160,13 @@ class CompiledModel:
         solver = cp_model.CpSolver()
         for key, value in params.items():
             setattr(solver.parameters, key, value)
+        # A limit of 0 means "stop at once"; `run` reads a 0 as "not set", so it is held just above.
         if time_limit is not None:  # wall-clock seconds
-            solver.parameters.max_time_in_seconds = time_limit
+            solver.parameters.max_time_in_seconds = max(time_limit, 1e-9)
         if work_limit is not None:
             # Deterministic time (CP-SAT's work measure, roughly seconds) rather than the wall clock, so a
             # search stopped by its limit stops at the same point and gives the same answer on every run.
-            solver.parameters.max_deterministic_time = work_limit
+            solver.parameters.max_deterministic_time = max(work_limit, 1e-9)
         return solver
 
     def solve(self, tiers: Sequence[Tier] = (), disabled: Iterable[str] = (), extra: Iterable[Linear] = (),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from solver.budget import Budget, Limit
 from solver.engine.compile import CompiledModel
 from solver.engine.explain import Explanation, explain
 from solver.engine.status import Status
@@ -13,8 +14,9 @@ from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.goals import GoalMatches
 from solver.model.learner import Learner
+from solver.queries.recommendation import query_budget
 from solver.request.formulation import Formulation, formulate
-from solver.request.objectives import Objective, build_spec, objective_named
+from solver.request.objectives import TIER_WORDS, Objective, build_spec, objective_named
 from solver.request.requirements import Requirement, learner_requirements
 from solver.rules import EquivalenceRule
 from solver.rules.base import unit_of
@@ -40,6 +42,8 @@ class ProgressionPlan:
     explanation: Explanation | None = None
     order: str = ""  # the tiers optimised, in words
     goals: tuple[GoalMatches, ...] = ()
+    stopped: Limit | None = None  # the limit that ended the search early (then never OPTIMAL), if any
+    proven: tuple[str, ...] = ()  # of a limit-stopped plan: the tiers proven optimal before the stop (in words)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, object] = {"status": self.status, "units": list(self.studied), "new_glh": self.new_glh,
@@ -48,6 +52,9 @@ class ProgressionPlan:
         if self.explanation is not None:
             out.update(self.explanation.to_dict())
         out["order"] = self.order
+        out["stopped"] = self.stopped.value if self.stopped else None
+        if self.stopped:
+            out["proven_tiers"] = list(self.proven)
         if self.goals:
             out["goals"] = [g.to_dict() for g in self.goals]
             out["unmatched_goals"] = [g.goal.text for g in self.goals if not g.matches]
@@ -66,11 +73,12 @@ def _renamed(req: Requirement, q: Qualification) -> Requirement:
 
 
 def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification], learner: Learner = Learner(),
-                     time_limit: float | None = 10.0, objective: Objective | str = Objective.MIN_GLH
-                     ) -> ProgressionPlan:
+                     time_limit: float | None = None, objective: Objective | str = Objective.MIN_GLH,
+                     work_limit: float | None = None, budget: Budget | None = None) -> ProgressionPlan:
     """Lowest total new GLH over all targets (or another objective over the units studied: goals, budgets and
     limits count each studied unit once); a unit studied once counts toward every target that allows it.
-    `objective` by name ("min-glh") or as an Objective."""
+    `objective` by name ("min-glh") or as an Objective. Limits as for `recommend`: `time_limit` wall-clock
+    seconds, `work_limit` deterministic units (DEFAULT_WORK when neither is given), or a shared `budget`."""
     quals = [catalogue.qualification(t) for t in targets]
     goal = objective_named(objective)  # the one conversion, at the public edge
     # The plan's own asks are over units studied, once whatever mode a target claims them in: a unit named in
@@ -109,11 +117,13 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
     # The objective over the units studied (min-glh: lowest new GLH, then fewest units), then each studied
     # unit counted wherever rules allow.
     tiers = [*spec.minimised, tuple((v, -1) for v in claims)]
-    solution = model.solve(tiers, time_limit=time_limit)
+    solution = model.solve(tiers, budget=query_budget(time_limit, work_limit, budget))
+    names = [*spec.names, "claims"][:solution.proven_tiers] if solution.stopped else []
+    proven = tuple(TIER_WORDS[n][0] if n in TIER_WORDS else "most claims" for n in names)
     if solution.pathway is None:
         why = explain(model, tuple(requirements)) if solution.status is Status.INFEASIBLE else None
         return ProgressionPlan(status=solution.status, targets=(), studied=(), new_glh=None, explanation=why,
-                               order=spec.order(), goals=spec.goals)
+                               order=spec.order(), goals=spec.goals, stopped=solution.stopped)
     studied = tuple(c for c in study if c in solution.pathway)
     out = []
     for q, f in zip(quals, forms):
@@ -125,4 +135,4 @@ def plan_progression(catalogue: Catalogue, targets: Sequence[str | Qualification
                                  glh=sum(u.glh or 0 for u in facts)))
     spent = total(new_glh, solution.pathway)
     return ProgressionPlan(status=solution.status, targets=tuple(out), studied=studied, new_glh=spent,
-                           order=spec.order(), goals=spec.goals)
+                           order=spec.order(), goals=spec.goals, stopped=solution.stopped, proven=proven)

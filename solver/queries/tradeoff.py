@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from solver.budget import Budget, Limit
 from solver.engine.compile import CompiledModel
 from solver.engine.explain import Explanation, explain
 from solver.engine.status import Status
@@ -61,11 +62,13 @@ class TradeOff:
     points: tuple[FrontPoint, ...]
     goals: tuple[GoalMatches, ...]
     explanation: Explanation | None = None
+    stopped: Limit | None = None  # the limit that ended the sweep early (the front then incomplete), if any
 
     def to_dict(self) -> dict[str, Any]:
         out = {"qualification": self.qualification, "learner": self.learner, "status": self.status,
                "points": [p.to_dict() for p in self.points], "goals": [g.to_dict() for g in self.goals],
-               "unmatched_goals": [g.goal.text for g in self.goals if not g.matches]}
+               "unmatched_goals": [g.goal.text for g in self.goals if not g.matches],
+               "stopped": self.stopped.value if self.stopped else None}
         if self.explanation is not None:
             out.update(self.explanation.to_dict())
         return out
@@ -78,10 +81,20 @@ class TradeOff:
                             columns=["new_glh", "coverage", "credits", "units", "status"])
 
 
+FRONT_WORK = 60.0  # deterministic work units for a whole front when no limit is given
+
+
 def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, learner: Learner,
-             time_limit: float | None = 10.0) -> TradeOff:
-    """The Pareto front of new GLH against goal coverage for `learner` (their budget and limits still hold)."""
+                   time_limit: float | None = None, work_limit: float | None = None,
+                   budget: Budget | None = None) -> TradeOff:
+    """The Pareto front of new GLH against goal coverage for `learner` (their budget and limits still hold).
+
+    The sweep as a whole runs within `time_limit` wall-clock seconds and/or `work_limit` deterministic units
+    (FRONT_WORK when neither is given), or the caller's `budget`; a front a limit cut short says so."""
     q = catalogue.qualification(qualification)
+    if budget is None:
+        budget = Budget(work=work_limit if work_limit is not None or time_limit is not None else FRONT_WORK,
+                        time=time_limit)
     req = request(formulate(catalogue, q, learner), Objective.WEIGHTED_GOALS)
     f, goals = req.formulation, req.spec.goals
     score = score_terms(goals, f.variables)
@@ -91,15 +104,17 @@ def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, lea
     asks = [lin for r in f.requirements if r.origin is Origin.LEARNER for lin in r.linears]
     points: list[FrontPoint] = []
     status = Status.OPTIMAL
+    stopped: Limit | None = None
     at_least = 0
     while True:
         coverage = [Linear(score, at_least, None)] if score else []
-        solution = model.solve(tiers, extra=[*asks, *coverage], time_limit=time_limit)
+        solution = model.solve(tiers, extra=[*asks, *coverage], budget=budget)
         if solution.status is not Status.OPTIMAL or solution.pathway is None:
             # INFEASIBLE after a point: no more coverage is possible, the front is complete. Anything else
-            # (a time limit) leaves it incomplete, and says so.
+            # (a limit) leaves it incomplete, and says so.
             if solution.status is not Status.INFEASIBLE or not points:
-                status = solution.status
+                status = Status.FEASIBLE if points and solution.status is Status.UNKNOWN else solution.status
+                stopped = solution.stopped
             break
         chosen = f.verify(solution.pathway)
         codes = tuple(c for c in f.variables if c in chosen)
@@ -115,4 +130,4 @@ def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, lea
     if not points and status is Status.INFEASIBLE:
         why = explain(CompiledModel(f.variables, f.requirements, f.credits()), f.requirements)
     return TradeOff(qualification=q.accreditation, learner=learner.name, status=status, points=tuple(points),
-                    goals=goals, explanation=why)
+                    goals=goals, explanation=why, stopped=stopped)
