@@ -59,8 +59,9 @@ def learner_of(row: dict) -> Learner:
 
 
 def test_every_row_matches_per_learner_recommend(catalogue):
+    """With CP-SAT for every row; the DP path gives the same optima (tests/test_cohort_fast.py), its own tie-break."""
     rows = cohort_rows(catalogue, 80)
-    out = recommend_cohort(catalogue, CERT, pd.DataFrame(rows))
+    out = recommend_cohort(catalogue, CERT, pd.DataFrame(rows), method="cp-sat")
     assert list(out.columns) == list(OUTPUT_COLUMNS)
     assert list(out["learner"]) == [r["learner"] for r in rows]
     statuses = set()
@@ -120,10 +121,11 @@ def test_duplicate_profiles_give_identical_rows_and_are_solved_once(catalogue, m
     calls = []
     original = ProfileSolver.solve
     monkeypatch.setattr(ProfileSolver, "solve", lambda self, p: calls.append(p) or original(self, p))
-    out = recommend_cohort(catalogue, CERT, pd.DataFrame(rows))
+    out = recommend_cohort(catalogue, CERT, pd.DataFrame(rows), method="cp-sat")
     assert len(calls) == 1
-    fields = out.drop(columns="learner").astype(str).drop_duplicates()
-    assert len(fields) == 1 and fields.iloc[0]["status"] == "OPTIMAL"
+    for frame in (out, recommend_cohort(catalogue, CERT, pd.DataFrame(rows))):  # CP-SAT, then the DP
+        fields = frame.drop(columns="learner").astype(str).drop_duplicates()
+        assert len(fields) == 1 and fields.iloc[0]["status"] == "OPTIMAL"
 
 
 def test_dates_on_the_same_side_of_every_cut_off_share_one_solve(catalogue, monkeypatch):
@@ -134,7 +136,7 @@ def test_dates_on_the_same_side_of_every_cut_off_share_one_solve(catalogue, monk
     monkeypatch.setattr(CompiledModel, "solve", lambda self, *a, **k: solves.append(1) or original(self, *a, **k))
     rows = [{"learner": str(i), "registered": day, "achieved": "8000-250"}
             for i, day in enumerate(["2021-01-01", "2022-05-05", "2019-01-01", "2019-06-30"])]
-    out = recommend_cohort(catalogue, CERT, pd.DataFrame(rows))
+    out = recommend_cohort(catalogue, CERT, pd.DataFrame(rows), method="cp-sat")
     assert len(solves) == 2  # one per regime
     assert out.loc[0, "units"] == out.loc[1, "units"] and out.loc[2, "units"] == out.loc[3, "units"]
 
@@ -180,16 +182,16 @@ def test_crash_mid_run_leaves_no_output_file(catalogue, tmp_path, monkeypatch):
     target = tmp_path / "out.csv"
     calls = []
 
-    def failing(self, profile):
-        calls.append(profile)
-        if len(calls) == 10:
+    def failing(self, profiles):  # a chunk of profiles, DP or CP-SAT
+        calls.append(profiles)
+        if len(calls) == 3:
             raise RuntimeError("disk on fire")
-        return original(self, profile)
+        return original(self, profiles)
 
-    original = ProfileSolver.solve
-    monkeypatch.setattr(ProfileSolver, "solve", failing)
+    original = ProfileSolver.solve_all
+    monkeypatch.setattr(ProfileSolver, "solve_all", failing)
     result = CliRunner().invoke(app, ["cohort", str(source), "-q", CERT, "-o", str(target), "--workers", "1"])
-    assert isinstance(result.exception, RuntimeError) and len(calls) == 10
+    assert isinstance(result.exception, RuntimeError) and len(calls) == 3
     assert sorted(os.listdir(tmp_path)) == ["learners.csv"]
 
 

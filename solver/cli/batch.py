@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from solver.cohort.solving import Method
+
 
 @app.command("cohort")
 def cohort_command(
@@ -36,6 +38,9 @@ def cohort_command(
         dask: Annotated[str | None, typer.Option("--dask", metavar="ADDRESS",
                                                  help="Solve on a Dask cluster at ADDRESS, or 'local' for a "
                                                  "local cluster (needs the dask extra).")] = None,
+        method: Annotated[str, typer.Option("--method", help="auto: an exact DP for every request whose rules are "
+                                            "sums over groups, CP-SAT for the rest; cp-sat: CP-SAT for every "
+                                            "request (same optima; equally good pathways may differ).")] = "auto",
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Recommend a pathway for every learner in a CSV.
 
@@ -43,11 +48,13 @@ def cohort_command(
     new_glh, message. A row that cannot be read gets status ERROR and the reason; an impossible request gets
     INFEASIBLE and why. The file is written only when complete. Exits 0 when it is written.
     """
-    from solver.cohort.recommend import read_learners, recommend_cohort
+    from solver.cohort.recommend import METHODS, read_learners, recommend_cohort
     from solver.files import atomic_writer
     from solver.request.objectives import objective_named
 
     default = objective_named(objective)  # an unknown default objective is refused before any file is read
+    if method not in METHODS:
+        raise typer.BadParameter(f"expected one of {', '.join(METHODS)}, got {method!r}", param_hint="--method")
     folder = output.parent if str(output.parent) else Path(".")
     if output.is_dir() or not folder.is_dir():
         raise typer.BadParameter(f"cannot write {output}: expected a file in an existing folder",
@@ -65,11 +72,12 @@ def cohort_command(
 
     offered = None if offer is None else read_offer(offer, cat.units)
     jobs = workers or os.cpu_count() or 1
+    chosen: Method = "cp-sat" if method == "cp-sat" else "auto"
     if sys.stderr.isatty():
         frame = _with_progress_bar(lambda progress: recommend_cohort(cat, q, table, default, jobs, progress,
-                                                                     dask, offer=offered))
+                                                                     dask, offer=offered, method=chosen))
     else:
-        frame = recommend_cohort(cat, q, table, default, jobs, None, dask, offer=offered)
+        frame = recommend_cohort(cat, q, table, default, jobs, None, dask, offer=offered, method=chosen)
     with atomic_writer(output, newline="") as stream:
         frame.to_csv(stream, index=False)
     counts = frame["status"].value_counts()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from solver.cohort.rows import Profile
-from solver.cohort.solving import Outcome, ProfileSolver
+from solver.cohort.solving import Method, Outcome, ProfileSolver
 from solver.errors import LookupFailure
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -19,15 +19,16 @@ _SOLVERS: dict[tuple[str, int], ProfileSolver] = {}
 _KEEP = 8  # solvers of this many recent runs stay cached on a long-lived worker
 
 
-def solve_chunk(setup: tuple[str, Catalogue, Qualification, float | None], profiles: list[Profile]) -> list[Outcome]:
+def solve_chunk(setup: tuple[str, Catalogue, Qualification, float | None, Method], profiles: list[Profile]
+                ) -> list[Outcome]:
     """Runs on a Dask worker: solve a chunk with this worker thread's solver for the run."""
-    token, catalogue, qualification, time_limit = setup
+    token, catalogue, qualification, time_limit, method = setup
     key = (token, threading.get_ident())
     solver = _SOLVERS.get(key)
     if solver is None:
         while len(_SOLVERS) >= _KEEP:
             _SOLVERS.pop(next(iter(_SOLVERS)))
-        solver = _SOLVERS[key] = ProfileSolver(catalogue, qualification, time_limit)
+        solver = _SOLVERS[key] = ProfileSolver(catalogue, qualification, time_limit, method)
     return solver.solve_all(profiles)
 
 
@@ -47,7 +48,7 @@ def _client(address: str) -> tuple[Any, Any]:  # (dask Client, LocalCluster or N
 
 def solve_on_dask(profiles: Sequence[Profile], chunking: Callable[[int], list[list[int]]], catalogue: Catalogue,
                   qualification: Qualification, address: str, time_limit: float | None,
-                  on_chunk: Callable[[list[int]], None]) -> list[Outcome]:
+                  on_chunk: Callable[[list[int]], None], method: Method = "auto") -> list[Outcome]:
     """Solve `profiles` on a cluster (`address`, or "local" for a LocalCluster on this machine), in the chunks
     `chunking(threads)` gives, calling `on_chunk` as each chunk finishes."""
     from dask.distributed import as_completed
@@ -55,7 +56,7 @@ def solve_on_dask(profiles: Sequence[Profile], chunking: Callable[[int], list[li
     client, cluster = _client(address)
     try:
         threads = max(1, sum(client.nthreads().values()))
-        [setup] = client.scatter([(uuid.uuid4().hex, catalogue, qualification, time_limit)], broadcast=True)
+        [setup] = client.scatter([(uuid.uuid4().hex, catalogue, qualification, time_limit, method)], broadcast=True)
         outcomes: list[Outcome | None] = [None] * len(profiles)
         futures = {}
         for chunk in chunking(threads):

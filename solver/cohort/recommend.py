@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from solver.cohort.rows import Profile, RowError, cell_text, check_columns, read_learners, read_profile
-from solver.cohort.solving import Outcome, ProfileSolver, failed, solve_chunk, start_worker
+from solver.cohort.solving import METHODS, Method, Outcome, ProfileSolver, failed, solve_chunk, start_worker
+from solver.errors import LookupFailure
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.request.objectives import Objective, objective_named
@@ -21,7 +22,7 @@ from solver.request.objectives import Objective, objective_named
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["OUTPUT_COLUMNS", "CohortPlan", "ProfileSolver", "read_learners", "recommend_cohort"]
+__all__ = ["METHODS", "OUTPUT_COLUMNS", "CohortPlan", "ProfileSolver", "read_learners", "recommend_cohort"]
 
 OUTPUT_COLUMNS = ("learner", "status", "units", "credits", "glh", "new_glh", "message")
 Progress = Callable[[int, int], None]  # (rows done, rows in total)
@@ -126,18 +127,19 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, workers: int,
-                 time_limit: float | None, tally: _Tally) -> list[Outcome]:
+                 time_limit: float | None, tally: _Tally, method: Method) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(plan.profiles)
     chunks = plan.chunks(workers)
     if workers <= 1 or len(chunks) <= 1:
-        solver = ProfileSolver(catalogue, q, time_limit)
+        solver = ProfileSolver(catalogue, q, time_limit, method)
         for chunk in chunks:
-            for i in chunk:
-                outcomes[i] = solver.solve(plan.profiles[i])
+            for i, outcome in zip(chunk, solver.solve_all([plan.profiles[i] for i in chunk])):
+                outcomes[i] = outcome
             tally.add(chunk)
         return outcomes  # type: ignore[return-value]
+    setup = (catalogue, q, time_limit, os.getpid(), method)
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_pool_context(),
-                             initializer=start_worker, initargs=(catalogue, q, time_limit, os.getpid())) as pool:
+                             initializer=start_worker, initargs=setup) as pool:
         pending = {pool.submit(solve_chunk, [plan.profiles[i] for i in chunk]): chunk for chunk in chunks}
         try:
             while pending:
@@ -157,7 +159,7 @@ def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, worke
 def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, learners: pd.DataFrame,
                      objective: Objective | str = Objective.MIN_GLH, workers: int = 1, progress: Progress | None = None,
                      dask_address: str | None = None, time_limit: float | None = 10.0,
-                     offer: tuple[str, ...] | None = None) -> pd.DataFrame:
+                     offer: tuple[str, ...] | None = None, method: Method = "auto") -> pd.DataFrame:
     """Recommend a pathway for every learner row: one output row per input row, in input order.
 
     `learners` has columns learner, registered (YYYY-MM-DD; empty: a new learner), achieved (unit codes
@@ -166,15 +168,23 @@ def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, l
     status ERROR and the reason in `message`; an impossible request gets INFEASIBLE and the explanation.
     The result is the same, byte for byte, for any number of workers or a Dask cluster (`dask_address`,
     or "local" for a local cluster). `time_limit` is CP-SAT's deterministic time per solve.
+
+    `method` "auto" answers each request whose rules are sums with non-negative weights (totals and caps over
+    groups, mandatory units, replacements) with an exact DP, vectorised across learners, and the rest with CP-SAT;
+    "cp-sat" solves every request with CP-SAT. Both give the same objective values; where several pathways are
+    equally good they may pick different ones (each always the same one).
     """
+    if method not in METHODS:
+        raise LookupFailure(f"unknown cohort method {method!r}; expected one of {', '.join(METHODS)}")
     q = catalogue.qualification(qualification)
     plan = CohortPlan.of(learners, objective_named(objective), offer)  # the one conversion, at the public edge
     tally = _Tally(plan, progress)
     if dask_address is not None:
         from solver.cohort.distributed import solve_on_dask  # dask is an optional dependency
 
-        outcomes = solve_on_dask(plan.profiles, plan.chunks, catalogue, q, dask_address, time_limit, tally.add)
+        outcomes = solve_on_dask(plan.profiles, plan.chunks, catalogue, q, dask_address, time_limit, tally.add,
+                                 method)
     else:
-        outcomes = _solve_local(plan, catalogue, q, max(1, workers), time_limit, tally)
+        outcomes = _solve_local(plan, catalogue, q, max(1, workers), time_limit, tally, method)
     return plan.frame(outcomes)
 

@@ -12,6 +12,7 @@ from typing import Final, Literal, NamedTuple
 
 from pydantic import ValidationError
 
+from solver.cohort.fast import FastPath
 from solver.cohort.rows import Profile, RowError
 from solver.engine.explain import explain
 from solver.engine.status import Status
@@ -25,6 +26,8 @@ from solver.request.formulation import formulate
 from solver.request.requirements import new_glh_terms
 from solver.rules.linear import total
 
+Method = Literal["auto", "cp-sat"]  # how profiles are solved: the DP where it applies, or CP-SAT for all
+METHODS: tuple[Method, ...] = ("auto", "cp-sat")
 ERROR: Final = "ERROR"  # the status of a row that could not be read; its message says why
 CACHE_LIMIT = 20_000  # solved requests kept per process (profiles arrive grouped, so recent ones matter)
 
@@ -53,9 +56,12 @@ class ProfileSolver:
     every run and for any number of processes.
     """
 
-    def __init__(self, catalogue: Catalogue, qualification: Qualification, time_limit: float | None = 10.0):
+    def __init__(self, catalogue: Catalogue, qualification: Qualification, time_limit: float | None = 10.0,
+                 method: Method = "auto"):
         self.catalogue = catalogue
         self.planner = Planner(catalogue, qualification, time_limit)
+        # "auto": the exact DP wherever a request's shape allows it (solver/cohort/fast.py), CP-SAT for the rest.
+        self.fast = FastPath(catalogue, qualification) if method == "auto" else None
         self._solved: dict[tuple[object, ...], tuple[Status, frozenset[str] | None, str]] = {}
 
     def solve(self, profile: Profile) -> Outcome:
@@ -102,7 +108,10 @@ class ProfileSolver:
         return found.status, None, "a limit was reached before any pathway was found"
 
     def solve_all(self, profiles: list[Profile]) -> list[Outcome]:
-        return [self.solve(p) for p in profiles]
+        if self.fast is None:
+            return [self.solve(p) for p in profiles]
+        answers = self.fast.answer_all(profiles)
+        return [self.solve(p) if a is None else Outcome(*a) for p, a in zip(profiles, answers)]
 
 
 # Worker processes build their solver once (in the pool initializer) and keep it for every chunk.
@@ -110,13 +119,13 @@ _WORKER: ProfileSolver | None = None
 
 
 def start_worker(catalogue: Catalogue, qualification: Qualification, time_limit: float | None,
-                 parent: int | None = None) -> None:
+                 parent: int | None = None, method: Method = "auto") -> None:
     global _WORKER
     # Ctrl-C reaches the whole process group: the parent stops the run; workers just finish their chunk.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         die_with(parent)
-    _WORKER = ProfileSolver(catalogue, qualification, time_limit)
+    _WORKER = ProfileSolver(catalogue, qualification, time_limit, method)
 
 
 def die_with(parent: int) -> None:
