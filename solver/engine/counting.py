@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from fractions import Fraction
+from functools import cmp_to_key
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -75,17 +75,21 @@ def _track_ceiling(problem: CountProblem, track: Mapping[str, int]) -> int:
         if all(con.weights.get(v, 0) >= t for v, t in track.items() if t):
             ceiling = min(ceiling, max(con.hi, 0))
         # The fractional knapsack: the most tracked total the maximum allows, best ratios first, plus
-        # every tracked unit outside the sum (an upper bound on what any valid pathway reaches).
-        outside = sum(t for v, t in track.items() if t and not con.weights.get(v, 0))
-        room, best = Fraction(max(con.hi, 0)), Fraction(0)  # exact: a rounding error must not cut a total
-        for v in sorted((v for v, t in track.items() if t and con.weights.get(v, 0)),
-                        key=lambda v: (-Fraction(track[v], con.weights[v]), v)):
-            share = min(Fraction(1), room / con.weights[v])
-            best += share * track[v]
-            room -= share * con.weights[v]
-            if room <= 0:
-                break
-        ceiling = min(ceiling, outside + math.floor(best))
+        # every tracked unit outside the sum (an upper bound on what any valid pathway reaches). Exact in
+        # integers (a rounding error must not cut a total): ratios compared by cross-multiplying, whole units
+        # while they fit, then the floor of the fraction of the next.
+        weights = con.weights
+        outside = sum(t for v, t in track.items() if t and not weights.get(v, 0))
+        inside = [(t, weights[v]) for v, t in track.items() if t and weights.get(v, 0)]
+        inside.sort(key=cmp_to_key(lambda a, b: b[0] * a[1] - a[0] * b[1]))
+        room, best = max(con.hi, 0), 0
+        for t, w in inside:
+            if w <= room:
+                best, room = best + t, room - w
+                continue
+            best += room * t // w
+            break
+        ceiling = min(ceiling, outside + best)
     return ceiling
 
 

@@ -425,6 +425,12 @@ def _gather(counts: np.ndarray, skip_rows: np.ndarray, take_rows: np.ndarray, sh
     out = np.zeros((n, width), dtype=counts.dtype)
     if not len(kept):
         return out
+    if width == 1 and counts.dtype != object:
+        # One count per state (no vectors): an unbuffered add by target, a third of the sort-and-reduce below
+        # on the seeds' small layers (measured), and exact in int64.
+        takes = counts[take_rows, 0] if shift == 0 else np.zeros(len(take_rows), dtype=counts.dtype)
+        np.add.at(out[:, 0], target, np.concatenate([counts[skip_rows, 0], takes])[kept])
+        return out
     order = np.argsort(target, kind="stable")
     picked, ordered = kept[order], target[order]  # candidates in target order
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
