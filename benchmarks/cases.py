@@ -132,19 +132,40 @@ def cohort(cat: Catalogue, s: Settings) -> list[Result]:
 
 
 def count(cat: Catalogue, s: Settings) -> list[Result]:
-    """Exact count of the valid pathways of every seed qualification (a new learner)."""
+    """Exact count of the valid pathways of every seed qualification (a new learner): every figure (count, minimal,
+    both spreads) against the previous dense counter (frozen before issue 10: the turn-2 counter) doing the same
+    four figures, and the count alone against that counter's single pass, the two alternated in one run so that
+    the machine's load falls on both alike."""
+    from benchmarks import previous_counter
+
     try:
-        from solver.engine.counting import count_pathways
+        from solver.engine.counting import count_formulation
     except ImportError:
         return [Result("count", "not available", "ms", [float("nan")], None, "solver.engine.counting is missing")]
+    from solver.request.formulation import formulate
+
     out = []
     for q in cat.qualifications:
-        result = count_pathways(cat, q)
-        samples = seconds(lambda q=q: count_pathways(cat, q), s.repeats, 5)
-        out.append(Result(f"count {q.accreditation}", "Pathways: count_pathways (exact)", "ms",
-                          [x * 1e3 for x in samples], ("<=", 50.0),
-                          f"{result.count:,} pathway{'' if result.count == 1 else 's'} ({result.minimal:,} minimal), "
-                          f"{result.method}"))
+        f = formulate(cat, q)
+        result = count_formulation(f)
+        old = previous_counter.problem_of(f)
+        pairs = {"all figures": (lambda f=f: count_formulation(f), lambda f=f: previous_counter.count_formulation(f)),
+                 "count only": (lambda f=f: count_formulation(f, figures=()),
+                                lambda old=old: previous_counter.frontier_count(old))}
+        for what, (ours, theirs) in pairs.items():
+            mine: list[float] = []
+            peer: list[float] = []
+            for _ in range(s.repeats):  # alternated: each sample of one beside a sample of the other
+                mine += seconds(ours, 1, 5)
+                peer += seconds(theirs, 1, 5)
+            target = ("<=", 50.0) if what == "all figures" else None
+            note = (f"{result.count:,} pathway{'' if result.count == 1 else 's'} ({result.minimal:,} minimal), "
+                    f"{result.method}") if what == "all figures" else "figures=(): the count alone"
+            a = Result(f"count {q.accreditation} ({what})", "Pathways: count_formulation", "ms",
+                       [x * 1e3 for x in mine], target, note)
+            b = Result(f"count {q.accreditation} ({what})", "previous dense counter (turn 2), same figures", "ms",
+                       [x * 1e3 for x in peer], None, "benchmarks/previous_counter.py")
+            out += [a, b, ratio(f"count {q.accreditation} ({what})", "Pathways / previous, same run", a, b, None)]
     return out
 
 
