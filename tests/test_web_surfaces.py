@@ -209,3 +209,49 @@ def test_the_registration_date_picks_the_version_and_the_answer_says_which(clien
     assert checked.json()["rule_version"]["rules"] == ["total-2024"]
     counted = client.post("/api/count", json={"qualification": "cet-l4", "registered": "2024-07-31"}).json()
     assert counted["rule_version"]["rules"] == ["total-2017"] and counted["count"] == 5
+
+
+# --- a reading in a named pathway's rule ----------------------------------------------------------------------
+
+PATHWAY_READING = """\
+source: A reading that lives in a named pathway's rule (test)
+units:
+  - {code: R-A, title: Unit A, level: 1, credits: 2, glh: 10}
+  - {code: R-B, title: Unit B, level: 1, credits: 2, glh: 20}
+  - {code: R-C, title: Unit C, level: 1, credits: 3, glh: 5}
+qualifications:
+  - id: read-p
+    accreditation: READ-P
+    title: Read on a pathway
+    level: 1
+    awarding_body: Test
+    groups:
+      - {id: G, name: Group, units: [R-A, R-B, R-C]}
+    rules:
+      - {id: total, kind: sum, min: 2}
+    pathways:
+      - id: p1
+        title: Pathway one
+        rules:
+          - {id: p1-credits, kind: sum, min: 4, reading: at-least, readings: {exactly: {max: 4}}}
+"""
+
+
+def test_a_reading_in_a_named_pathways_rule_is_offered_and_applied(tmp_path):
+    # As `pathways count --pathway p1 --reading exactly` (the CLI reads a pathway's rules too): at least 4 credits,
+    # {A,B} 4, {A,C} 5, {B,C} 5, {A,B,C} 7: 4 pathways; exactly 4: {A,B} alone.
+    (tmp_path / "read.yaml").write_text(PATHWAY_READING)
+    with TestClient(create_app(tmp_path)) as client:
+        summary = client.get("/api/qualifications/read-p").json()
+        assert summary["readings"] == {"p1-credits": ["at-least", "exactly"]}
+        assert summary["reading_names"] == ["at-least", "exactly"]
+        body = {"qualification": "read-p", "pathway": "p1"}
+        assert client.post("/api/count", json=body).json()["count"] == 4
+        assert client.post("/api/count", json={**body, "reading": "exactly"}).json()["count"] == 1
+        assert client.post("/api/count", json={**body, "reading": {"p1-credits": "exactly"}}).json()["count"] == 1
+        # The lowest GLH under exactly 4 credits: A and B, 30 GLH (C with A would be 15 GLH but 5 credits).
+        assert client.post("/api/recommend", json={**body, "reading": "exactly"}).json()["new_glh"] == 30
+        whatif = client.post("/api/whatif", json={**body, "reading": "exactly",
+                                                  "edits": [{"kind": "withdraw-unit", "unit": "R-B"}]}).json()
+        assert (whatif["before"]["count"], whatif["after"]["count"]) == (1, 0)
+        assert 'value="exactly"' in client.get("/q/read-p/explore").text

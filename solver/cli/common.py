@@ -58,28 +58,11 @@ def shaped(catalogue: Catalogue, ref: str, readings: list[str] | None, pathway: 
 
 
 def read_everywhere(q: Qualification, choice: str | dict[str, str]) -> Qualification:
-    """`q` read as `choice` in its own rules and in each named pathway's: a reading may live in either (as
-    `catalogue show` prints them). An unknown name or rule is a LookupFailure listing what every part knows."""
-    from solver.errors import LookupFailure
-    from solver.model.readings import ambiguous, read_as, reading_names
+    """`q` read as `choice` in its own rules and in each named pathway's (solver.model.read_everywhere, which the
+    web explorer shares)."""
+    from solver.model.read_everywhere import read_everywhere as read
 
-    parts = [q, *(q.model_copy(update={"rules": p.rules, "pathways": ()}) for p in q.pathways)]
-    if isinstance(choice, str):
-        picks: list[str | dict[str, str] | None] = [choice if choice in reading_names(x) else None for x in parts]
-        if not any(picks):
-            known = ", ".join(dict.fromkeys(n for x in parts for n in reading_names(x)))
-            raise LookupFailure(f"no rule of {q.id} has a reading {choice!r}; readings: "
-                                f"{known or 'none (no rule of it is ambiguous)'}")
-    else:
-        rules = [ambiguous(x) for x in parts]
-        for rule_id in choice:
-            if not any(rule_id in r for r in rules):
-                read_as(q, {rule_id: choice[rule_id]})  # raises, naming the ambiguous rules
-        picks = [{k: v for k, v in choice.items() if k in r} or None for r in rules]
-    read = read_as(q, picks[0]) if picks[0] else q
-    pathways = tuple(p.model_copy(update={"rules": read_as(part, pick).rules}) if pick else p
-                     for p, part, pick in zip(q.pathways, parts[1:], picks[1:], strict=True))
-    return read.model_copy(update={"pathways": pathways}) if q.pathways else read
+    return read(q, choice)
 
 
 def parse_date(text: str | None, what: str = "--registered") -> dt.date | None:

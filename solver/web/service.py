@@ -20,7 +20,7 @@ from solver.errors import LookupFailure, Problem
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
-from solver.model.readings import ambiguous, read_as
+from solver.model.read_everywhere import ambiguous_everywhere, read_everywhere
 from solver.model.specialisations import following, pathway_of
 from solver.queries.auditing import Regime, audit, audit_regime
 from solver.queries.by_pathway import recommend_pathway
@@ -87,8 +87,8 @@ class Explorer:
         """The qualification as the request reads it: its readings, and the named pathway it follows."""
         q = self.qualification(body.qualification)
         try:
-            if body.reading:
-                q = read_as(q, body.reading)
+            if body.reading:  # in the qualification's rules and its named pathways', as `--reading`
+                q = read_everywhere(q, body.reading)
         except LookupFailure as err:  # said at the field that named it
             raise RequestError([Problem(BODY, 1, 1, "reading", str(err))]) from None
         try:
@@ -136,7 +136,7 @@ class Explorer:
             group["credits"] = sum(u["credits"] or 0 for u in group["units"])  # published credits only
             group["unpublished_credits"] = sum(u["credits"] is None for u in group["units"])
         # Rule id -> its readings (the stated one first), and every reading name: what `reading` may say.
-        out["readings"] = ambiguous(q)
+        out["readings"] = ambiguous_everywhere(q)
         out["reading_names"] = list(dict.fromkeys(n for names in out["readings"].values() for n in names))
         described = {r["id"]: r["description"]
                      for r in [*out["rules"], *(r for p in out["pathways"] for r in p["rules"])]}
@@ -213,7 +213,7 @@ class Explorer:
         base = self.qualification(body.qualification)
         if base.pathways and not body.pathway:
             # As `pathways recommend`: the best unit set on each named pathway, and the pathway whose best is best.
-            reading = read_as(base, body.reading) if body.reading else base
+            reading = self.shaped(body.model_copy(update={"pathway": None}))
             choice = recommend_pathway(self.catalogue, reading, body.learner(), body.objective)
             chosen = choice.chosen or base.pathways[0].id
             out = self._recommend(body.model_copy(update={"pathway": chosen}))
@@ -308,7 +308,7 @@ class Explorer:
         self.shaped(body)  # an unknown reading or pathway is said at its field
         base = self.qualification(body.qualification)
         # The edits apply to the qualification as read; the named pathway is followed after them (as `compare`).
-        q = read_as(base, body.reading) if body.reading else base
+        q = self.shaped(body.model_copy(update={"pathway": None}))
         for i, learner in enumerate(body.cohort):
             for code in learner.achieved:
                 if code not in self.catalogue.units:
