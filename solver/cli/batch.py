@@ -46,7 +46,8 @@ def cohort_command(
 
     The output has exactly one row per input row, in input order: learner, status, units, credits, glh,
     new_glh, message. A row that cannot be read gets status ERROR and the reason; an impossible request gets
-    INFEASIBLE and why. The file is written only when complete. Exits 0 when it is written.
+    INFEASIBLE and why. The file is written only when complete. Exits 0 when it is written. Ctrl-C or SIGTERM
+    writes the rows solved by then (the rest marked not solved) to NAME.partial.csv and exits 130.
     """
     from solver.cohort.recommend import METHODS, read_learners, recommend_cohort
     from solver.files import atomic_writer
@@ -73,15 +74,26 @@ def cohort_command(
     offered = None if offer is None else read_offer(offer, cat.units)
     jobs = workers or os.cpu_count() or 1
     chosen: Method = "cp-sat" if method == "cp-sat" else "auto"
-    if sys.stderr.isatty():
-        frame = _with_progress_bar(lambda progress: recommend_cohort(cat, q, table, default, jobs, progress,
-                                                                     dask, offer=offered, method=chosen))
-    else:
-        frame = recommend_cohort(cat, q, table, default, jobs, None, dask, offer=offered, method=chosen)
-    with atomic_writer(output, newline="") as stream:
+    from solver.cohort.recommend import CohortInterrupted
+
+    stopped: CohortInterrupted | None = None
+    try:
+        if sys.stderr.isatty():
+            frame = _with_progress_bar(lambda progress: recommend_cohort(cat, q, table, default, jobs, progress,
+                                                                         dask, offer=offered, method=chosen))
+        else:
+            frame = recommend_cohort(cat, q, table, default, jobs, _progress_lines(), dask, offer=offered,
+                                     method=chosen)
+    except CohortInterrupted as stop:  # Ctrl-C or SIGTERM: what is solved, under a name that says it is partial
+        frame, stopped = stop.frame, stop
+    written = output.with_name(f"{output.stem}.partial{output.suffix}") if stopped else output
+    with atomic_writer(written, newline="") as stream:
         frame.to_csv(stream, index=False)
     counts = frame["status"].value_counts()
     blank = table.attrs.get("blank_lines", [])
+    if stopped is not None:
+        _say_interrupted(output, written, len(frame), stopped.solved, as_json)
+        raise typer.Exit(130)
     if as_json:
         print_json({"output": str(output), "rows": len(frame),
                     "statuses": {str(s): int(counts[s]) for s in sorted(counts.index)}, "blank_lines": blank})
@@ -92,6 +104,26 @@ def cohort_command(
         shown = ", ".join(map(str, blank[:10])) + (", ..." if len(blank) > 10 else "")
         plural = "s" if len(blank) != 1 else ""
         typer.echo(f"Skipped {len(blank)} blank line{plural} (line{plural} {shown}).")
+
+
+def _say_interrupted(output: Path, written: Path, rows: int, solved: int, as_json: bool) -> None:
+    """An interrupted cohort: where its rows went and how many were solved (the file says the rest were not)."""
+    if as_json:
+        print_json({"output": str(written), "rows": rows, "interrupted": True, "complete": False,
+                    "solved_profiles": solved})
+        return
+    typer.echo(f"Interrupted: wrote {rows} rows to {written} ({output} not written: the cohort is incomplete; "
+               f"{solved} distinct requests solved, the other rows say 'not solved').", err=True)
+
+
+def _progress_lines() -> Callable[[int, int], None] | None:
+    """Progress as plain lines on stderr when asked with PATHWAYS_PROGRESS=1 (logs and tests; a terminal gets a bar)."""
+    if os.environ.get("PATHWAYS_PROGRESS", "") in ("", "0"):
+        return None
+
+    def progress(done: int, total: int) -> None:
+        print(f"learners: {done:,}/{total:,}", file=sys.stderr, flush=True)
+    return progress
 
 
 def _with_progress_bar(run: Callable[[Callable[[int, int], None]], pd.DataFrame]) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from solver.cohort.rows import Profile, RowError, cell_text, check_columns, read_learners, read_profile
 from solver.cohort.solving import METHODS, Method, Outcome, ProfileSolver, failed, solve_chunk, start_worker
+from solver.engine.status import Status
 from solver.errors import LookupFailure
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -26,6 +27,17 @@ __all__ = ["METHODS", "OUTPUT_COLUMNS", "CohortPlan", "ProfileSolver", "read_lea
 
 OUTPUT_COLUMNS = ("learner", "status", "units", "credits", "glh", "new_glh", "message")
 Progress = Callable[[int, int], None]  # (rows done, rows in total)
+# A row not solved when Ctrl-C or SIGTERM stopped the run: no answer (UNKNOWN), and the message says why.
+NOT_SOLVED = Outcome(Status.UNKNOWN, "", None, None, None, "not solved: the run was interrupted before this row")
+
+
+class CohortInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a cohort: `frame` has one row per input row, those not solved by then NOT_SOLVED
+    (a KeyboardInterrupt still, so a caller that does not look for it stops as before)."""
+
+    def __init__(self, frame: pd.DataFrame, solved: int):
+        super().__init__()
+        self.frame, self.solved = frame, solved
 
 
 # --- the cohort -------------------------------------------------------------------------------------
@@ -95,6 +107,7 @@ class _Tally:
         self.plan, self.progress = plan, progress
         self.total = len(plan.slots)
         self.done = sum(1 for s in plan.slots if isinstance(s, str))
+        self.solved: list[Outcome | None] = []  # each profile's outcome once solved (locally), for a partial answer
         self.report()
 
     def add(self, chunk: Sequence[int]) -> None:
@@ -129,6 +142,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 def _solve_local(plan: CohortPlan, catalogue: Catalogue, q: Qualification, workers: int,
                  time_limit: float | None, tally: _Tally, method: Method) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(plan.profiles)
+    tally.solved = outcomes
     chunks = plan.chunks(workers)
     if workers <= 1 or len(chunks) <= 1:
         solver = ProfileSolver(catalogue, q, time_limit, method)
@@ -179,12 +193,16 @@ def recommend_cohort(catalogue: Catalogue, qualification: str | Qualification, l
     q = catalogue.qualification(qualification)
     plan = CohortPlan.of(learners, objective_named(objective), offer)  # the one conversion, at the public edge
     tally = _Tally(plan, progress)
-    if dask_address is not None:
-        from solver.cohort.distributed import solve_on_dask  # dask is an optional dependency
+    try:
+        if dask_address is not None:
+            from solver.cohort.distributed import solve_on_dask  # dask is an optional dependency
 
-        outcomes = solve_on_dask(plan.profiles, plan.chunks, catalogue, q, dask_address, time_limit, tally.add,
-                                 method)
-    else:
-        outcomes = _solve_local(plan, catalogue, q, max(1, workers), time_limit, tally, method)
+            outcomes = solve_on_dask(plan.profiles, plan.chunks, catalogue, q, dask_address, time_limit, tally.add,
+                                     method)
+        else:
+            outcomes = _solve_local(plan, catalogue, q, max(1, workers), time_limit, tally, method)
+    except KeyboardInterrupt:  # what is solved, in full; the rest marked as not solved
+        done = [o if o is not None else NOT_SOLVED for o in tally.solved or [None] * len(plan.profiles)]
+        raise CohortInterrupted(plan.frame(done), sum(o is not None for o in tally.solved)) from None
     return plan.frame(outcomes)
 
