@@ -520,7 +520,7 @@ function explore() {
   }
 
   $("#explore-form").addEventListener("submit", (event) => { event.preventDefault(); count(); });
-  for (const select of $$("#e-pathway, #e-reading")) select.addEventListener("change", count);
+  for (const select of $$("#e-pathway, #e-reading, #e-version")) select.addEventListener("change", count);
   $("#run-audit").addEventListener("click", audit);
   count();
 }
