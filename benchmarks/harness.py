@@ -57,6 +57,19 @@ def seconds(run: Callable[[], object], repeats: int, per_call: int = 1) -> list[
     return samples
 
 
+def runs(run: Callable[[], object], repeats: int, long: float = 30.0) -> tuple[list[float], str]:
+    """Wall-clock seconds of `repeats` calls, and why fewer if so: a call over `long` seconds stops the
+    measure at 3 runs (a shared box's benchmark section must end), and the note says so."""
+    samples: list[float] = []
+    for n in range(repeats):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+        if n + 1 >= 3 and max(samples) > long and n + 1 < repeats:
+            return samples, f"{len(samples)} runs, not {repeats}: a run took over {long:g} s"
+    return samples, ""
+
+
 def ratio(benchmark: str, variant: str, top: Result, bottom: Result, target: tuple[str, float] | None,
           note: str = "") -> Result:
     """A ratio of two results' medians (min and max from the extreme pairs, i.e. the widest spread)."""
