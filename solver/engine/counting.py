@@ -81,7 +81,7 @@ def _track_ceiling(problem: CountProblem, track: Mapping[str, int]) -> int:
         weights = con.weights
         outside = sum(t for v, t in track.items() if t and not weights.get(v, 0))
         inside = [(t, weights[v]) for v, t in track.items() if t and weights.get(v, 0)]
-        inside.sort(key=cmp_to_key(lambda a, b: b[0] * a[1] - a[0] * b[1]))
+        inside.sort(key=cmp_to_key(_by_ratio))
         room, best = max(con.hi, 0), 0
         for t, w in inside:
             if w <= room:
@@ -91,6 +91,11 @@ def _track_ceiling(problem: CountProblem, track: Mapping[str, int]) -> int:
             break
         ceiling = min(ceiling, outside + best)
     return ceiling
+
+
+def _by_ratio(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Order (tracked, weight) pairs by tracked per weight, highest first, exactly (cross-multiplied)."""
+    return b[0] * a[1] - a[0] * b[1]
 
 
 @dataclass

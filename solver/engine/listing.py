@@ -66,7 +66,7 @@ def list_by_solver(f: Formulation, problem: CountProblem, extra: tuple[Linear, .
 
     floors = [lin for req in f.requirements for lin in req.linears if lin.lo is not None and lin.lo > 0]
     status = CompiledModel(variables, f.requirements).enumerate_masks(
-        take, extra, floors if minimal else None, work_limit=work, batch=min(cap + 1, 2048 if budget is None else 64),
+        take, extra, floors if minimal else None, work_limit=work, batch=min(cap + 1, 2048 if budget is None else 16),
         budget=budget)
     complete = status in (Status.OPTIMAL, Status.INFEASIBLE) and not overflow[0]
     stopped = budget.stopped() if budget is not None and not complete else None
