@@ -43,7 +43,10 @@ def group_remainders(q: Qualification, ctx: Context) -> list[tuple[tuple[str, ..
     total less the published values), and whether that sum is exact (the group lists all its units) or a
     maximum (it lists only some)."""
     out = []
-    facts = {ctx.base(v): u for v, u in ctx.units.items()}  # a unit offered in several modes is its claims
+    # A unit offered in several modes is its claims (any one stands for its facts); looked up per group rather
+    # than a map of the whole catalogue built on every call, which made formulation grow as units x groups.
+    facts = {c: ctx.units[ctx.variables_of[c][0]] for g in q.groups if g.credits is not None for c in g.units
+             if c in ctx.variables_of}
     for g in q.groups:
         if g.credits is None:
             continue

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Protocol
@@ -134,6 +135,25 @@ class Context:
     def base(self, code: str) -> str:
         """The unit a variable stands for: itself, or the unit of a claim in one mode."""
         return unit_of(code)
+
+    # Computed once per context, so a sum over one small group looks its units up instead of scanning the
+    # whole catalogue (with a group per 25 units, formulating 10,000 units took 24 s; it grew as units^2).
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        """Each variable's place in catalogue order."""
+        return {code: i for i, code in enumerate(self.units)}
+
+    @functools.cached_property
+    def variables_of(self) -> dict[str, tuple[str, ...]]:
+        """Unit code -> its variables (the unit itself, or its claims in each mode), in catalogue order."""
+        out: dict[str, list[str]] = {}
+        for code in self.units:
+            out.setdefault(unit_of(code), []).append(code)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def in_order(self, codes: Iterable[str]) -> list[str]:
+        """Variables in catalogue order."""
+        return sorted(codes, key=self.position.__getitem__)
 
     def claimable(self, code: str) -> bool:
         """Whether a unit (or claim) can be claimed here: one of `units`, or a unit claimed in a mode."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -67,14 +68,24 @@ class Selector(BaseModel):
     def select(self, ctx: Context) -> list[str]:
         """The units certainly selected."""
         in_groups = {c for g in self.groups for c in ctx.groups.get(g, ())}
-        return [code for code, unit in ctx.units.items() if self.admits(ctx.base(code), unit, in_groups) is True]
+        return [code for code in self._candidates(ctx, in_groups)
+                if self.admits(ctx.base(code), ctx.units[code], in_groups) is True]
+
+    def _candidates(self, ctx: Context, in_groups: set[str]) -> Iterable[str]:
+        """The variables that may be selected, in catalogue order: those of the groups or codes named (looked
+        up, so a sum over a small group costs its size), else every one."""
+        named = in_groups if self.groups else set(self.codes) if self.codes else None
+        if named is None:
+            return ctx.units
+        return ctx.in_order(v for c in named for v in ctx.variables_of.get(c, ()))
 
     def maybe(self, ctx: Context) -> list[str]:
         """The units that are selected or not depending on a value the specification does not publish."""
         if not self.unit_credits and self.level is None and self.min_level is None and self.max_level is None:
             return []  # only levels and credit values can be unpublished
         in_groups = {c for g in self.groups for c in ctx.groups.get(g, ())}
-        return [code for code, unit in ctx.units.items() if self.admits(ctx.base(code), unit, in_groups) is None]
+        return [code for code in self._candidates(ctx, in_groups)
+                if self.admits(ctx.base(code), ctx.units[code], in_groups) is None]
 
     def scope(self, ctx: Context) -> str:
         parts = []
@@ -129,7 +140,7 @@ class SumRule(RuleBase):
         terms: list[tuple[str, int]] = []
         possible: list[tuple[str, int]] = []
         unknown: list[str] = []
-        for c in (c for c in ctx.units if c in chosen):
+        for c in ctx.in_order(chosen):
             w = weight(ctx.units[c], self.sum)
             if w is None:
                 unknown.append(c)
@@ -142,7 +153,7 @@ class SumRule(RuleBase):
         value (or level) leaves what they add unknown."""
         terms, possible, unknown = self.split(ctx)
         uncertain = {c for c, _ in possible} | set(unknown)
-        return terms, [c for c in ctx.units if c in uncertain]
+        return terms, ctx.in_order(uncertain)
 
     def terms(self, ctx: Context) -> Terms:
         return self.split(ctx)[0]
