@@ -347,6 +347,8 @@ def group_credit_problems(unit: UnitTiming, qualifications: Sequence[GroupedIn],
     """What is wrong with a unit's "credits of group G first", at its path within the unit: a qualification
     listing the unit without a group G, or a group whose other units cannot reach the credits asked."""
     out: list[tuple[tuple[str | int, ...], str]] = []
+    if not any(isinstance(need, CreditsFirst) for need in unit.requires):
+        return out  # the common case, at once: finding the holders scans every group (units x groups in all)
     holders = [q for q in qualifications if any(unit.code in g.units for g in q.groups)]
     for i, need in enumerate(unit.requires):
         if not isinstance(need, CreditsFirst):
