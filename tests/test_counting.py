@@ -12,6 +12,7 @@ from explore_strategies import catalogue_specs, minimal_subsets, valid_subsets, 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import solver.engine.dense as dense
 import solver.engine.frontier as frontier
 from solver.engine.counting import (
     DP,
@@ -133,10 +134,14 @@ def test_counts_match_brute_force(spec, data):
     # Count vectors are added up by numpy's reduceat, or run by run when wide: draw either way.
     saved = frontier.LOOP_WIDTH
     frontier.LOOP_WIDTH = data.draw(st.sampled_from([saved, 1]), label="loop width")
+    # Small layers are counted densely (`dense`), larger ones sparsely: draw either way.
+    saved_cells = dense.DENSE_CELLS
+    dense.DENSE_CELLS = data.draw(st.sampled_from([saved_cells, 0]), label="dense cells")
     try:
         _check_counts(spec, data)
     finally:
         frontier.LOOP_WIDTH = saved
+        dense.DENSE_CELLS = saved_cells
 
 
 def _check_counts(spec, data):
@@ -224,7 +229,9 @@ def test_every_form_of_a_tracked_count_gives_the_same_distribution(monkeypatch, 
     def spread() -> list[int]:
         return counting.frontier_count(problem, track=problem.glh, passes=passes).tolist()
 
-    vectors = spread()  # the seeds' GLH: few enough cells for vectors straight away
+    dense_counts = spread()  # the seeds' GLH: few enough cells for one dense array
+    monkeypatch.setattr(dense, "DENSE_CELLS", 0)
+    vectors = spread()  # then few enough cells for vectors straight away
     monkeypatch.setattr(counting, "SMALL_CELLS", 0)
     monkeypatch.setattr(counting, "MEETING_ADVANTAGE", 10**-9)
     met = spread()  # any meeting is cheap enough
@@ -233,5 +240,5 @@ def test_every_form_of_a_tracked_count_gives_the_same_distribution(monkeypatch, 
     pairs = spread()  # no meeting; pairs first, within as many pairs as vector cells: enough here
     monkeypatch.setattr(counting, "SPARSE_COST", 10**9)
     refused_then_vectors = spread()  # a budget of no pairs: refused, then vectors
-    assert vectors == met == pairs == refused_then_vectors
+    assert dense_counts == vectors == met == pairs == refused_then_vectors
     assert sum(vectors) == count_pathways(catalogue, qualification).count

@@ -284,6 +284,14 @@ class _NoMinimal(frontier.Programme):
         return super().run(*args, **kwargs)
 
 
+_dense_count = counting.dense_count
+
+
+def _dense_but_not_minimal(programme, *args, **kwargs):
+    """The dense pass, refusing minimal counting as _NoMinimal does (None: the sparse pass is asked)."""
+    return None if programme.minimal else _dense_count(programme, *args, **kwargs)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=catalogue_specs(max_units=8))
 def test_fallbacks_match_brute_force(spec):
@@ -295,10 +303,12 @@ def test_fallbacks_match_brute_force(spec):
     minimal = len(minimal_subsets(f, valid))
     original = counting.Programme
     counting.Programme = _NoMinimal
+    counting.dense_count = _dense_but_not_minimal
     try:
         listed_minimal = count_formulation(f)
     finally:
         counting.Programme = original
+        counting.dense_count = _dense_count
     assert (listed_minimal.count, listed_minimal.minimal, listed_minimal.method) == (len(valid), minimal, DP)
     saved = frontier.MAX_STATES
     frontier.MAX_STATES = 0
@@ -319,6 +329,7 @@ def test_fallbacks_match_brute_force(spec):
 def test_count_says_exact_of_the_count_alone_when_the_minimal_count_is_a_bound(tmp_path, monkeypatch):
     _tiny_spec(tmp_path)
     monkeypatch.setattr(counting, "Programme", _NoMinimal)
+    monkeypatch.setattr(counting, "dense_count", _dense_but_not_minimal)
     monkeypatch.setattr(listing, "LISTING_CAP", 2)
     out = " ".join(_invoke("count", "TNY/0/0", "--catalogue", str(tmp_path)).output.split())
     assert "valid pathways (exact, by dynamic programming), at least 2 of them minimal (a lower bound)." in out

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from solver.budget import Budget, Limit
+from solver.engine.dense import dense_count, layer_cells
 from solver.engine.frontier import MAX_CELLS, MAX_STATES, Programme, Stopped, Sweep, Unsupported, unit_totals
 from solver.engine.listing import LISTING_WORK, list_by_solver, tally
 from solver.engine.meeting import meet, plan, widths
@@ -123,6 +124,9 @@ def passes_of(problem: CountProblem, minimal: bool = False, fixed: Mapping[str, 
     programme = Programme(problem.variables, problem.constraints, minimal, budget=budget, task=task)
     if max_states is not None:  # a smaller bound, never a larger one
         programme = programme.variant(max_states=min(max_states, programme.max_states))
+    small = dense_count(programme, fixed=fixed)  # a few thousand cells a layer: one dense array is cheapest
+    if small is not None:
+        return small, Passes(programme, layer_cells(programme))
     why: Unsupported | None = None
     ways = [False, True]  # forward, backward
     reached: dict[bool, list[int]] = {}  # the layers each way reached
@@ -159,6 +163,9 @@ def _tracked(passes: Passes, track: Mapping[str, int], fixed: Mapping[str, bool]
     tried if it is estimated at under half the vectors' cost, then the pairs within what the vectors would
     cost, then the vectors, then the pairs up to the state bound."""
     programme, sizes = passes.programme, passes.forward
+    small = dense_count(programme, track, ceiling, fixed)
+    if small is not None:
+        return small
     cells = sum(s * w for s, w in zip(sizes, widths(programme.order, track, ceiling)))
     # A meeting costs two more runs than a plain pass, each with its fixed cost per unit (the seeds' counts paid
     # it four times over when every spread was met from both ends).
