@@ -16,7 +16,7 @@ import pandas as pd
 
 from benchmarks.harness import Result, ratio, seconds
 from benchmarks.learners import synthetic_learners
-from solver.model.catalogue import Catalogue, load_catalogue
+from solver.model.catalogue import Catalogue
 from solver.model.learner import Learner
 
 CERT, AWARD = "600/5962/X", "600/5928/X"
@@ -230,44 +230,7 @@ def enumeration(cat: Catalogue, s: Settings) -> list[Result]:
 
 
 def large(s: Settings) -> list[Result]:
-    """Lowest-GLH recommend to a proven optimum on a synthetic 2,000-unit qualification vs HiGHS as a MILP."""
-    from benchmarks.milp import solve_milp
-    from benchmarks.synthetic import Shape, write_synthetic
-    from solver.queries.recommendation import compile_formulation, recommend
-    from solver.request.formulation import formulate
-    from solver.request.objectives import Objective, objective_tiers, tier_values
+    """The large family (benchmarks/large.py): 2,000-20,000 units on two generators against HiGHS."""
+    from benchmarks.large import large_family
 
-    shape = Shape()
-    folder = tempfile.mkdtemp(prefix="pathways-bench-")
-    try:
-        write_synthetic(folder, shape)
-        loading = seconds(lambda: load_catalogue(folder), 1)
-        cat = load_catalogue(folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    q = cat.qualifications[0]
-    f = formulate(cat, q)
-    tiers = objective_tiers(f, Objective.MIN_GLH)
-    ours = recommend(cat, q, time_limit=60)
-    peer = solve_milp(f, tiers)
-    assert ours.status == "OPTIMAL" and peer.status == "OPTIMAL", (ours.status, peer.status)
-    values = tier_values(tiers, ours.pathway.codes)
-    assert values == tier_values(tiers, peer.pathway), "CP-SAT and HiGHS disagree on the optimum"
-    model = compile_formulation(f)
-    untuned = model.solve(tiers, params=UNTUNED, time_limit=60)
-    assert untuned.status == "OPTIMAL" and tier_values(tiers, untuned.pathway) == values
-    name = f"lowest GLH, synthetic {shape.units:,} units / {shape.groups} groups"
-    repeats = max(1, s.repeats)
-    ours_t = seconds(lambda: recommend(cat, q, time_limit=60), repeats)
-    peer_t = seconds(lambda: solve_milp(f, tiers), repeats)
-    solve_t = seconds(lambda: model.solve(tiers, time_limit=60), repeats)
-    untuned_t = seconds(lambda: model.solve(tiers, params=UNTUNED, time_limit=60), repeats)
-    note = (f"proven optimum {values[0]} new GLH, {values[1]} units, {ours.pathway.credits} credits "
-            f"(same for all); {shape.barred_pairs} barred pairs, {len(q.rules)} rules")
-    best = Result(name, "Pathways: recommend() (formulate, compile, solve, check)", "s", ours_t, ("<=", 2.0), note)
-    peer_r = Result(name, "peer: HiGHS MILP from the same Formulation (solve)", "s", peer_t, None,
-                    "highspy, 1 thread, mip_rel_gap 0")
-    return [best, peer_r,
-            Result(name, "solve only: SOLVE_PARAMS (compile.py)", "s", solve_t),
-            Result(name, "baseline: solve only, CP-SAT defaults (1 worker)", "s", untuned_t),
-            Result(name, "load the 2,000-unit catalogue YAML", "s", loading, None, "located YAML and validation")]
+    return large_family(s.repeats)

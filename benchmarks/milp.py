@@ -41,9 +41,12 @@ def lexicographic_weights(tiers: Sequence[Tier]) -> list[int]:
     return weights
 
 
-def solve_milp(f: Formulation, tiers: Sequence[Tier], time_limit: float = 60.0) -> MilpResult:
+def solve_milp(f: Formulation, tiers: Sequence[Tier], time_limit: float = 60.0, sequence: bool = False
+               ) -> MilpResult:
     """Minimise the weighted tiers over binary `take` variables subject to every requirement's linears,
-    to a proven optimum (relative gap 0)."""
+    to a proven optimum (relative gap 0). With `sequence`, the tiers one at a time instead: minimise the first,
+    hold it at its optimum with a row, minimise the next from the previous solution (HiGHS' own lexicographic
+    route, the same as Pathways'); the objective reported is then the weighted value, comparable either way."""
     import highspy
 
     with _quiet():
@@ -74,12 +77,35 @@ def solve_milp(f: Formulation, tiers: Sequence[Tier], time_limit: float = 60.0) 
                     return MilpResult("INFEASIBLE", None, None)
                 continue
             h.addRow(lo, hi, len(coefs), list(coefs), list(coefs.values()))
-    h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return MilpResult("INFEASIBLE", None, None)
-    if status != highspy.HighsModelStatus.kOptimal:
-        return MilpResult(h.modelStatusToString(status), None, None)
-    values = h.getSolution().col_value
+    if not sequence:
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return MilpResult("INFEASIBLE", None, None)
+        if status != highspy.HighsModelStatus.kOptimal:
+            return MilpResult(h.modelStatusToString(status), None, None)
+        values = h.getSolution().col_value
+        chosen = frozenset(v for v, i in index.items() if values[i] > 0.5)
+        return MilpResult("OPTIMAL", chosen, round(h.getInfo().objective_function_value))
+    values = []
+    for k, tier in enumerate(tiers):
+        costs: dict[int, float] = {}
+        for var, coef in tier:
+            costs[index[var]] = costs.get(index[var], 0.0) + coef
+        h.changeColsCost(n, list(range(n)), [costs.get(i, 0.0) for i in range(n)])
+        h.run()
+        status = h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            return MilpResult("INFEASIBLE" if status == highspy.HighsModelStatus.kInfeasible
+                              else h.modelStatusToString(status), None, None)
+        values = list(h.getSolution().col_value)
+        best = round(h.getInfo().objective_function_value)
+        if k + 1 < len(tiers):
+            h.addRow(-inf, float(best), len(costs), list(costs), list(costs.values()))
+            start = highspy.HighsSolution()
+            start.col_value = values
+            h.setSolution(start)  # the optimum just found is feasible for the next tier
     chosen = frozenset(v for v, i in index.items() if values[i] > 0.5)
-    return MilpResult("OPTIMAL", chosen, round(h.getInfo().objective_function_value))
+    weights = lexicographic_weights(tiers)
+    weighted = sum(w * sum(c for v, c in tier if v in chosen) for w, tier in zip(weights, tiers))
+    return MilpResult("OPTIMAL", chosen, weighted)
