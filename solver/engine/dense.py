@@ -27,17 +27,22 @@ class _Axis:
     saturate: bool = False
 
 
-def layer_cells(programme: Programme, track_size: int = 1) -> list[int]:
-    """The cells of each layer of the dense array (after each unit of the programme's order)."""
+def layer_cells(programme: Programme, track_size: int = 1, limit: int | None = None) -> list[int]:
+    """The cells of each layer of the dense array (after each unit of the programme's order); with `limit`,
+    only up to the first layer past it (its cells are then the last entry)."""
+    opens: dict[int, int] = {}
+    closes: dict[int, int] = {}
+    for i, con in enumerate(programme.cons):
+        width = (con.top + 1) * (con.guesses or 1)
+        opens[programme.first[i]] = opens.get(programme.first[i], 1) * width
+        closes[programme.last[i]] = closes.get(programme.last[i], 1) * width
     cells, out = track_size, []
     for k in range(len(programme.order)):
-        for i, con in enumerate(programme.cons):
-            if programme.first[i] == k:
-                cells *= (con.top + 1) * (con.guesses or 1)
+        cells *= opens.get(k, 1)
         out.append(cells)
-        for i, con in enumerate(programme.cons):
-            if programme.last[i] == k:
-                cells //= (con.top + 1) * (con.guesses or 1)
+        if limit is not None and cells > limit:
+            break
+        cells //= closes.get(k, 1)
     return out
 
 
@@ -51,7 +56,7 @@ def dense_count(programme: Programme, track: Mapping[str, int] | None = None, ce
     track_size = ceiling + 1 if track is not None else 1
     if programme.never:
         return np.zeros(track_size, dtype=programme.dtype)
-    sizes = layer_cells(programme, track_size)
+    sizes = layer_cells(programme, track_size, limit)
     if max(sizes, default=track_size) > limit:
         return None
     fixed, track = dict(fixed or {}), dict(track or {})
