@@ -74,6 +74,9 @@ def read_offer_option(path: Path | None, catalogue: Catalogue) -> tuple[str, ...
     return None if path is None else read_offer(path, catalogue.units)
 
 
+CHECK_WORK = 60.0  # `check`'s default work limit for the nearest valid pathway, in all (before: 10 a solve)
+
+
 @app.command("check")
 def check_command(qualification: Annotated[str, typer.Argument(help="Accreditation number or id.")],
                   units: Annotated[list[str], typer.Argument(help="Unit codes claimed.")],
@@ -81,12 +84,14 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
                   exempt: ExemptOption = None, reading: ReadingOption = None, pathway: PathwayOption = None,
                   keep: Annotated[str | None, typer.Option(
                       "--keep", help="Units the nearest valid pathway must keep (comma-separated).")] = None,
+                  time_limit: TimeLimit = None, work_limit: WorkLimit = None,
                   catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Check a unit set against every rule, with what each needs and what it has; when invalid, the nearest
     valid pathway (the fewest units to add and remove, then the lowest new GLH) or why there is none; for a
     qualification with named pathways, against each pathway.
 
-    Exits 0 when valid (on some pathway), 1 when not.
+    Exits 0 when valid (on some pathway), 1 when not, 130 when interrupted. With neither --time-limit nor
+    --work-limit the search for the nearest valid pathway may take 60 deterministic work units in all.
     """
     from solver.model.learner import Learner
     from solver.queries.checking import check
@@ -108,12 +113,17 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
                 console().print(f"[bold]Pathway {plain(p.id)}[/bold] ({plain(p.title)})")
                 _print_check(results[p.id])
         raise typer.Exit(0 if valid else 1)
-    result = check(cat, q, parse_codes(units), learner)
+    with budgeted(time_limit, work_limit, default_work=CHECK_WORK) as budget:
+        result = check(cat, q, parse_codes(units), learner, budget=budget)
+    stopped = budget.stopped()
     if as_json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), **({"stopped": stopped} if stopped else {})})
     else:
         _print_check(result)
-    raise typer.Exit(0 if result.valid else 1)
+        sentence = stop_sentence(stopped, budget)
+        if sentence:
+            console().print(plain(sentence), soft_wrap=True)
+    raise typer.Exit(exit_code(stopped) or (0 if result.valid else 1))
 
 
 def _print_check(result: CheckResult) -> None:

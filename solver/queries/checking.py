@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from solver.budget import Budget
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
 from solver.model.learner import Learner
@@ -101,9 +102,12 @@ class CheckResult:
 
 
 def check(catalogue: Catalogue, qualification: str | Qualification, units: list[str] | tuple[str, ...],
-          learner: Learner = Learner(), repair: bool = True) -> CheckResult:
+          learner: Learner = Learner(), repair: bool = True, budget: Budget | None = None) -> CheckResult:
     """Evaluate `units` against every rule of `qualification` for this learner (registration, achievements); for an
-    invalid set (and `repair`), also the nearest valid pathway that keeps the learner's includes and excludes."""
+    invalid set (and `repair`), also the nearest valid pathway that keeps the learner's includes and excludes (its
+    solves under `budget`, which hears the progress)."""
+    if budget is not None:
+        budget.tell("checking the rules")
     q = catalogue.qualification(qualification)
     situation = Learner(registered=learner.registered, achieved=learner.achieved, exempt=learner.exempt)
     f = formulate(catalogue, q, situation)
@@ -132,7 +136,7 @@ def check(catalogue: Catalogue, qualification: str | Qualification, units: list[
 
     insisting = formulate(catalogue, q, situation.model_copy(update={"include": learner.include,
                                                                       "exclude": learner.exclude}))
-    return replace(result, repair=nearest_valid(insisting, pathway, tuple(foreign)))
+    return replace(result, repair=nearest_valid(insisting, pathway, tuple(foreign), budget=budget))
 
 
 def surely_valid(f: Formulation, pathway: frozenset[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from solver.budget import Budget
 from solver.engine.compile import CompiledModel
 from solver.engine.explain import explain
 from solver.engine.status import Status
@@ -62,14 +63,18 @@ class Repair:
 
 
 def nearest_valid(f: Formulation, chosen: frozenset[str], foreign: tuple[str, ...] = (),
-                  alternatives: int = ALTERNATIVES, time_limit: float | None = 10.0) -> Repair:
+                  alternatives: int = ALTERNATIVES, time_limit: float | None = 10.0,
+                  budget: Budget | None = None) -> Repair:
     """The fewest additions and removals that turn `chosen` (claims of `f`) into a valid pathway, then the lowest
-    new GLH; `foreign` units (not of the qualification) are always removed. Every change is re-checked."""
+    new GLH; `foreign` units (not of the qualification) are always removed. Every change is re-checked. Under
+    `budget` (its limits as well as `time_limit` per solve), progress is told and a stop ends the search."""
+    if budget is not None:
+        budget.tell("nearest valid pathway", 0, alternatives + 1)
     model = CompiledModel(f.variables, f.requirements, f.credits())
     # Edits = |chosen| - (units of chosen kept) + (units added): minimise -1 per kept unit, +1 per added one.
     edits = tuple((v, -1 if v in chosen else 1) for v in f.variables)
     glh = new_glh_terms(f.context)
-    first = model.solve(tiers=[edits, glh], work_limit=time_limit)
+    first = model.solve(tiers=[edits, glh], work_limit=time_limit, budget=budget)
     if first.pathway is None:
         if first.status is Status.INFEASIBLE:
             why = explain(model, f.requirements)
@@ -79,8 +84,10 @@ def nearest_valid(f: Formulation, chosen: frozenset[str], foreign: tuple[str, ..
     # Others exactly as near and as cheap: the same two totals, a different unit set each time.
     same = (Linear(edits, None, total(edits, first.pathway)), Linear(glh, None, total(glh, first.pathway)))
     seen = [first.pathway]
-    while len(found) <= alternatives:
-        other = model.solve(extra=same, nogoods=seen, work_limit=time_limit)
+    while len(found) <= alternatives and (budget is None or budget.stopped() is None):
+        if budget is not None:
+            budget.tell("nearest valid pathway", len(found), alternatives + 1)
+        other = model.solve(extra=same, nogoods=seen, work_limit=time_limit, budget=budget)
         if other.pathway is None:
             break
         seen.append(other.pathway)
