@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import os
 import shutil
-import statistics
 import tempfile
 import time
 from dataclasses import dataclass
 
-import pandas as pd
-
 from benchmarks.harness import Result, ratio, seconds
-from benchmarks.learners import synthetic_learners
 from solver.model.catalogue import Catalogue
 from solver.model.learner import Learner
 
@@ -66,69 +61,6 @@ def single_recommend(cat: Catalogue, s: Settings) -> list[Result]:
             Result(name, "baseline: solve only, CP-SAT defaults (1 worker)", "ms", [x * 1e3 for x in untuned], None,
                    "same optimum")]
     return out
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (worker pools are joined when a run ends)."""
-    import resource
-
-    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
-
-
-def cohort(cat: Catalogue, s: Settings) -> list[Result]:
-    """Synthetic learners for the seed Certificate through recommend_cohort vs a plain rebuild-per-learner loop."""
-    from solver.cohort.recommend import CohortPlan, recommend_cohort
-    from solver.queries.recommendation import recommend
-    from solver.request.objectives import Objective
-
-    q = cat.qualification(CERT)
-    rows = synthetic_learners(cat, CERT, s.cohort)
-    frame = pd.DataFrame(rows)
-    distinct = len(CohortPlan.of(frame, Objective.MIN_GLH).profiles)
-    name = f"cohort: {s.cohort:,} learners (seed Certificate)"
-    outputs: list[str] = []
-
-    cpu: dict[int, list[float]] = {}
-
-    def run(workers: int, table: pd.DataFrame = frame) -> None:
-        before = cpu_seconds()
-        outputs.append(recommend_cohort(cat, q, table, workers=workers).to_csv(index=False))
-        cpu.setdefault(workers, []).append((cpu_seconds() - before) / len(table) * 1e3)
-
-    many = seconds(lambda: run(s.workers), s.repeats)
-    one = seconds(lambda: run(1), max(1, s.repeats // 2))
-    busy = cpu.pop(s.workers)
-    assert len(set(outputs)) == 1, "cohort output differs between runs or worker counts"
-    checked = pd.read_csv(io.StringIO(outputs[0]))
-    sample = list(range(0, len(rows), max(1, len(rows) // 50)))
-    for i in sample:  # new GLH equals per-learner recommend (a sample: the full check is in the tests)
-        r = rows[i]
-        learner = Learner(registered=dt.date.fromisoformat(r["registered"]), achieved=tuple(r["achieved"].split()))
-        assert checked.loc[i, "new_glh"] == recommend(cat, q, learner).new_glh, r
-
-    loop_rows = rows[:s.baseline_learners]
-    learners = [Learner(registered=dt.date.fromisoformat(r["registered"]), achieved=tuple(r["achieved"].split()))
-                for r in loop_rows]
-    loop = seconds(lambda: [recommend(cat, q, lr) for lr in learners], s.repeats)
-    uniform = pd.DataFrame(synthetic_learners(cat, CERT, s.cohort, seed=7, popularity=False))
-    uniform_distinct = len(CohortPlan.of(uniform, Objective.MIN_GLH).profiles)
-    flat = seconds(lambda: run(s.workers, uniform), max(1, s.repeats // 2))
-    rate = lambda samples, n: [n / x for x in samples]  # noqa: E731
-    best = Result(name, f"Pathways: recommend_cohort, {s.workers} processes", "learners/s", rate(many, len(rows)),
-                  (">=", 1000.0), f"{distinct:,} distinct profiles; output identical across runs and worker counts")
-    base = Result(name, "baseline: loop of recommend(), model rebuilt per learner", "learners/s",
-                  rate(loop, len(loop_rows)), None, f"timed on the first {len(loop_rows)} learners")
-    return [best,
-            Result(name, "Pathways: recommend_cohort, 1 process", "learners/s", rate(one, len(rows))),
-            base,
-            ratio(name, "speed-up over the baseline loop", best, base, (">=", 5.0)),
-            Result(name, f"CPU time per learner, {s.workers} processes (all processes)", "ms", busy, None,
-                   f"what bounds the rate: {s.workers} idle cores would give about "
-                   f"{s.workers * 1e3 / statistics.median(busy):,.0f} learners/s"),
-            Result(name, f"Pathways, {s.workers} processes, all-distinct learners", "learners/s",
-                   rate(flat, len(uniform)), None,
-                   f"units drawn uniformly (no popular units): {uniform_distinct:,} distinct profiles")]
 
 
 def count(cat: Catalogue, s: Settings) -> list[Result]:

@@ -34,3 +34,22 @@ def synthetic_learners(catalogue: Catalogue, qualification: str, n: int, seed: i
         rows.append({"learner": f"L{i + 1:05d}", "registered": registered.isoformat(),
                      "achieved": " ".join(sorted(achieved, key=codes.index))})
     return rows
+
+
+def distinct_learners(catalogue: Catalogue, qualification: str, n: int, seed: int = 2021) -> list[dict[str, str]]:
+    """`n` learners no two of whom share a request: each has achieved a different set of 1 to 4 units, so nothing
+    (not even a request shared between dates on one side of a cut-off) can be solved once for two of them."""
+    rng = random.Random(seed)
+    codes = catalogue.qualification(qualification).unit_codes()
+    span = (END - START).days
+    seen: set[frozenset[str]] = set()
+    rows = []
+    while len(rows) < n:
+        achieved = frozenset(rng.sample(codes, min(len(codes), rng.choice(ACHIEVED_COUNTS[1:]))))
+        if achieved in seen:
+            continue
+        seen.add(achieved)
+        registered = START + dt.timedelta(days=rng.randrange(span + 1))
+        rows.append({"learner": f"D{len(rows) + 1:05d}", "registered": registered.isoformat(),
+                     "achieved": " ".join(sorted(achieved, key=codes.index))})
+    return rows

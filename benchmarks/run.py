@@ -54,7 +54,9 @@ def run(sections: list[str], settings: cases.Settings) -> list[Result]:
         if section == "single":
             results += cases.single_recommend(cat, settings)
         elif section == "cohort":
-            results += cases.cohort(cat, settings)
+            from benchmarks.cohort import cohort
+
+            results += cohort(cat, settings.cohort, settings.workers, settings.repeats)
         elif section == "count":
             results += cases.count(cat, settings)
         elif section == "enumerate":
