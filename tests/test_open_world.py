@@ -272,3 +272,35 @@ def test_the_audits_credit_range_with_an_open_group_total_is_bounded_both_ways(t
     regime = audit(load_catalogue(tmp_path), "dip").to_dict()["qualifications"][0]["regimes"][0]
     assert not regime["credits_exact"]
     assert regime["credits_bounds"]["at_most"] == 40
+
+
+# Rules only, every rule a version from 2024-08-01: before that date no rule is in force and nothing is listed.
+VERSIONED_ONLY = """\
+units: []
+qualifications:
+  - id: access
+    accreditation: EX/ACC/004
+    title: Access to HE Diploma (rules only, versioned)
+    level: 3
+    awarding_body: Example
+    groups:
+      - {id: S, name: Subject units, units: [], complete: false}
+    rules:
+      - {id: graded, kind: sum, where: {mode: graded}, min: 45, registered_from: 2024-08-01}
+      - {id: ungraded, kind: sum, where: {mode: ungraded}, min: 15, max: 15, registered_from: 2024-08-01}
+"""
+
+
+def test_a_rules_only_file_whose_every_rule_starts_later_is_audited_and_counted(tmp_path):
+    """Before: TypeError: 'int' object is not iterable from audit and from count --registered before the date
+    (the minimal count over no units had no passes: max(peak, *[]))."""
+    _catalogue(tmp_path, VERSIONED_ONLY)
+    for args in (["audit"], ["audit", "--json"], ["count", "access", "--registered", "2024-01-01"],
+                 ["count", "access", "--registered", "2024-09-01"], ["enumerate", "access", "--registered",
+                                                                       "2024-01-01"]):
+        out = CliRunner().invoke(app, [*args, "--catalogue", str(tmp_path)])
+        assert out.exception is None or isinstance(out.exception, SystemExit), (args, out.exception)
+        assert out.exit_code == 0, (args, out.output)
+    report = audit(load_catalogue(tmp_path), "access")
+    assert [r.counts.count for r in report.qualifications[0].regimes] == [1, 0]  # the empty set, then none listed
+    assert "no-pathway" not in {f.kind for f in report.findings}

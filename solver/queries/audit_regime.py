@@ -61,9 +61,12 @@ def regimes(catalogue: Catalogue, q: Qualification) -> list[Regime]:
 # --- per regime -------------------------------------------------------------------------------------
 
 def optimum(model: CompiledModel, terms: tuple[tuple[str, int], ...], sign: int,
-            budget: Budget | None = None) -> tuple[Status, int | None]:
-    """The least (sign 1) or most (sign -1) of `terms` over the model's pathways; None unless proven."""
+            budget: Budget | None = None, seen: list[frozenset[str]] | None = None) -> tuple[Status, int | None]:
+    """The least (sign 1) or most (sign -1) of `terms` over the model's pathways; None unless proven. The
+    pathway found is added to `seen` when given."""
     solution = model.solve(tiers=[tuple((c, sign * w) for c, w in terms)], budget=budget)
+    if seen is not None and solution.pathway is not None:
+        seen.append(solution.pathway)
     if solution.status is not Status.OPTIMAL or solution.objective is None:
         return solution.status, None
     return solution.status, sign * int(solution.objective)
@@ -135,9 +138,10 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget:
     # Unpublished values count 0: the ranges are then bounds, and the findings say so rather than state them.
     credits = tuple((c, u.credits or 0) for c, u in f.context.units.items())
     glh = tuple((c, u.glh or 0) for c, u in f.context.units.items())
-    status, min_credits = optimum(model, credits, 1, budget)
-    _, max_credits = optimum(model, credits, -1, budget)
-    _, max_glh = optimum(model, glh, -1, budget)
+    seen: list[frozenset[str]] = []  # valid pathways found on the way: they clear units of being dead or forced
+    status, min_credits = optimum(model, credits, 1, budget, seen)
+    _, max_credits = optimum(model, credits, -1, budget, seen)
+    _, max_glh = optimum(model, glh, -1, budget, seen)
     route = model.solve(tiers=objective_tiers(f, Objective.MIN_GLH), budget=budget)
     if route.status not in (Status.OPTIMAL, Status.INFEASIBLE):
         unfinished.append("the lowest-hours route")
@@ -173,7 +177,7 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget:
     members = None
     if not shares and counts.count != 0 and lowest is not None:
         _tell(budget, task, 3, "dead and forced units")
-        members = membership(model, f.variables, [frozenset(lowest)], budget)
+        members = membership(model, f.variables, [*seen, frozenset(lowest)], budget)
         if members.complete:
             notes.append(f"unit shares not computed ({why_not}); dead and forced units found by {members.solves} "
                          f"searches instead")
