@@ -17,13 +17,15 @@ from solver.cli.app import app as _app
 from solver.errors import InputError, LookupFailure, Problem
 
 # The module that registers each command on `app` (heavy imports stay inside the commands). A command imports
-# only its own module: importing all eight cost `pathways check` about 15 ms of start-up for commands it never
+# only its own module: importing all of them cost `pathways check` about 15 ms of start-up for commands it never
 # runs. Help, no command or an unknown name imports them all, in this order (the order help lists them in).
+# tests/test_startup.py holds this table to what each module registers.
 COMMAND_MODULES = {"check": "advise", "recommend": "advise", "cohort": "batch", "catalogue": "catalogue_cmd",
-                   "schema": "catalogue_cmd", "count": "explore", "enumerate": "explore", "audit": "explore",
-                   "whatif": "explore", "goals": "goals_cmd", "tradeoff": "goals_cmd", "import": "import_cmd",
-                   "plan": "plan_cmd", "deliver": "plan_cmd", "serve": "serve_cmd"}
-ALL_MODULES = ("advise", "batch", "catalogue_cmd", "explore", "goals_cmd", "import_cmd", "plan_cmd", "serve_cmd")
+                   "schema": "catalogue_cmd", "count": "count_cmd", "enumerate": "enumerate_cmd",
+                   "audit": "audit_cmd", "whatif": "explore", "goals": "goals_cmd", "tradeoff": "goals_cmd",
+                   "import": "import_cmd", "plan": "plan_cmd", "deliver": "plan_cmd", "serve": "serve_cmd"}
+ALL_MODULES = ("advise", "batch", "catalogue_cmd", "audit_cmd", "count_cmd", "enumerate_cmd", "explore", "goals_cmd",
+               "import_cmd", "plan_cmd", "serve_cmd")
 
 # Click's usage error and its base, as the installed typer raises them (it vendors click from 0.2x on, so they
 # are not `click`'s classes); BadParameter derives from both in every version.
