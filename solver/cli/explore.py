@@ -23,20 +23,28 @@ from solver.cli.common import (
 from solver.cli.designer_options import (
     _escape,
 )
+from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
+
+WHATIF_WORK = 60.0  # `whatif`'s default deterministic work limit, in all (before and after, and the cohort)
 
 
 @app.command("whatif")
 def whatif_command(scenario: Annotated[Path, typer.Argument(help="A what-if scenario YAML file.")],
+                   time_limit: TimeLimit = None, work_limit: WorkLimit = None,
                    catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Apply a what-if file's rule edits and compare before and after: counts, lowest GLH, dead and forced
-    units, and which learners' recommendations change. Exits 1 if the file's `expected:` block fails."""
+    units, and which learners' recommendations change. Exits 1 if the file's `expected:` block fails, 130 when
+    interrupted. With neither --time-limit nor --work-limit it may take 60 deterministic work units in all; a
+    figure not computed by then is shown as '-' and said."""
     from solver.queries.whatif import run_whatif
 
-    result = run_whatif(scenario, load(catalogue) if catalogue else None)
+    with budgeted(time_limit, work_limit, default_work=WHATIF_WORK) as budget:
+        result = run_whatif(scenario, load(catalogue) if catalogue else None, budget)
     problems = result.mismatches()
+    code = exit_code(result.stopped) or (1 if problems else 0)
     if as_json:
         print_json({**result.to_dict(), "mismatches": problems})
-        raise typer.Exit(1 if problems else 0)
+        raise typer.Exit(code)
     from rich.table import Table
 
     out = console()
@@ -61,4 +69,7 @@ def whatif_command(scenario: Annotated[Path, typer.Argument(help="A what-if scen
         out.print(cohort)
     for problem in problems:
         out.print(f"[red]expected mismatch:[/red] {_escape(problem)}")
-    raise typer.Exit(1 if problems else 0)
+    sentence = stop_sentence(result.stopped, budget)
+    if sentence:
+        out.print(_escape(sentence), soft_wrap=True)
+    raise typer.Exit(code)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from solver.budget import Budget, Limit, ended_by
 from solver.engine.status import Status
 from solver.errors import LookupFailure, Problem, ScenarioError
 from solver.model.catalogue import Catalogue, FrozenDict, load_catalogue
@@ -17,6 +18,7 @@ from solver.model.learner import Learner
 from solver.model.located_yaml import LocatedDocument, read_yaml
 from solver.model.specialisations import following
 from solver.model.validation import validate
+from solver.queries.audit_regime import portion
 from solver.queries.auditing import Regime, RegimeAudit, audit_regime
 from solver.queries.recommendation import Recommendation, recommend
 from solver.request.objectives import Objective
@@ -294,8 +296,11 @@ class CohortChange:
 
 
 def _side(a: RegimeAudit) -> dict[str, Any]:
+    # Dead and forced units a limit left undecided are not known: None, never an empty (and wrong) list.
+    known = not any(u.startswith("dead and forced") for u in a.unfinished)
     out = {"count": a.counts.count, "minimal": a.counts.minimal, "lowest_glh": a.min_glh,
-           "dead": a.dead, "forced": a.forced, "credits": [a.min_credits, a.max_credits],
+           "dead": a.dead if known else None, "forced": a.forced if known else None,
+           "credits": [a.min_credits, a.max_credits],
            "glh": [a.min_glh, a.max_glh], "method": a.counts.method}
     if a.unpublished_route:  # the lowest route claims units of unpublished GLH, counted as 0: a lower bound
         out["lowest_glh_at_least"] = True
@@ -311,6 +316,7 @@ class WhatIfResult:
     before: RegimeAudit
     after: RegimeAudit
     cohort: tuple[CohortChange, ...]
+    stopped: Limit | None = None  # the budget's limit that ended it early: figures not computed are None
 
     @property
     def changed(self) -> list[str]:
@@ -320,7 +326,7 @@ class WhatIfResult:
         return {"name": self.scenario.name, "qualification": self.scenario.qualification,
                 "registered": self.scenario.registered.isoformat() if self.scenario.registered else None,
                 "before": _side(self.before), "after": _side(self.after),
-                "cohort": [c.to_dict() for c in self.cohort], "changed": self.changed}
+                "cohort": [c.to_dict() for c in self.cohort], "changed": self.changed, "stopped": self.stopped}
 
     def to_frame(self) -> pd.DataFrame:
         """The side-by-side table: one row per measure, columns before and after."""
@@ -348,6 +354,9 @@ class WhatIfResult:
                                 ("after", expected.after, _side(self.after))):
             for key, value in want.model_dump(exclude_none=True).items():
                 have = got[key]
+                if have is None and self.stopped is not None:
+                    out.append(f"{name}.{key}: expected {value}, not computed within the {self.stopped}")
+                    continue
                 if isinstance(value, (list, tuple)):
                     value, have = sorted(value), sorted(have)
                 if value != have:
@@ -357,24 +366,30 @@ class WhatIfResult:
         return out
 
 
-def compare(scenario: WhatIf, catalogue: Catalogue, q: Qualification) -> WhatIfResult:
-    """Apply the scenario's edits to `q` in `catalogue` and compare before with after."""
+def compare(scenario: WhatIf, catalogue: Catalogue, q: Qualification, budget: Budget | None = None) -> WhatIfResult:
+    """Apply the scenario's edits to `q` in `catalogue` and compare before with after; under `budget`, before and
+    after get an even share of its work and the cohort's recommendations what is left."""
     edited, q_after = apply_edits(catalogue, q, scenario.edits)
     if scenario.pathway is not None:  # a named pathway's rules (edited or not) judged with the qualification's
         q, q_after = following(q, scenario.pathway), following(q_after, scenario.pathway)
     label = (f"registered from {scenario.registered.isoformat()}" if scenario.registered
              else "a new learner registering now")
     regime = Regime(label, scenario.registered)
-    before = audit_regime(catalogue, q, regime)
-    after = audit_regime(edited, q_after, regime)
-    cohort = tuple(_cohort_change(catalogue, q, edited, q_after, learner) for learner in scenario.cohort)
-    return WhatIfResult(scenario=scenario, before=before, after=after, cohort=cohort)
+    share = 0.45 if scenario.cohort else 0.5  # of the work: before, then as much again for after
+    with portion(budget, share) as part:
+        before = audit_regime(catalogue, q, regime, part)
+    with portion(budget, share / (1 - share)) as part:
+        after = audit_regime(edited, q_after, regime, part)
+    cohort = tuple(_cohort_change(catalogue, q, edited, q_after, learner, budget) for learner in scenario.cohort)
+    return WhatIfResult(scenario=scenario, before=before, after=after, cohort=cohort, stopped=ended_by(budget))
 
 
 def _cohort_change(catalogue: Catalogue, q: Qualification, edited: Catalogue, q_after: Qualification,
-                   learner: Learner) -> CohortChange:
-    old = recommend(catalogue, q, learner, Objective.MIN_GLH)
-    new = recommend(edited, q_after, learner, Objective.MIN_GLH)
+                   learner: Learner, budget: Budget | None = None) -> CohortChange:
+    if budget is not None:
+        budget.tell("what-if cohort", note=learner.name or "")
+    old = recommend(catalogue, q, learner, Objective.MIN_GLH, budget=budget)
+    new = recommend(edited, q_after, learner, Objective.MIN_GLH, budget=budget)
 
     def units(rec: Recommendation) -> tuple[str, ...] | None:
         return tuple(sorted(rec.codes)) if rec.codes is not None else None
@@ -383,6 +398,6 @@ def _cohort_change(catalogue: Catalogue, q: Qualification, edited: Catalogue, q_
                         after_new_glh=new.new_glh)
 
 
-def run_whatif(path: str | Path, default: Catalogue | None = None) -> WhatIfResult:
+def run_whatif(path: str | Path, default: Catalogue | None = None, budget: Budget | None = None) -> WhatIfResult:
     scenario, catalogue, q = load_whatif(path, default)
-    return compare(scenario, catalogue, q)
+    return compare(scenario, catalogue, q, budget)
