@@ -52,7 +52,8 @@ def run(solver: cp_model.CpSolver, model: cp_model.CpModel, budget: Budget | Non
     stops the search. The solve runs in a helper thread so that the main thread keeps running Python and
     its signal handlers can fire; the thread is always joined, so no native search outlives the call."""
     if budget is None:
-        return STATUS.get(solver.solve(model, callback), Status.UNKNOWN), None
+        status = STATUS.get(solver.solve(model, callback), Status.UNKNOWN)
+        return status, _limit_reached(solver) if status in (Status.FEASIBLE, Status.UNKNOWN) else None
     for key, value in budget.cp_sat().items():  # the tighter of the caller's own limit and what is left
         current = getattr(solver.parameters, key)
         setattr(solver.parameters, key, min(current, value) if current > 0 else value)
@@ -65,8 +66,19 @@ def run(solver: cp_model.CpSolver, model: cp_model.CpModel, budget: Budget | Non
             solver.stop_search()
     budget.spend(solver.response_proto.deterministic_time)
     status = STATUS.get(codes[0], Status.UNKNOWN) if codes else Status.UNKNOWN
-    stopped = budget.stopped() if status in (Status.FEASIBLE, Status.UNKNOWN) else None
+    stopped = (budget.stopped() or _limit_reached(solver)) if status in (Status.FEASIBLE, Status.UNKNOWN) else None
     return status, stopped
+
+
+def _limit_reached(solver: cp_model.CpSolver) -> Limit | None:
+    """Which of CP-SAT's own limits ended an unfinished search: the one it came nearer to (CP-SAT may stop a
+    hair before the budget's clock says the time is up, and a solve may carry limits of its own)."""
+    response, params = solver.response_proto, solver.parameters
+    wall = response.wall_time / params.max_time_in_seconds if params.max_time_in_seconds > 0 else 0.0
+    work = response.deterministic_time / params.max_deterministic_time if params.max_deterministic_time > 0 else 0.0
+    if max(wall, work) < 0.9:  # far from both: something else stopped it (a callback that had enough)
+        return None
+    return Limit.TIME if wall >= work else Limit.WORK
 
 
 def expression(take: dict[str, cp_model.IntVar], terms: Iterable[tuple[str, int]]) -> cp_model.LinearExprT:
