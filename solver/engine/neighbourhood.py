@@ -70,6 +70,8 @@ def deliver_lns(d: Delivery, work_limit: float = 10.0, params: Mapping[str, obje
     built = delivery_model(d)
     solver, status = solve_delivery(built, work_limit * FIRST_SHARE, chosen)
     used = _work(solver)
+    if status is Status.UNKNOWN:  # no plan yet (the greedy hint broke a limit): the whole model keeps the rest
+        solver, status = solve_delivery(built, max(work_limit - used, 0.01), chosen)
     if not status.found or status is Status.OPTIMAL:
         return _result(solver, status, built, started)
     plan = [int(solver.value(w)) for w in built.when]
