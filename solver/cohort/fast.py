@@ -89,11 +89,11 @@ class FastPath:
     def answer_all(self, profiles: Sequence[Profile]) -> list[Answer | None]:
         entries = [self._entry(p) for p in profiles]
         pending: dict[tuple[object, ...], list[Entry]] = {}
+        queued: set[int] = set()  # entries by identity: learners sharing a request share its entry
         for entry in entries:
-            if entry is not None and not entry.solved:
-                batch = pending.setdefault(entry.shape_key, [])
-                if not any(e is entry for e in batch):
-                    batch.append(entry)
+            if entry is not None and not entry.solved and id(entry) not in queued:
+                queued.add(id(entry))
+                pending.setdefault(entry.shape_key, []).append(entry)
         for key, batch in pending.items():
             self._solve(self._shapes[key], batch)  # type: ignore[arg-type]
         answers = [None if e is None else e.answer for e in entries]
