@@ -9,7 +9,7 @@ from typing import Any
 from solver.budget import Budget, Limit
 from solver.engine.compile import CompiledModel, compile_request
 from solver.engine.explain import Explanation, explain
-from solver.engine.openworld import open_model, unknown_credits
+from solver.engine.openworld import open_model, unknown_values
 from solver.engine.status import Status
 from solver.errors import PathwayInvalid
 from solver.model.catalogue import Catalogue
@@ -283,7 +283,7 @@ class Planner:
         pathways = tuple(spec.strip(p) for p in found)
         rests_on: tuple[str, ...] = ()
         over_unknowns = False
-        if status is Status.INFEASIBLE and unknown_credits(f):
+        if status is Status.INFEASIBLE and unknown_values(f):
             # None is valid whatever the unpublished credits are; ask whether some values within their group
             # totals make one, so INFEASIBLE is said only when none do.
             possible = open_model(f, spec.auxiliary, spec.links)
@@ -299,8 +299,9 @@ class Planner:
                 over_unknowns = True
                 status = Status.FEASIBLE  # not proven best over the values: never stated as OPTIMAL
                 sure = surely_valid(f, pathways[0])  # a group total may settle every sum it rests on
+                open_values = set(unknown_values(f))  # credits, levels, or hours a rule sums
                 rests_on = () if sure else tuple(dict.fromkeys(f.context.base(c) for c in f.context.units
-                                               if c in pathways[0] and f.context.units[c].credits is None))
+                                               if c in pathways[0] and f.context.base(c) in open_values))
         unknown = tuple(c for c in unpublished_glh(f.context) if pathways and c in pathways[0])
         if unknown and status is Status.OPTIMAL:
             status = Status.FEASIBLE  # the lowest new GLH rests on hours nobody has published: a bound
