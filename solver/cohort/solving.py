@@ -59,7 +59,7 @@ class ProfileSolver:
     def __init__(self, catalogue: Catalogue, qualification: Qualification, time_limit: float | None = 10.0,
                  method: Method = "auto"):
         self.catalogue = catalogue
-        self.planner = Planner(catalogue, qualification, time_limit)
+        self.planner = Planner(catalogue, qualification, work_limit=time_limit)  # deterministic: same on every run
         # "auto": the exact DP wherever a request's shape allows it (solver/cohort/fast.py), CP-SAT for the rest.
         self.fast = FastPath(catalogue, qualification) if method == "auto" else None
         self._solved: dict[tuple[object, ...], tuple[Status, frozenset[str] | None, str]] = {}
