@@ -54,6 +54,8 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                              min_width=18 if col == "regime" else None, overflow="ellipsis" if numeric else "fold")
         for r in qa.regimes:
             glh = ("at least " if r.bounds("GLH") else "") + _span(r.min_glh, r.max_glh)
+            if r.min_glh is None and r.possible is not None:
+                glh = "undetermined"  # pathways some values make valid: their hours are not yet known
             cells = [r.regime.label, _credits(r), glh,
                      " ".join(r.lowest_glh_route or ()) or ("not completed" if r.unfinished else "none"),
                      _figure(r.counts.count, r.counts.count_at_least),  # the upper bound is in the notes
@@ -89,7 +91,8 @@ def _credits(r: RegimeAudit) -> str:
     """The credit range: exact; or each end labelled (a lower end counting unpublished credits at their least, an
     upper end 'undetermined' when no published group total bounds them)."""
     if r.min_credits is None:
-        return "not completed" if r.unfinished and r.status.found else "none"
+        return ("not completed" if r.unfinished and r.status.found
+                else "undetermined" if r.possible is not None else "none")
     if r.credits_exact or not r.bounds("credits"):
         return _span(r.min_credits, r.max_credits)
     high = f"at most {r.max_credits}" if r.max_credits is not None else "undetermined"

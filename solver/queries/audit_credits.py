@@ -21,6 +21,7 @@ from solver.queries.audit_records import (
     Finding,
     RegimeAudit,
     credit_text,
+    open_values,
 )
 from solver.queries.audit_regime import optimum
 
@@ -29,8 +30,9 @@ def credit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeA
                     budget: Budget | None = None) -> list[Finding]:
     out = []
     figures = q.figures
-    # A unit of unpublished credits leaves the achievable range unknown: no mismatch is stated as fact.
-    known = not any(catalogue.units[c].credits is None for c in q.unit_codes())
+    # A unit of unpublished credits (or level, or hours a rule sums) leaves the achievable range unknown: no
+    # mismatch is stated as fact.
+    known = not open_values(catalogue, q)
     for r in audits:
         ctx = catalogue.context(q, registered=r.regime.registered)
         barred = [why for rule in q.rules if (why := rule.bars(ctx))]
@@ -76,10 +78,10 @@ def credit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeA
 
 def _unsure_no_pathway(catalogue: Catalogue, q: Qualification, r: RegimeAudit) -> Finding:
     """No pathway over what is listed and published: said as that, never as rules that contradict each other."""
-    unknown = [c for c in q.unit_codes() if catalogue.units[c].credits is None]
+    unknown = open_values(catalogue, q)
     groups = [g.name for g in q.open_groups()]
     lists = f"{', '.join(groups)}, whose list{'s are' if len(groups) > 1 else ' is'} open" if groups else ""
-    values = f"the unpublished credits of {', '.join(unknown)}" if unknown else ""
+    values = f"the unpublished values of {', '.join(unknown)}" if unknown else ""
     route = " ".join(sorted(r.possible or ()))
     if r.possible is not None and r.sure:
         sentence = (f"Valid pathways for learners {r.regime.label} rest on published group totals: {values} are "

@@ -11,6 +11,7 @@ from solver.engine.counting import (
     CountResult,
 )
 from solver.engine.status import Status
+from solver.model.catalogue import Catalogue
 from solver.model.documents import CreditRange, Qualification
 from solver.queries.audit_membership import Membership
 
@@ -199,6 +200,15 @@ def credit_text(published: CreditRange) -> str:
         return f"{published.min} or more"
     return str(published.min) if published.min == published.max else f"{published.min}-{published.max}"
 
+
+
+def open_values(catalogue: Catalogue, q: Qualification) -> list[str]:
+    """The units of `q` with an unpublished value its rules read: credits, a level, or GLH or TQT a rule sums."""
+    rules = [*q.rules, *(r for p in q.pathways for r in p.rules)]
+    summed = {getattr(r, "sum", None) for r in rules}
+    return [c for c in q.unit_codes()
+            if catalogue.units[c].credits is None or catalogue.units[c].level is None
+            or any(m in summed and getattr(catalogue.units[c], m) is None for m in ("glh", "tqt"))]
 
 
 def n_units(n: int) -> str:

@@ -20,7 +20,7 @@ from solver.engine.counting import (
     problem_of,
     unit_shares,
 )
-from solver.engine.openworld import credit_extremes, possible, shortfalls, unknown_credits
+from solver.engine.openworld import credit_extremes, possible, shortfalls, unknown_credits, unknown_values
 from solver.engine.status import Status
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -188,7 +188,7 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget:
         notes.append("average GLH readings not computed: they need the exact GLH distribution")
     unknown = tuple(c for c in lowest or () if f.context.units[c].glh is None)
     maybe, sure, short = None, False, tuple[tuple[str, int], ...]()
-    if lowest is None and status is Status.INFEASIBLE and (q.open_groups() or unknown_credits(f)):
+    if lowest is None and status is Status.INFEASIBLE and (q.open_groups() or unknown_values(f)):
         maybe = possible(f)
         sure = maybe is not None and surely_valid(f, maybe)
         short = tuple((req.rule.describe(f.context) if req.rule else req.description, n)

@@ -15,6 +15,7 @@ from solver.queries.audit_records import (
     Finding,
     RegimeAudit,
     n_units,
+    open_values,
 )
 
 
@@ -61,8 +62,8 @@ def unit_findings(catalogue: Catalogue, q: Qualification, audits: list[RegimeAud
 def _unsure(catalogue: Catalogue, q: Qualification) -> str:
     """What a finding over the valid pathways rests on, when they are not all known: the listed units of open
     groups, and the pathways valid whatever unpublished credits turn out to be."""
-    unknown = [c for c in q.unit_codes() if catalogue.units[c].credits is None]
+    unknown = open_values(catalogue, q)
     groups = [g.name for g in q.open_groups()]
     parts = ([f"over the listed units of {', '.join(groups)}"] if groups else []) + \
-        ([f"among the pathways valid whatever the unpublished credits of {', '.join(unknown)} are"] if unknown else [])
+        ([f"among the pathways valid whatever the unpublished values of {', '.join(unknown)} are"] if unknown else [])
     return f" ({'; '.join(parts)}: it may not hold once more is published)" if parts else ""
