@@ -108,6 +108,7 @@ def tradeoff_front(catalogue: Catalogue, qualification: str | Qualification, lea
     at_least = 0
     while True:
         coverage = [Linear(score, at_least, None)] if score else []
+        budget.tell("trade-off front", len(points), note=f"next: coverage at least {at_least}")
         solution = model.solve(tiers, extra=[*asks, *coverage], budget=budget)
         if solution.status is not Status.OPTIMAL or solution.pathway is None:
             # INFEASIBLE after a point: no more coverage is possible, the front is complete. Anything else
