@@ -34,7 +34,9 @@ def glh_findings(q: Qualification, audits: list[RegimeAudit], catalogue: Catalog
         if r.min_glh is None:
             continue
         if published is None:
-            route = " ".join(r.lowest_glh_route or ())
+            if not r.lowest_glh_route:
+                continue  # no rule in force asks for any unit: there is no route to speak of
+            route = " ".join(r.lowest_glh_route)
             if r.unpublished_route:
                 route += (f"; {', '.join(r.unpublished_route)} {'has' if len(r.unpublished_route) == 1 else 'have'}"
                           f" unpublished GLH")
