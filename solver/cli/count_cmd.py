@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from solver.model.catalogue import Catalogue
     from solver.model.documents import Qualification
     from solver.model.learner import Learner
+    from solver.queries.listed_pathway import Filters
     from solver.request.formulation import Formulation
     from solver.rules.linear import Linear
 
@@ -146,8 +147,13 @@ def count_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     with budgeted(time_limit, work_limit, default_work=DEFAULT_WORK) as budget:
         cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
         if q.pathways:
-            _by_pathway(cat, q, learner, as_json)
-            return
+            if shares:
+                raise typer.BadParameter(f"unit shares are counted on one pathway: name one of "
+                                         f"{', '.join(p.id for p in q.pathways)} with --pathway",
+                                         param_hint="--shares")
+            filters = Filters(min_glh, max_glh, min_credits, max_credits)
+            figures = asked_figures(len(q.unit_codes()), minimal, distributions, False) - {Figure.SHARES}
+            _by_pathway(cat, q, learner, filters, figures, budget, as_json)
         f = formulate(cat, q, learner)
         extra = tuple(Filters(min_glh, max_glh, min_credits, max_credits).for_formulation(f))
         figures = asked_figures(len(f.variables), minimal, distributions, shares)
@@ -172,18 +178,25 @@ def count_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     raise typer.Exit(exit_code(limit))
 
 
-def _by_pathway(cat: Catalogue, q: Qualification, learner: Learner, as_json: bool) -> None:
+def _by_pathway(cat: Catalogue, q: Qualification, learner: Learner, filters: Filters, figures: set[Figure],
+                budget: Budget, as_json: bool) -> NoReturn:
+    """Each named pathway's count and the distinct unit sets over all of them, under the one budget; exits."""
     from solver.queries.by_pathway import count_by_pathway
 
-    per = count_by_pathway(cat, q, learner)
+    per = count_by_pathway(cat, q, learner, filters, budget, frozenset(figures))
+    limit = budget.stopped() or per.stopped_by
+    said = stop_sentence(limit, budget)
     if as_json:
-        print_json(per.to_dict())
-        return
+        print_json(per.to_dict() | {"stopped_by": limit, "said": [said] if said else []})
+        raise typer.Exit(exit_code(limit))
     for p in q.pathways:
         console().print(f"Pathway {_escape(p.id)} ({_escape(p.title)}): {_count_line(per.by_pathway[p.id])}",
                         soft_wrap=True)
     distinct = f"{per.distinct:,}" if per.distinct is not None else "not computed exactly"
     console().print(f"Distinct valid unit sets over all pathways: [bold]{distinct}[/bold].")
+    if said:
+        console().print(_escape(said), soft_wrap=True)
+    raise typer.Exit(exit_code(limit))
 
 
 def _print_count(title: str, accreditation: str, registered: dt.date | None, result: CountResult,

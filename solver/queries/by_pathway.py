@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from solver.engine.counting import CountResult, count_pathways
+from solver.budget import Budget, Limit, ended_by
+from solver.engine.counting import COUNT_FIGURES, CountResult, Figure, count_formulation
 from solver.engine.status import Status
 from solver.errors import LookupFailure
 from solver.model.catalogue import Catalogue
@@ -14,6 +15,7 @@ from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.model.specialisations import following, pathway_of
 from solver.queries.checking import CheckResult, check
+from solver.queries.listed_pathway import Filters
 from solver.queries.recommendation import Planner, Recommendation
 from solver.request.formulation import formulate
 from solver.request.objectives import Objective, objective_named, objective_tiers, tier_values
@@ -75,30 +77,40 @@ class PathwayCounts:
 
     qualification: str
     by_pathway: dict[str, CountResult]
-    distinct: int | None  # None when there are too many pathways to count the union exactly
+    distinct: int | None  # None when there are too many pathways to count the union exactly, or a limit hit
+    stopped_by: Limit | None = None  # the budget's limit that ended the counts early (what was had is kept)
 
     def to_dict(self) -> dict[str, Any]:
         return {"qualification": self.qualification, "distinct": self.distinct,
-                "pathways": {p: c.to_dict() for p, c in self.by_pathway.items()}}
+                "pathways": {p: c.to_dict() for p, c in self.by_pathway.items()}, "stopped_by": self.stopped_by}
 
 
-def count_by_pathway(catalogue: Catalogue, qualification: str | Qualification,
-                     learner: Learner = Learner()) -> PathwayCounts:
-    """Exact counts per pathway; the distinct total by inclusion-exclusion (a unit set valid on two pathways
-    is one unit set): the union of n sets is the alternating sum of the counts of their intersections, and
-    the intersection of pathways is the qualification with all their rules."""
+def count_by_pathway(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
+                     filters: Filters | None = None, budget: Budget | None = None,
+                     figures: frozenset[Figure] = COUNT_FIGURES) -> PathwayCounts:
+    """Exact counts per pathway (with `figures`, among those meeting `filters`); the distinct total by
+    inclusion-exclusion (a unit set valid on two pathways is one unit set): the union of n sets is the alternating
+    sum of the counts of their intersections, and the intersection of pathways is the qualification with all
+    their rules. Every count shares `budget`: at its limit the counts had by then are kept, the rest say they
+    were not computed, and the distinct total is None."""
     q = catalogue.qualification(qualification)
     ids = [p.id for p in q.pathways]
     if not ids:
         raise LookupFailure(f"{q.accreditation} declares no pathways; use count")
-    by_pathway = {p: count_pathways(catalogue, following(q, p), learner) for p in ids}
+
+    def counted(on: Qualification, asked: frozenset[Figure]) -> CountResult:
+        f = formulate(catalogue, on, learner)
+        extra = filters.for_formulation(f) if filters is not None else []
+        return count_formulation(f, extra, budget=budget, figures=asked)
+
+    by_pathway = {p: counted(following(q, p), figures) for p in ids}
     distinct: int | None = None
     if len(ids) <= MAX_FOR_UNION:
         total = 0
         for size in range(1, len(ids) + 1):
             for group in combinations(ids, size):
-                n = by_pathway[group[0]].count if size == 1 else count_pathways(
-                    catalogue, following(q, *group), learner).count
+                # An intersection's count alone: its figures are not shown.
+                n = by_pathway[group[0]].count if size == 1 else counted(following(q, *group), frozenset()).count
                 if n is None:  # a count out of exact reach: the union is then not exact either
                     break
                 total += n if size % 2 else -n
@@ -107,7 +119,8 @@ def count_by_pathway(catalogue: Catalogue, qualification: str | Qualification,
             break
         else:
             distinct = total
-    return PathwayCounts(qualification=q.accreditation, by_pathway=by_pathway, distinct=distinct)
+    return PathwayCounts(qualification=q.accreditation, by_pathway=by_pathway, distinct=distinct,
+                         stopped_by=ended_by(budget))
 
 
 def check_pathways(catalogue: Catalogue, qualification: str | Qualification, units: list[str] | tuple[str, ...],
