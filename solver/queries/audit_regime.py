@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from fractions import Fraction
 
-from solver.budget import Budget
+from solver.budget import Budget, Limit
 from solver.engine.compile import CompiledModel
 from solver.engine.counting import (
     CountMethod,
@@ -158,7 +158,7 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget:
     with portion(budget, COUNT_SHARE) as part:
         counts = count_formulation(f, budget=part)
     if counts.stopped_by is not None:
-        unfinished.append(f"the pathway count (stopped by the {counts.stopped_by})")
+        unfinished.append(f"the pathway count ({_ended(counts.stopped_by)})")
     for spread, low, high in ((counts.by_credits, min_credits, max_credits), (counts.by_glh, min_glh, max_glh)):
         if counts.count and spread and None not in (low, high) and (min(spread), max(spread)) != (low, high):
             raise RuntimeError(f"CP-SAT and the exact count disagree on the ranges of {q.id} ({regime.label})")
@@ -173,7 +173,7 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget:
         except Unsupported as why:
             why_not = str(why)
         except Stopped as stop:
-            why_not = f"stopped by the {stop.limit}"
+            why_not = _ended(stop.limit)
     members = None
     if not shares and counts.count != 0 and lowest is not None:
         _tell(budget, task, 3, "dead and forced units")
@@ -203,6 +203,11 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget:
                        min_glh=min_glh, max_glh=max_glh, lowest_glh_route=lowest, counts=counts, shares=shares,
                        average_glh=readings, notes=tuple(notes), unpublished_route=unknown, members=members,
                        credits_exact=exact, credits_bounded=bounded, unfinished=tuple(unfinished))
+
+
+def _ended(limit: Limit) -> str:
+    """What ended a stage, in words: 'interrupted', or 'stopped by the work limit'."""
+    return "interrupted" if limit is Limit.INTERRUPTED else f"stopped by the {limit}"
 
 
 def _tell(budget: Budget | None, task: str, done: int, note: str) -> None:
