@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from solver.cli.app import app
-from solver.cli.common import CatalogueOption, JsonOption, console, load, print_json
+from solver.cli.common import (
+    CatalogueOption,
+    JsonOption,
+    PathwayOption,
+    ReadingOption,
+    console,
+    load,
+    print_json,
+    shaped,
+)
+from solver.cli.named_pathway import require_pathway
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,8 +51,12 @@ def cohort_command(
         method: Annotated[str, typer.Option("--method", help="auto: an exact DP for every request whose rules are "
                                             "sums over groups, CP-SAT for the rest; cp-sat: CP-SAT for every "
                                             "request (same optima; equally good pathways may differ).")] = "auto",
+        reading: ReadingOption = None, pathway: PathwayOption = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """Recommend a pathway for every learner in a CSV.
+
+    The qualification is read as --reading says; one with named pathways needs --pathway, and every row is
+    answered on that pathway (as the web explorer's cohort).
 
     The output has exactly one row per input row, in input order: learner, status, units, credits, glh,
     new_glh, message. A row that cannot be read gets status ERROR and the reason; an impossible request gets
@@ -67,7 +81,12 @@ def cohort_command(
             raise typer.BadParameter("Dask is not installed; install Pathways with the dask extra "
                                      "(pip install 'pathways[dask]')", param_hint="--dask") from None
     cat = load(catalogue)
-    q = cat.qualification(qualification)
+    q = shaped(cat, qualification, reading)
+    require_pathway(q, pathway)
+    if pathway is not None:
+        from solver.model.specialisations import following
+
+        q = following(q, pathway)
     table = read_learners(learners)
     from solver.model.offer import read_offer
 
