@@ -56,8 +56,8 @@ def enumerate_command(
         minimal: Annotated[bool, typer.Option("--minimal",
                                               help="Only minimal pathways (no unit can be dropped).")] = False,
         order: Annotated[str | None, typer.Option("--order", help="glh, credits or units: really in that order "
-                                                  "(ties: the other two, then catalogue order where the exact "
-                                                  "counter reaches the pathways, else the order found).")] = None,
+                                                  "(ties: the other two, then catalogue order; beyond 100 units "
+                                                  "without an exact count, the order found).")] = None,
         limit: Annotated[int | None, typer.Option("--limit", min=0, help="Stop after N pathways.")] = None,
         csv_file: Annotated[Path | None, typer.Option("--csv", help="Write the pathways to this CSV file "
                                                       "(complete rows only; a list cut short by a limit or a "
