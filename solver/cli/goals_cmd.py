@@ -12,6 +12,8 @@ from solver.cli.app import app
 from solver.cli.common import (
     CatalogueOption,
     JsonOption,
+    PathwayOption,
+    ReadingOption,
     RegisteredOption,
     console,
     load,
@@ -19,7 +21,9 @@ from solver.cli.common import (
     parse_date,
     plain,
     print_json,
+    shaped,
 )
+from solver.cli.named_pathway import require_pathway
 from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
 
 
@@ -71,7 +75,7 @@ def tradeoff_command(
         max_glh: Annotated[int | None, typer.Option("--max-glh", min=0, help="Budget of new GLH.")] = None,
         include: Annotated[list[str] | None, typer.Option(help="Units that must be in the pathway.")] = None,
         exclude: Annotated[list[str] | None, typer.Option(help="Units that must not be.")] = None,
-        offer: OfferOption = None,
+        offer: OfferOption = None, reading: ReadingOption = None, pathway: PathwayOption = None,
         time_limit: TimeLimit = None, work_limit: WorkLimit = None,
         catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
     """The exact trade-off between new GLH and goal coverage: each point the cheapest pathway for more coverage.
@@ -84,11 +88,13 @@ def tradeoff_command(
     from solver.queries.tradeoff import FRONT_WORK, tradeoff_front
 
     cat = load(catalogue)
+    q = shaped(cat, qualification, reading, pathway)
+    require_pathway(q, pathway)  # the front is for a learner on one named pathway (followed, `q` lists none)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), include=parse_codes(include),
                       exclude=parse_codes(exclude), max_glh=max_glh, goals=_goals(goal),
                       offer=read_offer_option(offer, cat))
     with budgeted(time_limit, work_limit, default_work=FRONT_WORK) as budget:
-        result = tradeoff_front(cat, qualification, learner, budget=budget)
+        result = tradeoff_front(cat, q, learner, budget=budget)
     code = exit_code(result.stopped) if result.stopped is Limit.INTERRUPTED else 0 if result.points else 1
     if as_json:
         print_json(result.to_dict())

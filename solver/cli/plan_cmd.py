@@ -23,6 +23,7 @@ from solver.cli.common import (
     print_json,
     shaped,
 )
+from solver.cli.named_pathway import require_pathway
 
 if TYPE_CHECKING:
     from solver.queries.planning import StudyPlan
@@ -141,6 +142,7 @@ def _plan_from_options(qualification: str, start: str, achieved: list[str] | Non
                                                                                    for v in lim.values())}})
     cat = load(catalogue)
     q = shaped(cat, qualification, reading, pathway)
+    require_pathway(q, pathway)  # a plan is for a learner on one named pathway (followed, `q` lists none)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt))
     return plan_study(cat, q, learner, timing, objective, work_limit)
 
