@@ -304,3 +304,15 @@ def test_a_rules_only_file_whose_every_rule_starts_later_is_audited_and_counted(
     report = audit(load_catalogue(tmp_path), "access")
     assert [r.counts.count for r in report.qualifications[0].regimes] == [1, 0]  # the empty set, then none listed
     assert "no-pathway" not in {f.kind for f in report.findings}
+
+
+def test_the_audits_glh_range_over_unpublished_hours_is_labelled_even_when_the_count_stops(tmp_path):
+    """Before: with the count stopped by a limit its notes were missing, and the GLH range over a unit of
+    unpublished GLH (counted as 0) was shown as a plain range."""
+    from solver.budget import Budget
+
+    _catalogue(tmp_path, (DIPLOMA % "").replace("{code: O1, title: Option one, level: 3, credits: 5, glh: 35}",
+                                                "{code: O1, title: Option one, level: 3, credits: 5, glh: null}"))
+    report = audit(load_catalogue(tmp_path), "dip", budget=Budget(work=0.001))
+    regime = report.qualifications[0].regimes[0]
+    assert regime.bounds("GLH") and regime.to_dict()["glh_are_lower_bounds"]

@@ -72,6 +72,7 @@ class RegimeAudit:
     # credits of every valid pathway are settled (then it replaces the range that counted them as 0).
     credits_exact: bool = False
     credits_bounded: bool = False  # the range rests on unpublished credits: least a lower bound, most an upper one
+    glh_bounded: bool = False  # some unit has unpublished GLH: the GLH range counts it as 0, each end a lower bound
     unfinished: tuple[str, ...] = ()  # checks a limit stopped before they were complete, in words
 
     def bounds(self, measure: str) -> bool:
@@ -79,6 +80,8 @@ class RegimeAudit:
         pathway: then each end is a lower bound."""
         if measure == "credits" and (self.credits_exact or self.credits_bounded):
             return self.credits_bounded  # the open range: each end labelled by itself
+        if measure == "GLH" and self.glh_bounded:
+            return True  # said whether or not the count (which may have stopped) noted it
         return any(f"claim units of unpublished {measure}" in n or f"may claim units of unpublished {measure}" in n
                    for n in self.counts.notes)
 

@@ -202,7 +202,8 @@ def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget:
                        regime=regime, status=status, min_credits=min_credits, max_credits=max_credits,
                        min_glh=min_glh, max_glh=max_glh, lowest_glh_route=lowest, counts=counts, shares=shares,
                        average_glh=readings, notes=tuple(notes), unpublished_route=unknown, members=members,
-                       credits_exact=exact, credits_bounded=bounded, unfinished=tuple(unfinished))
+                       credits_exact=exact, credits_bounded=bounded, unfinished=tuple(unfinished),
+                       glh_bounded=any(u.glh is None for u in f.context.units.values()))
 
 
 def _ended(limit: Limit) -> str:
