@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from solver.budget import Limit
+from solver.budget import Budget, Limit
 from solver.cli.app import app
 from solver.cli.common import (
     CatalogueOption,
@@ -103,16 +103,22 @@ def check_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     if q.pathways:
         from solver.queries.by_pathway import check_pathways
 
-        results = check_pathways(cat, q, parse_codes(units), learner)
+        with budgeted(time_limit, work_limit, default_work=CHECK_WORK) as budget:  # shared by every pathway
+            results = check_pathways(cat, q, parse_codes(units), learner, budget=budget)
         valid = any(r.valid for r in results.values())
+        limit = budget.stopped()
         if as_json:
             print_json({"qualification": q.accreditation, "valid": valid,
-                        "pathways": {p: r.to_dict() for p, r in results.items()}})
+                        "pathways": {p: r.to_dict() for p, r in results.items()}, **({"stopped": limit} if limit
+                                                                                      else {})})
         else:
             for p in q.pathways:
                 console().print(f"[bold]Pathway {plain(p.id)}[/bold] ({plain(p.title)})")
                 _print_check(results[p.id])
-        raise typer.Exit(0 if valid else 1)
+            sentence = stop_sentence(limit, budget)
+            if sentence:
+                console().print(plain(sentence), soft_wrap=True)
+        raise typer.Exit(exit_code(limit) or (0 if valid else 1))
     with budgeted(time_limit, work_limit, default_work=CHECK_WORK) as budget:
         result = check(cat, q, parse_codes(units), learner, budget=budget)
     stopped = budget.stopped()
@@ -242,7 +248,7 @@ def recommend_command(
                 q = shaped(cat, targets[0], reading, pathway)
                 goal_objective = _objective_option(objective)
                 if q.pathways:
-                    _recommend_pathway(cat, q, learner, goal_objective, as_json)
+                    _recommend_pathway(cat, q, learner, goal_objective, as_json, budget)
                 from solver.queries.recommendation import recommend
 
                 result = recommend(cat, q, learner, goal_objective, alternatives, budget=budget)
@@ -271,11 +277,12 @@ def _objective_option(name: str | None) -> Objective:
 
 
 def _recommend_pathway(cat: Catalogue, q: Qualification, learner: Learner, objective: Objective,
-                       as_json: bool) -> None:
-    """A qualification with named pathways: the best unit set on each, and the best pathway; then exit."""
+                       as_json: bool, budget: Budget) -> None:
+    """A qualification with named pathways: the best unit set on each (one budget for all), and the best
+    pathway; then exit."""
     from solver.queries.by_pathway import recommend_pathway
 
-    choice = recommend_pathway(cat, q, learner, objective)
+    choice = recommend_pathway(cat, q, learner, objective, budget=budget)
     if as_json:
         print_json(choice.to_dict())
     else:
@@ -290,7 +297,11 @@ def _recommend_pathway(cat: Catalogue, q: Qualification, learner: Learner, objec
         else:
             for p in q.pathways:
                 _show(choice.by_pathway[p.id])
-    raise typer.Exit(0 if choice.status.found else 1)
+        sentence = stop_sentence(choice.stopped, budget)
+        if sentence:
+            out.print(plain(sentence), highlight=False)
+    raise typer.Exit(exit_code(choice.stopped) if choice.stopped is Limit.INTERRUPTED
+                     else 0 if choice.status.found else 1)
 
 
 def _credits_cell(data: dict[str, Any]) -> str:

@@ -31,6 +31,7 @@ class PathwayRecommendation:
     chosen: str | None  # the pathway of the best recommendation; None when no pathway has one
     status: Status  # OPTIMAL only when every pathway's answer is proven
     by_pathway: dict[str, Recommendation]
+    stopped: Limit | None = None  # the budget's limit that ended a pathway's search early (its answer says which)
 
     @property
     def recommendation(self) -> Recommendation | None:
@@ -39,17 +40,18 @@ class PathwayRecommendation:
     def to_dict(self) -> dict[str, Any]:
         best = self.recommendation
         return {"qualification": self.qualification, "pathway": self.chosen, "status": self.status,
-                "recommendation": best.to_dict() if best is not None else None,
+                "stopped": self.stopped, "recommendation": best.to_dict() if best is not None else None,
                 "pathways": {p: {"status": r.status, "new_glh": r.new_glh,
                                  "units": sorted(r.codes) if r.codes is not None else []}
                              for p, r in self.by_pathway.items()}}
 
 
 def recommend_pathway(catalogue: Catalogue, qualification: str | Qualification, learner: Learner = Learner(),
-                      objective: Objective | str = Objective.MIN_GLH, pathway: str | None = None
-                      ) -> PathwayRecommendation:
+                      objective: Objective | str = Objective.MIN_GLH, pathway: str | None = None,
+                      budget: Budget | None = None) -> PathwayRecommendation:
     """The best unit set on each pathway (or only on `pathway`), and the pathway whose best is best overall
-    under `objective` (by name or as an Objective; ties: the pathway listed first)."""
+    under `objective` (by name or as an Objective; ties: the pathway listed first). Every pathway's search
+    shares `budget` (without one, each has the Planner's own default)."""
     q = catalogue.qualification(qualification)
     ids = [pathway_of(q, pathway).id] if pathway is not None else [p.id for p in q.pathways]
     if not ids:
@@ -57,7 +59,7 @@ def recommend_pathway(catalogue: Catalogue, qualification: str | Qualification, 
     goal = objective_named(objective)  # the one conversion, at the public edge
     on = {p: following(q, p) for p in ids}
     forms = {p: formulate(catalogue, on[p], learner) for p in ids}
-    answers = {p: Planner(catalogue, on[p]).recommend_formulation(forms[p], goal) for p in ids}
+    answers = {p: Planner(catalogue, on[p], budget=budget).recommend_formulation(forms[p], goal) for p in ids}
     scored = []
     for i, (p, answer) in enumerate(answers.items()):
         if answer.codes is not None:
@@ -68,7 +70,8 @@ def recommend_pathway(catalogue: Catalogue, qualification: str | Qualification, 
         status = Status.INFEASIBLE if statuses == {Status.INFEASIBLE} else Status.UNKNOWN
     else:
         status = Status.OPTIMAL if statuses <= {Status.OPTIMAL, Status.INFEASIBLE} else Status.FEASIBLE
-    return PathwayRecommendation(qualification=q.accreditation, chosen=chosen, status=status, by_pathway=answers)
+    return PathwayRecommendation(qualification=q.accreditation, chosen=chosen, status=status, by_pathway=answers,
+                                 stopped=next((a.stopped for a in answers.values() if a.stopped), None))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,9 +127,10 @@ def count_by_pathway(catalogue: Catalogue, qualification: str | Qualification, l
 
 
 def check_pathways(catalogue: Catalogue, qualification: str | Qualification, units: list[str] | tuple[str, ...],
-                   learner: Learner = Learner()) -> dict[str, CheckResult]:
-    """The verdict on a unit set under each pathway: the pathways it satisfies are those whose result is valid."""
+                   learner: Learner = Learner(), budget: Budget | None = None) -> dict[str, CheckResult]:
+    """The verdict on a unit set under each pathway: the pathways it satisfies are those whose result is valid.
+    The searches for the nearest valid pathway share `budget`."""
     q = catalogue.qualification(qualification)
     if not q.pathways:
         raise LookupFailure(f"{q.accreditation} declares no pathways; use check")
-    return {p.id: check(catalogue, following(q, p.id), units, learner) for p in q.pathways}
+    return {p.id: check(catalogue, following(q, p.id), units, learner, budget=budget) for p in q.pathways}
