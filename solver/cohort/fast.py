@@ -126,7 +126,7 @@ class FastPath:
 
     def entry_of(self, f: Formulation, objective: Objective) -> Entry | None:
         """The DP's view of a formulated request, or None when the DP does not cover it."""
-        if unpublished(f.context):
+        if f.context.derived("unpublished", lambda: unpublished(f.context)):  # learner-free: once per qualification
             return None
         req = request(open_imports(f), objective)  # as Planner.search builds it
         spec = req.spec

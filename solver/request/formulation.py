@@ -120,10 +120,19 @@ def named_claims(catalogue: Catalogue, learner: Learner) -> Learner:
     return learner.model_copy(update=update) if update else learner
 
 
-def check_learner(catalogue: Catalogue, q: Qualification, learner: Learner) -> None:
+def own_codes(catalogue: Catalogue, q: Qualification) -> set[str]:
+    """What a learner may include, exclude or exempt: units of `q` and of its import slots, and their claims."""
     own = set(q.unit_codes()) | {c for codes in catalogue.imports(q).values() for c in codes}
     own |= {claim_code(c, m) for c in list(own) if c in catalogue.units and len(catalogue.units[c].modes) > 1
             for m in catalogue.units[c].modes}
+    return own
+
+
+def check_learner(catalogue: Catalogue, q: Qualification, learner: Learner) -> None:
+    if not (learner.achieved or learner.include or learner.exclude or learner.exempt):
+        return
+    # Learner-free: worked out once per catalogue and qualification, in the store their contexts share.
+    own = base_context(catalogue, q).derived("own codes", lambda: own_codes(catalogue, q))
     for code in learner.achieved:
         if unit_of(code) not in catalogue.units:
             raise LookupFailure(f"achieved unit '{code}' is not in the catalogue")
@@ -137,7 +146,7 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     """Build the request: the qualification's rules (with the learner's context) and the learner's asks."""
     learner = named_claims(catalogue, learner)
     check_learner(catalogue, q, learner)
-    ctx = catalogue.context(q, learner.registered, frozenset(learner.achieved), frozenset(learner.exempt))
+    ctx = learner_context(catalogue, q, learner)
     requirements = [Requirement(f"rule:{rule.id}", Ask.RULE, rule.summary(ctx), tuple(linears_of(rule, q, ctx)),
                                 rule=rule, bounds=rule.bounds(ctx),
                                 source=catalogue.source("rule", q.id, rule.id or ""))
@@ -145,10 +154,37 @@ def formulate(catalogue: Catalogue, q: Qualification, learner: Learner = Learner
     extra = availability(ctx)
     if extra is not None:
         requirements.append(extra)
-    requirements += learner_requirements(learner, new_glh_terms(ctx), unpublished_glh(ctx), unpublished(ctx))
+    requirements += learner_requirements(learner, new_glh_terms(ctx), unpublished_glh(ctx),
+                                         ctx.derived("unpublished", lambda: unpublished(ctx)))
     if ctx.claims:
         requirements = [spread(r, ctx.claims) for r in requirements] + [one_mode(ctx)]
     return Formulation(q, ctx, learner, tuple(requirements))
+
+
+_BASES: dict[tuple[int, int], tuple[Catalogue, Qualification, Context]] = {}
+_MAX_BASES = 32  # qualifications whose learner-free context is kept (a server may load several catalogues)
+
+
+def base_context(catalogue: Catalogue, q: Qualification) -> Context:
+    """The qualification's context before any learner: its units, groups, slots and the store of what is derived
+    from them, built once per catalogue and qualification (both immutable) and shared by every learner."""
+    key = (id(catalogue), id(q))
+    entry = _BASES.get(key)
+    if entry is None or entry[0] is not catalogue or entry[1] is not q:
+        if len(_BASES) >= _MAX_BASES:
+            del _BASES[next(iter(_BASES))]
+        entry = _BASES[key] = (catalogue, q, catalogue.context(q))
+    return entry[2]
+
+
+def learner_context(catalogue: Catalogue, q: Qualification, learner: Learner) -> Context:
+    """catalogue.context(q, ...) for the learner (equal to it), sharing the qualification's learner-free part:
+    only the registration date, the achieved units (with those they credit) and the exemptions are the learner's."""
+    base = base_context(catalogue, q)
+    credited = catalogue.credited(q, frozenset(learner.achieved))
+    # A unit achieved in any mode counts for each of its claims; a claim achieved, for itself.
+    achieved = credited | {c for code in credited for c in base.claims.get(code, ())}
+    return replace(base, registered=learner.registered, achieved=achieved, exempt=frozenset(learner.exempt))
 
 
 def linears_of(rule: RuleBase, q: Qualification, ctx: Context) -> list[Linear]:

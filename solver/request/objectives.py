@@ -141,8 +141,10 @@ def preference_asks(learner: Learner, units: Mapping[str, UnitFacts], variables:
                     free: Collection[str]) -> list[Requirement]:
     """The learner's hard limits: the provider's offer, at most N units, at most N new units."""
     out = []
-    if (offer := offer_requirement(learner.offer, {c: units[c].glh or 0 for c in variables}, free)) is not None:
-        out.append(offer)
+    if learner.offer is not None:  # the GLH of every unit only when there is an offer to hold them against
+        offer = offer_requirement(learner.offer, {c: units[c].glh or 0 for c in variables}, free)
+        if offer is not None:
+            out.append(offer)
     for rid, limit, terms, what in (
             ("max-units", learner.max_units, tuple((c, 1) for c in variables), "units"),
             ("max-new-units", learner.max_new_units, tuple((c, 1) for c in variables if c not in free), "new units")):

@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
@@ -72,6 +72,7 @@ METRIC_WORDS = {"credits": ("credit", "credits"), "units": ("unit", "units"), "g
                 "tqt": ("TQT", "TQT")}
 Where = tuple[str | int, ...]  # a path inside the rule's own YAML mapping, e.g. ('where', 'groups', 0)
 Reference = tuple[Where, Literal["unit", "group"], str]  # where a rule names a unit or group, what, and which
+T = TypeVar("T")
 
 
 class _FrozenMapping(dict[str, Any]):
@@ -131,21 +132,44 @@ class Context:
     # Units offered in several modes (graded or ungraded): code -> one claim per mode ("CODE@graded"). The
     # claims, not the unit, are the keys of `units` and the variables: a pathway claims the unit in one mode.
     claims: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # What is derived from the units and groups alone (not from the learner): one store shared by every
+    # context over the same units and groups, so a cohort works a rule's selection out once, not per learner.
+    # Whoever builds a context with other units or groups starts a fresh one (the default).
+    shared: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def base(self, code: str) -> str:
         """The unit a variable stands for: itself, or the unit of a claim in one mode."""
         return unit_of(code)
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What `make` derives from the units and groups, made once per shared store."""
+        try:
+            return self.shared[key]
+        except KeyError:
+            value = self.shared[key] = make()
+            return value
+
+    def of_rule(self, what: str, rule: object, make: Callable[[], T]) -> T:
+        """What `make` derives from one rule (immutable) and the units and groups, made once per shared store;
+        keyed by the rule's identity, which the entry keeps alive (so the identity is never reused)."""
+        entry = self.shared.get((what, id(rule)))
+        if entry is None or entry[0] is not rule:
+            entry = self.shared[(what, id(rule))] = (rule, make())
+        return entry[1]
 
     # Computed once per context, so a sum over one small group looks its units up instead of scanning the
     # whole catalogue (with a group per 25 units, formulating 10,000 units took 24 s; it grew as units^2).
     @functools.cached_property
     def position(self) -> dict[str, int]:
         """Each variable's place in catalogue order."""
-        return {code: i for i, code in enumerate(self.units)}
+        return self.derived("position", lambda: {code: i for i, code in enumerate(self.units)})
 
     @functools.cached_property
     def variables_of(self) -> dict[str, tuple[str, ...]]:
         """Unit code -> its variables (the unit itself, or its claims in each mode), in catalogue order."""
+        return self.derived("variables_of", self._variables_of)
+
+    def _variables_of(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, list[str]] = {}
         for code in self.units:
             out.setdefault(unit_of(code), []).append(code)

@@ -134,7 +134,12 @@ class SumRule(RuleBase):
     def split(self, ctx: Context) -> tuple[Terms, Terms, list[str]]:
         """The sum in three parts, from one selection: the units surely selected whose values are published;
         those whose selection rests on an unpublished level or credit value but whose weight is published; and
-        the units whose weight itself is unpublished."""
+        the units whose weight itself is unpublished. Worked out once per rule and units (a learner changes
+        neither), then shared by the summary, bounds, constraints and the evaluator."""
+        terms, possible, unknown = ctx.of_rule("split", self, lambda: self._split(ctx))
+        return terms, possible, list(unknown)
+
+    def _split(self, ctx: Context) -> tuple[Terms, Terms, tuple[str, ...]]:
         maybe = set(self.where.maybe(ctx))
         chosen = set(self.where.select(ctx)) | maybe
         terms: list[tuple[str, int]] = []
@@ -146,14 +151,17 @@ class SumRule(RuleBase):
                 unknown.append(c)
             else:
                 (possible if c in maybe else terms).append((c, w))
-        return tuple(terms), tuple(possible), unknown
+        return tuple(terms), tuple(possible), tuple(unknown)
 
     def parts(self, ctx: Context) -> tuple[Terms, list[str]]:
         """The sum over the units surely selected whose values are published, and the units whose unpublished
         value (or level) leaves what they add unknown."""
+        terms, uncertain = ctx.of_rule("parts", self, lambda: self._parts(ctx))
+        return terms, list(uncertain)
+
+    def _parts(self, ctx: Context) -> tuple[Terms, tuple[str, ...]]:
         terms, possible, unknown = self.split(ctx)
-        uncertain = {c for c, _ in possible} | set(unknown)
-        return terms, ctx.in_order(uncertain)
+        return terms, tuple(ctx.in_order({c for c, _ in possible} | set(unknown)))
 
     def terms(self, ctx: Context) -> Terms:
         return self.split(ctx)[0]
