@@ -32,6 +32,7 @@ from solver.cli.designer_options import (
     _plural,
     _setup,
 )
+from solver.cli.named_pathway import require_pathway
 from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
 
 if TYPE_CHECKING:
@@ -78,9 +79,7 @@ def enumerate_command(
     if csv_file is not None and as_json:
         raise typer.BadParameter("choose one of --csv and --json", param_hint="--csv")
     cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
-    if q.pathways:
-        raise typer.BadParameter(f"{q.accreditation} has named pathways: list one with --pathway "
-                                 f"({', '.join(p.id for p in q.pathways)})", param_hint="--pathway")
+    require_pathway(q, pathway)  # listing is per named pathway (followed, `q` lists none)
     if csv_file is None and not as_json and limit is None:
         limit = TABLE_ROWS
     group_ids = [g.id for g in q.groups]
