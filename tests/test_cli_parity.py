@@ -259,3 +259,10 @@ def test_an_unknown_pathway_or_reading_is_refused_everywhere(files):
 
             out = CliRunner().invoke(app, [*command, option, value, "--catalogue", str(files / "cat.yaml")])
             assert isinstance(out.exception, LookupFailure) and said in str(out.exception)  # exit 2 in main
+
+
+def test_a_progression_does_not_pick_a_pathway_silently(files):
+    """Several targets: a named pathway cannot be chosen for one of them (it was judged on its own rules)."""
+    text = refused(files, "recommend", "parity", "parity")
+    assert "recommend 700/0001/1 alone with --pathway" in text and all(name in text for name in NAMED)
+    assert "recommend it alone" in refused(files, "recommend", "parity", "parity", "--pathway", "planning")

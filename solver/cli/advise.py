@@ -23,6 +23,7 @@ from solver.cli.common import (
     print_json,
     shaped,
 )
+from solver.cli.named_pathway import require_pathway
 from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
 
 if TYPE_CHECKING:
@@ -242,7 +243,12 @@ def recommend_command(
             if len(targets) > 1:
                 from solver.queries.progression import plan_progression
 
+                if pathway is not None:
+                    raise typer.BadParameter("a named pathway is of one qualification: recommend it alone",
+                                             param_hint="--pathway")
                 quals = [shaped(cat, t, reading) for t in targets]
+                for q in quals:  # a plan over several targets cannot choose a named pathway for one of them
+                    require_pathway(q, None, f"recommend {q.accreditation} alone with --pathway")
                 result = plan_progression(cat, quals, learner, objective=_objective_option(objective), budget=budget)
             else:
                 q = shaped(cat, targets[0], reading, pathway)
