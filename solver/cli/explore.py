@@ -61,8 +61,9 @@ def whatif_command(scenario: Annotated[Path, typer.Argument(help="A what-if scen
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{_escape(result.scenario.name)}[/bold]  {result.scenario.qualification}, judged for "
-              f"{result.before.regime.label}")
+    on = f" on pathway {result.scenario.pathway}" if result.scenario.pathway else ""
+    out.print(f"[bold]{_escape(result.scenario.name)}[/bold]  {result.scenario.qualification}, judged{_escape(on)} "
+              f"for {result.before.regime.label}")
     table = Table(title="Before and after")
     for col in ("measure", "before", "after"):
         table.add_column(col, justify="left" if col == "measure" else "right")

@@ -325,7 +325,7 @@ class WhatIfResult:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.scenario.name, "qualification": self.scenario.qualification,
                 "registered": self.scenario.registered.isoformat() if self.scenario.registered else None,
-                "before": _side(self.before), "after": _side(self.after),
+                "pathway": self.scenario.pathway, "before": _side(self.before), "after": _side(self.after),
                 "cohort": [c.to_dict() for c in self.cohort], "changed": self.changed, "stopped": self.stopped}
 
     def to_frame(self) -> pd.DataFrame:
