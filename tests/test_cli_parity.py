@@ -199,6 +199,7 @@ def test_whatif_on_a_pathway_as_the_api(files, cat, pathway, reading):
     got = answer(files, "whatif", str(files / "whatif.yaml"), "--pathway", pathway, *extra)
     assert {k: v for k, v in got.items() if k != "mismatches"} == _whatif_api(files, cat, pathway, reading)
     assert got["before"]["count"] > got["after"]["count"]  # the withdrawal tells in every case
+    assert got["pathway"] == pathway
 
 
 def test_whatif_follows_its_files_pathway_and_refuses_another(files, cat):
