@@ -11,9 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from solver.engine.status import Status
 from solver.errors import Problem, ScenarioError
 from solver.model.catalogue import Catalogue, load_catalogue
+from solver.model.documents import Qualification
 from solver.model.learner import Learner
 from solver.model.located_yaml import read_yaml
 from solver.model.offer import read_offer
+from solver.model.read_everywhere import read_everywhere
+from solver.model.specialisations import following
 from solver.model.timing import Timing, period_list_problems
 from solver.model.validation import validate
 from solver.queries.planning import StudyPlan, plan_study
@@ -56,6 +59,10 @@ class Scenario(BaseModel):
     offer_file: str | None = None  # the centre's offer (solver/offer.py), relative to the scenario file
     objective: Objective = Objective.MIN_GLH
     alternatives: Annotated[int, Field(strict=True, ge=0, le=50)] = 0
+    # The target read one way (a reading's name, or rule id -> reading) and followed on one named pathway, as
+    # --reading and --pathway do; a target with named pathways needs `pathway`. One target only.
+    pathway: str | None = None
+    reading: str | dict[str, str] | None = None
     # When the learner studies (solver.model.timing): periods, start, finish_by, limits per period. With it the
     # scenario is a plan (`pathways plan FILE`): the units and the period of each, chosen together.
     plan: Timing | None = None
@@ -76,6 +83,11 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Path]:
                 problems += [doc.problem(("plan", "periods", *key), message)
                              for key, message in period_list_problems(scenario.plan.periods)]
             scenario = None if problems else scenario
+        if scenario is not None and (scenario.pathway or scenario.reading) and len(scenario.targets) > 1:
+            key = "pathway" if scenario.pathway else "reading"
+            problems = [doc.problem((key,), f"expected one target for a {key}, got {len(scenario.targets)}",
+                                    at_key=True)]
+            scenario = None
         if scenario is not None:
             scenario._path = str(path)
             base = Path(path).resolve().parent
@@ -100,7 +112,23 @@ def run_scenario(scenario: Scenario, catalogue: Catalogue) -> Recommendation | P
     learner = scenario.learner.model_copy(update={"name": scenario.name})
     if len(scenario.targets) > 1:
         return plan_progression(catalogue, list(scenario.targets), learner, objective=scenario.objective)
-    return recommend(catalogue, scenario.targets[0], learner, scenario.objective, scenario.alternatives)
+    return recommend(catalogue, scenario_target(scenario, catalogue), learner, scenario.objective,
+                     scenario.alternatives)
+
+
+def scenario_target(scenario: Scenario, catalogue: Catalogue) -> Qualification:
+    """The scenario's one target as it states it: read as its `reading`, followed on its `pathway`. A target
+    with named pathways and no `pathway` is refused, naming them, as the CLI and the web refuse it."""
+    q = catalogue.qualification(scenario.targets[0])
+    if scenario.reading is not None:
+        q = read_everywhere(q, scenario.reading)
+    if scenario.pathway is not None:
+        return following(q, scenario.pathway)
+    if q.pathways:
+        known = ", ".join(f"{p.id} ({p.title})" for p in q.pathways)
+        raise ScenarioError([Problem(scenario._path, 1, 1, "pathway", f"{q.accreditation} has named pathways: "
+                                                                      f"expected `pathway:` naming one of {known}")])
+    return q
 
 
 def plan_scenario(scenario: Scenario, catalogue: Catalogue, work_limit: float | None = 30.0) -> StudyPlan:
@@ -109,7 +137,8 @@ def plan_scenario(scenario: Scenario, catalogue: Catalogue, work_limit: float | 
         raise ScenarioError([Problem(scenario._path, 1, 1, "", "expected a plan: block (start, periods, limits) "
                                                                "to plan study in periods")])
     learner = scenario.learner.model_copy(update={"name": scenario.name})
-    return plan_study(catalogue, scenario.targets[0], learner, scenario.plan, scenario.objective, work_limit)
+    return plan_study(catalogue, scenario_target(scenario, catalogue), learner, scenario.plan, scenario.objective,
+                      work_limit)
 
 
 def mismatches(expected: Expected, result: Recommendation | ProgressionPlan | StudyPlan) -> list[str]:
