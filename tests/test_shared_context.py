@@ -75,3 +75,15 @@ def test_requirements_are_the_same_whichever_learner_came_first(tmp_path, catalo
         assert first.context.shared is not f.context.shared
         assert first.requirements == f.requirements
         assert [first.evaluate(p) for p in pathways] == [f.evaluate(p) for p in pathways]
+
+
+def test_rules_made_on_the_fly_do_not_pile_up_in_the_store(catalogue):
+    from solver.rules.base import SHARED_LIMIT
+
+    q = catalogue.qualification("core")
+    ctx = learner_context(catalogue, q, Learner())
+    rule = q.rules[0]
+    for n in range(SHARED_LIMIT + 10):
+        edited = rule.model_copy(update={"min": n % 13})  # as an edit or a reading makes one
+        assert edited.split(ctx)[0] == rule.split(ctx)[0]
+    assert len(ctx.shared) <= SHARED_LIMIT

@@ -117,6 +117,9 @@ class UnitFacts(Protocol):
     def available_on(self, day: dt.date | None) -> bool: ...
 
 
+SHARED_LIMIT = 4096  # entries of a context's shared store (a qualification has a few per rule)
+
+
 @dataclass(frozen=True)
 class Context:
     """What a rule needs: the qualification's units and groups, and the learner's situation."""
@@ -132,7 +135,7 @@ class Context:
     # Units offered in several modes (graded or ungraded): code -> one claim per mode ("CODE@graded"). The
     # claims, not the unit, are the keys of `units` and the variables: a pathway claims the unit in one mode.
     claims: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # What is derived from the units and groups alone (not from the learner): one store shared by every
+    # What is derived from the units and groups (and their names) alone, not from the learner: one store shared by every
     # context over the same units and groups, so a cohort works a rule's selection out once, not per learner.
     # Whoever builds a context with other units or groups starts a fresh one (the default).
     shared: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -154,6 +157,8 @@ class Context:
         keyed by the rule's identity, which the entry keeps alive (so the identity is never reused)."""
         entry = self.shared.get((what, id(rule)))
         if entry is None or entry[0] is not rule:
+            if len(self.shared) >= SHARED_LIMIT:  # rules made on the fly (edited, re-read) must not pile up
+                self.shared.clear()
             entry = self.shared[(what, id(rule))] = (rule, make())
         return entry[1]
 

@@ -194,10 +194,14 @@ class SumRule(RuleBase):
         return f"at most {amount(self.max or 0, self.sum)}"
 
     def scope_words(self, ctx: Context) -> str:
-        """Which units the sum is over, in words ("from Group B", "in total")."""
-        return self.where.scope(ctx)
+        """Which units the sum is over, in words ("from Group B", "in total"): from the rule and the group names
+        alone, so worked out once per qualification."""
+        return ctx.of_rule("scope words", self, lambda: self.where.scope(ctx))
 
     def describe(self, ctx: Context) -> str:
+        return ctx.of_rule("description", self, lambda: self._describe(ctx))
+
+    def _describe(self, ctx: Context) -> str:
         text = f"{self.stated_bounds()} {self.scope_words(ctx)}"
         return text[0].upper() + text[1:]
 
