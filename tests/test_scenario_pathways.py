@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from solver.errors import ScenarioError
 from solver.queries.scenario import load_scenario, run_scenario, scenario_catalogue
 
@@ -46,7 +47,8 @@ def test_a_target_with_named_pathways_and_no_pathway_is_refused_naming_them(tmp_
 
 
 def test_a_scenario_is_read_as_its_reading(tmp_path):
-    base = f"catalogue: {EXAMPLES / 'teaching-certificate.yaml'}\ntargets: [cet-l4]\nlearner: {{registered: 2024-09-01}}\n"
+    base = (f"catalogue: {EXAMPLES / 'teaching-certificate.yaml'}\ntargets: [cet-l4]\n"
+            "learner: {registered: 2024-09-01}\n")
     assert _run(_scenario(tmp_path, "name: At least\nreading: at-least\n" + base)).new_glh == 129
     assert _run(_scenario(tmp_path, "name: Exactly\nreading: exactly\n" + base)).status.value == "INFEASIBLE"
     assert _run(_scenario(tmp_path, "name: Per rule\nreading: {optional-credits: exactly}\n" + base)
