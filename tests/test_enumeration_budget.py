@@ -107,6 +107,8 @@ def test_enumerate_cli_on_a_large_synthetic_qualification(synthetic):
     data = json.loads(result.stdout)
     assert data["listed"] == 5 and data["proven_in_order"] == 5 and data["order_method"] == "optimisation"
     assert data["stopped"] is None
+    # No total is known and --limit cut the list: it is not known to be complete (it said so before).
+    assert data["total"] is None and data["complete"] is False
     table = runner.invoke(app, ["enumerate", "synthetic", "--catalogue", str(synthetic), "--order", "glh",
                                 "--limit", "5"]).stdout
     assert "These are the 5 lowest-GLH pathways, each proven" in " ".join(table.split())

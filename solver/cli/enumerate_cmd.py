@@ -101,7 +101,10 @@ def enumerate_command(
         end = listing.end
         print_json({"qualification": q.accreditation, "registered": str(learner.registered or "") or None,
                     "order": sort, "limit": limit, "total": listing.total, "listed": len(rows),
-                    "complete": ended.whole and (listing.total is None or len(rows) == listing.total),
+                    # Complete: known to be every pathway. With no total, a list that filled its --limit may
+                    # have been cut by it, so only a shorter one is known whole.
+                    "complete": ended.whole and (len(rows) == listing.total if listing.total is not None
+                                                 else limit is None or len(rows) < limit),
                     "stopped": ended.limit, "order_method": end.method,
                     "proven_in_order": min(end.proven, len(rows)) if sort else None,
                     "bound_of_the_rest": end.bound if sort and not ended.whole else None,
