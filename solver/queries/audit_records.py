@@ -43,6 +43,7 @@ class Regime:
 
     label: str
     registered: dt.date | None
+    pathway: str | None = None  # the named pathway its learners follow (its name is in the label)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,12 +134,16 @@ class RegimeAudit:
 
 @dataclass(frozen=True, kw_only=True)
 class QualificationAudit:
+    """A qualification's regimes; with named pathways, one of these per pathway audited (`qualification` is then
+    the qualification for a learner on `pathway`, its title naming it)."""
+
     qualification: Qualification
     regimes: tuple[RegimeAudit, ...]
+    pathway: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         q = self.qualification
-        return {"id": q.id, "accreditation": q.accreditation, "title": q.title,
+        return {"id": q.id, "accreditation": q.accreditation, "title": q.title, "pathway": self.pathway,
                 "published": q.figures.model_dump(mode="json", exclude_none=True),
                 "regimes": [r.to_dict() for r in self.regimes]}
 
