@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from solver.cli.app import app
-from solver.cli.common import CatalogueOption, JsonOption, console, load, print_json
+from solver.cli.common import (
+    CatalogueOption,
+    JsonOption,
+    PathwayOption,
+    ReadingOption,
+    console,
+    load,
+    print_json,
+    shaped,
+)
 from solver.cli.designer_options import _escape
 from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
 
@@ -25,18 +34,26 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                                                                       "(default: every qualification).")] = None,
                   shares: Annotated[bool, typer.Option("--shares", help="Also list each unit's share of "
                                                        "valid pathways.")] = False,
+                  reading: ReadingOption = None, pathway: PathwayOption = None,
                   catalogue: CatalogueOption = None, as_json: JsonOption = False,
                   time_limit: TimeLimit = None, work_limit: WorkLimit = None) -> None:
     """Audit the rules: achievable credits and GLH per registration regime against the published figures,
-    dead and forced units, unit shares and suspected equivalences, each finding in a sentence. Bounded by
+    dead and forced units, unit shares and suspected equivalences, each finding in a sentence. A qualification
+    with named pathways is audited on each pathway (as `count --pathway` counts it), or on the one --pathway
+    names; --reading reads ambiguous rules one way, in the qualification's rules and every pathway's. Bounded by
     --work-limit (default 60 deterministic units, the same stop on every run) or --time-limit; at a limit or
     on Ctrl-C (exit 130) the findings so far are printed with the checks not completed."""
     from solver.queries.auditing import audit
     from solver.rules.base import unit_of
 
     cat = load(catalogue)
+    if qualification is None and (pathway is not None or reading):
+        raise typer.BadParameter("--pathway and --reading apply to one qualification: name it",
+                                 param_hint="--pathway" if pathway is not None else "--reading")
+    # The readings apply to the qualification as read, before any pathway is followed (as every command).
+    chosen = shaped(cat, qualification, reading) if qualification is not None else None
     with budgeted(time_limit, work_limit, default_work=DEFAULT_WORK, quiet=as_json) as budget:
-        report = audit(cat, qualification, budget=budget)
+        report = audit(cat, chosen, budget=budget, pathway=pathway)
     stop = stop_sentence(report.stopped_by, budget)
     if as_json:
         print_json(report.to_dict())
