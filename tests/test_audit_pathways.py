@@ -145,3 +145,18 @@ def test_the_cli_audits_the_pathway_named_and_refuses_one_without_a_qualificatio
                               "--catalogue", str(EXAMPLE)], capture_output=True, text=True, check=False)
     assert unknown.returncode == 2 and "dementia, end-of-life" in unknown.stderr, unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_the_web_audit_follows(example):
+    pytest.importorskip("fastapi", reason="the web extra is not installed (pip install '.[web]')")
+    from fastapi.testclient import TestClient
+
+    from solver.web.app import create_app
+
+    client = TestClient(create_app(example))
+    every = client.get("/api/audit", params={"qualification": "adult-care-l3"}).json()
+    assert [(s["pathway"], s["regimes"][0]["count"]) for s in every["qualifications"]] == [("dementia", 7),
+                                                                                          ("end-of-life", 15)]
+    one = client.get("/api/audit", params={"qualification": "adult-care-l3", "pathway": "end-of-life"}).json()
+    assert [s["pathway"] for s in one["qualifications"]] == ["end-of-life"]
+    assert client.get("/api/audit", params={"qualification": "adult-care-l3", "pathway": "nope"}).status_code == 404

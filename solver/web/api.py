@@ -109,8 +109,10 @@ async def enumerate_pathways(request: Request) -> dict[str, Any]:
 
 
 @router.get("/audit", summary="Audit findings: published figures against the rules, dead and forced units")
-async def audit(request: Request, qualification: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
-    return await solve(request, explorer(request).audit, qualification)
+async def audit(request: Request, qualification: Annotated[str | None, Query(max_length=100)] = None,
+                pathway: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+    # A qualification with named pathways is audited on each, or on the `pathway` named (as the CLI).
+    return await solve(request, explorer(request).audit, qualification, pathway)
 
 
 @router.post("/whatif", summary="Apply rule edits to a copy of a qualification and compare before with after",

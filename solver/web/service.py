@@ -296,9 +296,12 @@ class Explorer:
                 "stopped": "time limit" if stopped else None, "pathways": page} | self._pathway(body) \
             | self._version(q, body.registered)
 
-    def audit(self, ref: str | None) -> dict[str, Any]:
+    def audit(self, ref: str | None, pathway: str | None = None) -> dict[str, Any]:
+        """The audit (of each named pathway, or of `pathway` alone, as `pathways audit --pathway`)."""
         key = self.qualification(ref).id if ref else None
-        return self.memo.get(("audit", key), lambda: audit(self.catalogue, key).to_dict())
+        chosen = pathway_of(self.qualification(ref), pathway).id if ref and pathway else pathway
+        memo_key = ("audit", key) if chosen is None else ("audit", key, chosen)  # the warmed key: every pathway
+        return self.memo.get(memo_key, lambda: audit(self.catalogue, key, pathway=chosen).to_dict())
 
     def whatif(self, body: WhatIfRequest) -> dict[str, Any]:
         return self._remember("whatif", body, lambda: self._whatif(body))
