@@ -128,6 +128,9 @@ def test_the_cli_audits_each_pathway_and_its_json_names_it():
     assert result.exit_code == 0, result.output
     sections = json.loads(result.output)["qualifications"]
     assert [(s["pathway"], s["regimes"][0]["count"]) for s in sections] == [("dementia", 7), ("end-of-life", 15)]
+    findings = json.loads(result.output)["findings"]
+    assert {(f["pathway"], f["kind"]) for f in findings} >= {("dementia", "glh-not-published"),
+                                                              ("end-of-life", "glh-not-published")}
     text = _run("adult-care-l3")
     assert "(Dementia Care)" in text.output and "(End of Life Care)" in text.output
 

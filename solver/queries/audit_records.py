@@ -31,10 +31,11 @@ class Finding:
     kind: str
     sentence: str
     numbers: dict[str, Any] = field(default_factory=dict)
+    pathway: str | None = None  # the named pathway whose learners it is about (None: the qualification's own)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"qualification": self.qualification, "regime": self.regime, "kind": self.kind,
-                "sentence": self.sentence, "numbers": self.numbers}
+        return {"qualification": self.qualification, "pathway": self.pathway, "regime": self.regime,
+                "kind": self.kind, "sentence": self.sentence, "numbers": self.numbers}
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,9 @@ def audit(catalogue: Catalogue, qualification: Qualification | str | None = None
                 left -= 1
             audits.append(QualificationAudit(qualification=on, regimes=tuple(per_regime), pathway=p))
             per_shape.append((on, per_regime))
-            findings += credit_findings(catalogue, on, per_regime, budget) + glh_findings(on, per_regime, catalogue)
-            findings += average_findings(catalogue, on, per_regime) + unit_findings(catalogue, on, per_regime)
+            found = credit_findings(catalogue, on, per_regime, budget) + glh_findings(on, per_regime, catalogue)
+            found += average_findings(catalogue, on, per_regime) + unit_findings(catalogue, on, per_regime)
+            findings += on_pathway(found, p)
         if budget is None or budget.stopped() is None:
             findings += reading_findings(catalogue, q)
         elif reading_findings_needed(q):
@@ -71,8 +72,8 @@ def audit(catalogue: Catalogue, qualification: Qualification | str | None = None
             per_regime[-1] = replace(per_regime[-1], unfinished=(*per_regime[-1].unfinished, "the readings of "
                                                                  "ambiguous rules"))
             audits[-1] = replace(audits[-1], regimes=tuple(per_regime))
-        for on, per_regime in per_shape:
-            findings += unfinished_findings(on, per_regime)
+        for (on, per_regime), (_, p) in zip(per_shape, shapes[q.id], strict=True):
+            findings += on_pathway(unfinished_findings(on, per_regime), p)
     if qualification is None:
         findings += suspected_equivalences(catalogue)
     else:
@@ -80,6 +81,11 @@ def audit(catalogue: Catalogue, qualification: Qualification | str | None = None
                      if any(c in chosen[0].unit_codes() for c in f.numbers["units"])]
     return AuditReport(qualifications=tuple(audits), findings=tuple(findings), stopped_by=ended_by(budget),
                        not_audited=tuple(skipped))
+
+
+def on_pathway(findings: list[Finding], pathway: str | None) -> list[Finding]:
+    """Findings about learners on `pathway`, said so in their records (their sentences say it already)."""
+    return findings if pathway is None else [replace(f, pathway=pathway) for f in findings]
 
 
 def audited_shapes(q: Qualification, pathway: str | None) -> list[tuple[Qualification, str | None]]:
