@@ -155,7 +155,8 @@ def test_forced_fallback_lists_exactly_or_gives_a_labelled_lower_bound(tmp_path,
     assert "at least 5" in text and "not computed" in text and "Tiny [draft]" in text
     data = json.loads(_invoke("audit", "TNY/0/0", "--catalogue", str(tmp_path), "--json").output)
     regime = data["qualifications"][0]["regimes"][0]
-    assert regime["count"] is None and regime["count_at_least"] == 5 and regime["forced"] == []
+    # The count is cut short, but forced units are now found by their own searches: U0 is mandatory.
+    assert regime["count"] is None and regime["count_at_least"] == 5 and regime["forced"] == ["U0"]
     key = sort_key(Lister(f, Filters()), "glh")
     ordered = list(enumerate_formulation(f, order="glh", limit=7))
     assert [p.units for p in ordered] == [p.units for p in sorted(enumerate_formulation(f), key=key)[:7]]

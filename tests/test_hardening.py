@@ -128,10 +128,15 @@ def test_rule_sentences_read_as_english(tmp_path):
                          "At least 1 unit from Group A"]
 
 
-def test_every_limit_is_deterministic_time():
-    solver = CompiledModel._solver(SOLVE_PARAMS, 2.5)
+def test_a_work_limit_is_deterministic_time_and_a_time_limit_the_wall_clock():
+    """Issue 24: --work-limit is CP-SAT's deterministic time (the same stop on every run), --time-limit the
+    wall clock; neither leaks into the other."""
+    solver = CompiledModel._solver(SOLVE_PARAMS, None, 2.5)
     assert solver.parameters.max_deterministic_time == 2.5
     assert solver.parameters.max_time_in_seconds == float("inf")  # never the wall clock
+    solver = CompiledModel._solver(SOLVE_PARAMS, 2.5)
+    assert solver.parameters.max_time_in_seconds == 2.5
+    assert solver.parameters.max_deterministic_time == float("inf")
 
 
 def test_independent_problems_are_reported_in_one_pass(tmp_path):
