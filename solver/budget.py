@@ -15,7 +15,8 @@ CLI prints, so the CLI (or the web page) decides how to show it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from time import monotonic
@@ -96,3 +97,19 @@ class Budget:
 def ended_by(budget: Budget | None) -> Limit | None:
     """The limit that ended a query run under `budget` (None: it finished, or ran with no budget)."""
     return None if budget is None else budget.stopped()
+
+
+@contextmanager
+def portion(budget: Budget | None, share: float) -> Iterator[Budget | None]:
+    """A stage's own budget: `share` of the work left (so an early stage cannot starve the later ones), the time
+    left, the same progress listener and cancel; what the stage spends is charged to `budget`."""
+    if budget is None:
+        yield None
+        return
+    left = budget.work_left()
+    part = Budget(work=None if left is None else left * share, time=budget.time_left(), report=budget.report,
+                  cancelled=budget.cancelled)
+    try:
+        yield part
+    finally:
+        budget.spend(part.spent)

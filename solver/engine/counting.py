@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cmp_to_key
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from solver.budget import Budget, Limit
+from solver.budget import Budget, Limit, portion
 from solver.engine.dense import dense_count, layer_cells
 from solver.engine.frontier import MAX_CELLS, MAX_STATES, Programme, Stopped, Sweep, Unsupported, unit_totals
 from solver.engine.listing import LISTING_WORK, list_by_solver, tally
@@ -394,7 +393,7 @@ def _count_formulation(f: Formulation, extra: tuple[Linear, ...], time_limit: fl
             minimal = None
             run.stop(stop.limit, "minimal count")
         except Unsupported as why:
-            with _portion(budget, 1.0) as part:
+            with portion(budget, 1.0) as part:
                 listed = list_by_solver(f, problem, extra, minimal=True, work=work, budget=part)
             if listed.complete:
                 minimal = len(listed.pathways)
@@ -423,22 +422,6 @@ def _count_formulation(f: Formulation, extra: tuple[Linear, ...], time_limit: fl
                        method=DP, distributions=complete_spreads and Figure.DISTRIBUTIONS in figures,
                        minimal_at_least=minimal_at_least, notes=tuple(notes), peak_states=peak, skipped=skipped,
                        stopped_by=run.stopped)
-
-
-@contextmanager
-def _portion(budget: Budget | None, share: float) -> Iterator[Budget | None]:
-    """A stage's own budget: `share` of the work left (so that later stages of a count get their turn), the
-    time left, the same progress listener and cancel; what the stage spends is charged to `budget`."""
-    if budget is None:
-        yield None
-        return
-    left = budget.work_left()
-    part = Budget(work=None if left is None else left * share, time=budget.time_left(), report=budget.report,
-                  cancelled=budget.cancelled)
-    try:
-        yield part
-    finally:
-        budget.spend(part.spent)
 
 
 def _unpublished_notes(f: Formulation, problem: CountProblem, count: int, run: _Run) -> list[str]:
@@ -502,7 +485,7 @@ def _count_by_listing(f: Formulation, problem: CountProblem, extra: tuple[Linear
     q = f.qualification
     reg = f.context.registered
     budget = run.budget
-    with _portion(budget, 0.5) as part:
+    with portion(budget, 0.5) as part:
         listed = list_by_solver(f, problem, extra, work=work, budget=part)
     if listed.stopped is Limit.INTERRUPTED or listed.stopped is Limit.TIME:
         run.stopped = run.stopped or listed.stopped
@@ -513,7 +496,7 @@ def _count_by_listing(f: Formulation, problem: CountProblem, extra: tuple[Linear
         if listed.stopped is Limit.WORK:
             run.stopped = run.stopped or Limit.WORK
         try:
-            with _portion(budget, 0.5) as part:
+            with portion(budget, 0.5) as part:
                 agreeing, fixed = _agreeing_count(problem, listed.pathways[0], part) if listed.pathways else (None, 0)
         except Stopped as stop:
             agreeing, fixed = None, 0
@@ -523,7 +506,7 @@ def _count_by_listing(f: Formulation, problem: CountProblem, extra: tuple[Linear
             notes.append(f"at least {agreeing:,} valid pathways: the exact count of those that agree with one "
                          f"listed pathway on {fixed} of the {len(f.variables)} units (a lower bound)")
         try:
-            with _portion(budget, 1.0) as part:
+            with portion(budget, 1.0) as part:
                 upper, dropped = _relaxed_count(problem, part)
         except Stopped as stop:
             upper, dropped = None, 0

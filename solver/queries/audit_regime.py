@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from fractions import Fraction
 
-from solver.budget import Budget, Limit
+from solver.budget import Budget, Limit, portion
 from solver.engine.compile import CompiledModel
 from solver.engine.counting import (
     CountMethod,
@@ -108,22 +106,6 @@ def average_readings(f: Formulation, counts: CountResult) -> dict[str, float]:
 
 
 COUNT_SHARE = 0.4  # of the work left to a regime, what the count may take (shares and the unit search follow)
-
-
-@contextmanager
-def portion(budget: Budget | None, share: float) -> Iterator[Budget | None]:
-    """A stage's own budget: `share` of the work left, the time left, the same listener and cancel; what the
-    stage spends is charged to `budget` (so a stage that overruns cannot starve the next ones of everything)."""
-    if budget is None:
-        yield None
-        return
-    left = budget.work_left()
-    part = Budget(work=None if left is None else left * share, time=budget.time_left(), report=budget.report,
-                  cancelled=budget.cancelled)
-    try:
-        yield part
-    finally:
-        budget.spend(part.spent)
 
 
 def audit_regime(catalogue: Catalogue, q: Qualification, regime: Regime, budget: Budget | None = None) -> RegimeAudit:

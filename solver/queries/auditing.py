@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from solver.budget import Budget, Limit, ended_by
+from solver.budget import Budget, Limit, ended_by, portion
 from solver.errors import LookupFailure
 from solver.model.catalogue import Catalogue
 from solver.model.documents import Qualification
@@ -22,7 +22,7 @@ from solver.queries.audit_records import (
     RegimeAudit,
     credit_text,
 )
-from solver.queries.audit_regime import audit_regime, average_readings, portion, regimes
+from solver.queries.audit_regime import audit_regime, average_readings, regimes
 from solver.queries.audit_units import unit_findings
 
 __all__ = ["TQT_PER_CREDIT", "AuditReport", "Finding", "QualificationAudit", "Regime", "RegimeAudit", "audit",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from solver.budget import Budget, Limit, ended_by
+from solver.budget import Budget, Limit, ended_by, portion
 from solver.engine.status import Status
 from solver.errors import LookupFailure, Problem, ScenarioError
 from solver.model.catalogue import Catalogue, FrozenDict, load_catalogue
@@ -18,7 +18,6 @@ from solver.model.learner import Learner
 from solver.model.located_yaml import LocatedDocument, read_yaml
 from solver.model.specialisations import following
 from solver.model.validation import validate
-from solver.queries.audit_regime import portion
 from solver.queries.auditing import Regime, RegimeAudit, audit_regime
 from solver.queries.recommendation import Recommendation, recommend
 from solver.request.objectives import Objective
