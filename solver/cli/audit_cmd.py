@@ -17,7 +17,7 @@ from solver.cli.common import (
     print_json,
     shaped,
 )
-from solver.cli.designer_options import _escape
+from solver.cli.designer_options import escaped
 from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
     out = console()
     for qa in report.qualifications:
         q = qa.qualification
-        table = Table(title=_escape(f"{q.title} {q.accreditation}: {_published(q.figures)}"))
+        table = Table(title=escaped(f"{q.title} {q.accreditation}: {_published(q.figures)}"))
         for col in ("regime", "credits", "GLH", "lowest-hours route", "pathways", "minimal", "dead", "forced"):
             numeric = col in ("pathways", "minimal", "credits", "GLH")
             # Unit lists fold inside a long code rather than push the table past the console and be cropped.
@@ -78,29 +78,29 @@ def audit_command(qualification: Annotated[str | None, typer.Argument(help="Accr
                      _figure(r.counts.count, r.counts.count_at_least),  # the upper bound is in the notes
                      _figure(r.counts.minimal, r.counts.minimal_at_least),
                      _members(r, r.dead), _members(r, r.forced)]
-            table.add_row(*(_escape(c) for c in cells))
+            table.add_row(*(escaped(c) for c in cells))
         out.print(table, crop=False)  # a table a character too wide for the console is shown whole
         for r in qa.regimes:
             for note in r.notes:
-                out.print(f"  {_escape(r.regime.label)}: {_escape(note)}", soft_wrap=True)
+                out.print(f"  {escaped(r.regime.label)}: {escaped(note)}", soft_wrap=True)
         if shares:
             for r in qa.regimes:
                 if not r.shares or not r.counts.count:
                     continue
-                share_table = Table(title=_escape(f"Share of valid pathways containing each unit ({r.regime.label})"))
+                share_table = Table(title=escaped(f"Share of valid pathways containing each unit ({r.regime.label})"))
                 for col in ("unit", "title", "pathways", "share"):
                     share_table.add_column(col, justify="right" if col in ("pathways", "share") else "left")
                 for unit, n in r.shares.items():
-                    share_table.add_row(_escape(unit), _escape(cat.units[unit_of(unit)].title), f"{n:,}",
+                    share_table.add_row(escaped(unit), escaped(cat.units[unit_of(unit)].title), f"{n:,}",
                                         f"{n / r.counts.count:.2%}")
                 out.print(share_table)
     out.print(f"[bold]Findings ({len(report.findings)})[/bold]")
     for finding in report.findings:
-        out.print(f"  {_escape(f'[{finding.kind}]')} {_escape(finding.sentence)}", soft_wrap=True)
+        out.print(f"  {escaped(f'[{finding.kind}]')} {escaped(finding.sentence)}", soft_wrap=True)
     if report.not_audited:
-        out.print(f"Not audited (interrupted first): {_escape(', '.join(report.not_audited))}", soft_wrap=True)
+        out.print(f"Not audited (interrupted first): {escaped(', '.join(report.not_audited))}", soft_wrap=True)
     if stop:
-        out.print(_escape(stop), soft_wrap=True)
+        out.print(escaped(stop), soft_wrap=True)
     raise typer.Exit(exit_code(report.stopped_by))
 
 

@@ -23,8 +23,8 @@ from solver.cli.designer_options import (
     MaxGlh,
     MinCredits,
     MinGlh,
-    _escape,
-    _setup,
+    designer_request,
+    escaped,
 )
 from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
 
@@ -145,7 +145,7 @@ def count_command(qualification: Annotated[str, typer.Argument(help="Accreditati
     from solver.request.formulation import formulate
 
     with budgeted(time_limit, work_limit, default_work=DEFAULT_WORK) as budget:
-        cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
+        cat, q, learner = designer_request(catalogue, qualification, registered, include, exclude, reading, pathway)
         if q.pathways:
             if shares:
                 raise typer.BadParameter(f"unit shares are counted on one pathway: name one of "
@@ -190,12 +190,12 @@ def _by_pathway(cat: Catalogue, q: Qualification, learner: Learner, filters: Fil
         print_json(per.to_dict() | {"stopped_by": limit, "said": [said] if said else []})
         raise typer.Exit(exit_code(limit))
     for p in q.pathways:
-        console().print(f"Pathway {_escape(p.id)} ({_escape(p.title)}): {_count_line(per.by_pathway[p.id])}",
+        console().print(f"Pathway {escaped(p.id)} ({escaped(p.title)}): {_count_line(per.by_pathway[p.id])}",
                         soft_wrap=True)
     distinct = f"{per.distinct:,}" if per.distinct is not None else "not computed exactly"
     console().print(f"Distinct valid unit sets over all pathways: [bold]{distinct}[/bold].")
     if said:
-        console().print(_escape(said), soft_wrap=True)
+        console().print(escaped(said), soft_wrap=True)
     raise typer.Exit(exit_code(limit))
 
 
@@ -204,11 +204,11 @@ def _print_count(title: str, accreditation: str, registered: dt.date | None, res
     from rich.table import Table
 
     out = console()
-    out.print(f"[bold]{_escape(title)}[/bold]  {_escape(accreditation)}  "
+    out.print(f"[bold]{escaped(title)}[/bold]  {escaped(accreditation)}  "
               f"({'registered ' + str(registered) if registered else 'a new learner'})")
     out.print(_count_line(result))
     for note in [*result.notes, *([shares_note] if shares_note else [])]:
-        out.print(f"  note: {_escape(note)}", soft_wrap=True)
+        out.print(f"  note: {escaped(note)}", soft_wrap=True)
     if result.count:
         for heading, dist, unit in (("by credits", result.by_credits, "credits"), ("by GLH", result.by_glh, "GLH")):
             if not dist:
@@ -227,12 +227,12 @@ def _print_count(title: str, accreditation: str, registered: dt.date | None, res
             table.add_column("pathways", justify="right")
             table.add_column("share", justify="right")
             for code, n in ranked[:SHARE_ROWS]:
-                table.add_row(_escape(code), f"{n:,}", f"{n / result.count:.2%}")
+                table.add_row(escaped(code), f"{n:,}", f"{n / result.count:.2%}")
             out.print(table)
             if len(ranked) > SHARE_ROWS:
                 out.print(f"{len(ranked) - SHARE_ROWS:,} more units not shown (--json gives every unit).")
     for sentence in said:
-        out.print(_escape(sentence), soft_wrap=True)
+        out.print(escaped(sentence), soft_wrap=True)
 
 
 def _bins(dist: dict[int, int], rows: int = 30) -> list[tuple[str, int]]:

@@ -23,15 +23,17 @@ MinCredits = Annotated[int | None, typer.Option("--min-credits", min=0, help="On
 MaxCredits = Annotated[int | None, typer.Option("--max-credits", min=0, help="Only pathways with at most N credits.")]
 
 
-def _escape(text: str) -> str:
+def escaped(text: str) -> str:
+    """`text` safe to print through rich: a "[label]" in it is shown, not read as markup."""
     from rich.markup import escape
 
     return escape(text)
 
 
-def _setup(catalogue: Path | None, qualification: str, registered: str | None, include: list[str] | None,
-           exclude: list[str] | None, reading: list[str] | None = None, pathway: str | None = None
-           ) -> tuple[Catalogue, Qualification, Learner]:
+def designer_request(catalogue: Path | None, qualification: str, registered: str | None,
+                     include: list[str] | None, exclude: list[str] | None, reading: list[str] | None = None,
+                     pathway: str | None = None) -> tuple[Catalogue, Qualification, Learner]:
+    """The catalogue, the qualification as read and followed, and a new learner, from a designer's options."""
     from solver.model.learner import Learner
 
     cat = load(catalogue)
@@ -40,5 +42,6 @@ def _setup(catalogue: Path | None, qualification: str, registered: str | None, i
     return cat, q, learner
 
 
-def _plural(n: int, noun: str) -> str:
+def plural(n: int, noun: str) -> str:
+    """"1 unit", "2 units"."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

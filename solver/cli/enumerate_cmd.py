@@ -28,9 +28,9 @@ from solver.cli.designer_options import (
     MaxGlh,
     MinCredits,
     MinGlh,
-    _escape,
-    _plural,
-    _setup,
+    designer_request,
+    escaped,
+    plural,
 )
 from solver.cli.named_pathway import require_pathway
 from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
@@ -78,7 +78,7 @@ def enumerate_command(
     sort = Order(order) if order is not None else None
     if csv_file is not None and as_json:
         raise typer.BadParameter("choose one of --csv and --json", param_hint="--csv")
-    cat, q, learner = _setup(catalogue, qualification, registered, include, exclude, reading, pathway)
+    cat, q, learner = designer_request(catalogue, qualification, registered, include, exclude, reading, pathway)
     require_pathway(q, pathway)  # listing is per named pathway (followed, `q` lists none)
     if csv_file is None and not as_json and limit is None:
         limit = TABLE_ROWS
@@ -116,10 +116,10 @@ def enumerate_command(
         if shown_groups != group_ids:
             console().print(f"Credits per group not shown for {len(group_ids)} groups (--csv or --json gives them).")
         for sentence in said:
-            console().print(_escape(sentence), soft_wrap=True)
+            console().print(escaped(sentence), soft_wrap=True)
         if listing.open_groups:
             one = len(listing.open_groups) == 1
-            console().print(_escape(f"Over the listed units only: {', '.join(listing.open_groups)} "
+            console().print(escaped(f"Over the listed units only: {', '.join(listing.open_groups)} "
                                     f"list{'s only some of its' if one else ' only some of their'} units, "
                                     f"so more pathways may exist."), soft_wrap=True)
     if ended.failure:
@@ -179,7 +179,7 @@ def _order_sentence(listing: PathwayListing, ended: _Ended, order: Order | None)
     if ended.failure:
         return None
     if order is None:
-        return None if ended.whole else f"Partial: {_plural(n, 'pathway')} found, not all of them."
+        return None if ended.whole else f"Partial: {plural(n, 'pathway')} found, not all of them."
     lowest = {Order.GLH: "lowest-GLH", Order.CREDITS: "lowest-credit", Order.UNITS: "fewest-unit"}[order]
     measure = {Order.GLH: "GLH", Order.CREDITS: "credits", Order.UNITS: "units"}[order]
     if ended.whole:
@@ -191,8 +191,8 @@ def _order_sentence(listing: PathwayListing, ended: _Ended, order: Order | None)
     rest = f"; every other pathway has at least {end.bound:,} {measure} (a proven bound)" \
         if end.bound is not None else ""
     if proven == n:
-        return f"Partial: {_plural(n, 'pathway')} found, proven the {n:,} {lowest} pathways{rest}."
-    return (f"Partial: {_plural(n, 'pathway')} found; the {lowest} order is not proven beyond pathway "
+        return f"Partial: {plural(n, 'pathway')} found, proven the {n:,} {lowest} pathways{rest}."
+    return (f"Partial: {plural(n, 'pathway')} found; the {lowest} order is not proven beyond pathway "
             f"{proven:,}{rest}.")
 
 
@@ -234,14 +234,14 @@ def _print_table(q: Qualification, rows: list[ListedPathway], total: int | None,
                  group_ids: list[str], ended: _Ended) -> None:
     from rich.table import Table
 
-    shown = f"{len(rows):,} of {_plural(total, 'valid pathway')}" if total is not None else \
-        _plural(len(rows), "valid pathway") + " (total not counted)"
+    shown = f"{len(rows):,} of {plural(total, 'valid pathway')}" if total is not None else \
+        plural(len(rows), "valid pathway") + " (total not counted)"
     cut = f" (partial: {ended.limit})" if ended.limit else ""
-    table = Table(title=_escape(f"{q.accreditation}: {shown}" + (f", by {order}" if order else "") + cut))
+    table = Table(title=escaped(f"{q.accreditation}: {shown}" + (f", by {order}" if order else "") + cut))
     for col in ["#", *_csv_header(group_ids)]:
         table.add_column(col, justify="left" if col == "units" else "right")
     for i, p in enumerate(rows, start=1):
-        table.add_row(str(i), *(_escape(str(v)) for v in _row(p, group_ids)))
+        table.add_row(str(i), *(escaped(str(v)) for v in _row(p, group_ids)))
     console().print(table)
     unknown = sorted({c for p in rows for c in (*(() if p.credits_exact and not p.groups_at_least
                                                   else p.unpublished_credits), *p.unpublished_glh)})
@@ -249,7 +249,7 @@ def _print_table(q: Qualification, rows: list[ListedPathway], total: int | None,
         from solver.queries.enumeration import Order
 
         by = f"; the order by {order} is by that bound" if order in (Order.GLH, Order.CREDITS) else ""
-        console().print(_escape(f"'at least': counts the unpublished values of {', '.join(unknown)} as 0{by}."),
+        console().print(escaped(f"'at least': counts the unpublished values of {', '.join(unknown)} as 0{by}."),
                         soft_wrap=True)
     if ended.failure:
-        console().print(f"stopped: {_escape(ended.failure)}", soft_wrap=True)
+        console().print(f"stopped: {escaped(ended.failure)}", soft_wrap=True)

@@ -24,7 +24,7 @@ from solver.cli.common import (
     shaped,
 )
 from solver.cli.designer_options import (
-    _escape,
+    escaped,
 )
 from solver.cli.named_pathway import require_pathway
 from solver.cli.progress import TimeLimit, WorkLimit, budgeted, exit_code, stop_sentence
@@ -62,7 +62,7 @@ def whatif_command(scenario: Annotated[Path, typer.Argument(help="A what-if scen
 
     out = console()
     on = f" on pathway {result.scenario.pathway}" if result.scenario.pathway else ""
-    out.print(f"[bold]{_escape(result.scenario.name)}[/bold]  {result.scenario.qualification}, judged{_escape(on)} "
+    out.print(f"[bold]{escaped(result.scenario.name)}[/bold]  {result.scenario.qualification}, judged{escaped(on)} "
               f"for {result.before.regime.label}")
     table = Table(title="Before and after")
     for col in ("measure", "before", "after"):
@@ -82,10 +82,10 @@ def whatif_command(scenario: Annotated[Path, typer.Argument(help="A what-if scen
                            "yes" if c.changed else ("same hours, other units" if c.units_differ else "no"))
         out.print(cohort)
     for problem in problems:
-        out.print(f"[red]expected mismatch:[/red] {_escape(problem)}")
+        out.print(f"[red]expected mismatch:[/red] {escaped(problem)}")
     sentence = stop_sentence(result.stopped, budget)
     if sentence:
-        out.print(_escape(sentence), soft_wrap=True)
+        out.print(escaped(sentence), soft_wrap=True)
     raise typer.Exit(code)
 
 
