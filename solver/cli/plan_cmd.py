@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from solver.budget import Budget, Limit
 from solver.cli.advise import AchievedOption, ExemptOption
 from solver.cli.app import app
 from solver.cli.common import (
@@ -24,6 +25,7 @@ from solver.cli.common import (
     shaped,
 )
 from solver.cli.named_pathway import require_pathway
+from solver.cli.progress import TimeLimit, budgeted, exit_code, stop_sentence
 
 if TYPE_CHECKING:
     from solver.queries.planning import StudyPlan
@@ -61,8 +63,9 @@ def plan_command(
         ics_out: Annotated[Path | None, typer.Option("--ics", help="Also write the plan as iCalendar here.")] = None,
         work_limit: Annotated[float, typer.Option(help="Deterministic seconds of search per tier (CP-SAT's work "
                                                   "measure); a limit hit gives FEASIBLE, never OPTIMAL.")] = 30.0,
-        catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
-    """Plan a learner's study: which units and in which period, and when they finish. Exits 1 when none fits."""
+        time_limit: TimeLimit = None, catalogue: CatalogueOption = None, as_json: JsonOption = False) -> None:
+    """Plan a learner's study: which units and in which period, and when they finish. Exits 1 when none fits,
+    130 when interrupted (Ctrl-C, SIGTERM)."""
     given_options = {"--start": start, "--achieved": achieved, "--registered": registered, "--exempt": exempt,
                      "--per-term-glh": per_term_glh, "--per-month-glh": per_month_glh, "--per-week-glh": per_week_glh,
                      "--periods": periods_file, "--per-period-glh": per_period_glh, "--max-units": max_units,
@@ -79,15 +82,18 @@ def plan_command(
         from solver.queries.scenario import load_scenario, mismatches, plan_scenario, scenario_catalogue
 
         scenario, base = load_scenario(qualification)
-        plan = plan_scenario(scenario, scenario_catalogue(scenario, base, load(catalogue) if catalogue else None),
-                             work_limit)
+        cat = scenario_catalogue(scenario, base, load(catalogue) if catalogue else None)
+        with budgeted(time_limit) as budget:  # the wall clock and Ctrl-C; work_limit stays per tier
+            plan = plan_scenario(scenario, cat, work_limit, budget)
         problems = mismatches(scenario.expected, plan) if scenario.expected is not None else None
     else:
         if start is None:
             raise typer.BadParameter("--start is required (the first period: YYYY-MM[-DD])", param_hint="--start")
-        plan = _plan_from_options(qualification, start, achieved, registered, exempt, per_term_glh, per_month_glh,
-                                  per_week_glh, periods_file, per_period_glh, max_units, max_credits, min_glh,
-                                  finish_by, objective, reading, pathway, work_limit, catalogue)
+        with budgeted(time_limit) as budget:
+            plan = _plan_from_options(qualification, start, achieved, registered, exempt, per_term_glh,
+                                      per_month_glh, per_week_glh, periods_file, per_period_glh, max_units,
+                                      max_credits, min_glh, finish_by, objective, reading, pathway, work_limit,
+                                      catalogue, budget)
     if plan.pathway is not None:
         from solver.files import write_atomically
         from solver.queries.plan_export import plan_csv, plan_ics
@@ -106,6 +112,11 @@ def plan_command(
             out.print(f"The scenario's expected answer: {len(problems)} {noun}" + (":" if problems else "."))
             for line in problems:
                 out.print(f"  {plain(line)}", highlight=False)
+        # Each tier has its own --work-limit; the budget holds the wall clock: the sentence names either.
+        if (sentence := stop_sentence(plan.stopped, Budget(work=work_limit, time=time_limit))) is not None:
+            console().print(plain(sentence), soft_wrap=True)
+    if plan.stopped is Limit.INTERRUPTED:
+        raise typer.Exit(exit_code(plan.stopped))
     raise typer.Exit(1 if problems else 0 if plan.status.found else 1)
 
 
@@ -114,7 +125,7 @@ def _plan_from_options(qualification: str, start: str, achieved: list[str] | Non
                        per_week_glh: int | None, periods_file: Path | None, per_period_glh: int | None,
                        max_units: int | None, max_credits: int | None, min_glh: int | None, finish_by: str | None,
                        objective: str, reading: list[str] | None, pathway: str | None, work_limit: float,
-                       catalogue: Path | None) -> StudyPlan:
+                       catalogue: Path | None, budget: Budget) -> StudyPlan:
     """The plan the command-line options ask for."""
     from solver.model.learner import Learner
     from solver.model.timing import Timing
@@ -144,7 +155,7 @@ def _plan_from_options(qualification: str, start: str, achieved: list[str] | Non
     q = shaped(cat, qualification, reading, pathway)
     require_pathway(q, pathway)  # a plan is for a learner on one named pathway (followed, `q` lists none)
     learner = Learner(registered=parse_date(registered), achieved=parse_codes(achieved), exempt=parse_codes(exempt))
-    return plan_study(cat, q, learner, timing, objective, work_limit)
+    return plan_study(cat, q, learner, timing, objective, work_limit, budget)
 
 
 def _show_plan(plan: StudyPlan) -> None:

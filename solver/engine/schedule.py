@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from solver.engine.compile import STATUS, CompiledModel, tier_weights
+from solver.budget import Budget, Limit
+from solver.engine.compile import STATUS, CompiledModel, run, tier_weights
 from solver.engine.status import Status
 from solver.request.objectives import Tier
 from solver.rules.linear import Linear
@@ -48,20 +49,24 @@ class Placed:
     period: Mapping[str, int] = field(default_factory=dict)
     tiers: tuple[tuple[str, int, float], ...] = ()  # name, value reached, bound proven
     seconds: float = 0.0
+    stopped: Limit | None = None  # the limit that cut a tier short, if any
 
 
-def _solve(model: cp_model.CpModel, work_limit: float | None) -> tuple[cp_model.CpSolver, Status]:
+def _solve(model: cp_model.CpModel, work_limit: float | None, budget: Budget | None = None
+           ) -> tuple[cp_model.CpSolver, Status, Limit | None]:
+    """One tier's solve: `work_limit` deterministic units, and under `budget` (its wall clock and cancel)."""
     solver = cp_model.CpSolver()
     for key, value in PLAN_PARAMS.items():
         setattr(solver.parameters, key, value)
     if work_limit is not None:
         solver.parameters.max_deterministic_time = work_limit
-    return solver, STATUS.get(solver.solve(model), Status.UNKNOWN)
+    status, stopped = run(solver, model, budget)
+    return solver, status, stopped
 
 
 def plan_units(compiled: CompiledModel, asks: Iterable[Linear], unit_tiers: Sequence[Tier], timed: Sequence[Timed],
                forced_missing: Iterable[str], n_periods: int, limits: Mapping[str, tuple[int | None, int | None]],
-               work_limit: float | None = 30.0) -> Placed:
+               work_limit: float | None = 30.0, budget: Budget | None = None) -> Placed:
     """Choose the units under the rules and place each unplaced chosen unit in a period, lexicographically:
     `unit_tiers`, then the earliest finish, then the smallest largest GLH load.
 
@@ -117,15 +122,18 @@ def plan_units(compiled: CompiledModel, asks: Iterable[Linear], unit_tiers: Sequ
     steps: list[tuple[str, cp_model.LinearExprT]] = [("units", first), ("finish", finish), ("largest_glh", top)]
     reached: list[tuple[str, int, float]] = []
     status = Status.OPTIMAL
+    ended: Limit | None = None  # the first limit that cut a tier short
     solver: cp_model.CpSolver | None = None
     for name, expr in steps:
         if isinstance(expr, int):
             reached.append((name, expr, float(expr)))
             continue
         model.minimize(expr)
-        solver, code = _solve(model, work_limit)
+        solver, code, stopped = _solve(model, work_limit, budget)
+        ended = ended or stopped
         if not code.found:
-            return Placed(status=code if not reached else Status.UNKNOWN, seconds=time.perf_counter() - started)
+            return Placed(status=code if not reached else Status.UNKNOWN, seconds=time.perf_counter() - started,
+                          stopped=ended)
         value = round(solver.objective_value)  # a float (27.999...): int() would cut it below the optimum
         reached.append((name, value, solver.best_objective_bound))
         if code is not Status.OPTIMAL:
@@ -140,7 +148,7 @@ def plan_units(compiled: CompiledModel, asks: Iterable[Linear], unit_tiers: Sequ
     chosen = frozenset(v for v in compiled.variables if solver.boolean_value(take[v]))
     placed = {u.code: int(solver.value(when[u.code])) for u in timed if solver.boolean_value(take[u.code])}
     return Placed(status=status, chosen=chosen, period=placed, tiers=tuple(reached),
-                  seconds=time.perf_counter() - started)
+                  seconds=time.perf_counter() - started, stopped=ended)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from solver.budget import Budget, Limit
 from solver.engine.compile import compile_request
 from solver.engine.explain import explain
 from solver.engine.schedule import Placed, Timed, plan_units
@@ -54,6 +55,7 @@ class StudyPlan:
     tiers: tuple[tuple[str, int, float | None], ...] = ()  # name, value, proven bound (None: not known)
     order: str = ""
     why_not: str = ""
+    stopped: Limit | None = None  # the limit that cut a tier short (the plan is then not proven best)
 
     @property
     def finish(self) -> Period | None:
@@ -75,7 +77,8 @@ class StudyPlan:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"qualification": self.qualification, "status": self.status, "order": self.order,
-                     "timing": self.timing.model_dump(mode="json", exclude_none=True)}
+                               "stopped": self.stopped,
+                               "timing": self.timing.model_dump(mode="json", exclude_none=True)}
         if self.pathway is None:
             return {**out, "why_not": self.why_not, "units": [], "periods": []}
         end = self.finish
@@ -151,8 +154,8 @@ def verify_timing(timed: list[Timed], placed: Mapping[str, int], chosen: frozens
         raise PathwayInvalid("solver plan fails: " + "; ".join(problems))
 
 
-def _solve(f: Formulation, objective: Objective, timing: Timing, work_limit: float | None
-           ) -> tuple[Placed, list[Period], list[Timed], Formulation]:
+def _solve(f: Formulation, objective: Objective, timing: Timing, work_limit: float | None,
+           budget: Budget | None = None) -> tuple[Placed, list[Period], list[Timed], Formulation]:
     start = parse_day(timing.start, "start")
     req = request(open_imports(f), objective)
     rf, spec = req.formulation, req.spec
@@ -172,23 +175,27 @@ def _solve(f: Formulation, objective: Objective, timing: Timing, work_limit: flo
     timed, missing = timed_units(rf, span)
     asks = [lin for r in rf.requirements if r.origin is Origin.LEARNER for lin in r.linears]
     placed = plan_units(compile_request(req), asks, spec.minimised, timed, missing, count, _limits(timing),
-                        work_limit)
+                        work_limit, budget)
     return placed, span, timed, rf
 
 
 def plan_study(catalogue: Catalogue, qualification: str | Qualification, learner: Learner, timing: Timing,
-               objective: Objective | str = Objective.MIN_GLH, work_limit: float | None = 30.0) -> StudyPlan:
+               objective: Objective | str = Objective.MIN_GLH, work_limit: float | None = 30.0,
+               budget: Budget | None = None) -> StudyPlan:
     """The best plan for `learner`: the request's objective for the units, then the earliest finish, then the
-    most balanced load; INFEASIBLE with the earliest finish possible (or the rules' explanation)."""
+    most balanced load; INFEASIBLE with the earliest finish possible (or the rules' explanation).
+    `work_limit`: deterministic units per tier; `budget`: a wall clock and a cancel over the whole plan."""
     q = catalogue.qualification(qualification)
     obj = objective_named(objective) if isinstance(objective, str) else objective
     f = formulate(catalogue, q, learner)
-    placed, span, timed, rf = _solve(f, obj, timing, work_limit)
+    placed, span, timed, rf = _solve(f, obj, timing, work_limit, budget)
     spec = request(open_imports(f), obj).spec
     order = ", then ".join([spec.order() or "the units' objective", TIER_WORDS["finish"], TIER_WORDS["largest_glh"]])
     if not placed.status.found:
+        stopped = placed.stopped
         return StudyPlan(qualification=q.accreditation, status=placed.status, timing=timing, order=order,
-                         why_not=why_not(f, obj, timing, timed, span, work_limit))
+                         stopped=stopped, why_not=(_unfinished(stopped) if stopped else
+                                                   why_not(f, obj, timing, timed, span, work_limit, budget)))
     chosen = spec.strip(placed.chosen)
     verify_timing(timed, placed.period, placed.chosen, _limits(timing), len(span) - 1)
     pathway = describe_pathway(rf, chosen, obj, spec)  # re-checks every rule of the pathway in plain Python
@@ -197,18 +204,25 @@ def plan_study(catalogue: Catalogue, qualification: str | Qualification, learner
     own = tuple((name, value, float(value) if proven else None) for name, value in pathway.objective.items())
     return StudyPlan(qualification=q.accreditation, status=placed.status, timing=timing, pathway=pathway,
                      period_of={c: span[p] for c, p in placed.period.items()}, periods=tuple(span),
-                     tiers=own + placed.tiers[1:], order=order)
+                     tiers=own + placed.tiers[1:], order=order, stopped=placed.stopped)
+
+
+def _unfinished(stopped: Limit) -> str:
+    """Why a search that found no plan says nothing about whether one exists."""
+    if stopped is Limit.INTERRUPTED:
+        return "the search was interrupted before a plan was found; whether one exists is not known"
+    return f"no plan was found before the {stopped.value}; whether one exists is not known"
 
 
 def why_not(f: Formulation, objective: Objective, timing: Timing, timed: list[Timed], span: list[Period],
-            work_limit: float | None) -> str:
+            work_limit: float | None, budget: Budget | None = None) -> str:
     """Why no plan exists, in the learner's terms: the earliest finish the pace allows, units that fit no
     period, or the rules' own explanation."""
     cap = timing.limits.get("glh")
     pace = f"with {cap.max} GLH {timing_words(timing)}" if cap and cap.max is not None else "at this pace"
     if timing.finish_by is not None:
         later = replace_timing(timing, finish_by=None)
-        placed, later_span, _, _ = _solve(f, objective, later, work_limit)
+        placed, later_span, _, _ = _solve(f, objective, later, work_limit, budget)
         if placed.status.found:
             end = max(placed.period.values(), default=0)
             return (f"{pace} you cannot finish by {span[-1].label}; the earliest is {later_span[end].label}")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from solver.budget import Budget
 from solver.engine.status import Status
 from solver.errors import Problem, ScenarioError
 from solver.model.catalogue import Catalogue, load_catalogue
@@ -131,14 +132,15 @@ def scenario_target(scenario: Scenario, catalogue: Catalogue) -> Qualification:
     return q
 
 
-def plan_scenario(scenario: Scenario, catalogue: Catalogue, work_limit: float | None = 30.0) -> StudyPlan:
+def plan_scenario(scenario: Scenario, catalogue: Catalogue, work_limit: float | None = 30.0,
+                  budget: Budget | None = None) -> StudyPlan:
     """The plan of a scenario with a `plan:` block: its units and the period of each."""
     if scenario.plan is None:
         raise ScenarioError([Problem(scenario._path, 1, 1, "", "expected a plan: block (start, periods, limits) "
                                                                "to plan study in periods")])
     learner = scenario.learner.model_copy(update={"name": scenario.name})
     return plan_study(catalogue, scenario_target(scenario, catalogue), learner, scenario.plan, scenario.objective,
-                      work_limit)
+                      work_limit, budget)
 
 
 def mismatches(expected: Expected, result: Recommendation | ProgressionPlan | StudyPlan) -> list[str]:

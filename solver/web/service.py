@@ -373,8 +373,10 @@ class Explorer:
         """A learner's plan as `pathways plan` gives it, each solve stopped at the deterministic limit."""
         self._needs_pathway(body)
         q = self.shaped(body)
+        bound = current()  # the request's wall-clock ceiling reaches the plan's solves too
         plan = plan_study(self.catalogue, q, body.learner(), body.timing(), body.objective,
-                          work_limit=self.limits.solve_time)
+                          work_limit=self.limits.solve_time,
+                          budget=Budget(time=bound.left()) if bound is not None else None)
         out = plan.to_dict()
         out["registered"] = body.registered.isoformat() if body.registered else None
         out["finish_date"] = plan.finish.last.isoformat() if plan.finish else None
