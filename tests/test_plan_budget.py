@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from solver.budget import Budget, Limit
@@ -49,3 +51,26 @@ def test_the_cli_takes_a_wall_clock_limit_and_names_it():
     text = CliRunner().invoke(app, [*args, "--time-limit", "0.001"]).stdout
     assert "Stopped at the time limit" in " ".join(text.split())
     assert json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)["stopped"] is None
+
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "gbac"
+needs_benchmarks = pytest.mark.skipif(not (BENCH / "UD3-gbac.dzn").exists(),
+                                      reason="../shared/benchmarks (the public GBACP data) is not beside the checkout")
+
+
+@needs_benchmarks
+def test_an_interrupted_delivery_plan_says_so_and_is_never_proven():
+    from solver.planning.benchmarks import read_benchmark
+    from solver.planning.delivery import solve_plan
+
+    budget = Budget()
+    budget.cancel()
+    plan = solve_plan(read_benchmark(BENCH / "UD3-gbac.dzn"), 10.0, budget)
+    assert plan.stopped is Limit.INTERRUPTED and plan.status is not Status.OPTIMAL
+
+
+@needs_benchmarks
+def test_deliver_takes_a_wall_clock_limit_and_names_it():
+    result = CliRunner().invoke(app, ["deliver", str(BENCH / "UD3-gbac.dzn"), "--time-limit", "0.5", "--json"])
+    data = json.loads(result.stdout)
+    assert data["stopped"] == "time limit" and data["status"] != "OPTIMAL"

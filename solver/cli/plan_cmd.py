@@ -194,10 +194,11 @@ def deliver_command(plan_file: Annotated[Path, typer.Argument(help="PLAN.yaml, o
                                                               "data file.")],
                     work_limit: Annotated[float | None, typer.Option(help="Deterministic seconds of search (the "
                                                                      "plan's own by default).")] = None,
-                    as_json: JsonOption = False) -> None:
+                    time_limit: TimeLimit = None, as_json: JsonOption = False) -> None:
     """Plan when each unit is taught: balanced per qualification, then fewest undesirable placements.
 
     Anytime: a limit hit reports the best plan and its proven bound (FEASIBLE); OPTIMAL only when proven.
+    Ctrl-C (or SIGTERM) reports the best plan found so far, exit 130.
     """
     from solver.planning.benchmarks import read_benchmark
     from solver.planning.delivery import load_plan, loads, solve_plan, split
@@ -206,9 +207,11 @@ def deliver_command(plan_file: Annotated[Path, typer.Argument(help="PLAN.yaml, o
         problem, limit = load_plan(plan_file)
     else:
         problem, limit = read_benchmark(plan_file), 10.0
-    result = solve_plan(problem, work_limit if work_limit is not None else limit)
+    work = work_limit if work_limit is not None else limit
+    with budgeted(time_limit) as budget:  # the wall clock and Ctrl-C; the work limit is the search's own
+        result = solve_plan(problem, work, budget)
     data: dict[str, Any] = {"plan": problem.name, "status": result.status, "objective": result.objective,
-                  "bound": result.bound, "objective_kind": problem.objective}
+                            "bound": result.bound, "objective_kind": problem.objective, "stopped": result.stopped}
     if result.status.found and result.objective is not None and problem.objective == "max-load":
         data["largest_load"], data["undesirable_placements"] = split(problem, result.objective)
     if result.status.found:
@@ -234,4 +237,8 @@ def deliver_command(plan_file: Annotated[Path, typer.Argument(help="PLAN.yaml, o
             for p, units in enumerate(data["periods"]):
                 table.add_row(str(p + 1), plain(", ".join(units)), " ".join(str(row[p]) for row in data["loads"]))
             out.print(table)
+        if (sentence := stop_sentence(result.stopped, Budget(work=work, time=time_limit))) is not None:
+            out.print(plain(sentence), soft_wrap=True)
+    if result.stopped is Limit.INTERRUPTED:
+        raise typer.Exit(exit_code(result.stopped))
     raise typer.Exit(0 if result.status.found else 1)

@@ -9,9 +9,11 @@ import math
 import random
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
+from solver.budget import Budget, Limit
 from solver.engine.schedule import DELIVER_PARAMS, Delivery, DeliveryModel, DeliveryPlan, delivery_model, solve_delivery
 from solver.engine.status import Status
 
@@ -62,48 +64,53 @@ def _work(solver: cp_model.CpSolver) -> float:
 
 
 def deliver_lns(d: Delivery, work_limit: float = 10.0, params: Mapping[str, object] | None = None,
-                seed: int = SEED, step_limit: float = STEP_LIMIT) -> DeliveryPlan:
+                seed: int = SEED, step_limit: float = STEP_LIMIT, budget: Budget | None = None) -> DeliveryPlan:
     """The best delivery plan found within `work_limit` (CP-SAT's deterministic work, summed over every solve)
     and the bound the whole model proved; OPTIMAL only when the plan meets the bound."""
     started = time.perf_counter()
     chosen = dict(DELIVER_PARAMS if params is None else params)
     built = delivery_model(d)
-    solver, status = solve_delivery(built, work_limit * FIRST_SHARE, chosen)
+    solver, status = solve_delivery(built, work_limit * FIRST_SHARE, chosen, budget)
     used = _work(solver)
-    if status is Status.UNKNOWN:  # no plan yet (the greedy hint broke a limit): the whole model keeps the rest
-        solver, status = solve_delivery(built, max(work_limit - used, 0.01), chosen)
-    if not status.found or status is Status.OPTIMAL:
-        return _result(solver, status, built, started)
+    if status is Status.UNKNOWN and not _ended(budget):  # no plan yet (the greedy hint broke a limit): the whole
+        solver, status = solve_delivery(built, max(work_limit - used, 0.01), chosen, budget)  # model keeps the rest
+    if not status.found or status is Status.OPTIMAL or _ended(budget):
+        done = _result(solver, status, built, started)
+        return replace(done, stopped=None if done.status is Status.OPTIMAL else _ended(budget))
     plan = [int(solver.value(w)) for w in built.when]
     best, bound = round(solver.objective_value), solver.best_objective_bound
     rng = random.Random(seed)
     step = idle = 0
     final = work_limit * (1 - FIRST_SHARE - LNS_SHARE)
-    while used + final < work_limit - 1e-9 and best > math.ceil(bound - 1e-9) and idle < PATIENCE:
+    while (used + final < work_limit - 1e-9 and best > math.ceil(bound - 1e-9) and idle < PATIENCE
+           and not _ended(budget)):
         free = neighbourhood(d, plan, step, rng)
         sub = _fixed_copy(built, plan, free)
-        part = cp_model.CpSolver()
-        for key, value in chosen.items():
-            setattr(part.parameters, key, value)
-        part.parameters.random_seed = seed + step
-        part.parameters.max_deterministic_time = min(step_limit, work_limit - final - used)
-        found = part.solve(sub)
+        part, found = solve_delivery(sub, min(step_limit, work_limit - final - used),
+                                     {**chosen, "random_seed": seed + step}, budget)
         used += _work(part)
         step += 1
         idle += 1
-        if found in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(part.objective_value) < best:
+        if found.found and round(part.objective_value) < best:
             best, idle = round(part.objective_value), 0
             plan = [int(part.value(sub.get_int_var_from_proto_index(w.index))) for w in built.when]
     built.model.clear_hints()  # the whole model once more, from the best plan: its bound, perhaps a proof
     for c, var in enumerate(built.when):
         built.model.add_hint(var, plan[c])
-    last, last_status = solve_delivery(built, max(work_limit - used, 0.01), chosen)
+    last, last_status = solve_delivery(built, max(work_limit - used, 0.01), chosen, budget)
     if last_status.found and round(last.objective_value) <= best:
-        return _result(last, last_status, built, started, max(bound, last.best_objective_bound))
+        done = _result(last, last_status, built, started, max(bound, last.best_objective_bound))
+        return replace(done, stopped=_ended(budget) if done.status is not Status.OPTIMAL else None)
     tight = max(bound, last.best_objective_bound) if last_status is not Status.UNKNOWN else bound
     proven = best <= math.ceil(tight - 1e-9)
     return DeliveryPlan(status=Status.OPTIMAL if proven else Status.FEASIBLE, period=tuple(plan), objective=best,
-                        bound=tight, seconds=time.perf_counter() - started)
+                        bound=tight, seconds=time.perf_counter() - started,
+                        stopped=None if proven else _ended(budget))
+
+
+def _ended(budget: Budget | None) -> Limit | None:
+    """The wall clock or an interruption that ended the search (the work limit is this module's own count)."""
+    return None if budget is None else budget.stopped()
 
 
 def _result(solver: cp_model.CpSolver, status: Status, built: DeliveryModel, started: float,

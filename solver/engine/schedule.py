@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from solver.budget import Budget, Limit
-from solver.engine.compile import STATUS, CompiledModel, run, tier_weights
+from solver.engine.compile import CompiledModel, run, tier_weights
 from solver.engine.status import Status
 from solver.request.objectives import Tier
 from solver.rules.linear import Linear
@@ -179,6 +179,7 @@ class DeliveryPlan:
     objective: int | None = None
     bound: float | None = None
     seconds: float = 0.0
+    stopped: Limit | None = None  # the limit (or interruption) that ended the search unproven, if any
 
 
 def ideal(total: int, n: int) -> tuple[int, int]:
@@ -322,23 +323,24 @@ def delivery_model(d: Delivery, plain: bool = False) -> DeliveryModel:
     return DeliveryModel(model, when, x)
 
 
-def solve_delivery(built: DeliveryModel, work_limit: float | None, params: Mapping[str, object]
-                   ) -> tuple[cp_model.CpSolver, Status]:
-    """Solve a built delivery model under a deterministic work limit with these CP-SAT parameters."""
+def solve_delivery(built: DeliveryModel | cp_model.CpModel, work_limit: float | None, params: Mapping[str, object],
+                   budget: Budget | None = None) -> tuple[cp_model.CpSolver, Status]:
+    """Solve a built delivery model (or a neighbourhood of it) under a deterministic work limit with these CP-SAT
+    parameters, and under `budget` (a wall clock, Ctrl-C)."""
     solver = cp_model.CpSolver()
     for key, value in params.items():
         setattr(solver.parameters, key, value)
     if work_limit is not None:
         solver.parameters.max_deterministic_time = work_limit
-    return solver, STATUS.get(solver.solve(built.model), Status.UNKNOWN)
+    return solver, run(solver, built.model if isinstance(built, DeliveryModel) else built, budget)[0]
 
 
 def deliver(d: Delivery, work_limit: float | None = 10.0, plain: bool = False,
-            params: Mapping[str, object] | None = None) -> DeliveryPlan:
+            params: Mapping[str, object] | None = None, budget: Budget | None = None) -> DeliveryPlan:
     """Solve a delivery problem; `plain`: the textbook model without the reductions (the benchmark's peer)."""
     started = time.perf_counter()
     built = delivery_model(d, plain)
-    solver, status = solve_delivery(built, work_limit, DELIVER_PARAMS if params is None else params)
+    solver, status = solve_delivery(built, work_limit, DELIVER_PARAMS if params is None else params, budget)
     seconds = time.perf_counter() - started
     if not status.found:
         return DeliveryPlan(status=status, seconds=seconds)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from solver.budget import Budget
 from solver.engine.neighbourhood import deliver_lns
 from solver.engine.schedule import Delivery, DeliveryPlan, deliver, ideal
 from solver.errors import InputError, PathwayInvalid, Problem
@@ -139,11 +140,11 @@ def violations(d: Delivery, period: tuple[int, ...]) -> list[str]:
     return out
 
 
-def solve_plan(d: Delivery, work_limit: float | None = 10.0) -> DeliveryPlan:
+def solve_plan(d: Delivery, work_limit: float | None = 10.0, budget: Budget | None = None) -> DeliveryPlan:
     """Solve and re-check: a plan the plain-Python check rejects, or whose cost differs, is a bug (PathwayInvalid)."""
     # Large-neighbourhood search over the whole model (solver/engine/neighbourhood.py): on the large GBACP instances
     # much better plans within the same work than the whole model alone; small problems are proven in its first step.
-    plan = deliver_lns(d, work_limit) if work_limit is not None else deliver(d, None)
+    plan = deliver_lns(d, work_limit, budget=budget) if work_limit is not None else deliver(d, None, budget=budget)
     if plan.status.found:
         broken = violations(d, plan.period)
         if broken or cost(d, plan.period) != plan.objective:
