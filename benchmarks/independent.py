@@ -9,8 +9,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from benchmarks.synthetic import write_catalogue_file
 from solver.model.documents import CatalogueFile, Group, Qualification, Unit
 from solver.rules import BarredRule, Selector, SumRule
 
@@ -60,7 +59,4 @@ def independent_file(layout: Layout = Layout()) -> CatalogueFile:
 
 def write_independent(folder: str | Path, layout: Layout = Layout()) -> Path:
     """Write the catalogue file into `folder` (load it with `load_catalogue(folder)`)."""
-    path = Path(folder) / f"independent-{layout.units}.yaml"
-    data = independent_file(layout).model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, width=120), encoding="utf-8")
-    return path
+    return write_catalogue_file(Path(folder) / f"independent-{layout.units}.yaml", independent_file(layout))

@@ -58,9 +58,13 @@ def synthetic_file(shape: Shape = Shape()) -> CatalogueFile:
     return CatalogueFile(source="benchmarks/synthetic.py", units=tuple(units), qualifications=(q,))
 
 
-def write_synthetic(folder: str | Path, shape: Shape = Shape()) -> Path:
-    """Write the synthetic catalogue file into `folder` (load it with `load_catalogue(folder)`)."""
-    path = Path(folder) / f"synthetic-{shape.units}.yaml"
-    data = synthetic_file(shape).model_dump(mode="json", by_alias=True, exclude_defaults=True)
+def write_catalogue_file(path: Path, catalogue: CatalogueFile) -> Path:
+    """Write a generated catalogue file as YAML through the project's models (the real loader reads it back)."""
+    data = catalogue.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False, width=120), encoding="utf-8")
     return path
+
+
+def write_synthetic(folder: str | Path, shape: Shape = Shape()) -> Path:
+    """Write the synthetic catalogue file into `folder` (load it with `load_catalogue(folder)`)."""
+    return write_catalogue_file(Path(folder) / f"synthetic-{shape.units}.yaml", synthetic_file(shape))
